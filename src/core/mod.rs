@@ -1,0 +1,9 @@
+//! The pure core: no web-sys, no gloo, no clock. Time comes in as an argument,
+//! so every rule here is tested natively with `cargo test`.
+pub mod diagnosis;
+pub mod exchange;
+pub mod jwt;
+pub mod proxy;
+pub mod session;
+pub mod settings;
+pub mod token;

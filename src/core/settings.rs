@@ -1,0 +1,858 @@
+//! The form's values and the rules that make them usable: required fields, the
+//! three ways to give a Cognito domain, regions, scopes, the API URL, extra headers.
+//!
+//! Validation is live (the UI calls [`Settings::validate`] on every keystroke), so it
+//! is cheap and returns every problem at once, each tied to the field it belongs to.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use url::Url;
+
+use crate::core::token::ClientAuth;
+
+/// Default time a request may take before the tool gives up on it.
+pub const DEFAULT_TIMEOUT_SECS: u32 = 30;
+/// Bounds for the timeout field: long enough for a slow Lambda, short enough to notice.
+pub const TIMEOUT_RANGE_SECS: (u32, u32) = (1, 300);
+
+/// HTTP methods offered for the API call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HttpMethod {
+    #[default]
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn all() -> [HttpMethod; 5] {
+        [Self::Get, Self::Post, Self::Put, Self::Patch, Self::Delete]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    /// Parses a method name, any case.
+    pub fn parse(text: &str) -> Option<HttpMethod> {
+        Self::all()
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// GET and DELETE normally carry no body; the UI hides the body field for them.
+    pub fn takes_body(self) -> bool {
+        matches!(self, Self::Post | Self::Put | Self::Patch)
+    }
+}
+
+/// Everything the form holds. The secret is here too, but it never leaves memory
+/// unless the user opts in (see the storage and export code).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub client_id: String,
+    pub client_secret: String,
+    pub domain: String,
+    pub region: String,
+    pub scope: String,
+    pub api_url: String,
+    pub method: HttpMethod,
+    pub api_body: String,
+    pub extra_headers: String,
+    pub client_auth: ClientAuth,
+    pub via_proxy: bool,
+    pub timeout_secs: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            client_id: String::new(),
+            client_secret: String::new(),
+            domain: String::new(),
+            region: String::new(),
+            scope: String::new(),
+            api_url: String::new(),
+            method: HttpMethod::Get,
+            api_body: String::new(),
+            extra_headers: String::new(),
+            client_auth: ClientAuth::SecretInBody,
+            via_proxy: false,
+            timeout_secs: DEFAULT_TIMEOUT_SECS,
+        }
+    }
+}
+
+/// The form fields, named as their visible labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    ClientId,
+    ClientSecret,
+    Domain,
+    Region,
+    Scope,
+    ApiUrl,
+    Method,
+    ApiBody,
+    ExtraHeaders,
+    Timeout,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ClientId => "Client ID",
+            Self::ClientSecret => "Client secret",
+            Self::Domain => "Domain",
+            Self::Region => "Region",
+            Self::Scope => "Scope",
+            Self::ApiUrl => "API URL",
+            Self::Method => "Method",
+            Self::ApiBody => "Request body",
+            Self::ExtraHeaders => "Extra headers",
+            Self::Timeout => "Timeout (seconds)",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// A required field is empty. Blocks like an error, but the page only says so
+    /// once the user tries to send, not while a fresh form is being filled.
+    Missing,
+    /// The request cannot be sent as the form stands.
+    Error,
+    /// The request can be sent, but it is probably not what the user meant.
+    Warning,
+}
+
+/// One problem with one field, phrased for the person typing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub field: Field,
+    pub level: Level,
+    pub message: String,
+}
+
+/// How the Domain field was understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainForm {
+    /// `my-pool` + Region → the Amazon Cognito hosted domain.
+    Prefix { prefix: String, region: String },
+    /// The full Amazon Cognito host, e.g. `my-pool.auth.us-east-1.amazoncognito.com`.
+    CognitoHost { prefix: String, region: String },
+    /// A custom domain such as `auth.example.com`.
+    CustomHost { host: String },
+    /// A URL with a scheme, e.g. `http://127.0.0.1:9090` for the local emulator.
+    FullUrl,
+}
+
+/// The token endpoint the form points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenEndpoint {
+    pub url: String,
+    pub form: DomainForm,
+}
+
+/// Why the Domain field cannot be turned into a token endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainError {
+    Empty,
+    ContainsSpace,
+    UnsupportedScheme(String),
+    NotAUrl(String),
+    InsecureRemote(String),
+    HasQuery,
+    PrefixNeedsRegion,
+    BadPrefix(String),
+    BadRegion(String),
+    RegionMismatch { domain: String, field: String },
+}
+
+impl fmt::Display for DomainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(f, "Domain is required: a prefix (my-pool), a custom domain (auth.example.com) or a URL."),
+            Self::ContainsSpace => write!(f, "Domain contains a space. Paste the domain alone, without spaces."),
+            Self::UnsupportedScheme(s) => write!(f, "\"{s}://\" is not supported. The token endpoint is reached over https:// (http:// only for a local emulator)."),
+            Self::NotAUrl(why) => write!(f, "Domain is not a valid URL or host name ({why})."),
+            Self::InsecureRemote(host) => write!(f, "Cognito serves the token endpoint over HTTPS only. Use https://{host}, or http:// only for a server on this machine (localhost, 127.0.0.1)."),
+            Self::HasQuery => write!(f, "Domain has a query (?…) or fragment (#…). Give just the domain; the tool adds /oauth2/token."),
+            Self::PrefixNeedsRegion => write!(f, "A domain prefix needs the Region too (for example us-east-1), or give the full domain."),
+            Self::BadPrefix(why) => write!(f, "Not a valid Cognito domain prefix: {why}."),
+            Self::BadRegion(r) => write!(f, "\"{r}\" is not an AWS region. Regions look like us-east-1 or eu-central-1."),
+            Self::RegionMismatch { domain, field } => write!(f, "The domain is in {domain} but Region says {field}. Correct one of them."),
+        }
+    }
+}
+
+const API_URL_MISSING: &str =
+    "API URL is required to call the API, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/dev";
+const TOKEN_PATH: &str = "/oauth2/token";
+const COGNITO_SUFFIX: &str = ".amazoncognito.com";
+
+impl Settings {
+    /// The token endpoint for the Domain and Region fields.
+    pub fn token_endpoint(&self) -> Result<TokenEndpoint, DomainError> {
+        resolve_token_endpoint(&self.domain, &self.region)
+    }
+
+    /// Every problem in the form, in field order. An empty list means every button can work.
+    pub fn validate(&self) -> Vec<FieldIssue> {
+        let mut issues = Vec::new();
+        let mut push = |field, level, message: String| {
+            issues.push(FieldIssue {
+                field,
+                level,
+                message,
+            })
+        };
+        for (field, value) in [
+            (Field::ClientId, &self.client_id),
+            (Field::ClientSecret, &self.client_secret),
+        ] {
+            if value.trim().is_empty() {
+                push(field, Level::Missing, format!("{} is required.", field.label()));
+            } else if value.trim().chars().any(char::is_whitespace) {
+                push(
+                    field,
+                    Level::Error,
+                    format!("{} contains a space; it was probably pasted with other text.", field.label()),
+                );
+            } else if value.trim() != value {
+                push(
+                    field,
+                    Level::Warning,
+                    format!("{} has spaces at the start or end; they will be ignored.", field.label()),
+                );
+            }
+        }
+        match self.token_endpoint() {
+            Err(DomainError::BadRegion(r)) => push(Field::Region, Level::Error, DomainError::BadRegion(r).to_string()),
+            Err(DomainError::RegionMismatch { domain, field }) => push(
+                Field::Region,
+                Level::Error,
+                DomainError::RegionMismatch { domain, field }.to_string(),
+            ),
+            Err(e @ DomainError::PrefixNeedsRegion) => push(Field::Region, Level::Error, e.to_string()),
+            Err(e @ DomainError::Empty) => push(Field::Domain, Level::Missing, e.to_string()),
+            Err(e) => push(Field::Domain, Level::Error, e.to_string()),
+            Ok(_) => {
+                if let Err(e) = check_region_field(&self.region) {
+                    push(Field::Region, Level::Error, e.to_string());
+                }
+            }
+        }
+        for scope in crate::core::token::normalise_scopes(&self.scope) {
+            if !scope.contains('/') {
+                push(
+                    Field::Scope,
+                    Level::Warning,
+                    format!("\"{scope}\" has no resource server. Client credentials only grants custom scopes such as demo/example."),
+                );
+            }
+        }
+        if self.api_url.trim().is_empty() {
+            push(Field::ApiUrl, Level::Missing, API_URL_MISSING.into());
+        } else if let Err(message) = check_api_url(&self.api_url) {
+            push(Field::ApiUrl, Level::Error, message);
+        } else if let Some(warning) = api_url_warning(&self.api_url) {
+            push(Field::ApiUrl, Level::Warning, warning);
+        }
+        if self.method.takes_body() && !self.api_body.trim().is_empty() {
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(&self.api_body) {
+                push(
+                    Field::ApiBody,
+                    Level::Warning,
+                    format!("The body is not JSON ({e}); it will be sent as typed."),
+                );
+            }
+        }
+        if let Err(message) = parse_extra_headers(&self.extra_headers) {
+            push(Field::ExtraHeaders, Level::Error, message);
+        }
+        let (low, high) = TIMEOUT_RANGE_SECS;
+        if !(low..=high).contains(&self.timeout_secs) {
+            push(
+                Field::Timeout,
+                Level::Error,
+                format!("The timeout must be between {low} and {high} seconds."),
+            );
+        }
+        issues
+    }
+
+    /// The problems that stop a token request.
+    pub fn token_blockers(&self) -> Vec<FieldIssue> {
+        self.validate()
+            .into_iter()
+            .filter(|i| {
+                i.level != Level::Warning
+                    && matches!(
+                        i.field,
+                        Field::ClientId | Field::ClientSecret | Field::Domain | Field::Region | Field::Timeout
+                    )
+            })
+            .collect()
+    }
+
+    /// The problems that stop an API call (the token is checked separately).
+    pub fn api_blockers(&self) -> Vec<FieldIssue> {
+        self.validate()
+            .into_iter()
+            .filter(|i| {
+                i.level != Level::Warning
+                    && matches!(i.field, Field::ApiUrl | Field::ExtraHeaders | Field::Timeout)
+            })
+            .collect()
+    }
+}
+
+/// Turns what the user typed as Domain (and Region) into the token endpoint URL.
+///
+/// Accepted: a prefix (`my-pool`, needs the region), the Cognito host
+/// (`my-pool.auth.us-east-1.amazoncognito.com`), a custom domain (`auth.example.com`),
+/// or a URL (`https://auth.example.com`, `http://127.0.0.1:9090` for local work).
+pub fn resolve_token_endpoint(domain: &str, region: &str) -> Result<TokenEndpoint, DomainError> {
+    let domain = domain.trim();
+    let region = region.trim();
+    if domain.is_empty() {
+        return Err(DomainError::Empty);
+    }
+    if domain.chars().any(char::is_whitespace) {
+        return Err(DomainError::ContainsSpace);
+    }
+    if let Some((scheme, _)) = domain.split_once("://") {
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return Err(DomainError::UnsupportedScheme(scheme));
+        }
+        return endpoint_from_url(domain, region, true);
+    }
+    if !domain.contains('.') && !domain.contains(':') && !domain.contains('/') {
+        check_prefix(domain)?;
+        if region.is_empty() {
+            return Err(DomainError::PrefixNeedsRegion);
+        }
+        check_region(region)?;
+        return Ok(TokenEndpoint {
+            url: format!("https://{domain}.auth.{region}{COGNITO_SUFFIX}{TOKEN_PATH}"),
+            form: DomainForm::Prefix {
+                prefix: domain.to_string(),
+                region: region.to_string(),
+            },
+        });
+    }
+    // A host (maybe with a path) without a scheme: Cognito only speaks HTTPS.
+    endpoint_from_url(&format!("https://{domain}"), region, false)
+}
+
+fn endpoint_from_url(text: &str, region: &str, explicit_scheme: bool) -> Result<TokenEndpoint, DomainError> {
+    let mut url = Url::parse(text).map_err(|e| DomainError::NotAUrl(e.to_string()))?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    if host.is_empty() {
+        return Err(DomainError::NotAUrl("no host name".into()));
+    }
+    if url.scheme() == "http" && !is_loopback(&host) {
+        return Err(DomainError::InsecureRemote(host));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(DomainError::HasQuery);
+    }
+    let path = url.path().trim_end_matches('/').to_string();
+    if !path.ends_with(TOKEN_PATH) {
+        url.set_path(&format!("{path}{TOKEN_PATH}"));
+    }
+    let form = match cognito_host_parts(&host) {
+        Some((prefix, domain_region)) => {
+            check_region(&domain_region)?;
+            if !region.is_empty() && region != domain_region {
+                return Err(DomainError::RegionMismatch {
+                    domain: domain_region,
+                    field: region.to_string(),
+                });
+            }
+            DomainForm::CognitoHost {
+                prefix,
+                region: domain_region,
+            }
+        }
+        None if explicit_scheme => DomainForm::FullUrl,
+        None => DomainForm::CustomHost { host },
+    };
+    Ok(TokenEndpoint {
+        url: url.to_string(),
+        form,
+    })
+}
+
+/// `prefix.auth.region.amazoncognito.com` (or `auth-fips`) → (prefix, region).
+fn cognito_host_parts(host: &str) -> Option<(String, String)> {
+    let rest = host.strip_suffix(COGNITO_SUFFIX)?;
+    let mut parts = rest.split('.');
+    let (prefix, auth, region) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || !(auth == "auth" || auth == "auth-fips") {
+        return None;
+    }
+    Some((prefix.to_string(), region.to_string()))
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+}
+
+/// Cognito's rule: lowercase letters, digits and hyphens, not at either end, at most 63.
+fn check_prefix(prefix: &str) -> Result<(), DomainError> {
+    if prefix.len() > 63 {
+        return Err(DomainError::BadPrefix("at most 63 characters".into()));
+    }
+    if let Some(c) = prefix
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        let hint = if c.is_ascii_uppercase() {
+            "use lowercase letters".to_string()
+        } else {
+            format!("'{c}' is not allowed; use lowercase letters, digits and hyphens")
+        };
+        return Err(DomainError::BadPrefix(hint));
+    }
+    if prefix.starts_with('-') || prefix.ends_with('-') {
+        return Err(DomainError::BadPrefix("it may not start or end with a hyphen".into()));
+    }
+    Ok(())
+}
+
+/// The Region field on its own: optional unless the domain is a prefix, but never wrong.
+fn check_region_field(region: &str) -> Result<(), DomainError> {
+    let region = region.trim();
+    if region.is_empty() {
+        Ok(())
+    } else {
+        check_region(region)
+    }
+}
+
+/// AWS region names: two letters, one or two words, a number (`us-east-1`, `us-gov-west-1`).
+pub fn check_region(region: &str) -> Result<(), DomainError> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let valid = match parts.as_slice() {
+        [area, middle @ .., number] => {
+            area.len() == 2
+                && area.chars().all(|c| c.is_ascii_lowercase())
+                && (1..=2).contains(&middle.len())
+                && middle
+                    .iter()
+                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+                && !number.is_empty()
+                && number.len() <= 2
+                && number.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(DomainError::BadRegion(region.to_string()))
+    }
+}
+
+fn check_api_url(text: &str) -> Result<Url, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(API_URL_MISSING.into());
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Err("API URL contains a space.".into());
+    }
+    let url = Url::parse(text).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "API URL needs a scheme: start it with https://".to_string()
+        }
+        other => format!("API URL is not a valid URL ({other})."),
+    })?;
+    match url.scheme() {
+        "https" | "http" => {}
+        other => {
+            return Err(format!(
+                "\"{other}:\" URLs cannot be called; use https:// (or http:// for a local server)."
+            ))
+        }
+    }
+    if url.host_str().unwrap_or_default().is_empty() {
+        return Err("API URL has no host name.".into());
+    }
+    Ok(url)
+}
+
+fn api_url_warning(text: &str) -> Option<String> {
+    let url = Url::parse(text.trim()).ok()?;
+    let host = url.host_str().unwrap_or_default();
+    if url.scheme() == "http" && !is_loopback(host) {
+        return Some("API Gateway only serves HTTPS; http:// will probably fail.".into());
+    }
+    if host.ends_with(".execute-api.amazonaws.com") || host.contains(".execute-api.") {
+        let has_stage = url.path_segments().and_then(|mut s| s.next()).is_some_and(|s| !s.is_empty());
+        if !has_stage {
+            return Some("No stage in the path: REST API URLs look like https://…/dev/resource. Without the stage API Gateway answers 403 Missing Authentication Token.".into());
+        }
+    }
+    None
+}
+
+/// The "Extra headers" text area: one `Name: value` per line, blank lines ignored.
+pub fn parse_extra_headers(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut headers = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(format!("Line {}: write each header as Name: value.", number + 1));
+        };
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(is_token_char) {
+            return Err(format!(
+                "Line {}: \"{name}\" is not a valid header name (letters, digits and - only).",
+                number + 1
+            ));
+        }
+        headers.push((name.to_string(), value.trim().to_string()));
+    }
+    Ok(headers)
+}
+
+/// RFC 9110 token characters, the ones a header name may use.
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(domain: &str, region: &str) -> Result<TokenEndpoint, DomainError> {
+        resolve_token_endpoint(domain, region)
+    }
+
+    fn filled() -> Settings {
+        Settings {
+            client_id: "demo-client-id".into(),
+            client_secret: "demo-client-secret".into(),
+            domain: "my-pool".into(),
+            region: "us-east-1".into(),
+            scope: "demo/example".into(),
+            api_url: "https://abc123.execute-api.us-east-1.amazonaws.com/dev".into(),
+            ..Settings::default()
+        }
+    }
+
+    fn issues_for(s: &Settings, field: Field) -> Vec<FieldIssue> {
+        s.validate().into_iter().filter(|i| i.field == field).collect()
+    }
+
+    #[test]
+    fn prefix_and_region_make_the_hosted_domain() {
+        let e = endpoint("my-pool", "us-east-1").unwrap();
+        assert_eq!(e.url, "https://my-pool.auth.us-east-1.amazoncognito.com/oauth2/token");
+        assert_eq!(
+            e.form,
+            DomainForm::Prefix {
+                prefix: "my-pool".into(),
+                region: "us-east-1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_ignored() {
+        let e = endpoint("  my-pool \t", " eu-west-2 ").unwrap();
+        assert_eq!(e.url, "https://my-pool.auth.eu-west-2.amazoncognito.com/oauth2/token");
+    }
+
+    #[test]
+    fn prefix_without_region_asks_for_it() {
+        assert_eq!(endpoint("my-pool", ""), Err(DomainError::PrefixNeedsRegion));
+        assert!(DomainError::PrefixNeedsRegion.to_string().contains("Region"));
+    }
+
+    #[test]
+    fn prefix_rules() {
+        for bad in ["My-Pool", "-pool", "pool-", "my_pool", "pööl"] {
+            assert!(
+                matches!(endpoint(bad, "us-east-1"), Err(DomainError::BadPrefix(_))),
+                "{bad} should be refused"
+            );
+        }
+        let long = "a".repeat(64);
+        assert!(matches!(endpoint(&long, "us-east-1"), Err(DomainError::BadPrefix(_))));
+        assert!(endpoint(&"a".repeat(63), "us-east-1").is_ok());
+        assert!(endpoint("pool-2", "us-east-1").is_ok());
+        let upper = endpoint("MyPool", "us-east-1").unwrap_err().to_string();
+        assert!(upper.contains("lowercase"), "{upper}");
+    }
+
+    #[test]
+    fn regions() {
+        for good in ["us-east-1", "eu-central-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "il-central-1"] {
+            assert!(check_region(good).is_ok(), "{good}");
+        }
+        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-1a", "u-east-1", "us--1", "us-east-123", "eu-ñorth-1", "us east 1"] {
+            assert!(check_region(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(matches!(endpoint("my-pool", "moon-base-1"), Err(DomainError::BadRegion(_))));
+    }
+
+    #[test]
+    fn cognito_host_reads_region_from_the_domain() {
+        let e = endpoint("my-pool.auth.eu-west-1.amazoncognito.com", "").unwrap();
+        assert_eq!(e.url, "https://my-pool.auth.eu-west-1.amazoncognito.com/oauth2/token");
+        assert_eq!(
+            e.form,
+            DomainForm::CognitoHost {
+                prefix: "my-pool".into(),
+                region: "eu-west-1".into()
+            }
+        );
+        let fips = endpoint("p.auth-fips.us-east-1.amazoncognito.com", "us-east-1").unwrap();
+        assert!(matches!(fips.form, DomainForm::CognitoHost { .. }));
+    }
+
+    #[test]
+    fn cognito_host_disagreeing_with_region_field() {
+        assert_eq!(
+            endpoint("https://my-pool.auth.eu-west-1.amazoncognito.com", "us-east-1"),
+            Err(DomainError::RegionMismatch {
+                domain: "eu-west-1".into(),
+                field: "us-east-1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn custom_domain_gets_https_and_the_path() {
+        let e = endpoint("auth.example.com", "").unwrap();
+        assert_eq!(e.url, "https://auth.example.com/oauth2/token");
+        assert_eq!(
+            e.form,
+            DomainForm::CustomHost {
+                host: "auth.example.com".into()
+            }
+        );
+    }
+
+    #[test]
+    fn full_urls_keep_an_existing_token_path_and_port() {
+        assert_eq!(
+            endpoint("https://auth.example.com/oauth2/token", "").unwrap().url,
+            "https://auth.example.com/oauth2/token"
+        );
+        assert_eq!(
+            endpoint("https://auth.example.com/", "").unwrap().url,
+            "https://auth.example.com/oauth2/token"
+        );
+        let local = endpoint("http://127.0.0.1:9090", "").unwrap();
+        assert_eq!(local.url, "http://127.0.0.1:9090/oauth2/token");
+        assert_eq!(local.form, DomainForm::FullUrl);
+        assert_eq!(
+            endpoint("http://localhost:9090/", "").unwrap().url,
+            "http://localhost:9090/oauth2/token"
+        );
+        assert_eq!(
+            endpoint("HTTPS://Auth.Example.com", "").unwrap().url,
+            "https://auth.example.com/oauth2/token"
+        );
+    }
+
+    #[test]
+    fn bad_domains_are_explained() {
+        assert_eq!(endpoint("", "us-east-1"), Err(DomainError::Empty));
+        assert_eq!(endpoint("   ", "us-east-1"), Err(DomainError::Empty));
+        assert_eq!(endpoint("my pool", "us-east-1"), Err(DomainError::ContainsSpace));
+        assert_eq!(
+            endpoint("ftp://auth.example.com", ""),
+            Err(DomainError::UnsupportedScheme("ftp".into()))
+        );
+        assert_eq!(
+            endpoint("http://auth.example.com", ""),
+            Err(DomainError::InsecureRemote("auth.example.com".into()))
+        );
+        assert_eq!(endpoint("https://auth.example.com/?a=1", ""), Err(DomainError::HasQuery));
+        assert!(matches!(endpoint("https://", ""), Err(DomainError::NotAUrl(_))));
+        assert!(matches!(endpoint("auth..example.com:99999", ""), Err(DomainError::NotAUrl(_))));
+        for e in [DomainError::Empty, DomainError::HasQuery, DomainError::InsecureRemote("h".into())] {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn unicode_custom_domain_becomes_punycode() {
+        let e = endpoint("äuth.example.com", "").unwrap();
+        assert_eq!(e.url, "https://xn--uth-qla.example.com/oauth2/token");
+    }
+
+    #[test]
+    fn a_filled_form_has_no_issues() {
+        assert_eq!(filled().validate(), vec![]);
+        assert!(filled().token_blockers().is_empty());
+        assert!(filled().api_blockers().is_empty());
+    }
+
+    #[test]
+    fn the_empty_form_lists_every_required_field() {
+        let fields: Vec<Field> = Settings::default().validate().iter().map(|i| i.field).collect();
+        assert_eq!(fields, vec![Field::ClientId, Field::ClientSecret, Field::Domain, Field::ApiUrl]);
+        assert!(Settings::default()
+            .validate()
+            .iter()
+            .all(|i| i.level == Level::Missing));
+    }
+
+    #[test]
+    fn ids_and_secrets_with_spaces() {
+        let mut s = filled();
+        s.client_id = "abc def".into();
+        s.client_secret = " secret ".into();
+        let id = issues_for(&s, Field::ClientId);
+        assert_eq!(id.len(), 1);
+        assert_eq!(id[0].level, Level::Error);
+        let secret = issues_for(&s, Field::ClientSecret);
+        assert_eq!(secret[0].level, Level::Warning);
+        assert!(secret[0].message.contains("ignored"));
+    }
+
+    #[test]
+    fn region_errors_land_on_the_region_field() {
+        let mut s = filled();
+        s.region = "narnia".into();
+        assert_eq!(issues_for(&s, Field::Region).len(), 1);
+        assert!(issues_for(&s, Field::Domain).is_empty());
+        s.region.clear();
+        assert_eq!(issues_for(&s, Field::Region)[0].message, DomainError::PrefixNeedsRegion.to_string());
+        // With a custom domain the region is optional but must still be a region when given.
+        s.domain = "auth.example.com".into();
+        assert!(issues_for(&s, Field::Region).is_empty());
+        s.region = "nowhere".into();
+        assert_eq!(issues_for(&s, Field::Region).len(), 1);
+    }
+
+    #[test]
+    fn scopes_without_a_resource_server_warn() {
+        let mut s = filled();
+        s.scope = "demo/example openid".into();
+        let scope = issues_for(&s, Field::Scope);
+        assert_eq!(scope.len(), 1);
+        assert_eq!(scope[0].level, Level::Warning);
+        assert!(scope[0].message.contains("openid"));
+        s.scope = "demo/example, demo/other".into();
+        assert!(issues_for(&s, Field::Scope).is_empty());
+        s.scope = "démo/exämple".into();
+        assert!(issues_for(&s, Field::Scope).is_empty());
+    }
+
+    #[test]
+    fn api_url_rules() {
+        let mut s = filled();
+        for (bad, word) in [
+            ("abc123.execute-api.us-east-1.amazonaws.com/dev", "https://"),
+            ("ftp://example.com/x", "ftp"),
+            ("https://exa mple.com", "space"),
+            ("https://", "valid"),
+        ] {
+            s.api_url = bad.into();
+            let issues = issues_for(&s, Field::ApiUrl);
+            assert_eq!(issues.len(), 1, "{bad}");
+            assert_eq!(issues[0].level, Level::Error, "{bad}");
+            assert!(issues[0].message.contains(word), "{bad}: {}", issues[0].message);
+        }
+        s.api_url = " ".into();
+        assert_eq!(issues_for(&s, Field::ApiUrl)[0].level, Level::Missing);
+        assert!(issues_for(&s, Field::ApiUrl)[0].message.contains("required"));
+        s.api_url = "https://abc123.execute-api.us-east-1.amazonaws.com/".into();
+        let warning = issues_for(&s, Field::ApiUrl);
+        assert_eq!(warning[0].level, Level::Warning);
+        assert!(warning[0].message.contains("stage"));
+        s.api_url = "http://api.example.com/dev".into();
+        assert_eq!(issues_for(&s, Field::ApiUrl)[0].level, Level::Warning);
+        s.api_url = "http://127.0.0.1:9090/dev".into();
+        assert!(issues_for(&s, Field::ApiUrl).is_empty());
+    }
+
+    #[test]
+    fn body_that_is_not_json_warns_only_for_methods_with_a_body() {
+        let mut s = filled();
+        s.api_body = "{not json".into();
+        assert!(issues_for(&s, Field::ApiBody).is_empty());
+        s.method = HttpMethod::Post;
+        assert_eq!(issues_for(&s, Field::ApiBody)[0].level, Level::Warning);
+        s.api_body = r#"{"type":"dog"}"#.into();
+        assert!(issues_for(&s, Field::ApiBody).is_empty());
+    }
+
+    #[test]
+    fn extra_headers() {
+        assert_eq!(
+            parse_extra_headers("X-Trace: 1\n\n  Accept : application/json  \nX-Empty:").unwrap(),
+            vec![
+                ("X-Trace".into(), "1".into()),
+                ("Accept".into(), "application/json".into()),
+                ("X-Empty".into(), String::new())
+            ]
+        );
+        assert!(parse_extra_headers("no colon").unwrap_err().contains("Line 1"));
+        assert!(parse_extra_headers("ok: 1\nbad name: 2").unwrap_err().contains("Line 2"));
+        assert!(parse_extra_headers(": value").is_err());
+        let mut s = filled();
+        s.extra_headers = "oops".into();
+        assert_eq!(s.api_blockers().len(), 1);
+        assert!(s.token_blockers().is_empty());
+    }
+
+    #[test]
+    fn timeout_bounds() {
+        let mut s = filled();
+        s.timeout_secs = 0;
+        assert_eq!(issues_for(&s, Field::Timeout).len(), 1);
+        s.timeout_secs = 301;
+        assert_eq!(issues_for(&s, Field::Timeout).len(), 1);
+        s.timeout_secs = 300;
+        assert!(issues_for(&s, Field::Timeout).is_empty());
+    }
+
+    #[test]
+    fn blockers_split_by_button() {
+        let mut s = filled();
+        s.client_secret.clear();
+        assert_eq!(s.token_blockers().len(), 1);
+        assert!(s.api_blockers().is_empty());
+        let mut s = filled();
+        s.api_url.clear();
+        assert!(s.token_blockers().is_empty());
+        assert_eq!(s.api_blockers().len(), 1);
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(HttpMethod::parse("patch"), Some(HttpMethod::Patch));
+        assert_eq!(HttpMethod::parse("TRACE"), None);
+        assert!(HttpMethod::Post.takes_body());
+        assert!(!HttpMethod::Get.takes_body());
+        assert_eq!(HttpMethod::all().map(HttpMethod::as_str), ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    }
+
+    #[test]
+    fn labels_match_the_interface_contract() {
+        assert_eq!(Field::ClientId.label(), "Client ID");
+        assert_eq!(Field::ClientSecret.label(), "Client secret");
+        assert_eq!(Field::ApiUrl.label(), "API URL");
+    }
+}

@@ -1,0 +1,86 @@
+//! The page: header, the form on one side, the results on the other, keyboard
+//! shortcuts, and the one-second clock the countdowns read.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::ui::diagnosis_view::DiagnosisView;
+use crate::ui::exchange_view::ExchangeView;
+use crate::ui::form::SettingsForm;
+use crate::ui::state::{AppState, Job};
+use crate::ui::token_view::DecodedTokenView;
+use crate::web::clock;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+
+    // The countdown clock. It lives as long as the page, so it is never cleared.
+    let tick = set_interval_with_handle(
+        move || state.now.set(clock::now_unix()),
+        std::time::Duration::from_secs(1),
+    );
+    if tick.is_err() {
+        state.notice.set(Some("The page clock could not start; countdowns will not move.".into()));
+    }
+
+    // Ctrl/Cmd+Enter runs from anywhere; Escape cancels what is running.
+    let keys = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+            e.prevent_default();
+            state.start(Job::Run);
+        } else if e.key() == "Escape" && state.busy.get_untracked().is_some() {
+            state.cancel();
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let token_exchange = Signal::derive(move || state.token_step.with(|s| s.as_ref().and_then(|s| s.exchange.clone())));
+    let token_target = Signal::derive(move || state.token_step.with(|s| s.as_ref().and_then(|s| s.proxied_target.clone())));
+    let token_problem = Signal::derive(move || state.token_step.with(|s| s.as_ref().and_then(|s| s.outcome.clone().err())));
+    let api_exchange = Signal::derive(move || state.api_step.with(|s| s.as_ref().and_then(|s| s.exchange.clone())));
+    let api_target = Signal::derive(move || state.api_step.with(|s| s.as_ref().and_then(|s| s.proxied_target.clone())));
+    let api_problem = Signal::derive(move || state.api_step.with(|s| s.as_ref().and_then(|s| s.outcome.clone().err())));
+    let secrets = Signal::derive(move || state.secrets());
+
+    view! {
+        <header class="top">
+            <h1>"Cognito API Tester"</h1>
+            <p class="tagline">
+                "Get a token with client credentials, call the protected API with it, and see every byte of both."
+            </p>
+        </header>
+        <main class="layout">
+            <SettingsForm state=state />
+            <section class="results" aria-label="Results">
+                <div class="verdict" role="status" aria-live="polite">
+                    {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
+                    {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
+                    {move || state.verdict().map(|(pass, line)| view! {
+                        <p class="verdict-line" class:pass=pass class:fail=!pass>{line}</p>
+                    })}
+                </div>
+                <section class="panel" aria-labelledby="token-response-heading">
+                    <h2 id="token-response-heading">"Token response"</h2>
+                    <DiagnosisView diagnosis=token_problem />
+                    <ExchangeView exchange=token_exchange proxied_target=token_target secrets=secrets
+                        empty="No token request yet. Fill in the form and press Get token or Run." />
+                </section>
+                <section class="panel" aria-labelledby="decoded-token-heading">
+                    <h2 id="decoded-token-heading">"Decoded token"</h2>
+                    <DecodedTokenView state=state />
+                </section>
+                <section class="panel" aria-labelledby="api-response-heading">
+                    <h2 id="api-response-heading">"API response"</h2>
+                    <DiagnosisView diagnosis=api_problem />
+                    <ExchangeView exchange=api_exchange proxied_target=api_target secrets=secrets
+                        empty="No API call yet. Press Call API once you have a token, or Run." />
+                </section>
+            </section>
+        </main>
+        <footer class="bottom">
+            "Cognito API Tester " {crate::VERSION}
+            " · The client secret and tokens stay in this tab's memory; nothing is sent anywhere but the endpoints you enter."
+        </footer>
+    }
+}

@@ -1,0 +1,122 @@
+//! One raw HTTP exchange: the request as sent (secrets masked unless revealed),
+//! the response status line and readable headers, the body (pretty or raw,
+//! cut short with "Show all" so a big body cannot freeze the page).
+
+use leptos::prelude::*;
+
+use crate::core::exchange::{
+    body_view, format_elapsed, format_size, header, redact_request, redact_text, request_text,
+    response_head_text, truncate_chars, BodyView, Exchange,
+};
+
+/// Characters of a body shown before "Show all": enough for any token response or
+/// a normal API answer, small enough to render instantly.
+const BODY_PREVIEW_CHARS: usize = 20_000;
+
+#[component]
+pub fn ExchangeView(
+    #[prop(into)] exchange: Signal<Option<Exchange>>,
+    #[prop(into)] proxied_target: Signal<Option<String>>,
+    /// Values masked in the request (the client secret, the bearer token).
+    #[prop(into)]
+    secrets: Signal<Vec<String>>,
+    empty: &'static str,
+) -> impl IntoView {
+    let reveal = RwSignal::new(false);
+    let raw = RwSignal::new(false);
+    let show_all = RwSignal::new(false);
+
+    let masked = move |text: &str| -> String {
+        if reveal.get() {
+            text.to_string()
+        } else {
+            secrets.with(|s| redact_text(text, &s.iter().map(String::as_str).collect::<Vec<_>>()))
+        }
+    };
+
+    move || {
+        let Some(ex) = exchange.get() else {
+            return view! { <p class="empty">{empty}</p> }.into_any();
+        };
+        let request = if reveal.get() {
+            ex.request.clone()
+        } else {
+            secrets.with(|s| redact_request(&ex.request, &s.iter().map(String::as_str).collect::<Vec<_>>()))
+        };
+        let summary = match &ex.response {
+            Some(r) => format!(
+                "{} {} → {} {} · {} · {}",
+                ex.request.method,
+                request.url,
+                r.status,
+                r.status_text,
+                format_elapsed(ex.elapsed_ms),
+                format_size(r.size_bytes)
+            ),
+            None => format!(
+                "{} {} → no response · {}",
+                ex.request.method,
+                request.url,
+                format_elapsed(ex.elapsed_ms)
+            ),
+        };
+        let response = ex.response.clone().map(|r| {
+            let content_type = header(&r.headers, "content-type").map(str::to_string);
+            let body = if raw.get() {
+                r.body.clone()
+            } else {
+                match body_view(&r.body, content_type.as_deref()) {
+                    BodyView::Empty => String::new(),
+                    BodyView::Json(pretty) => pretty,
+                    BodyView::Text(text) => text,
+                }
+            };
+            let body = masked(&body);
+            let (shown, hidden) = if show_all.get() {
+                (body.clone(), 0)
+            } else {
+                let (shown, hidden) = truncate_chars(&body, BODY_PREVIEW_CHARS);
+                (shown.to_string(), hidden)
+            };
+            let not_utf8 = (!r.body_was_utf8)
+                .then(|| view! { <p class="warning-line">"The body is not valid UTF-8; undecodable bytes are shown as �."</p> });
+            let empty_body = r.body.is_empty().then(|| view! { <p class="empty">"(empty body)"</p> });
+            view! {
+                <h3>"Response"</h3>
+                <pre class="response-head">{masked(&response_head_text(&r))}</pre>
+                {not_utf8}
+                {empty_body}
+                <pre class="body">{shown}</pre>
+                {(hidden > 0).then(|| view! {
+                    <button type="button" class="linkish" on:click=move |_| show_all.set(true)>
+                        {format!("Show all ({hidden} more characters)")}
+                    </button>
+                })}
+            }
+        });
+        view! {
+            <div class="exchange">
+                <p class="summary">{summary}</p>
+                {proxied_target.get().map(|t| view! {
+                    <p class="via">"Sent through this page's proxy route; the proxy forwards it to " <code>{t}</code></p>
+                })}
+                <div class="toolbar">
+                    <label>
+                        <input type="checkbox" prop:checked=move || reveal.get()
+                            on:change:target=move |e| reveal.set(e.target().checked()) />
+                        " Reveal secrets"
+                    </label>
+                    <label>
+                        <input type="checkbox" prop:checked=move || raw.get()
+                            on:change:target=move |e| raw.set(e.target().checked()) />
+                        " Raw body"
+                    </label>
+                </div>
+                <h3>"Request"</h3>
+                <pre class="request">{request_text(&request)}</pre>
+                {response}
+            </div>
+        }
+        .into_any()
+    }
+}

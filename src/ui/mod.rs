@@ -1,0 +1,13 @@
+//! The Leptos views. State lives in one place ([`state::AppState`]) and flows down;
+//! each panel is a component in its own file.
+mod app;
+mod diagnosis_view;
+mod exchange_view;
+mod form;
+pub mod state;
+mod token_view;
+
+/// Mounts the app on the page body.
+pub fn mount() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,164 @@
+//! One fetch, recorded as the page saw it: status, readable headers, body, timing.
+//! Timeouts and the Cancel button both abort the same AbortController; the
+//! abort reason tells them apart afterwards.
+
+use gloo_net::http::{Method, RequestBuilder};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, RequestMode};
+
+use crate::core::diagnosis::NetworkFailure;
+use crate::core::exchange::{Exchange, RecordedRequest, RecordedResponse};
+use crate::web::clock;
+
+/// The abort reason a timeout leaves on the signal.
+const TIMEOUT_REASON: &str = "cognito-api-tester:timeout";
+/// How long the CORS probe may take before the host counts as unreachable.
+const PROBE_TIMEOUT_MS: u32 = 5_000;
+
+/// Why no complete response arrived.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SendFailure {
+    /// No response at all: a network error, CORS, a timeout or the user's cancel.
+    Network(NetworkFailure),
+    /// Status and headers arrived but the body broke off (connection closed, aborted).
+    BodyInterrupted { message: String },
+}
+
+/// A request in flight that the user can cancel.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    controller: AbortController,
+}
+
+impl InFlight {
+    pub fn new() -> Option<Self> {
+        AbortController::new().ok().map(|controller| Self { controller })
+    }
+
+    pub fn cancel(&self) {
+        self.controller.abort();
+    }
+}
+
+/// Sends the request and records the exchange. The exchange is returned even on
+/// failure (without a response, or with the part that arrived).
+pub async fn send(
+    request: &RecordedRequest,
+    timeout_ms: u32,
+    in_flight: &InFlight,
+) -> (Exchange, Result<(), SendFailure>) {
+    let started_at_unix_ms = clock::now_unix_ms();
+    let start = clock::monotonic_ms();
+    let controller = in_flight.controller.clone();
+    // Dropping a gloo Timeout cancels it, so the timer lives exactly as long as the request.
+    let _timer = Timeout::new(timeout_ms, move || {
+        controller.abort_with_reason(&JsValue::from_str(TIMEOUT_REASON));
+    });
+    let signal = in_flight.controller.signal();
+    let mut exchange = Exchange {
+        request: request.clone(),
+        response: None,
+        elapsed_ms: 0.0,
+        started_at_unix_ms,
+    };
+    let outcome = match build(request, Some(&signal), RequestMode::Cors) {
+        Err(message) => Err(SendFailure::BodyInterrupted { message }),
+        Ok(builder) => match builder.send().await {
+            Err(_) => {
+                exchange.elapsed_ms = clock::monotonic_ms() - start;
+                let failure = if signal.aborted() {
+                    aborted_as(&signal, timeout_ms)
+                } else {
+                    probe(&request.url).await
+                };
+                Err(SendFailure::Network(failure))
+            }
+            Ok(response) => {
+                let headers: Vec<(String, String)> = response.headers().entries().collect();
+                let body = response.binary().await;
+                exchange.elapsed_ms = clock::monotonic_ms() - start;
+                let (bytes, outcome) = match body {
+                    Ok(bytes) => (bytes, Ok(())),
+                    Err(_) if signal.aborted() => {
+                        (Vec::new(), Err(SendFailure::Network(aborted_as(&signal, timeout_ms))))
+                    }
+                    Err(e) => (
+                        Vec::new(),
+                        Err(SendFailure::BodyInterrupted {
+                            message: e.to_string(),
+                        }),
+                    ),
+                };
+                let size_bytes = bytes.len();
+                let (body, body_was_utf8) = match String::from_utf8(bytes) {
+                    Ok(text) => (text, true),
+                    Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+                };
+                exchange.response = Some(RecordedResponse {
+                    status: response.status(),
+                    status_text: response.status_text(),
+                    headers,
+                    body,
+                    size_bytes,
+                    body_was_utf8,
+                });
+                outcome
+            }
+        },
+    };
+    (exchange, outcome)
+}
+
+fn build(
+    request: &RecordedRequest,
+    signal: Option<&web_sys::AbortSignal>,
+    mode: RequestMode,
+) -> Result<gloo_net::http::Request, String> {
+    let method = Method::from_bytes(request.method.as_bytes())
+        .map_err(|_| format!("\"{}\" is not an HTTP method.", request.method))?;
+    let mut builder = RequestBuilder::new(&request.url)
+        .method(method)
+        .mode(mode)
+        .abort_signal(signal);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let built = match &request.body {
+        Some(body) => builder.body(JsValue::from_str(body)),
+        None => builder.build(),
+    };
+    built.map_err(|e| format!("The browser refused to build this request: {e}"))
+}
+
+fn aborted_as(signal: &web_sys::AbortSignal, timeout_ms: u32) -> NetworkFailure {
+    if signal.reason().as_string().as_deref() == Some(TIMEOUT_REASON) {
+        NetworkFailure::TimedOut { after_ms: timeout_ms }
+    } else {
+        NetworkFailure::Cancelled
+    }
+}
+
+/// fetch rejects with the same TypeError for "CORS refused" and "nobody there".
+/// A `no-cors` request tells them apart: it resolves (opaquely) when a server answered.
+async fn probe(url: &str) -> NetworkFailure {
+    let Some(probe) = InFlight::new() else {
+        return NetworkFailure::Unreachable;
+    };
+    let controller = probe.controller.clone();
+    let _timer = Timeout::new(PROBE_TIMEOUT_MS, move || controller.abort());
+    let request = RecordedRequest {
+        method: "GET".into(),
+        url: url.to_string(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let signal = probe.controller.signal();
+    match build(&request, Some(&signal), RequestMode::NoCors) {
+        Ok(builder) => match builder.send().await {
+            Ok(_) => NetworkFailure::CorsBlocked,
+            Err(_) => NetworkFailure::Unreachable,
+        },
+        Err(_) => NetworkFailure::Unreachable,
+    }
+}

@@ -1,0 +1,120 @@
+//! Browser-shell tests: run by `make test-browser` in headless Debian chromium
+//! (wasm-bindgen-test-runner + chromedriver). They exercise the real fetch,
+//! AbortController, clock and the mounted app, without any server of ours.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use cognito_api_tester::core::diagnosis::NetworkFailure;
+use cognito_api_tester::core::exchange::RecordedRequest;
+use cognito_api_tester::web::clock;
+use cognito_api_tester::web::http::{send, InFlight, SendFailure};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(url: &str) -> RecordedRequest {
+    RecordedRequest {
+        method: "GET".into(),
+        url: url.into(),
+        headers: Vec::new(),
+        body: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn fetch_records_status_headers_body_and_timing() {
+    let in_flight = InFlight::new().unwrap();
+    let (exchange, outcome) = send(&get("data:application/json,%7B%22ok%22%3Atrue%7D"), 5_000, &in_flight).await;
+    assert_eq!(outcome, Ok(()));
+    let response = exchange.response.expect("a response");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body, r#"{"ok":true}"#);
+    assert_eq!(response.size_bytes, 11);
+    assert!(response.body_was_utf8);
+    assert!(response
+        .headers
+        .iter()
+        .any(|(name, value)| name == "content-type" && value == "application/json"));
+    assert!(exchange.elapsed_ms >= 0.0);
+    assert!(exchange.started_at_unix_ms > 1.7e12);
+}
+
+#[wasm_bindgen_test]
+async fn invalid_utf8_is_flagged_not_fatal() {
+    let in_flight = InFlight::new().unwrap();
+    let (exchange, outcome) = send(&get("data:application/octet-stream,ab%FF%FEcd"), 5_000, &in_flight).await;
+    assert_eq!(outcome, Ok(()));
+    let response = exchange.response.unwrap();
+    assert!(!response.body_was_utf8);
+    assert_eq!(response.size_bytes, 6);
+    assert!(response.body.starts_with("ab") && response.body.ends_with("cd"));
+}
+
+#[wasm_bindgen_test]
+async fn cancel_before_the_answer_is_reported_as_cancelled() {
+    let in_flight = InFlight::new().unwrap();
+    in_flight.cancel();
+    let (exchange, outcome) = send(&get("data:text/plain,late"), 5_000, &in_flight).await;
+    assert_eq!(outcome, Err(SendFailure::Network(NetworkFailure::Cancelled)));
+    assert!(exchange.response.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_port_is_unreachable_not_cors() {
+    let in_flight = InFlight::new().unwrap();
+    // Port 9 (discard) is closed on the test machine: the request and the no-cors probe both fail.
+    let (exchange, outcome) = send(&get("http://127.0.0.1:9/"), 5_000, &in_flight).await;
+    assert_eq!(outcome, Err(SendFailure::Network(NetworkFailure::Unreachable)));
+    assert!(exchange.response.is_none());
+}
+
+/// Waits for the reactive system to render: polls the condition every 10 ms, for
+/// at most 2 s, and fails the test with the last state if it never holds.
+async fn eventually<T>(condition: impl Fn() -> Option<T>) -> T {
+    for _ in 0..200 {
+        if let Some(value) = condition() {
+            return value;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("the page never reached the expected state within 2 s");
+}
+
+#[wasm_bindgen_test]
+fn clocks_are_sane() {
+    let now = clock::now_unix();
+    assert!(now > 1_700_000_000, "{now}");
+    assert!(clock::monotonic_ms() >= 0.0);
+    assert!(!clock::local_time(0).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_mounted_form_resolves_the_token_url_as_the_user_types() {
+    cognito_api_tester::ui::mount();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let type_into = |id: &str, value: &str| {
+        let input: web_sys::HtmlInputElement = document.get_element_by_id(id).unwrap().dyn_into().unwrap();
+        input.set_value(value);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    };
+    let text_of = |id: &str| {
+        document
+            .get_element_by_id(id)
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    type_into("domain", "my-pool");
+    type_into("region", "eu-west-1");
+    let resolved = eventually(|| {
+        let text = text_of("token-url");
+        text.contains("https://my-pool.auth.eu-west-1.amazoncognito.com/oauth2/token")
+            .then_some(text)
+    })
+    .await;
+    assert!(resolved.starts_with("Token endpoint:"), "{resolved}");
+    type_into("region", "moon");
+    eventually(|| text_of("region-issues").contains("not an AWS region").then_some(())).await;
+}

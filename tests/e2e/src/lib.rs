@@ -1,0 +1,227 @@
+//! The end-to-end harness: a chromedriver + headless Debian chromium session, the
+//! local emulator serving the release `dist/` as a static site on its own origin
+//! (as S3 would), and helpers that find form controls by their visible labels.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use cognito_emulator::{Config, Running};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt;
+use hyper_util::client::legacy::connect::HttpConnector;
+use tokio::process::{Child, Command};
+
+/// How long any one expected state may take to appear before the test fails.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The release build the tests drive; `make e2e` builds it first.
+pub fn dist_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    assert!(
+        dir.join("index.html").exists(),
+        "no release build at {}: run `make dist` (or `make e2e`, which builds it)",
+        dir.display()
+    );
+    dir
+}
+
+/// An emulator on free ports, also serving `dist/` as the static site. `adjust`
+/// changes the configuration (CORS mode, token validity…) before it starts.
+pub async fn emulator(adjust: impl FnOnce(&mut Config)) -> Running {
+    let mut config = Config::default();
+    config.port = 0;
+    config.static_dir = Some(dist_dir());
+    config.static_port = Some(0);
+    adjust(&mut config);
+    cognito_emulator::start(config).await.expect("the emulator starts")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// One browser: chromedriver and the chromium it drives.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts (make setup installs it)");
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--window-size=1280,1000", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                ]
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        // chromedriver takes a moment to listen: retry the connection until it does.
+        let deadline = Instant::now() + WAIT;
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => panic!("cannot start a chromium session: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser {
+            client,
+            _driver: driver,
+        }
+    }
+
+    /// Runs a test body with a fresh browser and always closes it, even when the body fails.
+    pub async fn with(body: impl AsyncFnOnce(&Browser)) {
+        let browser = Browser::start().await;
+        let outcome = std::panic::AssertUnwindSafe(body(&browser)).catch_unwind().await;
+        let _ = browser.client.clone().close().await;
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("the page opens");
+        // The form appears once the wasm app has mounted.
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("form.settings"))
+            .await
+            .expect("the app mounts");
+    }
+
+    /// The control a visible `<label for>` names.
+    pub async fn control(&self, label: &str) -> Element {
+        let label_el = self
+            .client
+            .find(Locator::XPath(&format!("//label[normalize-space()='{label}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no label \"{label}\": {e}"));
+        let id = label_el
+            .attr("for")
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("label \"{label}\" has no for="));
+        self.client
+            .find(Locator::Id(&id))
+            .await
+            .unwrap_or_else(|e| panic!("label \"{label}\" points at #{id}, which is missing: {e}"))
+    }
+
+    /// Replaces the text of the labelled field.
+    pub async fn fill(&self, label: &str, value: &str) {
+        let input = self.control(label).await;
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+
+    /// Picks an option of a labelled `<select>` by its visible text.
+    pub async fn choose(&self, label: &str, option: &str) {
+        let select = self.control(label).await;
+        select.select_by_label(option).await.unwrap_or_else(|e| panic!("{label}: no option {option}: {e}"));
+    }
+
+    pub async fn button(&self, name: &str) -> Element {
+        self.client
+            .find(Locator::XPath(&format!("//button[normalize-space()='{name}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no button \"{name}\": {e}"))
+    }
+
+    pub async fn click(&self, name: &str) {
+        self.button(name).await.click().await.unwrap();
+    }
+
+    /// The text of the first element matching `css`, or "" when there is none.
+    pub async fn text(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Waits until the element's text contains `needle`; returns the whole text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text(css).await;
+            if text.contains(needle) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                panic!("\"{css}\" never contained \"{needle}\"; it says:\n{text}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The text of the results panel whose heading is `heading`.
+    pub fn panel(heading: &str) -> String {
+        let id = match heading {
+            "Token response" => "token-response-heading",
+            "Decoded token" => "decoded-token-heading",
+            "API response" => "api-response-heading",
+            other => panic!("unknown panel {other}"),
+        };
+        format!("section[aria-labelledby='{id}']")
+    }
+}
+
+/// The repository root (where Trunk.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A free TCP port on loopback.
+pub fn free_loopback_port() -> u16 {
+    free_port()
+}
+
+/// Waits until `GET http://127.0.0.1:port/` answers 200 (a server finishing its start-up).
+pub async fn wait_until_serving(port: u16, limit: Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+            let request = format!("GET / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+            let mut head = [0u8; 12];
+            if stream.write_all(request.as_bytes()).await.is_ok()
+                && stream.read_exact(&mut head).await.is_ok()
+                && head.ends_with(b"200")
+            {
+                return;
+            }
+        }
+        if Instant::now() > deadline {
+            panic!("nothing served 200 on 127.0.0.1:{port} within {limit:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}

@@ -1,0 +1,192 @@
+//! The core flow end to end: the release dist/ served on its own origin (as on S3),
+//! calling the emulator directly (CORS), clicking through the real UI.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use cognito_emulator::{CorsMode, Running};
+use e2e::{emulator, Browser};
+use fantoccini::Locator;
+
+const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
+const DECODED: &str = "section[aria-labelledby='decoded-token-heading']";
+const API: &str = "section[aria-labelledby='api-response-heading']";
+const VERDICT: &str = ".verdict";
+
+/// Fills the form with the emulator's demo client and API.
+async fn fill_demo(b: &Browser, emu: &Running, api_path: &str) {
+    b.fill("Client ID", "demo-client-id").await;
+    b.fill("Client secret", "demo-client-secret").await;
+    b.fill("Domain", &emu.base_url()).await;
+    b.fill("Scope", "demo/example").await;
+    b.fill("API URL", &format!("{}{api_path}", emu.base_url())).await;
+}
+
+#[tokio::test]
+async fn happy_path_with_both_client_authentication_methods() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/dev").await;
+        for method in ["Secret in body", "Basic header"] {
+            b.choose("Client authentication", method).await;
+            // A new token each time: Get token, then Call API.
+            b.click("Get token").await;
+            let token = b.wait_text(TOKEN, "200 OK").await;
+            assert!(token.contains("POST"), "{token}");
+            assert!(!token.contains("demo-client-secret"), "the secret must be masked:\n{token}");
+            if method == "Basic header" {
+                assert!(token.contains("Authorization: Basic ••••••"), "{token}");
+                assert!(!token.contains("client_secret="), "{token}");
+            } else {
+                assert!(token.contains("client_secret=••••••"), "{token}");
+            }
+            let decoded = b.wait_text(DECODED, "token_use").await;
+            for expected in ["access", "demo/example", "demo-client-id", "us-east-1_demo", "Expires in"] {
+                assert!(decoded.contains(expected), "decoded token lacks {expected}:\n{decoded}");
+            }
+            b.click("Call API").await;
+            let api = b.wait_text(API, "200 OK").await;
+            for pet in ["dog", "cat", "fish", "249.99"] {
+                assert!(api.contains(pet), "API body lacks {pet}:\n{api}");
+            }
+            assert!(api.contains("Authorization: Bearer eyJ"), "{api}");
+            b.wait_text(VERDICT, "PASS").await;
+        }
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn token_errors_are_explained() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/dev").await;
+        b.fill("Client secret", "wrong-secret").await;
+        b.click("Run").await;
+        let token = b.wait_text(TOKEN, "invalid_client").await;
+        assert!(token.contains("400"), "{token}");
+        assert!(token.contains("Likely cause") && token.contains("What to do"), "{token}");
+        b.wait_text(VERDICT, "FAIL").await;
+        assert!(!b.text(API).await.contains("200 OK"), "no API call after a failed token");
+
+        b.fill("Client secret", "demo-client-secret").await;
+        b.fill("Scope", "demo/other").await;
+        b.click("Get token").await;
+        let token = b.wait_text(TOKEN, "invalid_scope").await;
+        assert!(token.contains("demo/other") || token.contains("scope"), "{token}");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_api_without_cors_gets_the_proxy_fix() {
+    let emu = emulator(|c| c.cors = CorsMode::None).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/dev").await;
+        b.click("Run").await;
+        b.wait_text(TOKEN, "200 OK").await;
+        let api = b.wait_text(API, "CORS").await;
+        assert!(api.contains("Route through proxy"), "{api}");
+        b.wait_text(VERDICT, "FAIL").await;
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn cors_only_on_success_points_at_the_gateway_responses() {
+    let emu = emulator(|c| c.cors = CorsMode::SuccessOnly).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/dev").await;
+        // A token without the method's scope: the authorizer's 401 carries no CORS headers.
+        b.fill("Client ID", "other-scope-client").await;
+        b.fill("Client secret", "other-scope-secret").await;
+        b.fill("Scope", "demo/other").await;
+        b.click("Run").await;
+        b.wait_text(TOKEN, "200 OK").await;
+        let api = b.wait_text(API, "Gateway Responses").await;
+        assert!(api.contains("DEFAULT_4XX"), "{api}");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_fetched_again_by_run() {
+    let emu = emulator(|c| c.token_validity_override = Some(3)).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/dev").await;
+        b.click("Run").await;
+        b.wait_text(VERDICT, "PASS").await;
+        let first = b.text(".jwt-payload").await;
+        // The countdown runs out on its own (3 s validity), then Run must re-authenticate.
+        b.wait_text(DECODED, "EXPIRED").await;
+        b.click("Run").await;
+        b.wait_text(VERDICT, "fetched a new one").await;
+        b.wait_text(VERDICT, "PASS").await;
+        let second = b.text(".jwt-payload").await;
+        assert_ne!(first, second, "a new token (new jti, iat) must have been fetched");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn timeouts_and_cancel() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/faults/delay/5000").await;
+        b.click("Get token").await;
+        b.wait_text(TOKEN, "200 OK").await;
+        b.fill("Timeout (seconds)", "1").await;
+        b.click("Call API").await;
+        let api = b.wait_text(API, "no answer within 1").await;
+        assert!(api.contains("What to do"), "{api}");
+
+        b.fill("Timeout (seconds)", "30").await;
+        b.fill("API URL", &format!("{}/faults/delay/60000", emu.base_url())).await;
+        b.click("Call API").await;
+        b.wait_text(VERDICT, "Calling the API").await;
+        b.click("Cancel").await;
+        b.wait_text(API, "cancel").await;
+        // The page is usable again: the next call works.
+        b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
+        b.click("Call API").await;
+        b.wait_text(API, "200 OK").await;
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_hostile_body_stays_text() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/faults/xss").await;
+        b.click("Run").await;
+        let api = b.wait_text(API, "<script>alert(1)</script>").await;
+        assert!(api.contains("<img src=x onerror=alert(1)>"), "{api}");
+        let injected = b
+            .client
+            .find_all(Locator::Css(&format!("{API} script, {API} img")))
+            .await
+            .unwrap();
+        assert!(injected.is_empty(), "the body was rendered as HTML");
+    })
+    .await;
+    emu.shutdown().await;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Prints each file of a release build with its size and gzip size, and the gzip
+# total of what the browser loads first (html + js + wasm + css).
+set -euo pipefail
+dir="${1:-dist}"
+[ -f "$dir/index.html" ] || { echo "dist-report: no $dir/index.html; run make dist" >&2; exit 1; }
+total=0; total_gz=0
+printf '%-44s %10s %10s\n' "file" "bytes" "gzip"
+while IFS= read -r -d '' f; do
+  bytes=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
+  printf '%-44s %10d %10d\n' "${f#"$dir"/}" "$bytes" "$gz"
+  case "$f" in *.html|*.js|*.wasm|*.css) total=$((total + bytes)); total_gz=$((total_gz + gz));; esac
+done < <(find "$dir" -type f -print0 | sort -z)
+printf '%-44s %10d %10d\n' "first load (html+js+wasm+css)" "$total" "$total_gz"
+printf 'first-load gzip: %d KB (budget 150 KB)\n' $(( (total_gz + 1023) / 1024 ))
