@@ -10,6 +10,8 @@ fn main() {
 /// Natively there is nothing to run: the app is built for the browser by Trunk.
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("Cognito API Tester runs in a browser: use `make demo` or `make dist` (see README.md).");
+    eprintln!(
+        "Cognito API Tester runs in a browser: use `make demo` or `make dist` (see README.md)."
+    );
     std::process::exit(2);
 }

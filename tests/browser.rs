@@ -2,7 +2,12 @@
 //! (wasm-bindgen-test-runner + chromedriver). They exercise the real fetch,
 //! AbortController, clock and the mounted app, without any server of ours.
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use cognito_api_tester::core::diagnosis::NetworkFailure;
 use cognito_api_tester::core::exchange::RecordedRequest;
@@ -25,7 +30,12 @@ fn get(url: &str) -> RecordedRequest {
 #[wasm_bindgen_test]
 async fn fetch_records_status_headers_body_and_timing() {
     let in_flight = InFlight::new().unwrap();
-    let (exchange, outcome) = send(&get("data:application/json,%7B%22ok%22%3Atrue%7D"), 5_000, &in_flight).await;
+    let (exchange, outcome) = send(
+        &get("data:application/json,%7B%22ok%22%3Atrue%7D"),
+        5_000,
+        &in_flight,
+    )
+    .await;
     assert_eq!(outcome, Ok(()));
     let response = exchange.response.expect("a response");
     assert_eq!(response.status, 200);
@@ -43,7 +53,12 @@ async fn fetch_records_status_headers_body_and_timing() {
 #[wasm_bindgen_test]
 async fn invalid_utf8_is_flagged_not_fatal() {
     let in_flight = InFlight::new().unwrap();
-    let (exchange, outcome) = send(&get("data:application/octet-stream,ab%FF%FEcd"), 5_000, &in_flight).await;
+    let (exchange, outcome) = send(
+        &get("data:application/octet-stream,ab%FF%FEcd"),
+        5_000,
+        &in_flight,
+    )
+    .await;
     assert_eq!(outcome, Ok(()));
     let response = exchange.response.unwrap();
     assert!(!response.body_was_utf8);
@@ -56,7 +71,10 @@ async fn cancel_before_the_answer_is_reported_as_cancelled() {
     let in_flight = InFlight::new().unwrap();
     in_flight.cancel();
     let (exchange, outcome) = send(&get("data:text/plain,late"), 5_000, &in_flight).await;
-    assert_eq!(outcome, Err(SendFailure::Network(NetworkFailure::Cancelled)));
+    assert_eq!(
+        outcome,
+        Err(SendFailure::Network(NetworkFailure::Cancelled))
+    );
     assert!(exchange.response.is_none());
 }
 
@@ -65,7 +83,10 @@ async fn a_closed_port_is_unreachable_not_cors() {
     let in_flight = InFlight::new().unwrap();
     // Port 9 (discard) is closed on the test machine: the request and the no-cors probe both fail.
     let (exchange, outcome) = send(&get("http://127.0.0.1:9/"), 5_000, &in_flight).await;
-    assert_eq!(outcome, Err(SendFailure::Network(NetworkFailure::Unreachable)));
+    assert_eq!(
+        outcome,
+        Err(SendFailure::Network(NetworkFailure::Unreachable))
+    );
     assert!(exchange.response.is_none());
 }
 
@@ -94,7 +115,8 @@ async fn the_mounted_form_resolves_the_token_url_as_the_user_types() {
     cognito_api_tester::ui::mount();
     let document = web_sys::window().unwrap().document().unwrap();
     let type_into = |id: &str, value: &str| {
-        let input: web_sys::HtmlInputElement = document.get_element_by_id(id).unwrap().dyn_into().unwrap();
+        let input: web_sys::HtmlInputElement =
+            document.get_element_by_id(id).unwrap().dyn_into().unwrap();
         input.set_value(value);
         input
             .dispatch_event(&web_sys::Event::new("input").unwrap())
@@ -116,5 +138,10 @@ async fn the_mounted_form_resolves_the_token_url_as_the_user_types() {
     .await;
     assert!(resolved.starts_with("Token endpoint:"), "{resolved}");
     type_into("region", "moon");
-    eventually(|| text_of("region-issues").contains("not an AWS region").then_some(())).await;
+    eventually(|| {
+        text_of("region-issues")
+            .contains("not an AWS region")
+            .then_some(())
+    })
+    .await;
 }

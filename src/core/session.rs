@@ -58,7 +58,9 @@ pub fn token_need(held: Option<&HeldToken>, now: i64, margin_secs: i64) -> Token
     };
     match held.expires_at() {
         // Nothing says when it expires: reuse it, the API will say if it is refused.
-        None => TokenNeed::Reuse { seconds_left: i64::MAX },
+        None => TokenNeed::Reuse {
+            seconds_left: i64::MAX,
+        },
         Some(at) if at.saturating_sub(margin_secs) <= now => TokenNeed::Refetch { expires_at: at },
         Some(at) => TokenNeed::Reuse {
             seconds_left: at.saturating_sub(now),
@@ -87,10 +89,22 @@ mod tests {
         let held = HeldToken::new(token_with_exp(1_000), Some(5), 0);
         assert_eq!(held.exp, Some(1_000));
         assert_eq!(held.expires_at(), Some(1_000));
-        assert_eq!(token_need(Some(&held), 400, 0), TokenNeed::Reuse { seconds_left: 600 });
-        assert_eq!(token_need(Some(&held), 1_000, 0), TokenNeed::Refetch { expires_at: 1_000 });
-        assert_eq!(token_need(Some(&held), 995, 5), TokenNeed::Refetch { expires_at: 1_000 });
-        assert_eq!(token_need(Some(&held), 994, 5), TokenNeed::Reuse { seconds_left: 6 });
+        assert_eq!(
+            token_need(Some(&held), 400, 0),
+            TokenNeed::Reuse { seconds_left: 600 }
+        );
+        assert_eq!(
+            token_need(Some(&held), 1_000, 0),
+            TokenNeed::Refetch { expires_at: 1_000 }
+        );
+        assert_eq!(
+            token_need(Some(&held), 995, 5),
+            TokenNeed::Refetch { expires_at: 1_000 }
+        );
+        assert_eq!(
+            token_need(Some(&held), 994, 5),
+            TokenNeed::Reuse { seconds_left: 6 }
+        );
     }
 
     #[test]
@@ -98,7 +112,10 @@ mod tests {
         let held = HeldToken::new("not-a-jwt".into(), Some(3600), 50);
         assert_eq!(held.exp, None);
         assert_eq!(held.expires_at(), Some(3650));
-        assert_eq!(token_need(Some(&held), 3650, 0), TokenNeed::Refetch { expires_at: 3650 });
+        assert_eq!(
+            token_need(Some(&held), 3650, 0),
+            TokenNeed::Refetch { expires_at: 3650 }
+        );
     }
 
     #[test]
@@ -106,7 +123,9 @@ mod tests {
         let held = HeldToken::new("opaque".into(), None, 0);
         assert_eq!(
             token_need(Some(&held), i64::MAX, 10),
-            TokenNeed::Reuse { seconds_left: i64::MAX }
+            TokenNeed::Reuse {
+                seconds_left: i64::MAX
+            }
         );
     }
 

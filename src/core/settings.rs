@@ -220,29 +220,45 @@ impl Settings {
             (Field::ClientSecret, &self.client_secret),
         ] {
             if value.trim().is_empty() {
-                push(field, Level::Missing, format!("{} is required.", field.label()));
+                push(
+                    field,
+                    Level::Missing,
+                    format!("{} is required.", field.label()),
+                );
             } else if value.trim().chars().any(char::is_whitespace) {
                 push(
                     field,
                     Level::Error,
-                    format!("{} contains a space; it was probably pasted with other text.", field.label()),
+                    format!(
+                        "{} contains a space; it was probably pasted with other text.",
+                        field.label()
+                    ),
                 );
             } else if value.trim() != value {
                 push(
                     field,
                     Level::Warning,
-                    format!("{} has spaces at the start or end; they will be ignored.", field.label()),
+                    format!(
+                        "{} has spaces at the start or end; they will be ignored.",
+                        field.label()
+                    ),
                 );
             }
         }
         match self.token_endpoint() {
-            Err(DomainError::BadRegion(r)) => push(Field::Region, Level::Error, DomainError::BadRegion(r).to_string()),
+            Err(DomainError::BadRegion(r)) => push(
+                Field::Region,
+                Level::Error,
+                DomainError::BadRegion(r).to_string(),
+            ),
             Err(DomainError::RegionMismatch { domain, field }) => push(
                 Field::Region,
                 Level::Error,
                 DomainError::RegionMismatch { domain, field }.to_string(),
             ),
-            Err(e @ DomainError::PrefixNeedsRegion) => push(Field::Region, Level::Error, e.to_string()),
+            Err(e @ DomainError::PrefixNeedsRegion) => {
+                push(Field::Region, Level::Error, e.to_string())
+            }
             Err(e @ DomainError::Empty) => push(Field::Domain, Level::Missing, e.to_string()),
             Err(e) => push(Field::Domain, Level::Error, e.to_string()),
             Ok(_) => {
@@ -298,7 +314,11 @@ impl Settings {
                 i.level != Level::Warning
                     && matches!(
                         i.field,
-                        Field::ClientId | Field::ClientSecret | Field::Domain | Field::Region | Field::Timeout
+                        Field::ClientId
+                            | Field::ClientSecret
+                            | Field::Domain
+                            | Field::Region
+                            | Field::Timeout
                     )
             })
             .collect()
@@ -310,7 +330,10 @@ impl Settings {
             .into_iter()
             .filter(|i| {
                 i.level != Level::Warning
-                    && matches!(i.field, Field::ApiUrl | Field::ExtraHeaders | Field::Timeout)
+                    && matches!(
+                        i.field,
+                        Field::ApiUrl | Field::ExtraHeaders | Field::Timeout
+                    )
             })
             .collect()
     }
@@ -355,7 +378,11 @@ pub fn resolve_token_endpoint(domain: &str, region: &str) -> Result<TokenEndpoin
     endpoint_from_url(&format!("https://{domain}"), region, false)
 }
 
-fn endpoint_from_url(text: &str, region: &str, explicit_scheme: bool) -> Result<TokenEndpoint, DomainError> {
+fn endpoint_from_url(
+    text: &str,
+    region: &str,
+    explicit_scheme: bool,
+) -> Result<TokenEndpoint, DomainError> {
     let mut url = Url::parse(text).map_err(|e| DomainError::NotAUrl(e.to_string()))?;
     let host = url.host_str().unwrap_or_default().to_string();
     if host.is_empty() {
@@ -426,7 +453,9 @@ fn check_prefix(prefix: &str) -> Result<(), DomainError> {
         return Err(DomainError::BadPrefix(hint));
     }
     if prefix.starts_with('-') || prefix.ends_with('-') {
-        return Err(DomainError::BadPrefix("it may not start or end with a hyphen".into()));
+        return Err(DomainError::BadPrefix(
+            "it may not start or end with a hyphen".into(),
+        ));
     }
     Ok(())
 }
@@ -500,7 +529,10 @@ fn api_url_warning(text: &str) -> Option<String> {
         return Some("API Gateway only serves HTTPS; http:// will probably fail.".into());
     }
     if host.ends_with(".execute-api.amazonaws.com") || host.contains(".execute-api.") {
-        let has_stage = url.path_segments().and_then(|mut s| s.next()).is_some_and(|s| !s.is_empty());
+        let has_stage = url
+            .path_segments()
+            .and_then(|mut s| s.next())
+            .is_some_and(|s| !s.is_empty());
         if !has_stage {
             return Some("No stage in the path: REST API URLs look like https://…/dev/resource. Without the stage API Gateway answers 403 Missing Authentication Token.".into());
         }
@@ -517,7 +549,10 @@ pub fn parse_extra_headers(text: &str) -> Result<Vec<(String, String)>, String> 
             continue;
         }
         let Some((name, value)) = line.split_once(':') else {
-            return Err(format!("Line {}: write each header as Name: value.", number + 1));
+            return Err(format!(
+                "Line {}: write each header as Name: value.",
+                number + 1
+            ));
         };
         let name = name.trim();
         if name.is_empty() || !name.chars().all(is_token_char) {
@@ -557,13 +592,19 @@ mod tests {
     }
 
     fn issues_for(s: &Settings, field: Field) -> Vec<FieldIssue> {
-        s.validate().into_iter().filter(|i| i.field == field).collect()
+        s.validate()
+            .into_iter()
+            .filter(|i| i.field == field)
+            .collect()
     }
 
     #[test]
     fn prefix_and_region_make_the_hosted_domain() {
         let e = endpoint("my-pool", "us-east-1").unwrap();
-        assert_eq!(e.url, "https://my-pool.auth.us-east-1.amazoncognito.com/oauth2/token");
+        assert_eq!(
+            e.url,
+            "https://my-pool.auth.us-east-1.amazoncognito.com/oauth2/token"
+        );
         assert_eq!(
             e.form,
             DomainForm::Prefix {
@@ -576,13 +617,18 @@ mod tests {
     #[test]
     fn surrounding_whitespace_is_ignored() {
         let e = endpoint("  my-pool \t", " eu-west-2 ").unwrap();
-        assert_eq!(e.url, "https://my-pool.auth.eu-west-2.amazoncognito.com/oauth2/token");
+        assert_eq!(
+            e.url,
+            "https://my-pool.auth.eu-west-2.amazoncognito.com/oauth2/token"
+        );
     }
 
     #[test]
     fn prefix_without_region_asks_for_it() {
         assert_eq!(endpoint("my-pool", ""), Err(DomainError::PrefixNeedsRegion));
-        assert!(DomainError::PrefixNeedsRegion.to_string().contains("Region"));
+        assert!(DomainError::PrefixNeedsRegion
+            .to_string()
+            .contains("Region"));
     }
 
     #[test]
@@ -594,7 +640,10 @@ mod tests {
             );
         }
         let long = "a".repeat(64);
-        assert!(matches!(endpoint(&long, "us-east-1"), Err(DomainError::BadPrefix(_))));
+        assert!(matches!(
+            endpoint(&long, "us-east-1"),
+            Err(DomainError::BadPrefix(_))
+        ));
         assert!(endpoint(&"a".repeat(63), "us-east-1").is_ok());
         assert!(endpoint("pool-2", "us-east-1").is_ok());
         let upper = endpoint("MyPool", "us-east-1").unwrap_err().to_string();
@@ -603,19 +652,43 @@ mod tests {
 
     #[test]
     fn regions() {
-        for good in ["us-east-1", "eu-central-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1", "il-central-1"] {
+        for good in [
+            "us-east-1",
+            "eu-central-1",
+            "ap-southeast-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "il-central-1",
+        ] {
             assert!(check_region(good).is_ok(), "{good}");
         }
-        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-1a", "u-east-1", "us--1", "us-east-123", "eu-ñorth-1", "us east 1"] {
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "useast1",
+            "us-east-1a",
+            "u-east-1",
+            "us--1",
+            "us-east-123",
+            "eu-ñorth-1",
+            "us east 1",
+        ] {
             assert!(check_region(bad).is_err(), "{bad} should be refused");
         }
-        assert!(matches!(endpoint("my-pool", "moon-base-1"), Err(DomainError::BadRegion(_))));
+        assert!(matches!(
+            endpoint("my-pool", "moon-base-1"),
+            Err(DomainError::BadRegion(_))
+        ));
     }
 
     #[test]
     fn cognito_host_reads_region_from_the_domain() {
         let e = endpoint("my-pool.auth.eu-west-1.amazoncognito.com", "").unwrap();
-        assert_eq!(e.url, "https://my-pool.auth.eu-west-1.amazoncognito.com/oauth2/token");
+        assert_eq!(
+            e.url,
+            "https://my-pool.auth.eu-west-1.amazoncognito.com/oauth2/token"
+        );
         assert_eq!(
             e.form,
             DomainForm::CognitoHost {
@@ -630,7 +703,10 @@ mod tests {
     #[test]
     fn cognito_host_disagreeing_with_region_field() {
         assert_eq!(
-            endpoint("https://my-pool.auth.eu-west-1.amazoncognito.com", "us-east-1"),
+            endpoint(
+                "https://my-pool.auth.eu-west-1.amazoncognito.com",
+                "us-east-1"
+            ),
             Err(DomainError::RegionMismatch {
                 domain: "eu-west-1".into(),
                 field: "us-east-1".into()
@@ -653,7 +729,9 @@ mod tests {
     #[test]
     fn full_urls_keep_an_existing_token_path_and_port() {
         assert_eq!(
-            endpoint("https://auth.example.com/oauth2/token", "").unwrap().url,
+            endpoint("https://auth.example.com/oauth2/token", "")
+                .unwrap()
+                .url,
             "https://auth.example.com/oauth2/token"
         );
         assert_eq!(
@@ -677,7 +755,10 @@ mod tests {
     fn bad_domains_are_explained() {
         assert_eq!(endpoint("", "us-east-1"), Err(DomainError::Empty));
         assert_eq!(endpoint("   ", "us-east-1"), Err(DomainError::Empty));
-        assert_eq!(endpoint("my pool", "us-east-1"), Err(DomainError::ContainsSpace));
+        assert_eq!(
+            endpoint("my pool", "us-east-1"),
+            Err(DomainError::ContainsSpace)
+        );
         assert_eq!(
             endpoint("ftp://auth.example.com", ""),
             Err(DomainError::UnsupportedScheme("ftp".into()))
@@ -686,10 +767,23 @@ mod tests {
             endpoint("http://auth.example.com", ""),
             Err(DomainError::InsecureRemote("auth.example.com".into()))
         );
-        assert_eq!(endpoint("https://auth.example.com/?a=1", ""), Err(DomainError::HasQuery));
-        assert!(matches!(endpoint("https://", ""), Err(DomainError::NotAUrl(_))));
-        assert!(matches!(endpoint("auth..example.com:99999", ""), Err(DomainError::NotAUrl(_))));
-        for e in [DomainError::Empty, DomainError::HasQuery, DomainError::InsecureRemote("h".into())] {
+        assert_eq!(
+            endpoint("https://auth.example.com/?a=1", ""),
+            Err(DomainError::HasQuery)
+        );
+        assert!(matches!(
+            endpoint("https://", ""),
+            Err(DomainError::NotAUrl(_))
+        ));
+        assert!(matches!(
+            endpoint("auth..example.com:99999", ""),
+            Err(DomainError::NotAUrl(_))
+        ));
+        for e in [
+            DomainError::Empty,
+            DomainError::HasQuery,
+            DomainError::InsecureRemote("h".into()),
+        ] {
             assert!(!e.to_string().is_empty());
         }
     }
@@ -697,7 +791,7 @@ mod tests {
     #[test]
     fn unicode_custom_domain_becomes_punycode() {
         let e = endpoint("äuth.example.com", "").unwrap();
-        assert_eq!(e.url, "https://xn--uth-qla.example.com/oauth2/token");
+        assert_eq!(e.url, "https://xn--uth-pla.example.com/oauth2/token");
     }
 
     #[test]
@@ -709,8 +803,20 @@ mod tests {
 
     #[test]
     fn the_empty_form_lists_every_required_field() {
-        let fields: Vec<Field> = Settings::default().validate().iter().map(|i| i.field).collect();
-        assert_eq!(fields, vec![Field::ClientId, Field::ClientSecret, Field::Domain, Field::ApiUrl]);
+        let fields: Vec<Field> = Settings::default()
+            .validate()
+            .iter()
+            .map(|i| i.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::ClientId,
+                Field::ClientSecret,
+                Field::Domain,
+                Field::ApiUrl
+            ]
+        );
         assert!(Settings::default()
             .validate()
             .iter()
@@ -737,7 +843,10 @@ mod tests {
         assert_eq!(issues_for(&s, Field::Region).len(), 1);
         assert!(issues_for(&s, Field::Domain).is_empty());
         s.region.clear();
-        assert_eq!(issues_for(&s, Field::Region)[0].message, DomainError::PrefixNeedsRegion.to_string());
+        assert_eq!(
+            issues_for(&s, Field::Region)[0].message,
+            DomainError::PrefixNeedsRegion.to_string()
+        );
         // With a custom domain the region is optional but must still be a region when given.
         s.domain = "auth.example.com".into();
         assert!(issues_for(&s, Field::Region).is_empty());
@@ -772,11 +881,17 @@ mod tests {
             let issues = issues_for(&s, Field::ApiUrl);
             assert_eq!(issues.len(), 1, "{bad}");
             assert_eq!(issues[0].level, Level::Error, "{bad}");
-            assert!(issues[0].message.contains(word), "{bad}: {}", issues[0].message);
+            assert!(
+                issues[0].message.contains(word),
+                "{bad}: {}",
+                issues[0].message
+            );
         }
         s.api_url = " ".into();
         assert_eq!(issues_for(&s, Field::ApiUrl)[0].level, Level::Missing);
-        assert!(issues_for(&s, Field::ApiUrl)[0].message.contains("required"));
+        assert!(issues_for(&s, Field::ApiUrl)[0]
+            .message
+            .contains("required"));
         s.api_url = "https://abc123.execute-api.us-east-1.amazonaws.com/".into();
         let warning = issues_for(&s, Field::ApiUrl);
         assert_eq!(warning[0].level, Level::Warning);
@@ -808,8 +923,12 @@ mod tests {
                 ("X-Empty".into(), String::new())
             ]
         );
-        assert!(parse_extra_headers("no colon").unwrap_err().contains("Line 1"));
-        assert!(parse_extra_headers("ok: 1\nbad name: 2").unwrap_err().contains("Line 2"));
+        assert!(parse_extra_headers("no colon")
+            .unwrap_err()
+            .contains("Line 1"));
+        assert!(parse_extra_headers("ok: 1\nbad name: 2")
+            .unwrap_err()
+            .contains("Line 2"));
         assert!(parse_extra_headers(": value").is_err());
         let mut s = filled();
         s.extra_headers = "oops".into();
@@ -846,7 +965,10 @@ mod tests {
         assert_eq!(HttpMethod::parse("TRACE"), None);
         assert!(HttpMethod::Post.takes_body());
         assert!(!HttpMethod::Get.takes_body());
-        assert_eq!(HttpMethod::all().map(HttpMethod::as_str), ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+        assert_eq!(
+            HttpMethod::all().map(HttpMethod::as_str),
+            ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        );
     }
 
     #[test]

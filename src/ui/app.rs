@@ -21,7 +21,9 @@ pub fn App() -> impl IntoView {
         std::time::Duration::from_secs(1),
     );
     if tick.is_err() {
-        state.notice.set(Some("The page clock could not start; countdowns will not move.".into()));
+        state.notice.set(Some(
+            "The page clock could not start; countdowns will not move.".into(),
+        ));
     }
 
     // Ctrl/Cmd+Enter runs from anywhere; Escape cancels what is running.
@@ -35,12 +37,36 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let token_exchange = Signal::derive(move || state.token_step.with(|s| s.as_ref().and_then(|s| s.exchange.clone())));
-    let token_target = Signal::derive(move || state.token_step.with(|s| s.as_ref().and_then(|s| s.proxied_target.clone())));
-    let token_problem = Signal::derive(move || state.token_step.with(|s| s.as_ref().and_then(|s| s.outcome.clone().err())));
-    let api_exchange = Signal::derive(move || state.api_step.with(|s| s.as_ref().and_then(|s| s.exchange.clone())));
-    let api_target = Signal::derive(move || state.api_step.with(|s| s.as_ref().and_then(|s| s.proxied_target.clone())));
-    let api_problem = Signal::derive(move || state.api_step.with(|s| s.as_ref().and_then(|s| s.outcome.clone().err())));
+    let token_exchange = Signal::derive(move || {
+        state
+            .token_step
+            .with(|s| s.as_ref().and_then(|s| s.exchange.clone()))
+    });
+    let token_target = Signal::derive(move || {
+        state
+            .token_step
+            .with(|s| s.as_ref().and_then(|s| s.proxied_target.clone()))
+    });
+    let token_problem = Signal::derive(move || {
+        state
+            .token_step
+            .with(|s| s.as_ref().and_then(|s| s.outcome.clone().err()))
+    });
+    let api_exchange = Signal::derive(move || {
+        state
+            .api_step
+            .with(|s| s.as_ref().and_then(|s| s.exchange.clone()))
+    });
+    let api_target = Signal::derive(move || {
+        state
+            .api_step
+            .with(|s| s.as_ref().and_then(|s| s.proxied_target.clone()))
+    });
+    let api_problem = Signal::derive(move || {
+        state
+            .api_step
+            .with(|s| s.as_ref().and_then(|s| s.outcome.clone().err()))
+    });
     let secrets = Signal::derive(move || state.secrets());
 
     view! {

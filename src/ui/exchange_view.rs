@@ -41,7 +41,12 @@ pub fn ExchangeView(
         let request = if reveal.get() {
             ex.request.clone()
         } else {
-            secrets.with(|s| redact_request(&ex.request, &s.iter().map(String::as_str).collect::<Vec<_>>()))
+            secrets.with(|s| {
+                redact_request(
+                    &ex.request,
+                    &s.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+            })
         };
         let summary = match &ex.response {
             Some(r) => format!(

@@ -88,12 +88,14 @@ impl AppState {
             blockers.extend(settings.api_blockers());
         }
         if let Some(first) = blockers.first() {
-            self.notice.set(Some(format!("Not sent: {}", first.message)));
+            self.notice
+                .set(Some(format!("Not sent: {}", first.message)));
             return;
         }
         if job == Job::Api && self.held.get_untracked().is_none() {
-            self.notice
-                .set(Some("There is no token yet: press Get token first, or Run to do both.".into()));
+            self.notice.set(Some(
+                "There is no token yet: press Get token first, or Run to do both.".into(),
+            ));
             return;
         }
         let Some(in_flight) = InFlight::new() else {
@@ -158,7 +160,8 @@ impl AppState {
 
     /// The decoded form of the held token, for the Decoded token panel.
     pub fn decoded(self) -> Option<jwt::DecodedJwt> {
-        self.held.with(|held| held.as_ref().map(|h| jwt::decode(&h.access_token)))
+        self.held
+            .with(|held| held.as_ref().map(|h| jwt::decode(&h.access_token)))
     }
 
     /// The verdict line for the whole run, for the results banner and screen readers.
@@ -166,7 +169,9 @@ impl AppState {
         let token: Option<Result<(), Diagnosis>> = self
             .token_step
             .with(|s| s.as_ref().map(|s| s.outcome.clone().map(|_| ())));
-        let api: Option<Result<(), Diagnosis>> = self.api_step.with(|s| s.as_ref().map(|s| s.outcome.clone()));
+        let api: Option<Result<(), Diagnosis>> = self
+            .api_step
+            .with(|s| s.as_ref().map(|s| s.outcome.clone()));
         let api_status = self.api_step.with(|s| {
             s.as_ref()
                 .and_then(|s| s.exchange.as_ref())
@@ -176,11 +181,16 @@ impl AppState {
         match (token, api) {
             (_, Some(Ok(()))) => Some((
                 true,
-                format!("PASS — the API answered {} with the token.", api_status.unwrap_or_default()),
+                format!(
+                    "PASS — the API answered {} with the token.",
+                    api_status.unwrap_or_default()
+                ),
             )),
             (_, Some(Err(d))) => Some((false, format!("FAIL — API call: {}", d.what))),
             (Some(Err(d)), None) => Some((false, format!("FAIL — token request: {}", d.what))),
-            (Some(Ok(())), None) => Some((true, "Token obtained. Press Call API to use it.".into())),
+            (Some(Ok(())), None) => {
+                Some((true, "Token obtained. Press Call API to use it.".into()))
+            }
             (None, None) => None,
         }
     }

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::core::jwt::{self, claim_rows, expiry, format_countdown, format_relative, format_utc, Expiry};
+use crate::core::jwt::{
+    self, claim_rows, expiry, format_countdown, format_relative, format_utc, Expiry,
+};
 use crate::ui::state::AppState;
 use crate::web::clock;
 

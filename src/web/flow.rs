@@ -52,10 +52,17 @@ pub async fn request_token(settings: &Settings, in_flight: &InFlight) -> StepRes
     };
     let (exchange, sent) = http::send(&request, timeout_ms(settings), in_flight).await;
     let outcome = match (sent, &exchange.response) {
-        (Err(failure), _) => Err(send_failure(Step::Token, failure, &request.url, settings.via_proxy)),
+        (Err(failure), _) => Err(send_failure(
+            Step::Token,
+            failure,
+            &request.url,
+            settings.via_proxy,
+        )),
         (Ok(()), None) => Err(send_failure(
             Step::Token,
-            SendFailure::BodyInterrupted { message: "no response".into() },
+            SendFailure::BodyInterrupted {
+                message: "no response".into(),
+            },
             &request.url,
             settings.via_proxy,
         )),
@@ -70,18 +77,29 @@ pub async fn request_token(settings: &Settings, in_flight: &InFlight) -> StepRes
 }
 
 /// Calls the API with the bearer token; Ok when it answers 2xx.
-pub async fn call_api(settings: &Settings, access_token: &str, in_flight: &InFlight) -> StepResult<()> {
+pub async fn call_api(
+    settings: &Settings,
+    access_token: &str,
+    in_flight: &InFlight,
+) -> StepResult<()> {
     let extra = match parse_extra_headers(&settings.extra_headers) {
         Ok(headers) => headers,
         Err(e) => return StepResult::refused(form_problem(e)),
     };
-    let (url, proxied_target) = match route(settings.api_url.trim(), Route::Api, settings.via_proxy) {
+    let (url, proxied_target) = match route(settings.api_url.trim(), Route::Api, settings.via_proxy)
+    {
         Ok(pair) => pair,
         Err(d) => return StepResult::refused(d),
     };
-    let mut headers = vec![("Authorization".to_string(), format!("Bearer {access_token}"))];
-    let body = (settings.method.takes_body() && !settings.api_body.is_empty()).then(|| settings.api_body.clone());
-    let has_content_type = extra.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    let mut headers = vec![(
+        "Authorization".to_string(),
+        format!("Bearer {access_token}"),
+    )];
+    let body = (settings.method.takes_body() && !settings.api_body.is_empty())
+        .then(|| settings.api_body.clone());
+    let has_content_type = extra
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
     if body.is_some() && !has_content_type {
         headers.push(("Content-Type".into(), "application/json".into()));
     }
@@ -94,11 +112,18 @@ pub async fn call_api(settings: &Settings, access_token: &str, in_flight: &InFli
     };
     let (exchange, sent) = http::send(&request, timeout_ms(settings), in_flight).await;
     let outcome = match (sent, &exchange.response) {
-        (Err(failure), _) => Err(send_failure(Step::Api, failure, &request.url, settings.via_proxy)),
-        (Ok(()), Some(response)) => match diagnosis::api_failure(response.status, &response.body, &response.headers) {
-            Some(d) => Err(d),
-            None => Ok(()),
-        },
+        (Err(failure), _) => Err(send_failure(
+            Step::Api,
+            failure,
+            &request.url,
+            settings.via_proxy,
+        )),
+        (Ok(()), Some(response)) => {
+            match diagnosis::api_failure(response.status, &response.body, &response.headers) {
+                Some(d) => Err(d),
+                None => Ok(()),
+            }
+        }
         (Ok(()), None) => Ok(()),
     };
     StepResult {
@@ -113,7 +138,11 @@ fn timeout_ms(settings: &Settings) -> u32 {
 }
 
 /// The URL to fetch: the target itself, or this page's same-origin proxy route for it.
-fn route(target: &str, route: Route, via_proxy: bool) -> Result<(String, Option<String>), Diagnosis> {
+fn route(
+    target: &str,
+    route: Route,
+    via_proxy: bool,
+) -> Result<(String, Option<String>), Diagnosis> {
     if !via_proxy {
         return Ok((target.to_string(), None));
     }

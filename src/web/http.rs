@@ -33,7 +33,9 @@ pub struct InFlight {
 
 impl InFlight {
     pub fn new() -> Option<Self> {
-        AbortController::new().ok().map(|controller| Self { controller })
+        AbortController::new()
+            .ok()
+            .map(|controller| Self { controller })
     }
 
     pub fn cancel(&self) {
@@ -80,9 +82,10 @@ pub async fn send(
                 exchange.elapsed_ms = clock::monotonic_ms() - start;
                 let (bytes, outcome) = match body {
                     Ok(bytes) => (bytes, Ok(())),
-                    Err(_) if signal.aborted() => {
-                        (Vec::new(), Err(SendFailure::Network(aborted_as(&signal, timeout_ms))))
-                    }
+                    Err(_) if signal.aborted() => (
+                        Vec::new(),
+                        Err(SendFailure::Network(aborted_as(&signal, timeout_ms))),
+                    ),
                     Err(e) => (
                         Vec::new(),
                         Err(SendFailure::BodyInterrupted {
@@ -133,7 +136,9 @@ fn build(
 
 fn aborted_as(signal: &web_sys::AbortSignal, timeout_ms: u32) -> NetworkFailure {
     if signal.reason().as_string().as_deref() == Some(TIMEOUT_REASON) {
-        NetworkFailure::TimedOut { after_ms: timeout_ms }
+        NetworkFailure::TimedOut {
+            after_ms: timeout_ms,
+        }
     } else {
         NetworkFailure::Cancelled
     }
