@@ -1,6 +1,7 @@
 # Cognito API Tester — every task a newcomer needs. `make help` lists them.
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# .tools/ holds wasm-opt (binaryen from npm, see tools/setup.sh).
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # wasm-bindgen-test-runner finds chromedriver here (browser tests).
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown

@@ -16,13 +16,13 @@ else
   rustup target add wasm32-unknown-unknown || fail "wasm32 target" "rustup could not add the target."
 fi
 
-# 2. Debian packages: wasm-opt (binaryen), headless chromium and its driver.
+# 2. Debian packages: headless chromium and its driver; node and npm for wasm-opt.
 missing=()
-command -v wasm-opt >/dev/null || missing+=(binaryen)
+command -v npm >/dev/null || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: binaryen, chromium and chromium-driver present"
+  echo "setup: chromium, chromium-driver and npm present"
 else
   step "installing Debian packages: ${missing[*]}"
   command -v apt-get >/dev/null || fail "apt packages" "No apt-get: install ${missing[*]} by hand."
@@ -51,5 +51,17 @@ else
   step "installing wasm-bindgen-cli $wb_version (matches Cargo.lock)"
   cargo install wasm-bindgen-cli --version "$wb_version" --force \
     || fail "wasm-bindgen-cli" "cargo install wasm-bindgen-cli $wb_version failed; see above."
+fi
+# 5. wasm-opt from binaryen 132 (npm package; pure wasm, runs on node) into .tools/.
+#    Debian's binaryen 108 corrupts wasm-bindgen 0.2.130 output: it points the exported
+#    externref table at the funcref table, and the app dies at start.
+BINARYEN_VERSION=132.0.0
+if [ "$(.tools/node_modules/.bin/wasm-opt --version 2>/dev/null)" = "wasm-opt version ${BINARYEN_VERSION%%.*} (version_${BINARYEN_VERSION%%.*})" ]; then
+  echo "setup: wasm-opt ${BINARYEN_VERSION%%.*} present"
+else
+  step "installing wasm-opt (binaryen $BINARYEN_VERSION from npm) into .tools/"
+  mkdir -p .tools
+  npm install --prefix .tools --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION" \
+    || fail "binaryen" "npm install binaryen@$BINARYEN_VERSION failed; see above."
 fi
 echo "setup: everything is in place"

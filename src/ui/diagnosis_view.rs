@@ -16,8 +16,8 @@ pub fn DiagnosisView(#[prop(into)] diagnosis: Signal<Option<Diagnosis>>) -> impl
             view! {
                 <div class=class role="alert">
                     <p class="what"><strong>{d.what}</strong></p>
-                    <p class="cause"><span class="tag">"Likely cause"</span>{d.cause}</p>
-                    <p class="fix"><span class="tag">"What to do"</span>{d.fix}</p>
+                    <p class="cause"><span class="tag">"Likely cause: "</span>{d.cause}</p>
+                    <p class="fix"><span class="tag">"What to do: "</span>{d.fix}</p>
                 </div>
             }
         })

@@ -67,7 +67,9 @@ pub async fn request_token(settings: &Settings, in_flight: &InFlight) -> StepRes
             settings.via_proxy,
         )),
         (Ok(()), Some(response)) => token::parse_token_response(response.status, &response.body)
-            .map_err(|failure| diagnosis::token_failure(&failure, settings.client_auth)),
+            .map_err(|failure| {
+                diagnosis::token_failure_with_scope(&failure, settings.client_auth, &settings.scope)
+            }),
     };
     StepResult {
         exchange: Some(exchange),

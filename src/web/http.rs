@@ -4,7 +4,7 @@
 
 use gloo_net::http::{Method, RequestBuilder};
 use gloo_timers::callback::Timeout;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, RequestMode};
 
 use crate::core::diagnosis::NetworkFailure;
@@ -54,8 +54,10 @@ pub async fn send(
     let start = clock::monotonic_ms();
     let controller = in_flight.controller.clone();
     // Dropping a gloo Timeout cancels it, so the timer lives exactly as long as the request.
+    // The reason must be an Error object: gloo-net panics on a fetch rejected with
+    // anything else (a plain string, say).
     let _timer = Timeout::new(timeout_ms, move || {
-        controller.abort_with_reason(&JsValue::from_str(TIMEOUT_REASON));
+        controller.abort_with_reason(&js_sys::Error::new(TIMEOUT_REASON));
     });
     let signal = in_flight.controller.signal();
     let mut exchange = Exchange {
@@ -135,7 +137,11 @@ fn build(
 }
 
 fn aborted_as(signal: &web_sys::AbortSignal, timeout_ms: u32) -> NetworkFailure {
-    if signal.reason().as_string().as_deref() == Some(TIMEOUT_REASON) {
+    let reason = signal.reason();
+    let message = reason
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()));
+    if message.as_deref() == Some(TIMEOUT_REASON) {
         NetworkFailure::TimedOut {
             after_ms: timeout_ms,
         }

@@ -1,7 +1,12 @@
 //! The end-to-end harness: a chromedriver + headless Debian chromium session, the
 //! local emulator serving the release `dist/` as a static site on its own origin
 //! (as S3 would), and helpers that find form controls by their visible labels.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -34,9 +39,11 @@ pub async fn emulator(adjust: impl FnOnce(&mut Config)) -> Running {
     let mut config = Config::default();
     config.port = 0;
     config.static_dir = Some(dist_dir());
-    config.static_port = Some(0);
+    config.static_port = 0;
     adjust(&mut config);
-    cognito_emulator::start(config).await.expect("the emulator starts")
+    cognito_emulator::start(config)
+        .await
+        .expect("the emulator starts")
 }
 
 fn free_port() -> u16 {
@@ -55,13 +62,15 @@ pub struct Browser {
 impl Browser {
     pub async fn start() -> Browser {
         let port = free_port();
-        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver starts (make setup installs it)");
+        let driver = Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts (make setup installs it)");
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -86,7 +95,9 @@ impl Browser {
                 .await
             {
                 Ok(client) => break client,
-                Err(e) if Instant::now() > deadline => panic!("cannot start a chromium session: {e}"),
+                Err(e) if Instant::now() > deadline => {
+                    panic!("cannot start a chromium session: {e}")
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
@@ -99,7 +110,9 @@ impl Browser {
     /// Runs a test body with a fresh browser and always closes it, even when the body fails.
     pub async fn with(body: impl AsyncFnOnce(&Browser)) {
         let browser = Browser::start().await;
-        let outcome = std::panic::AssertUnwindSafe(body(&browser)).catch_unwind().await;
+        let outcome = std::panic::AssertUnwindSafe(body(&browser))
+            .catch_unwind()
+            .await;
         let _ = browser.client.clone().close().await;
         if let Err(panic) = outcome {
             std::panic::resume_unwind(panic);
@@ -121,7 +134,9 @@ impl Browser {
     pub async fn control(&self, label: &str) -> Element {
         let label_el = self
             .client
-            .find(Locator::XPath(&format!("//label[normalize-space()='{label}']")))
+            .find(Locator::XPath(&format!(
+                "//label[normalize-space()='{label}']"
+            )))
             .await
             .unwrap_or_else(|e| panic!("no label \"{label}\": {e}"));
         let id = label_el
@@ -145,12 +160,17 @@ impl Browser {
     /// Picks an option of a labelled `<select>` by its visible text.
     pub async fn choose(&self, label: &str, option: &str) {
         let select = self.control(label).await;
-        select.select_by_label(option).await.unwrap_or_else(|e| panic!("{label}: no option {option}: {e}"));
+        select
+            .select_by_label(option)
+            .await
+            .unwrap_or_else(|e| panic!("{label}: no option {option}: {e}"));
     }
 
     pub async fn button(&self, name: &str) -> Element {
         self.client
-            .find(Locator::XPath(&format!("//button[normalize-space()='{name}']")))
+            .find(Locator::XPath(&format!(
+                "//button[normalize-space()='{name}']"
+            )))
             .await
             .unwrap_or_else(|e| panic!("no button \"{name}\": {e}"))
     }
@@ -176,7 +196,8 @@ impl Browser {
                 return text;
             }
             if Instant::now() > deadline {
-                panic!("\"{css}\" never contained \"{needle}\"; it says:\n{text}");
+                let status = self.text(".verdict").await;
+                panic!("\"{css}\" never contained \"{needle}\"; it says:\n{text}\n(status line: {status})");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

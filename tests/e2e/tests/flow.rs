@@ -1,6 +1,11 @@
 //! The core flow end to end: the release dist/ served on its own origin (as on S3),
 //! calling the emulator directly (CORS), clicking through the real UI.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use cognito_emulator::{CorsMode, Running};
 use e2e::{emulator, Browser};
@@ -17,7 +22,8 @@ async fn fill_demo(b: &Browser, emu: &Running, api_path: &str) {
     b.fill("Client secret", "demo-client-secret").await;
     b.fill("Domain", &emu.base_url()).await;
     b.fill("Scope", "demo/example").await;
-    b.fill("API URL", &format!("{}{api_path}", emu.base_url())).await;
+    b.fill("API URL", &format!("{}{api_path}", emu.base_url()))
+        .await;
 }
 
 #[tokio::test]
@@ -33,7 +39,10 @@ async fn happy_path_with_both_client_authentication_methods() {
             b.click("Get token").await;
             let token = b.wait_text(TOKEN, "200 OK").await;
             assert!(token.contains("POST"), "{token}");
-            assert!(!token.contains("demo-client-secret"), "the secret must be masked:\n{token}");
+            assert!(
+                !token.contains("demo-client-secret"),
+                "the secret must be masked:\n{token}"
+            );
             if method == "Basic header" {
                 assert!(token.contains("Authorization: Basic ••••••"), "{token}");
                 assert!(!token.contains("client_secret="), "{token}");
@@ -41,8 +50,17 @@ async fn happy_path_with_both_client_authentication_methods() {
                 assert!(token.contains("client_secret=••••••"), "{token}");
             }
             let decoded = b.wait_text(DECODED, "token_use").await;
-            for expected in ["access", "demo/example", "demo-client-id", "us-east-1_demo", "Expires in"] {
-                assert!(decoded.contains(expected), "decoded token lacks {expected}:\n{decoded}");
+            for expected in [
+                "access",
+                "demo/example",
+                "demo-client-id",
+                "us-east-1_demo",
+                "Expires in",
+            ] {
+                assert!(
+                    decoded.contains(expected),
+                    "decoded token lacks {expected}:\n{decoded}"
+                );
             }
             b.click("Call API").await;
             let api = b.wait_text(API, "200 OK").await;
@@ -68,15 +86,24 @@ async fn token_errors_are_explained() {
         b.click("Run").await;
         let token = b.wait_text(TOKEN, "invalid_client").await;
         assert!(token.contains("400"), "{token}");
-        assert!(token.contains("Likely cause") && token.contains("What to do"), "{token}");
+        assert!(
+            token.contains("Likely cause") && token.contains("What to do"),
+            "{token}"
+        );
         b.wait_text(VERDICT, "FAIL").await;
-        assert!(!b.text(API).await.contains("200 OK"), "no API call after a failed token");
+        assert!(
+            !b.text(API).await.contains("200 OK"),
+            "no API call after a failed token"
+        );
 
         b.fill("Client secret", "demo-client-secret").await;
         b.fill("Scope", "demo/other").await;
         b.click("Get token").await;
         let token = b.wait_text(TOKEN, "invalid_scope").await;
-        assert!(token.contains("demo/other") || token.contains("scope"), "{token}");
+        assert!(
+            token.contains("demo/other") || token.contains("scope"),
+            "{token}"
+        );
     })
     .await;
     emu.shutdown().await;
@@ -121,7 +148,7 @@ async fn cors_only_on_success_points_at_the_gateway_responses() {
 
 #[tokio::test]
 async fn an_expired_token_is_fetched_again_by_run() {
-    let emu = emulator(|c| c.token_validity_override = Some(3)).await;
+    let emu = emulator(|c| c.token_validity = Some(3)).await;
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
@@ -135,7 +162,10 @@ async fn an_expired_token_is_fetched_again_by_run() {
         b.wait_text(VERDICT, "fetched a new one").await;
         b.wait_text(VERDICT, "PASS").await;
         let second = b.text(".jwt-payload").await;
-        assert_ne!(first, second, "a new token (new jti, iat) must have been fetched");
+        assert_ne!(
+            first, second,
+            "a new token (new jti, iat) must have been fetched"
+        );
     })
     .await;
     emu.shutdown().await;
@@ -151,16 +181,19 @@ async fn timeouts_and_cancel() {
         b.click("Get token").await;
         b.wait_text(TOKEN, "200 OK").await;
         b.fill("Timeout (seconds)", "1").await;
+        let timeout = b.control("Timeout (seconds)").await;
+        assert_eq!(timeout.prop("value").await.unwrap().as_deref(), Some("1"));
         b.click("Call API").await;
-        let api = b.wait_text(API, "no answer within 1").await;
+        let api = b.wait_text(API, "within 1 s").await;
         assert!(api.contains("What to do"), "{api}");
 
         b.fill("Timeout (seconds)", "30").await;
-        b.fill("API URL", &format!("{}/faults/delay/60000", emu.base_url())).await;
+        b.fill("API URL", &format!("{}/faults/delay/60000", emu.base_url()))
+            .await;
         b.click("Call API").await;
         b.wait_text(VERDICT, "Calling the API").await;
         b.click("Cancel").await;
-        b.wait_text(API, "cancel").await;
+        b.wait_text(API, "was cancelled").await;
         // The page is usable again: the next call works.
         b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
         b.click("Call API").await;

@@ -1,0 +1,202 @@
+//! The emulator's scenario: the user pool, its app clients and the API in front of it.
+//!
+//! [`Config::default`] is the seed's reference scenario; a TOML file can describe any other
+//! (see [`crate::config_file`] for the format, and `emulator/demo.toml` for the default written out).
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Port of the emulator's main listener unless told otherwise.
+pub const DEFAULT_PORT: u16 = 9090;
+/// Port of the static site listener when `--static` is given without `--static-port`.
+pub const DEFAULT_STATIC_PORT: u16 = 8080;
+/// Access-token validity of a client that does not say (Cognito's default, one hour).
+pub const DEFAULT_VALIDITY_SECS: u64 = 3600;
+/// Cognito allows at most one day for an access token.
+pub const MAX_VALIDITY_SECS: u64 = 86_400;
+
+/// The seed's three pets, byte for byte what `GET /pets` answers.
+pub const PETS_JSON: &str = r#"[{"id":1,"type":"dog","price":249.99},{"id":2,"type":"cat","price":124.99},{"id":3,"type":"fish","price":0.99}]"#;
+
+/// How the emulated API answers CORS (the token endpoint always sends `Access-Control-Allow-Origin: *`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CorsMode {
+    /// Preflight answered; CORS headers on every API response, the authorizer's 401 and the 403 included.
+    #[default]
+    Full,
+    /// No CORS at all: preflights get 403 Missing Authentication Token, no header anywhere on the API.
+    None,
+    /// Preflight answered and headers on integration responses only: the Gateway Responses (401, 403, 413)
+    /// lack them, the common misconfiguration.
+    SuccessOnly,
+}
+
+impl FromStr for CorsMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(CorsMode::Full),
+            "none" => Ok(CorsMode::None),
+            "success-only" | "success_only" => Ok(CorsMode::SuccessOnly),
+            other => Err(format!(
+                "unknown CORS mode \"{other}\": use full, none or success-only"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for CorsMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CorsMode::Full => "full",
+            CorsMode::None => "none",
+            CorsMode::SuccessOnly => "success-only",
+        })
+    }
+}
+
+/// A resource server of the pool: scopes are named `identifier/scope`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceServer {
+    pub identifier: String,
+    /// Scope names without the identifier (`example`, not `demo/example`).
+    pub scopes: Vec<String>,
+}
+
+impl ResourceServer {
+    /// The full scope strings, `identifier/name`.
+    pub fn full_scopes(&self) -> impl Iterator<Item = String> + '_ {
+        self.scopes
+            .iter()
+            .map(move |s| format!("{}/{}", self.identifier, s))
+    }
+}
+
+/// An app client of the pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppClient {
+    pub id: String,
+    /// `None` is a public client (no secret): it cannot use client credentials.
+    pub secret: Option<String>,
+    /// Whether the client credentials flow is enabled for this client.
+    pub client_credentials: bool,
+    /// Full scope strings the client may ask for; a token request without `scope` gets all of them.
+    pub allowed_scopes: Vec<String>,
+    /// Access-token validity in seconds (`expires_in`).
+    pub access_token_validity: u64,
+}
+
+/// Who guards an API method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authorization {
+    /// A `COGNITO_USER_POOLS` authorizer on the pool.
+    CognitoUserPools,
+    /// No authorizer: anyone may call (a misconfiguration, useful for security findings).
+    None,
+}
+
+/// One method of the REST API stage, answered by a mock integration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiMethod {
+    /// `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS` or `ANY`.
+    pub method: String,
+    /// Path relative to the stage, e.g. `/pets/{id}`; `{name+}` as the last segment matches the rest.
+    pub path: String,
+    pub authorization: Authorization,
+    /// Authorization scopes. Empty with the Cognito authorizer means API Gateway expects an ID token.
+    pub scopes: Vec<String>,
+    /// Status of the integration response.
+    pub status: u16,
+    /// JSON text answered; `{name}` is replaced by the (JSON-escaped) path parameter. `None` answers `{}`.
+    pub body: Option<String>,
+    /// Answer the request's own JSON body instead of `body`.
+    pub echo: bool,
+}
+
+/// Everything the emulator needs to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub pool_id: String,
+    pub region: String,
+    pub resource_servers: Vec<ResourceServer>,
+    pub clients: Vec<AppClient>,
+    /// API Gateway stage name: the API lives under `/<stage>`.
+    pub stage: String,
+    pub methods: Vec<ApiMethod>,
+    pub cors: CorsMode,
+    pub bind: IpAddr,
+    /// 0 picks any free port.
+    pub port: u16,
+    /// The origin clients use to reach the emulator (e.g. behind a proxy); also the token issuer's base.
+    pub public_url: Option<String>,
+    /// Serve this folder as a static site on a second listener.
+    pub static_dir: Option<PathBuf>,
+    /// Port of the static listener (0 picks any free port).
+    pub static_port: u16,
+    /// PKCS#8 (or PKCS#1) PEM of the RSA signing key; `None` generates a 2048-bit key at start.
+    pub key_pem: Option<String>,
+    /// Overrides every client's access-token validity (seconds).
+    pub token_validity: Option<u64>,
+}
+
+impl Config {
+    /// All full scope strings defined by the resource servers.
+    pub fn defined_scopes(&self) -> Vec<String> {
+        self.resource_servers
+            .iter()
+            .flat_map(ResourceServer::full_scopes)
+            .collect()
+    }
+
+    /// The client the banner shows: the first one that can get a token.
+    pub fn demo_client(&self) -> Option<&AppClient> {
+        self.clients
+            .iter()
+            .find(|c| c.client_credentials && c.secret.is_some())
+    }
+}
+
+/// A configuration that cannot be used, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file, when the configuration was loaded from one.
+    pub file: Option<PathBuf>,
+    /// 1-based line in the file, when known.
+    pub line: Option<usize>,
+    /// The key at fault, as a path such as `clients[1].allowed_scopes`.
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn at(key: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError {
+            file: None,
+            line: None,
+            key: Some(key.into()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{}", file.display())?,
+            None => f.write_str("configuration")?,
+        }
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+pub(crate) use crate::validate::{normalize_template, substitute};

@@ -1,0 +1,155 @@
+//! `/_emulator/...`: runtime switches over HTTP, for people and browser tests. CORS `*`.
+//!
+//! - `POST /_emulator/api-failing?on=true|false`
+//! - `POST /_emulator/token-fault?mode=html500|empty405|notjson200|slow&ms=N|none`
+//! - `POST /_emulator/rotate-key`
+//! - `GET  /_emulator/status`
+
+use std::collections::HashMap;
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::Response;
+
+use crate::cors::{allow_any_origin, allowed_request_headers};
+use crate::keys::SigningKey;
+use crate::respond::{empty, response, set_header};
+use crate::state::AppState;
+use crate::token::TokenFault;
+
+const JSON: &str = "application/json";
+
+fn json(status: StatusCode, value: serde_json::Value) -> Response {
+    response(status, JSON, value.to_string())
+}
+
+fn bad_request(message: String) -> Response {
+    json(
+        StatusCode::BAD_REQUEST,
+        serde_json::json!({ "message": message }),
+    )
+}
+
+/// The switches' current values.
+fn status(state: &AppState) -> serde_json::Value {
+    let fault = state.token_fault();
+    serde_json::json!({
+        "api_failing": state.api_failing(),
+        "token_fault": fault.map(|f| f.name()).unwrap_or("none"),
+        "token_fault_ms": match fault { Some(TokenFault::Slow { ms }) => Some(ms), _ => None },
+        "current_kid": state.keys.current_kid(),
+        "kids": state.keys.kids(),
+    })
+}
+
+pub(crate) async fn handle(state: &AppState, req: Request) -> Response {
+    let mut resp = route(state, req).await;
+    allow_any_origin(resp.headers_mut());
+    resp
+}
+
+async fn route(state: &AppState, req: Request) -> Response {
+    if req.method() == Method::OPTIONS {
+        let mut resp = empty(StatusCode::NO_CONTENT);
+        let h = resp.headers_mut();
+        h.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static("GET, POST"),
+        );
+        set_header(
+            h,
+            "access-control-allow-headers",
+            &allowed_request_headers(req.headers()),
+        );
+        return resp;
+    }
+    let query: HashMap<String, String> =
+        form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let path = req.uri().path().trim_end_matches('/');
+    let is_post = req.method() == Method::POST;
+    match (path, is_post) {
+        ("/_emulator/status", _) if req.method() == Method::GET => {
+            json(StatusCode::OK, status(state))
+        }
+        ("/_emulator/api-failing", true) => {
+            let on = match query.get("on").map(|s| s.to_ascii_lowercase()).as_deref() {
+                Some("true") | Some("1") | Some("on") => true,
+                Some("false") | Some("0") | Some("off") => false,
+                _ => return bad_request("api-failing needs ?on=true or ?on=false".into()),
+            };
+            state.set_api_failing(on);
+            json(StatusCode::OK, status(state))
+        }
+        ("/_emulator/token-fault", true) => {
+            let ms = match query.get("ms") {
+                None => None,
+                Some(v) => match v.trim().parse::<u64>() {
+                    Ok(ms) => Some(ms),
+                    Err(_) => {
+                        return bad_request(format!(
+                            "ms=\"{v}\" is not a whole number of milliseconds"
+                        ))
+                    }
+                },
+            };
+            let Some(mode) = query.get("mode") else {
+                return bad_request(
+                    "token-fault needs ?mode=html500|empty405|notjson200|slow&ms=N|none".into(),
+                );
+            };
+            match TokenFault::parse(mode, ms) {
+                Ok(fault) => {
+                    state.set_token_fault(fault);
+                    json(StatusCode::OK, status(state))
+                }
+                Err(e) => bad_request(e),
+            }
+        }
+        ("/_emulator/rotate-key", true) => {
+            match tokio::task::spawn_blocking(SigningKey::generate).await {
+                Ok(Ok(key)) => {
+                    state.keys.rotate(key);
+                    json(StatusCode::OK, status(state))
+                }
+                Ok(Err(e)) => json(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    serde_json::json!({ "message": e.to_string() }),
+                ),
+                Err(e) => json(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    serde_json::json!({ "message": format!("key generation task failed: {e}") }),
+                ),
+            }
+        }
+        (
+            "/_emulator/status"
+            | "/_emulator/api-failing"
+            | "/_emulator/token-fault"
+            | "/_emulator/rotate-key",
+            _,
+        ) => {
+            let mut resp = json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                serde_json::json!({ "message": "use POST (GET for /_emulator/status)" }),
+            );
+            set_header(
+                resp.headers_mut(),
+                "allow",
+                if path.ends_with("status") {
+                    "GET"
+                } else {
+                    "POST"
+                },
+            );
+            resp
+        }
+        _ => json(
+            StatusCode::NOT_FOUND,
+            serde_json::json!({
+                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key or GET /_emulator/status"
+            }),
+        ),
+    }
+}

@@ -1,0 +1,134 @@
+//! CORS headers: always open on the Cognito side, per [`CorsMode`] on the API side.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+
+use crate::config::CorsMode;
+use crate::respond::{empty, set_header};
+
+/// Headers the API lets the page read (non-safelisted response headers need this).
+pub(crate) const EXPOSE_HEADERS: &str = "date, x-amzn-requestid, x-amzn-errortype, content-length";
+
+/// Who produced an API response, which decides whether `success-only` adds CORS headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The method's integration (2xx, an integration's 500, fault routes).
+    Integration,
+    /// A Gateway Response: the authorizer's 401, 403 Missing Authentication Token, 413.
+    Gateway,
+}
+
+/// `Access-Control-Allow-Origin: *`.
+pub(crate) fn allow_any_origin(headers: &mut HeaderMap) {
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+}
+
+/// Whether an API response from `origin` carries CORS headers in `mode`.
+pub(crate) fn api_applies(mode: CorsMode, origin: Origin) -> bool {
+    match mode {
+        CorsMode::Full => true,
+        CorsMode::None => false,
+        CorsMode::SuccessOnly => origin == Origin::Integration,
+    }
+}
+
+/// Adds the API's CORS response headers when `mode` says so.
+pub(crate) fn apply_api(
+    mode: CorsMode,
+    origin: Origin,
+    headers: &mut HeaderMap,
+    extra_expose: Option<&str>,
+) {
+    if !api_applies(mode, origin) {
+        return;
+    }
+    allow_any_origin(headers);
+    match extra_expose {
+        Some(extra) => set_header(
+            headers,
+            "access-control-expose-headers",
+            &format!("{EXPOSE_HEADERS}, {extra}"),
+        ),
+        None => {
+            headers.insert(
+                "access-control-expose-headers",
+                HeaderValue::from_static(EXPOSE_HEADERS),
+            );
+        }
+    }
+}
+
+/// `authorization, content-type` plus any header names the browser asked for in
+/// `Access-Control-Request-Headers` (only well-formed names are echoed).
+pub(crate) fn allowed_request_headers(req_headers: &HeaderMap) -> String {
+    let mut names = vec!["authorization".to_string(), "content-type".to_string()];
+    let requested = req_headers
+        .get("access-control-request-headers")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    for name in requested.split(',') {
+        let name = name.trim().to_ascii_lowercase();
+        let token = !name.is_empty()
+            && name.len() <= 100
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.!#$%&'*+^`|~".contains(&b));
+        if token && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(", ")
+}
+
+/// The API's answer to a preflight (like API Gateway's mock OPTIONS method, no authorizer), or
+/// `None` when the mode has no OPTIONS method (the caller then answers 403).
+pub(crate) fn api_preflight(
+    mode: CorsMode,
+    methods: &str,
+    req_headers: &HeaderMap,
+) -> Option<Response> {
+    if mode == CorsMode::None {
+        return None;
+    }
+    let mut resp = empty(StatusCode::OK);
+    let h = resp.headers_mut();
+    h.insert("content-type", HeaderValue::from_static("application/json"));
+    allow_any_origin(h);
+    set_header(h, "access-control-allow-methods", methods);
+    set_header(
+        h,
+        "access-control-allow-headers",
+        &allowed_request_headers(req_headers),
+    );
+    h.insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static(EXPOSE_HEADERS),
+    );
+    Some(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requested_headers_are_echoed_when_well_formed() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "access-control-request-headers",
+            HeaderValue::from_static("Authorization, X-Trace-Id, bad header, content-type"),
+        );
+        assert_eq!(
+            allowed_request_headers(&h),
+            "authorization, content-type, x-trace-id"
+        );
+    }
+
+    #[test]
+    fn success_only_skips_gateway_responses() {
+        assert!(api_applies(CorsMode::SuccessOnly, Origin::Integration));
+        assert!(!api_applies(CorsMode::SuccessOnly, Origin::Gateway));
+        assert!(!api_applies(CorsMode::None, Origin::Integration));
+        assert!(api_applies(CorsMode::Full, Origin::Gateway));
+    }
+}

@@ -1,0 +1,129 @@
+//! The seed's reference scenario: [`Config::default`] (and `emulator/demo.toml`, its written-out twin).
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::config::{
+    ApiMethod, AppClient, Authorization, Config, CorsMode, ResourceServer, DEFAULT_PORT,
+    DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS, PETS_JSON,
+};
+
+fn method(
+    verb: &str,
+    path: &str,
+    scopes: &[&str],
+    status: u16,
+    body: Option<&str>,
+    echo: bool,
+) -> ApiMethod {
+    ApiMethod {
+        method: verb.to_string(),
+        path: path.to_string(),
+        authorization: Authorization::CognitoUserPools,
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        status,
+        body: body.map(str::to_string),
+        echo,
+    }
+}
+
+fn client(id: &str, secret: Option<&str>, cc: bool, scopes: &[&str]) -> AppClient {
+    AppClient {
+        id: id.to_string(),
+        secret: secret.map(str::to_string),
+        client_credentials: cc,
+        allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        access_token_validity: DEFAULT_VALIDITY_SECS,
+    }
+}
+
+impl Default for Config {
+    /// The seed's reference scenario (`emulator/demo.toml` written out).
+    fn default() -> Self {
+        let ex = ["demo/example"];
+        let mut open = method(
+            "GET",
+            "/open",
+            &[],
+            200,
+            Some(r#"{"message":"This method has no authorizer: anyone can call it."}"#),
+            false,
+        );
+        open.authorization = Authorization::None;
+        Config {
+            pool_id: "us-east-1_demo".into(),
+            region: "us-east-1".into(),
+            resource_servers: vec![ResourceServer {
+                identifier: "demo".into(),
+                scopes: vec!["example".into(), "other".into()],
+            }],
+            clients: vec![
+                client(
+                    "demo-client-id",
+                    Some("demo-client-secret"),
+                    true,
+                    &["demo/example"],
+                ),
+                client(
+                    "other-scope-client",
+                    Some("other-scope-secret"),
+                    true,
+                    &["demo/other"],
+                ),
+                client(
+                    "no-grant-client",
+                    Some("no-grant-secret"),
+                    false,
+                    &["demo/example"],
+                ),
+                client("public-client", None, false, &[]),
+            ],
+            stage: "dev".into(),
+            methods: vec![
+                method("GET", "/", &ex, 200, Some(PETS_JSON), false),
+                method("GET", "/pets", &ex, 200, Some(PETS_JSON), false),
+                method("POST", "/pets", &ex, 201, None, true),
+                method(
+                    "PUT",
+                    "/pets/{id}",
+                    &ex,
+                    200,
+                    Some(r#"{"id":"{id}","updated":true}"#),
+                    false,
+                ),
+                method(
+                    "PATCH",
+                    "/pets/{id}",
+                    &ex,
+                    200,
+                    Some(r#"{"id":"{id}","patched":true}"#),
+                    false,
+                ),
+                method(
+                    "DELETE",
+                    "/pets/{id}",
+                    &ex,
+                    200,
+                    Some(r#"{"id":"{id}","deleted":true}"#),
+                    false,
+                ),
+                method(
+                    "GET",
+                    "/id-token-only",
+                    &[],
+                    200,
+                    Some(r#"{"message":"Only an ID token reaches this method."}"#),
+                    false,
+                ),
+                open,
+            ],
+            cors: CorsMode::Full,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            public_url: None,
+            static_dir: None,
+            static_port: DEFAULT_STATIC_PORT,
+            key_pem: None,
+            token_validity: None,
+        }
+    }
+}

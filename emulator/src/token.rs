@@ -1,0 +1,368 @@
+//! `POST /oauth2/token`: Cognito's token endpoint for the client credentials grant.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::Serialize;
+
+use crate::config::AppClient;
+use crate::cors::allow_any_origin;
+use crate::respond::{
+    empty, media_type, read_limited, request_id, response, set_header, BodyError,
+};
+use crate::state::AppState;
+
+/// Largest token request body accepted.
+pub const TOKEN_BODY_LIMIT: usize = 64 * 1024;
+/// Longest delay a fault may impose.
+pub const MAX_DELAY_MS: u64 = 120_000;
+
+const JSON: &str = "application/json;charset=UTF-8";
+
+/// Ways the token endpoint can be told to misbehave (see [`crate::Running::set_token_fault`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFault {
+    /// 500 with an HTML error page.
+    Html500,
+    /// 405 with an empty body.
+    Empty405,
+    /// 200 `text/plain` "OK".
+    NotJson200,
+    /// Answers normally after `ms` milliseconds (capped at 120 000).
+    Slow { ms: u64 },
+}
+
+impl TokenFault {
+    /// Parses the control route's `mode` (`html500`, `empty405`, `notjson200`, `slow`, `none`) and `ms`.
+    pub fn parse(mode: &str, ms: Option<u64>) -> Result<Option<TokenFault>, String> {
+        match mode.trim().to_ascii_lowercase().as_str() {
+            "none" | "" => Ok(None),
+            "html500" => Ok(Some(TokenFault::Html500)),
+            "empty405" => Ok(Some(TokenFault::Empty405)),
+            "notjson200" => Ok(Some(TokenFault::NotJson200)),
+            "slow" => Ok(Some(TokenFault::Slow {
+                ms: ms.unwrap_or(5_000).min(MAX_DELAY_MS),
+            })),
+            other => Err(format!(
+                "unknown token fault \"{other}\": use html500, empty405, notjson200, slow (with ms=N) or none"
+            )),
+        }
+    }
+
+    /// The mode name used by [`TokenFault::parse`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            TokenFault::Html500 => "html500",
+            TokenFault::Empty405 => "empty405",
+            TokenFault::NotJson200 => "notjson200",
+            TokenFault::Slow { .. } => "slow",
+        }
+    }
+}
+
+/// The claims of a client-credentials access token, in Cognito's order. No `aud`.
+#[derive(Debug, Serialize)]
+pub(crate) struct AccessClaims<'a> {
+    pub sub: &'a str,
+    pub token_use: &'a str,
+    pub scope: String,
+    pub auth_time: u64,
+    pub iss: &'a str,
+    pub exp: u64,
+    pub iat: u64,
+    pub version: u32,
+    pub jti: String,
+    pub client_id: &'a str,
+}
+
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Every token response, errors and faults included, carries these (the docs promise `*`).
+fn finish(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    allow_any_origin(h);
+    set_header(h, "x-amz-cognito-request-id", &request_id());
+    resp
+}
+
+fn oauth_error(code: &str) -> Response {
+    // Documented as 400 with {"error": ...}; no error_description, as usually observed.
+    response(
+        StatusCode::BAD_REQUEST,
+        JSON,
+        serde_json::json!({ "error": code }).to_string(),
+    )
+}
+
+pub(crate) async fn handle(state: &AppState, req: Request) -> Response {
+    finish(handle_inner(state, req).await)
+}
+
+async fn handle_inner(state: &AppState, req: Request) -> Response {
+    let method = req.method().clone();
+    if method == Method::OPTIONS {
+        // Preflight handling is undocumented on Cognito; answer what a browser needs for client_secret_basic.
+        let mut resp = empty(StatusCode::NO_CONTENT);
+        let h = resp.headers_mut();
+        h.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static("POST"),
+        );
+        h.insert(
+            "access-control-allow-headers",
+            HeaderValue::from_static("authorization, content-type"),
+        );
+        return resp;
+    }
+    if method != Method::POST {
+        // The endpoint is POST only; the observed answer to requests it does not take is an empty 405.
+        return empty(StatusCode::METHOD_NOT_ALLOWED);
+    }
+    match state.token_fault() {
+        Some(TokenFault::Html500) => {
+            return response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/html; charset=utf-8",
+                "<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head>\
+                 <body><h1>Internal Server Error</h1><p>The token endpoint failed (emulated fault).</p></body></html>",
+            )
+        }
+        Some(TokenFault::Empty405) => return empty(StatusCode::METHOD_NOT_ALLOWED),
+        Some(TokenFault::NotJson200) => {
+            return response(StatusCode::OK, "text/plain; charset=utf-8", "OK")
+        }
+        Some(TokenFault::Slow { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms.min(MAX_DELAY_MS))).await;
+        }
+        None => {}
+    }
+    let (parts, body) = req.into_parts();
+    if media_type(&parts.headers).as_deref() != Some("application/x-www-form-urlencoded") {
+        // Observed on Cognito: without the form Content-Type the answer is 405 with an empty body.
+        return empty(StatusCode::METHOD_NOT_ALLOWED);
+    }
+    let bytes = match read_limited(&parts.headers, body, TOKEN_BODY_LIMIT).await {
+        Ok(b) => b,
+        // Cognito's answer to a huge body is not documented; 413 with invalid_request is the emulator's.
+        Err(BodyError::TooLarge) => {
+            let mut r = oauth_error("invalid_request");
+            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            return r;
+        }
+        Err(BodyError::Broken) => return oauth_error("invalid_request"),
+    };
+    token_request(state, &parts.headers, &bytes)
+}
+
+/// The form, or `None` when a parameter appears twice (RFC 6749 §3.2: invalid_request).
+fn parse_form(bytes: &[u8]) -> Option<HashMap<String, String>> {
+    let mut form = HashMap::new();
+    for (k, v) in form_urlencoded::parse(bytes) {
+        if form.insert(k.into_owned(), v.into_owned()).is_some() {
+            return None;
+        }
+    }
+    Some(form)
+}
+
+/// Form-urlencoding decode (`+` is a space), as RFC 6749 §2.3.1 asks for Basic credentials.
+fn form_decode(s: &str) -> Option<String> {
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
+}
+
+/// `Authorization: Basic base64(urlenc(id):urlenc(secret))` → (id, secret). `Err` when malformed.
+fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), ()>> {
+    let value = headers.get(axum::http::header::AUTHORIZATION)?;
+    let Ok(text) = value.to_str() else {
+        return Some(Err(()));
+    };
+    let (scheme, rest) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+    if !scheme.eq_ignore_ascii_case("basic") {
+        // Another scheme (e.g. Bearer) is not client authentication; the body may still carry it.
+        return None;
+    }
+    let decoded = STANDARD
+        .decode(rest.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    let pair = decoded
+        .as_deref()
+        .and_then(|d| d.split_once(':'))
+        .and_then(|(id, secret)| Some((form_decode(id)?, form_decode(secret)?)));
+    Some(pair.ok_or(()))
+}
+
+fn token_request(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {
+    let Some(form) = parse_form(body) else {
+        return oauth_error("invalid_request");
+    };
+    let grant_type = match form.get("grant_type").map(String::as_str) {
+        None | Some("") => return oauth_error("invalid_request"),
+        Some(g) => g,
+    };
+    if !matches!(
+        grant_type,
+        "client_credentials" | "authorization_code" | "refresh_token"
+    ) {
+        return oauth_error("unsupported_grant_type");
+    }
+    // Client authentication: client_secret_basic and/or client_secret_post.
+    let post_id = form.get("client_id").filter(|s| !s.is_empty());
+    let post_secret = form.get("client_secret");
+    let (client_id, secret) = match basic_credentials(headers) {
+        Some(Err(())) => return oauth_error("invalid_client"),
+        Some(Ok((id, secret))) => {
+            let disagree =
+                post_id.is_some_and(|p| *p != id) || post_secret.is_some_and(|p| *p != secret);
+            if disagree {
+                return oauth_error("invalid_client");
+            }
+            (id, Some(secret))
+        }
+        // No client authentication at all: RFC 6749 §5.2 says invalid_client (Cognito's exact code unconfirmed).
+        None => match post_id {
+            Some(id) => (id.clone(), post_secret.cloned()),
+            None => return oauth_error("invalid_client"),
+        },
+    };
+    let Some(client) = state.config.clients.iter().find(|c| c.id == client_id) else {
+        return oauth_error("invalid_client");
+    };
+    let Some(expected) = &client.secret else {
+        // A public client cannot use client credentials.
+        return oauth_error("unauthorized_client");
+    };
+    if secret.as_deref() != Some(expected.as_str()) {
+        return oauth_error("invalid_client");
+    }
+    match grant_type {
+        "client_credentials" => {}
+        // The emulator issues no codes or refresh tokens, so any presented one is invalid.
+        "authorization_code" if !form.contains_key("code") => {
+            return oauth_error("invalid_request")
+        }
+        "refresh_token" if !form.contains_key("refresh_token") => {
+            return oauth_error("invalid_request")
+        }
+        _ => return oauth_error("invalid_grant"),
+    }
+    if !client.client_credentials {
+        return oauth_error("unauthorized_client");
+    }
+    let scopes = match select_scopes(client, form.get("scope").map(String::as_str)) {
+        Ok(s) => s,
+        Err(()) => return oauth_error("invalid_scope"),
+    };
+    issue(state, client, &scopes)
+}
+
+/// The requested scopes (deduplicated, in order) if all are allowed; every allowed scope when none is asked.
+fn select_scopes(client: &AppClient, requested: Option<&str>) -> Result<Vec<String>, ()> {
+    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
+    if requested.is_empty() {
+        return Ok(client.allowed_scopes.clone());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for s in requested {
+        if !client.allowed_scopes.iter().any(|a| a == s) {
+            return Err(());
+        }
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn issue(state: &AppState, client: &AppClient, scopes: &[String]) -> Response {
+    let validity = state
+        .config
+        .token_validity
+        .unwrap_or(client.access_token_validity);
+    let now = now_secs();
+    let claims = AccessClaims {
+        sub: &client.id,
+        token_use: "access",
+        scope: scopes.join(" "),
+        auth_time: now,
+        iss: &state.issuer,
+        exp: now.saturating_add(validity),
+        iat: now,
+        version: 2,
+        jti: uuid::Uuid::new_v4().to_string(),
+        client_id: &client.id,
+    };
+    match state.keys.sign(&claims) {
+        Ok(token) => response(
+            StatusCode::OK,
+            JSON,
+            serde_json::json!({
+                "access_token": token,
+                "expires_in": validity,
+                "token_type": "Bearer",
+            })
+            .to_string(),
+        ),
+        Err(e) => {
+            eprintln!("cognito-emulator: {e}");
+            response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                JSON,
+                serde_json::json!({ "error": "server_error" }).to_string(),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_decode_both_layers() {
+        let mut h = HeaderMap::new();
+        let raw = STANDARD.encode("a%3Ab+c:s%26%25");
+        h.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Basic {raw}")).unwrap(),
+        );
+        assert_eq!(
+            basic_credentials(&h),
+            Some(Ok(("a:b c".into(), "s&%".into())))
+        );
+        h.insert("authorization", HeaderValue::from_static("Basic !!!"));
+        assert_eq!(basic_credentials(&h), Some(Err(())));
+        h.insert("authorization", HeaderValue::from_static("Bearer x"));
+        assert_eq!(basic_credentials(&h), None);
+    }
+
+    #[test]
+    fn fault_modes_parse() {
+        assert_eq!(
+            TokenFault::parse("slow", Some(999_999)),
+            Ok(Some(TokenFault::Slow { ms: MAX_DELAY_MS }))
+        );
+        assert_eq!(TokenFault::parse("none", None), Ok(None));
+        assert!(TokenFault::parse("boom", None).is_err());
+    }
+
+    #[test]
+    fn repeated_parameters_are_refused() {
+        assert!(parse_form(b"grant_type=a&grant_type=b").is_none());
+        assert!(parse_form(b"grant_type=a&scope=b").is_some());
+    }
+}

@@ -1,0 +1,303 @@
+//! The rules a configuration must follow (what Cognito and API Gateway enforce, plus the emulator's own).
+
+use crate::config::{Authorization, Config, ConfigError, MAX_VALIDITY_SECS};
+
+/// Words the emulator's own routes use as the first path segment: neither the pool id nor the stage may be one.
+const RESERVED_SEGMENTS: [&str; 3] = ["oauth2", "faults", "_emulator"];
+
+fn is_url_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+}
+
+const VERBS: [&str; 8] = [
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
+];
+
+/// Replaces every `{name}` / `{name+}` placeholder of `template` with a value from `lookup`
+/// (JSON-escaped, without quotes). Used for method bodies.
+pub(crate) fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let (before, from_brace) = rest.split_at(start);
+        out.push_str(before);
+        let after = from_brace.get(1..).unwrap_or("");
+        let close = after.find('}');
+        let name = close.and_then(|end| after.get(..end));
+        match name.filter(|n| is_param_name(n.trim_end_matches('+'))) {
+            Some(n) => {
+                if let Some(v) = lookup(n.trim_end_matches('+')) {
+                    let quoted = serde_json::to_string(&v).unwrap_or_default();
+                    out.push_str(quoted.trim_matches('"'));
+                } else {
+                    out.push('{');
+                    out.push_str(n);
+                    out.push('}');
+                }
+                rest = after.get(n.len() + 1..).unwrap_or("");
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+pub(crate) fn is_param_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn validate_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!("path \"{path}\" must start with /"));
+    }
+    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let greedy = inner.ends_with('+');
+            if !is_param_name(inner.trim_end_matches('+')) {
+                return Err(format!(
+                    "path parameter \"{seg}\" must look like {{name}} or {{name+}}"
+                ));
+            }
+            if greedy && i + 1 != segments.len() {
+                return Err(format!(
+                    "greedy parameter \"{seg}\" must be the last segment"
+                ));
+            }
+        } else if seg.contains(['{', '}', '?', '#', ' ']) {
+            return Err(format!(
+                "path segment \"{seg}\" is not a literal or a {{parameter}}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Checks the rules Cognito and API Gateway would enforce, plus the emulator's own.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !is_url_segment(&self.pool_id) || RESERVED_SEGMENTS.contains(&self.pool_id.as_str()) {
+            return Err(ConfigError::at(
+                "pool.id",
+                format!("pool id \"{}\" must be letters, digits, '_' or '-' (like us-east-1_demo) and not oauth2, faults or _emulator", self.pool_id),
+            ));
+        }
+        if self.region.trim().is_empty() {
+            return Err(ConfigError::at("pool.region", "region must not be empty"));
+        }
+        if !is_url_segment(&self.stage) || RESERVED_SEGMENTS.contains(&self.stage.as_str()) {
+            return Err(ConfigError::at(
+                "api.stage",
+                format!("stage \"{}\" must be letters, digits, '_', '-' or '.' and not oauth2, faults or _emulator", self.stage),
+            ));
+        }
+        if self.stage == self.pool_id {
+            return Err(ConfigError::at(
+                "api.stage",
+                "stage must differ from the pool id (both are first path segments)",
+            ));
+        }
+        for (i, rs) in self.resource_servers.iter().enumerate() {
+            if rs.identifier.is_empty() || rs.identifier.contains(char::is_whitespace) {
+                return Err(ConfigError::at(
+                    format!("resource_servers[{i}].identifier"),
+                    "identifier must be non-empty without spaces",
+                ));
+            }
+            if let Some(bad) = rs
+                .scopes
+                .iter()
+                .find(|s| s.is_empty() || s.contains(char::is_whitespace) || s.contains('/'))
+            {
+                return Err(ConfigError::at(
+                    format!("resource_servers[{i}].scopes"),
+                    format!("scope name \"{bad}\" must be non-empty without spaces or '/' (write \"example\", not \"demo/example\")"),
+                ));
+            }
+        }
+        let defined = self.defined_scopes();
+        for (i, c) in self.clients.iter().enumerate() {
+            if c.id.is_empty() || c.id.chars().any(char::is_control) {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].id"),
+                    "client id must be non-empty without control characters",
+                ));
+            }
+            if self.clients.iter().take(i).any(|o| o.id == c.id) {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].id"),
+                    format!("client id \"{}\" is defined twice", c.id),
+                ));
+            }
+            if let Some(bad) = c.allowed_scopes.iter().find(|s| !defined.contains(s)) {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].allowed_scopes"),
+                    format!(
+                        "scope \"{bad}\" is not defined by any resource server (defined: {})",
+                        defined.join(", ")
+                    ),
+                ));
+            }
+            if c.client_credentials && c.allowed_scopes.is_empty() {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].allowed_scopes"),
+                    "a client with client_credentials needs at least one allowed scope (as on Cognito)",
+                ));
+            }
+            // Cognito allows 5 minutes to 1 day; shorter is allowed here so tests can watch tokens expire.
+            if !(1..=MAX_VALIDITY_SECS).contains(&c.access_token_validity) {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].access_token_validity"),
+                    format!("validity must be 1..={MAX_VALIDITY_SECS} seconds"),
+                ));
+            }
+        }
+        if let Some(v) = self.token_validity {
+            if !(1..=MAX_VALIDITY_SECS).contains(&v) {
+                return Err(ConfigError::at(
+                    "server.token_validity",
+                    format!("validity must be 1..={MAX_VALIDITY_SECS} seconds"),
+                ));
+            }
+        }
+        for (i, m) in self.methods.iter().enumerate() {
+            let key = |f: &str| format!("api.methods[{i}].{f}");
+            if !VERBS.contains(&m.method.as_str()) {
+                return Err(ConfigError::at(
+                    key("method"),
+                    format!(
+                        "method \"{}\" must be one of {}",
+                        m.method,
+                        VERBS.join(", ")
+                    ),
+                ));
+            }
+            validate_path(&m.path).map_err(|e| ConfigError::at(key("path"), e))?;
+            let norm = normalize_template(&m.path);
+            if self
+                .methods
+                .iter()
+                .take(i)
+                .any(|o| o.method == m.method && normalize_template(&o.path) == norm)
+            {
+                return Err(ConfigError::at(
+                    key("path"),
+                    format!("{} {} is defined twice", m.method, m.path),
+                ));
+            }
+            if m.authorization == Authorization::None && !m.scopes.is_empty() {
+                return Err(ConfigError::at(
+                    key("scopes"),
+                    "scopes need authorization = \"cognito\"",
+                ));
+            }
+            if let Some(bad) = m.scopes.iter().find(|s| !defined.contains(s)) {
+                return Err(ConfigError::at(
+                    key("scopes"),
+                    format!("scope \"{bad}\" is not defined by any resource server"),
+                ));
+            }
+            if !(200..=599).contains(&m.status) {
+                return Err(ConfigError::at(key("status"), "status must be 200..=599"));
+            }
+            if m.echo && m.body.is_some() {
+                return Err(ConfigError::at(
+                    key("body"),
+                    "give either body or echo = true, not both",
+                ));
+            }
+            if let Some(body) = &m.body {
+                let sample = substitute(body, &|_| Some("x".to_string()));
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(&sample) {
+                    return Err(ConfigError::at(
+                        key("body"),
+                        format!("body is not JSON ({e}); put {{name}} placeholders inside strings"),
+                    ));
+                }
+            }
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || url.contains(char::is_whitespace)
+            {
+                return Err(ConfigError::at(
+                    "server.public_url",
+                    format!("public URL \"{url}\" must start with http:// or https://"),
+                ));
+            }
+        }
+        if self.static_dir.is_some() && self.static_port != 0 && self.static_port == self.port {
+            return Err(ConfigError::at(
+                "server.static_port",
+                format!(
+                    "static port {} is the emulator's own port: pick another",
+                    self.static_port
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `/pets/{petId}/` → `/pets/{}`: two templates equal after this are the same resource.
+pub(crate) fn normalize_template(path: &str) -> String {
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.starts_with('{') {
+                if s.ends_with("+}") {
+                    "{+}".to_string()
+                } else {
+                    "{}".to_string()
+                }
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
+    format!("/{}", segs.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::CorsMode;
+
+    #[test]
+    fn default_is_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn substitute_escapes_and_keeps_unknown() {
+        let out = substitute(r#"{"id":"{id}","x":"{other}"}"#, &|n| {
+            (n == "id").then(|| "a\"b".to_string())
+        });
+        assert_eq!(out, r#"{"id":"a\"b","x":"{other}"}"#);
+        assert_eq!(substitute("{ {", &|_| None), "{ {");
+    }
+
+    #[test]
+    fn cors_mode_parses() {
+        assert_eq!(
+            "success-only".parse::<CorsMode>(),
+            Ok(CorsMode::SuccessOnly)
+        );
+        assert!("sometimes".parse::<CorsMode>().is_err());
+    }
+
+    #[test]
+    fn bad_paths_are_refused() {
+        assert!(validate_path("pets").is_err());
+        assert!(validate_path("/{proxy+}/x").is_err());
+        assert!(validate_path("/a{b}").is_err());
+        assert!(validate_path("/pets/{id}").is_ok());
+    }
+}
