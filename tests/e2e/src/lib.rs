@@ -36,10 +36,12 @@ pub fn dist_dir() -> PathBuf {
 /// An emulator on free ports, also serving `dist/` as the static site. `adjust`
 /// changes the configuration (CORS mode, token validity…) before it starts.
 pub async fn emulator(adjust: impl FnOnce(&mut Config)) -> Running {
-    let mut config = Config::default();
-    config.port = 0;
-    config.static_dir = Some(dist_dir());
-    config.static_port = 0;
+    let mut config = Config {
+        port: 0,
+        static_dir: Some(dist_dir()),
+        static_port: 0,
+        ..Config::default()
+    };
     adjust(&mut config);
     cognito_emulator::start(config)
         .await
