@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help setup serve demo dist test lint test-native test-browser e2e clean
+.PHONY: help setup serve demo dist test lint test-native test-deploy test-browser e2e deploy clean
 
 help:
 	@echo "make demo          run the local Cognito emulator and the app (http://127.0.0.1:8080)"
@@ -16,8 +16,10 @@ help:
 	@echo "make dist          release build into dist/ and its size report"
 	@echo "make lint          cargo fmt --check and clippy (native and wasm32)"
 	@echo "make test-native   core and emulator tests (cargo test)"
+	@echo "make test-deploy   deploy/ tests: cfn-lint, the CloudFront Function (node), deploy.sh against moto S3"
 	@echo "make test-browser  browser-shell tests in headless chromium (wasm-bindgen-test)"
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
+	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
 
 setup:
 	@bash tools/setup.sh
@@ -32,22 +34,43 @@ dist: setup
 	trunk build --release --offline
 	@bash tools/dist-report.sh dist
 
-test: setup lint test-native test-browser e2e
+test: setup lint test-native test-deploy test-browser e2e
 	@echo "make test: all layers passed"
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p cognito-api-tester $(WASM) --all-targets -- -D warnings
+	EMULATOR_URL=http://127.0.0.1:9292 cargo clippy -p cognito-api-tester $(WASM) --all-targets -- -D warnings
 
 test-native:
 	cargo test --workspace --exclude e2e
 
+# The deploy tools' Python packages live in a venv, reinstalled only when deploy/requirements.txt changes.
+VENV := .tools/venv
+test-deploy:
+	@want=$$(sha256sum deploy/requirements.txt | cut -d' ' -f1); \
+	if ! $(VENV)/bin/python -c '' 2>/dev/null; then \
+	  echo "==> test-deploy: creating $(VENV)"; rm -rf $(VENV); \
+	  python3 -m venv $(VENV) || { echo "test-deploy: python3 -m venv failed; make setup installs python3-venv" >&2; exit 1; }; \
+	fi; \
+	if [ "$$(cat $(VENV)/requirements.sha256 2>/dev/null)" != "$$want" ]; then \
+	  echo "==> test-deploy: installing deploy/requirements.txt into $(VENV)"; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check -r deploy/requirements.txt || exit 1; \
+	  echo "$$want" > $(VENV)/requirements.sha256; \
+	fi
+	$(VENV)/bin/cfn-lint deploy/cloudfront.yaml
+	node --test deploy/tests/
+	PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -p no:cacheprovider -q deploy/tests
+
+# The browser tests get real tokens from an emulator on 127.0.0.1:9292 (EMULATOR_URL).
 test-browser:
-	cargo test -p cognito-api-tester $(WASM) --test browser
+	bash tools/with-emulator.sh cargo test -p cognito-api-tester $(WASM) --test browser --test browser_verify
 
 e2e: dist
 	cargo test -p e2e -- --test-threads=2
+
+deploy:
+	bash deploy/deploy.sh
 
 clean:
 	cargo clean

@@ -21,8 +21,10 @@ missing=()
 command -v npm >/dev/null || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+# make test-deploy makes a venv for the AWS CLI, moto and cfn-lint; Debian's python3 needs python3-venv for that.
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: chromium, chromium-driver and npm present"
+  echo "setup: chromium, chromium-driver, npm and python3-venv present"
 else
   step "installing Debian packages: ${missing[*]}"
   command -v apt-get >/dev/null || fail "apt packages" "No apt-get: install ${missing[*]} by hand."

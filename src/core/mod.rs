@@ -1,7 +1,10 @@
 //! The pure core: no web-sys, no gloo, no clock. Time comes in as an argument,
 //! so every rule here is tested natively with `cargo test`.
+pub mod checks;
+pub mod clock_skew;
 pub mod diagnosis;
 pub mod exchange;
+pub mod jwks;
 pub mod jwt;
 pub mod proxy;
 pub mod session;

@@ -70,6 +70,10 @@ pub struct Settings {
     pub client_auth: ClientAuth,
     pub via_proxy: bool,
     pub timeout_secs: u32,
+    /// Where the signing keys come from: empty for `<iss>/.well-known/jwks.json`,
+    /// else a JWKS URL or the JWKS JSON itself.
+    #[serde(default)]
+    pub jwks: String,
 }
 
 impl Default for Settings {
@@ -87,6 +91,7 @@ impl Default for Settings {
             client_auth: ClientAuth::SecretInBody,
             via_proxy: false,
             timeout_secs: DEFAULT_TIMEOUT_SECS,
+            jwks: String::new(),
         }
     }
 }
@@ -104,6 +109,7 @@ pub enum Field {
     ApiBody,
     ExtraHeaders,
     Timeout,
+    Jwks,
 }
 
 impl Field {
@@ -119,6 +125,7 @@ impl Field {
             Self::ApiBody => "Request body",
             Self::ExtraHeaders => "Extra headers",
             Self::Timeout => "Timeout (seconds)",
+            Self::Jwks => "JWKS URL or JSON",
         }
     }
 }
@@ -294,6 +301,9 @@ impl Settings {
         }
         if let Err(message) = parse_extra_headers(&self.extra_headers) {
             push(Field::ExtraHeaders, Level::Error, message);
+        }
+        if let Err(message) = check_jwks_field(&self.jwks) {
+            push(Field::Jwks, Level::Error, message);
         }
         let (low, high) = TIMEOUT_RANGE_SECS;
         if !(low..=high).contains(&self.timeout_secs) {
@@ -538,6 +548,23 @@ fn api_url_warning(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The optional JWKS override: a URL to fetch, or the key set pasted as JSON.
+fn check_jwks_field(text: &str) -> Result<(), String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(());
+    }
+    if text.starts_with('{') {
+        return crate::core::jwks::Jwks::parse(text)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
+    match Url::parse(text) {
+        Ok(url) if url.scheme() == "https" || url.scheme() == "http" => Ok(()),
+        _ => Err("Give the JWKS as an https:// URL, or paste its JSON ({\"keys\":[…]}). Leave it empty to use <iss>/.well-known/jwks.json.".into()),
+    }
 }
 
 /// The "Extra headers" text area: one `Name: value` per line, blank lines ignored.
@@ -934,6 +961,25 @@ mod tests {
         s.extra_headers = "oops".into();
         assert_eq!(s.api_blockers().len(), 1);
         assert!(s.token_blockers().is_empty());
+    }
+
+    #[test]
+    fn jwks_override() {
+        let mut s = filled();
+        for good in [
+            "",
+            "https://cognito-idp.us-east-1.amazonaws.com/p/.well-known/jwks.json",
+            r#"{"keys":[{"kty":"RSA","kid":"k","n":"a","e":"AQAB"}]}"#,
+        ] {
+            s.jwks = good.into();
+            assert!(issues_for(&s, Field::Jwks).is_empty(), "{good}");
+        }
+        for bad in ["jwks.json", "{\"keys\":[]}", "{oops", "ftp://x/jwks"] {
+            s.jwks = bad.into();
+            assert_eq!(issues_for(&s, Field::Jwks).len(), 1, "{bad}");
+        }
+        // A bad JWKS never blocks the token or the API call.
+        assert!(s.token_blockers().is_empty() && s.api_blockers().is_empty());
     }
 
     #[test]

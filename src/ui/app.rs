@@ -4,6 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::ui::checks_view::{ChecksView, PasteToken};
 use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
@@ -94,7 +95,13 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="decoded-token-heading">
                     <h2 id="decoded-token-heading">"Decoded token"</h2>
+                    <PasteToken state=state />
+                    {move || state.pasted.get().then(|| view! { <p class="notice">"Showing a pasted token."</p> })}
                     <DecodedTokenView state=state />
+                </section>
+                <section class="panel" aria-labelledby="checks-heading">
+                    <h2 id="checks-heading">"Checks"</h2>
+                    <ChecksView state=state />
                 </section>
                 <section class="panel" aria-labelledby="api-response-heading">
                     <h2 id="api-response-heading">"API response"</h2>

@@ -74,6 +74,9 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                 <TextField state issues field=Field::Scope id="scope"
                     get=|s| s.scope.clone() set=|s, v| s.scope = v
                     placeholder="demo/example (empty: every scope the client allows)" />
+                <TextField state issues field=Field::Jwks id="jwks"
+                    get=|s| s.jwks.clone() set=|s, v| s.jwks = v
+                    placeholder="empty: the token's <iss>/.well-known/jwks.json" />
             </fieldset>
             <fieldset>
                 <legend>"API"</legend>

@@ -1,6 +1,7 @@
 //! The Leptos views. State lives in one place ([`state::AppState`]) and flows down;
 //! each panel is a component in its own file.
 mod app;
+mod checks_view;
 mod diagnosis_view;
 mod exchange_view;
 mod form;

@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::core::checks::Signature;
+use crate::core::clock_skew::skew_from_exchange;
 use crate::core::diagnosis::Diagnosis;
+use crate::core::exchange::Exchange;
 use crate::core::jwt::{self, format_relative, format_utc};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::core::settings::{FieldIssue, Settings};
@@ -12,6 +15,7 @@ use crate::core::token::AccessToken;
 use crate::web::clock;
 use crate::web::flow::{self, StepResult};
 use crate::web::http::InFlight;
+use crate::web::verify::{self, JwksSource};
 
 /// A run reuses the held token only if it has more than this many seconds left,
 /// so it cannot expire between our check and the API's.
@@ -39,7 +43,15 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// Wall clock in unix seconds, ticking once a second for countdowns.
     pub now: RwSignal<i64>,
+    /// The held token's signature, as the JWKS and WebCrypto judged it.
+    pub signature: RwSignal<Signature>,
+    /// Server clock minus this computer's, from the last readable `Date` header.
+    pub server_skew: RwSignal<Option<i64>>,
+    /// True when the held token was pasted rather than fetched.
+    pub pasted: RwSignal<bool>,
     in_flight: StoredValue<Option<InFlight>, LocalStorage>,
+    /// Bumped for every verification, so a slow answer for an old token is dropped.
+    verification: StoredValue<u32>,
 }
 
 impl AppState {
@@ -53,7 +65,13 @@ impl AppState {
             busy: RwSignal::new(None),
             notice: RwSignal::new(None),
             now: RwSignal::new(clock::now_unix()),
+            signature: RwSignal::new(Signature::NotChecked {
+                reason: "no token yet".into(),
+            }),
+            server_skew: RwSignal::new(None),
+            pasted: RwSignal::new(false),
             in_flight: StoredValue::new_local(None),
+            verification: StoredValue::new(0),
         }
     }
 
@@ -121,30 +139,90 @@ impl AppState {
                 self.busy.set(Some("Getting a token…"));
                 self.api_step.set(None);
                 let step = flow::request_token(&settings, &in_flight).await;
-                if let Ok(token) = &step.outcome {
-                    self.held.set(Some(HeldToken::new(
-                        token.access_token.clone(),
-                        token.expires_in,
-                        clock::now_unix(),
-                    )));
-                }
-                let failed = step.outcome.is_err();
+                self.note_clock(step.exchange.as_ref());
+                let token = step
+                    .outcome
+                    .as_ref()
+                    .ok()
+                    .map(|t| (t.access_token.clone(), t.expires_in));
                 self.token_step.set(Some(step));
-                if failed {
+                let Some((access_token, expires_in)) = token else {
                     self.held.set(None);
                     self.finish();
                     return;
-                }
+                };
+                self.hold(
+                    HeldToken::new(access_token, expires_in, clock::now_unix()),
+                    false,
+                );
             }
             if job != Job::Token {
                 if let Some(held) = self.held.get_untracked() {
                     self.busy.set(Some("Calling the API…"));
                     let step = flow::call_api(&settings, &held.access_token, &in_flight).await;
+                    self.note_clock(step.exchange.as_ref());
                     self.api_step.set(Some(step));
                 }
             }
             self.finish();
         });
+    }
+
+    /// Takes a token as the current one and starts checking its signature.
+    fn hold(self, token: HeldToken, pasted: bool) {
+        self.held.set(Some(token));
+        self.pasted.set(pasted);
+        self.verify();
+    }
+
+    /// Inspects a pasted token: decoded, checked and usable for Call API.
+    pub fn inspect(self, text: &str) {
+        let text = text.trim();
+        let text = text
+            .strip_prefix("Bearer ")
+            .or_else(|| text.strip_prefix("bearer "))
+            .unwrap_or(text)
+            .trim();
+        if text.is_empty() {
+            self.notice.set(Some("Paste a token first.".into()));
+            return;
+        }
+        self.notice.set(Some(
+            "Inspecting the pasted token; Call API will use it until a new one is fetched.".into(),
+        ));
+        self.hold(
+            HeldToken::new(text.to_string(), None, clock::now_unix()),
+            true,
+        );
+    }
+
+    /// (Re)checks the held token's signature against its JWKS.
+    pub fn verify(self) {
+        let Some(held) = self.held.get_untracked() else {
+            return;
+        };
+        let generation = self.verification.get_value().wrapping_add(1);
+        self.verification.set_value(generation);
+        self.signature.set(Signature::Pending);
+        let settings = self.settings.get_untracked();
+        spawn_local(async move {
+            let decoded = jwt::decode(&held.access_token);
+            let verdict = verify::verify(
+                &decoded,
+                &JwksSource::from_field(&settings.jwks),
+                settings.via_proxy,
+            )
+            .await;
+            if self.verification.get_value() == generation {
+                self.signature.set(verdict);
+            }
+        });
+    }
+
+    fn note_clock(self, exchange: Option<&Exchange>) {
+        if let Some(skew) = exchange.and_then(skew_from_exchange) {
+            self.server_skew.set(Some(skew));
+        }
     }
 
     fn finish(self) {

@@ -223,3 +223,63 @@ async fn a_hostile_body_stays_text() {
     .await;
     emu.shutdown().await;
 }
+
+const CHECKS: &str = "section[aria-labelledby='checks-heading']";
+
+#[tokio::test]
+async fn the_checks_panel_is_green_for_a_good_token_and_red_on_mismatch() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_demo(b, &emu, "/dev").await;
+        b.click("Get token").await;
+        let checks = b.wait_text(CHECKS, "Every check passes").await;
+        assert!(checks.contains("Valid RS256 signature"), "{checks}");
+        assert!(!checks.contains("✗"), "{checks}");
+
+        // The checks compare the token with the form, live.
+        b.fill("Client ID", "someone-else").await;
+        let checks = b.wait_text(CHECKS, "check failed").await;
+        assert!(
+            checks.contains(
+                "Issued to app client demo-client-id, but the Client ID field says someone-else"
+            ),
+            "{checks}"
+        );
+        b.fill("Client ID", "demo-client-id").await;
+        b.fill("Scope", "demo/other").await;
+        let checks = b.wait_text(CHECKS, "Missing demo/other").await;
+        assert!(checks.contains("check failed"), "{checks}");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_pasted_forged_token_is_refused_by_the_checks() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    // alg none, no signature: the classic forgery.
+    let forged = "eyJhbGciOiJub25lIn0.eyJ0b2tlbl91c2UiOiJhY2Nlc3MifQ.";
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.client
+            .find(Locator::Css("details.paste summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.fill("Token to inspect", forged).await;
+        b.click("Inspect token").await;
+        let checks = b.wait_text(CHECKS, "unsigned").await;
+        assert!(
+            checks.contains("check failed") || checks.contains("checks failed"),
+            "{checks}"
+        );
+        b.wait_text(DECODED, "Showing a pasted token").await;
+    })
+    .await;
+    emu.shutdown().await;
+}

@@ -1,0 +1,368 @@
+//! Cognito-aware checks of an access token, the way API Gateway's Cognito
+//! authorizer judges it: structure, algorithm, key, signature, times, issuer,
+//! token use, client and scopes. Each check says what it saw and, when it
+//! fails, what to do.
+
+use serde::Serialize;
+
+use crate::core::clock_skew::describe_skew;
+use crate::core::jwt::{format_relative, format_utc, parse_issuer, DecodedJwt};
+use crate::core::token::normalise_scopes;
+
+/// How far in the future `iat` may be before the local clock is suspect. API Gateway and
+/// the usual JWT libraries allow a few minutes at most; a minute keeps the warning useful.
+pub const MAX_IAT_SKEW_SECS: i64 = 60;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Info,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Warn => "warning",
+            Self::Info => "info",
+        }
+    }
+}
+
+/// One line of the Checks panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub status: Status,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn new(name: &'static str, status: Status, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            status,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+}
+
+/// What the browser found out about the signature (JWKS fetch + WebCrypto).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signature {
+    /// The JWKS is being fetched or WebCrypto is verifying.
+    Pending,
+    /// Not attempted, with the reason (an unsupported algorithm, a malformed token).
+    NotChecked {
+        reason: String,
+    },
+    Verified {
+        kid: String,
+    },
+    Invalid {
+        kid: String,
+    },
+    UnknownKid {
+        kid: String,
+        known: Vec<String>,
+    },
+    NoKid,
+    JwksFailed {
+        url: String,
+        reason: String,
+    },
+}
+
+/// The form values and clocks the checks compare the token with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenContext {
+    pub client_id: String,
+    pub region: String,
+    pub requested_scope: String,
+    pub now: i64,
+    /// Server clock minus this computer's, from a readable `Date` header.
+    pub server_skew_secs: Option<i64>,
+}
+
+/// Every check, in the order API Gateway would fail them.
+pub fn token_checks(token: &DecodedJwt, signature: &Signature, ctx: &TokenContext) -> Vec<Check> {
+    vec![
+        structure(token),
+        algorithm(token),
+        key_id(signature),
+        signature_check(signature),
+        expiry(token, ctx),
+        issued_at(token, ctx),
+        issuer(token, ctx),
+        token_use(token),
+        client_id(token, ctx),
+        scopes(token, ctx),
+        audience(token),
+    ]
+}
+
+/// True when no check failed (warnings and infos do not fail a token).
+pub fn all_pass(checks: &[Check]) -> bool {
+    checks.iter().all(|c| c.status != Status::Fail)
+}
+
+/// Whether the browser should try to verify the signature at all, and if not, why.
+pub fn signature_precondition(token: &DecodedJwt) -> Result<(), String> {
+    if !token.is_well_formed() {
+        return Err("the token is malformed".into());
+    }
+    match token.header_str("alg") {
+        Some("RS256") => Ok(()),
+        Some(other) => Err(format!(
+            "alg is {other}, and only RS256 (what Cognito uses) is verified"
+        )),
+        None => Err("the header has no alg".into()),
+    }
+}
+
+fn structure(token: &DecodedJwt) -> Check {
+    if token.is_well_formed() {
+        Check::new(
+            "Structure",
+            Status::Pass,
+            "Three base64url parts: header, payload, signature.",
+        )
+    } else {
+        Check::new("Structure", Status::Fail, token.problems().join(" "))
+            .fix("Copy the whole token again: it must be three base64url parts separated by dots, without quotes or spaces.")
+    }
+}
+
+fn algorithm(token: &DecodedJwt) -> Check {
+    const NAME: &str = "Algorithm";
+    match token.header_str("alg") {
+        Some("RS256") => Check::new(NAME, Status::Pass, "alg is RS256, as Cognito signs its tokens."),
+        Some(alg) if alg.eq_ignore_ascii_case("none") => Check::new(NAME, Status::Fail, "alg is \"none\": the token is unsigned, and anyone could have written it.")
+            .fix("Never accept it. Get a real token from the pool's token endpoint; an API that accepts this one has a security hole."),
+        Some(alg) if alg.starts_with("HS") => Check::new(NAME, Status::Fail, format!("alg is {alg}: a shared-secret signature, which Cognito never issues."))
+            .fix("This token was not issued by a Cognito user pool; get one from the pool's token endpoint."),
+        Some(alg) => Check::new(NAME, Status::Fail, format!("alg is {alg}; Cognito signs with RS256."))
+            .fix("Get the token from the user pool's token endpoint."),
+        None => Check::new(NAME, Status::Fail, "The header has no alg.").fix("The token is damaged or not a JWT; copy it again."),
+    }
+}
+
+fn key_id(signature: &Signature) -> Check {
+    const NAME: &str = "Key ID";
+    match signature {
+        Signature::Verified { kid } | Signature::Invalid { kid } => {
+            Check::new(NAME, Status::Pass, format!("kid {kid} is in the pool's JWKS."))
+        }
+        Signature::UnknownKid { kid, known } => Check::new(
+            NAME,
+            Status::Fail,
+            format!("kid {kid} is not in the JWKS (it lists {}), even after fetching it again.", list_or_none(known)),
+        )
+        .fix("The token comes from another user pool, or the key was removed. Check that the Domain and the API's authorizer use the same pool."),
+        Signature::NoKid => Check::new(NAME, Status::Fail, "The header has no kid, so no key can verify it.")
+            .fix("Cognito always sets kid; get the token from the pool's token endpoint."),
+        Signature::JwksFailed { url, reason } => Check::new(NAME, Status::Warn, format!("The JWKS at {url} could not be read: {reason}"))
+            .fix("Turn on Route through proxy (the /proxy/jwks/ route), or paste the JWKS JSON."),
+        Signature::Pending => Check::new(NAME, Status::Info, "Fetching the pool's JWKS…"),
+        Signature::NotChecked { reason } => Check::new(NAME, Status::Info, format!("Not looked up: {reason}.")),
+    }
+}
+
+fn signature_check(signature: &Signature) -> Check {
+    const NAME: &str = "Signature";
+    match signature {
+        Signature::Verified { kid } => Check::new(NAME, Status::Pass, format!("Valid RS256 signature by key {kid} (checked with the browser's WebCrypto).")),
+        Signature::Invalid { kid } => Check::new(NAME, Status::Fail, format!("The signature does not match key {kid}: the header or payload was changed after signing, or the signature is not this key's."))
+            .fix("Use the token exactly as the token endpoint returned it; API Gateway answers 401 to this one."),
+        Signature::Pending => Check::new(NAME, Status::Info, "Verifying…"),
+        Signature::NotChecked { reason } => Check::new(NAME, Status::Info, format!("Not verified: {reason}.")),
+        Signature::UnknownKid { .. } | Signature::NoKid => Check::new(NAME, Status::Fail, "No key to verify it with (see Key ID)."),
+        Signature::JwksFailed { .. } => Check::new(NAME, Status::Warn, "Not verified: the JWKS could not be read (see Key ID)."),
+    }
+}
+
+fn claim_i64(token: &DecodedJwt, name: &str) -> Option<i64> {
+    token.claims()?.get(name)?.as_i64()
+}
+
+fn claim_str<'a>(token: &'a DecodedJwt, name: &str) -> Option<&'a str> {
+    token.claims()?.get(name)?.as_str()
+}
+
+fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+    const NAME: &str = "Expiry";
+    match claim_i64(token, "exp") {
+        None => Check::new(
+            NAME,
+            Status::Fail,
+            "No exp claim: Cognito tokens always expire.",
+        )
+        .fix("Get the token from the pool's token endpoint."),
+        Some(exp) if exp > ctx.now => Check::new(
+            NAME,
+            Status::Pass,
+            format!(
+                "Expires {} ({}).",
+                format_relative(exp - ctx.now),
+                format_utc(exp)
+            ),
+        ),
+        Some(exp) => Check::new(
+            NAME,
+            Status::Fail,
+            format!(
+                "Expired {} ({}).",
+                format_relative(exp - ctx.now),
+                format_utc(exp)
+            ),
+        )
+        .fix("Get a new token (Run does it for you). Client credentials has no refresh token."),
+    }
+}
+
+fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+    const NAME: &str = "Issued at";
+    let skew = ctx
+        .server_skew_secs
+        .map(|s| format!(" By the API's Date header, {}.", describe_skew(s)))
+        .unwrap_or_default();
+    match claim_i64(token, "iat") {
+        None => Check::new(NAME, Status::Warn, format!("No iat claim.{skew}")),
+        Some(iat) if iat > ctx.now + MAX_IAT_SKEW_SECS => Check::new(
+            NAME,
+            Status::Fail,
+            format!("Issued {} — in the future by this computer's clock ({}).{skew}", format_relative(iat - ctx.now), format_utc(iat)),
+        )
+        .fix("This computer's clock is probably behind: set it automatically (NTP). Expiry shown here is off by the same amount."),
+        Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat - ctx.now), format_utc(iat))),
+    }
+}
+
+fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+    const NAME: &str = "Issuer";
+    let Some(iss) = claim_str(token, "iss") else {
+        return Check::new(NAME, Status::Fail, "No iss claim.")
+            .fix("Cognito always sets iss; get the token from the pool's token endpoint.");
+    };
+    let Some(parsed) = parse_issuer(iss) else {
+        return Check::new(NAME, Status::Warn, format!("iss {iss} is not a Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>)."))
+            .fix("A Cognito authorizer only accepts tokens from its own pool.");
+    };
+    let region = ctx.region.trim();
+    if !region.is_empty() && region != parsed.region {
+        return Check::new(
+            NAME,
+            Status::Fail,
+            format!(
+                "The token is from pool {} in {}, but Region says {region}.",
+                parsed.pool_id, parsed.region
+            ),
+        )
+        .fix("Correct the Region field, or check that the Domain belongs to the pool you meant.");
+    }
+    Check::new(
+        NAME,
+        Status::Pass,
+        format!("User pool {} in {}.", parsed.pool_id, parsed.region),
+    )
+}
+
+fn token_use(token: &DecodedJwt) -> Check {
+    const NAME: &str = "Token use";
+    match claim_str(token, "token_use") {
+        Some("access") => Check::new(
+            NAME,
+            Status::Pass,
+            "An access token, as client credentials issues.",
+        ),
+        Some("id") => Check::new(
+            NAME,
+            Status::Fail,
+            "An ID token: API Gateway only accepts it on methods without authorization scopes.",
+        )
+        .fix("Use the access_token from the token response, not an id_token."),
+        Some(other) => Check::new(
+            NAME,
+            Status::Fail,
+            format!("token_use is \"{other}\"; expected \"access\"."),
+        )
+        .fix("Use the access_token from the token response."),
+        None => Check::new(
+            NAME,
+            Status::Fail,
+            "No token_use claim; Cognito always sets it.",
+        )
+        .fix("Get the token from the pool's token endpoint."),
+    }
+}
+
+fn client_id(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+    const NAME: &str = "Client ID";
+    let expected = ctx.client_id.trim();
+    match claim_str(token, "client_id") {
+        None => Check::new(NAME, Status::Fail, "No client_id claim; Cognito access tokens always carry it.").fix("Get the token from the pool's token endpoint."),
+        Some(actual) if expected.is_empty() => Check::new(NAME, Status::Info, format!("Issued to app client {actual} (the Client ID field is empty, so nothing to compare).")),
+        Some(actual) if actual == expected => Check::new(NAME, Status::Pass, format!("Issued to {actual}, the Client ID entered.")),
+        Some(actual) => Check::new(NAME, Status::Fail, format!("Issued to app client {actual}, but the Client ID field says {expected}."))
+            .fix("This token belongs to another app client: fetch a new one with Get token, or correct the Client ID."),
+    }
+}
+
+fn scopes(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+    const NAME: &str = "Scopes";
+    let granted = claim_str(token, "scope")
+        .map(normalise_scopes)
+        .unwrap_or_default();
+    let requested = normalise_scopes(&ctx.requested_scope);
+    if requested.is_empty() {
+        return Check::new(
+            NAME,
+            Status::Info,
+            format!("No scope requested; the token carries {}. The API method needs at least one of its authorization scopes.", list_or_none(&granted)),
+        );
+    }
+    let missing: Vec<String> = requested
+        .iter()
+        .filter(|s| !granted.contains(s))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        Check::new(
+            NAME,
+            Status::Pass,
+            format!("Carries every requested scope: {}.", requested.join(", ")),
+        )
+    } else {
+        Check::new(NAME, Status::Fail, format!("Missing {} (it carries {}).", missing.join(", "), list_or_none(&granted)))
+            .fix("Allow the scope on the app client (and define it on the resource server), then get a new token.")
+    }
+}
+
+fn audience(token: &DecodedJwt) -> Check {
+    const NAME: &str = "Audience";
+    match token.claims().and_then(|c| c.get("aud")) {
+        None => Check::new(NAME, Status::Info, "No aud claim, as expected: Cognito access tokens carry client_id instead. An HTTP API JWT authorizer must list the client id as audience, which it matches against client_id."),
+        Some(aud) => Check::new(NAME, Status::Info, format!("aud is {aud}: Cognito puts aud in ID tokens, not in access tokens.")),
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,74 @@
+//! The Checks panel: the held token judged the way API Gateway's Cognito
+//! authorizer would, one line per check, each failure with its fix.
+
+use leptos::prelude::*;
+
+use crate::core::checks::{all_pass, token_checks, Status, TokenContext};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn ChecksView(state: AppState) -> impl IntoView {
+    let decoded = Memo::new(move |_| state.decoded());
+    let checks = Memo::new(move |_| {
+        let token = decoded.get()?;
+        let ctx = state.settings.with(|s| TokenContext {
+            client_id: s.client_id.clone(),
+            region: s.region.clone(),
+            requested_scope: s.scope.clone(),
+            now: state.now.get(),
+            server_skew_secs: state.server_skew.get(),
+        });
+        Some(state.signature.with(|sig| token_checks(&token, sig, &ctx)))
+    });
+    move || {
+        let Some(checks) = checks.get() else {
+            return view! { <p class="empty">"No token yet. Get one, or paste one under Decoded token."</p> }.into_any();
+        };
+        let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
+        let summary = if all_pass(&checks) {
+            "Every check passes: API Gateway's Cognito authorizer should accept this token."
+                .to_string()
+        } else {
+            format!(
+                "{failed} check{} failed: API Gateway would refuse this token.",
+                if failed == 1 { "" } else { "s" }
+            )
+        };
+        view! {
+            <p class="checks-summary" class:pass=all_pass(&checks) class:fail=!all_pass(&checks)>{summary}</p>
+            <ul class="checks">
+                {checks.into_iter().map(|c| {
+                    let icon = match c.status { Status::Pass => "✓", Status::Fail => "✗", Status::Warn => "!", Status::Info => "i" };
+                    view! {
+                        <li class=format!("check {}", c.status.label()) data-check=c.name>
+                            <span class="icon" aria-hidden="true">{icon}</span>
+                            <span class="sr-only">{c.status.label()}": "</span>
+                            <strong>{c.name}</strong>" — "{c.detail}
+                            {c.fix.map(|f| view! { <span class="check-fix">"Fix: "{f}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <button type="button" class="secondary" on:click=move |_| state.verify()>"Verify again"</button>
+        }
+        .into_any()
+    }
+}
+
+/// Paste any JWT to decode and check it without running the flow.
+#[component]
+pub fn PasteToken(state: AppState) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    view! {
+        <details class="paste">
+            <summary>"Paste a token"</summary>
+            <div class="field">
+                <label for="paste-token">"Token to inspect"</label>
+                <textarea id="paste-token" rows="3" spellcheck="false" placeholder="eyJraWQiOi…"
+                    prop:value=move || text.get()
+                    on:input:target=move |e| text.set(e.target().value())></textarea>
+            </div>
+            <button type="button" on:click=move |_| state.inspect(&text.get_untracked())>"Inspect token"</button>
+        </details>
+    }
+}
