@@ -22,6 +22,7 @@ fail() { # what happened, then what to do
   exit 1
 }
 say() { printf 'deploy: %s\n' "$*"; }
+oneline() { printf '%s' "$1" | tr -s '\n\t ' '   ' | sed 's/^ //; s/ $//'; } # an aws error, for one message line
 
 # Trunk's content hash: 16 hex digits before the extension (wasm-bindgen adds `_bg` before .wasm).
 hashed_re='^[A-Za-z0-9._-]+-[0-9a-f]{16}(_bg)?\.[A-Za-z0-9]+$'
@@ -47,9 +48,9 @@ awsc() { aws "${aws_args[@]}" "$@"; }
 # 2. Credentials. A local emulator (AWS_ENDPOINT_URL) may not implement STS: there a failure is only a warning.
 if ! sts_error=$(awsc sts get-caller-identity --output text 2>&1 >/dev/null); then
   if [ -n "${AWS_ENDPOINT_URL:-}" ]; then
-    say "warning: could not check credentials against $AWS_ENDPOINT_URL (carrying on): ${sts_error//$'\n'/ }"
+    say "warning: could not check credentials against $AWS_ENDPOINT_URL (carrying on): $(oneline "$sts_error")"
   else
-    fail "no usable AWS credentials${AWS_PROFILE:+ for profile \"$AWS_PROFILE\"}: ${sts_error//$'\n'/ }" \
+    fail "no usable AWS credentials${AWS_PROFILE:+ for profile \"$AWS_PROFILE\"}: $(oneline "$sts_error")" \
       "Run \`aws configure\` or \`aws sso login --profile NAME\` and set AWS_PROFILE=NAME, or export AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."
   fi
 fi
@@ -64,7 +65,7 @@ if ! head_error=$(awsc s3api head-bucket --bucket "$bucket" 2>&1 >/dev/null); th
       fail "bucket \"$bucket\" exists but these credentials may not use it." \
         "Check the bucket name (names are global) and that your role may s3:ListBucket and s3:PutObject on it." ;;
     *)
-      fail "could not reach bucket \"$bucket\": ${head_error//$'\n'/ }" "Check AWS_REGION, AWS_PROFILE and the network." ;;
+      fail "could not reach bucket \"$bucket\": $(oneline "$head_error")" "Check AWS_REGION, AWS_PROFILE and the network." ;;
   esac
 fi
 
@@ -140,7 +141,7 @@ listing=$(awsc s3api list-objects-v2 --bucket "$bucket" ${prefix:+--prefix "$key
   --query 'Contents[].Key' --output text) || fail "could not list $target to find old files." "The new site is up; old hashed files were kept."
 stale=()
 while IFS= read -r key; do
-  [ -n "$key" ] && [ "$key" != None ] || continue
+  case "$key" in ""|None) continue ;; esac
   rel="${key#"$key_base"}"
   is_hashed "$rel" || continue # also skips deeper folders: the pattern has no slash
   [[ "$keep" == *" $rel "* ]] && continue

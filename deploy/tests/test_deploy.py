@@ -215,6 +215,26 @@ def test_missing_bucket(base_env, tmp_path):
     assert "hint: Create it (aws s3 mb s3://no-such-bucket-here)" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "profile, says",
+    [
+        (None, "no usable AWS credentials: Unable to locate credentials"),
+        ("qa", 'no usable AWS credentials for profile "qa": The config profile (qa) could not be found'),
+    ],
+)
+def test_missing_credentials(base_env, tmp_path, profile, says):
+    gone = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL")
+    env = {k: v for k, v in base_env.items() if k not in gone}
+    # No instance-metadata lookup: the CLI fails on this machine, before any network call.
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    if profile:
+        env["AWS_PROFILE"] = profile
+    result = deploy(env, BUCKET="some-bucket", DIST_DIR=make_dist(tmp_path / "d", V1))
+    assert result.returncode != 0
+    assert says in result.stderr
+    assert "hint: Run `aws configure`" in result.stderr
+
+
 def test_no_bucket_given(base_env):
     result = deploy(base_env)
     assert result.returncode != 0

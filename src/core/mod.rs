@@ -1,12 +1,20 @@
 //! The pure core: no web-sys, no gloo, no clock. Time comes in as an argument,
 //! so every rule here is tested natively with `cargo test`.
+pub mod assertions;
+pub mod canary;
 pub mod checks;
 pub mod clock_skew;
 pub mod diagnosis;
 pub mod exchange;
+pub mod hosting;
+pub mod import;
 pub mod jwks;
 pub mod jwt;
+pub mod negative;
+pub mod profiles;
 pub mod proxy;
+pub mod report;
 pub mod session;
 pub mod settings;
+pub mod share;
 pub mod token;

@@ -4,17 +4,49 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::core::report;
+use crate::ui::canary_view::CanaryView;
 use crate::ui::checks_view::{ChecksView, PasteToken};
 use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
 use crate::ui::state::{AppState, Job};
 use crate::ui::token_view::DecodedTokenView;
-use crate::web::clock;
+use crate::ui::tools_view::ToolsView;
+use crate::web::{clock, files};
+
+/// Downloads the last run as evidence for a ticket (redacted; no signature).
+#[component]
+fn ReportButtons(state: AppState) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let download = move |markdown: bool| {
+        let evidence = state.evidence();
+        let (text, mime, ext) = if markdown {
+            (report::to_markdown(&evidence), "text/markdown", "md")
+        } else {
+            (report::to_json(&evidence), "application/json", "json")
+        };
+        let name = report::file_name(evidence.generated_at_unix, ext);
+        problem.set(files::download(&name, mime, &text).err());
+    };
+    view! {
+        <div class="actions report">
+            <button type="button" class="secondary" on:click=move |_| download(true)>"Download report (Markdown)"</button>
+            <button type="button" class="secondary" on:click=move |_| download(false)>"Download report (JSON)"</button>
+            {move || problem.get().map(|p| view! { <span class="issue error">{p}</span> })}
+        </div>
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
+    state.restore();
+    // Keep the opted-in secret in step with the field.
+    Effect::new(move |_| {
+        state.settings.with(|s| s.client_secret.len());
+        state.remember_secret_if_opted_in();
+    });
 
     // The countdown clock. It lives as long as the page, so it is never cleared.
     let tick = set_interval_with_handle(
@@ -78,7 +110,10 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main class="layout">
-            <SettingsForm state=state />
+            <div class="side">
+                <ToolsView state=state />
+                <SettingsForm state=state />
+            </div>
             <section class="results" aria-label="Results">
                 <div class="verdict" role="status" aria-live="polite">
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
@@ -87,6 +122,7 @@ pub fn App() -> impl IntoView {
                         <p class="verdict-line" class:pass=pass class:fail=!pass>{line}</p>
                     })}
                 </div>
+                <ReportButtons state=state />
                 <section class="panel" aria-labelledby="token-response-heading">
                     <h2 id="token-response-heading">"Token response"</h2>
                     <DiagnosisView diagnosis=token_problem />
@@ -108,6 +144,10 @@ pub fn App() -> impl IntoView {
                     <DiagnosisView diagnosis=api_problem />
                     <ExchangeView exchange=api_exchange proxied_target=api_target secrets=secrets
                         empty="No API call yet. Press Call API once you have a token, or Run." />
+                </section>
+                <section class="panel" aria-labelledby="canary-heading">
+                    <h2 id="canary-heading">"Canary"</h2>
+                    <CanaryView state=state />
                 </section>
             </section>
         </main>

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 use crate::core::exchange::{
-    body_view, format_elapsed, format_size, header, redact_request, redact_text, request_text,
-    response_head_text, truncate_chars, BodyView, Exchange,
+    body_view, curl_command, format_elapsed, format_size, header, redact_request, redact_text,
+    request_text, response_head_text, truncate_chars, BodyView, Exchange,
 };
+use crate::ui::copy_button::CopyButton;
 
 /// Characters of a body shown before "Show all": enough for any token response or
 /// a normal API answer, small enough to render instantly.
@@ -25,6 +26,7 @@ pub fn ExchangeView(
     let reveal = RwSignal::new(false);
     let raw = RwSignal::new(false);
     let show_all = RwSignal::new(false);
+    let curl_secrets = RwSignal::new(false);
 
     let masked = move |text: &str| -> String {
         if reveal.get() {
@@ -65,6 +67,19 @@ pub fn ExchangeView(
                 format_elapsed(ex.elapsed_ms)
             ),
         };
+        // curl repeats the request against the real target, not this page's proxy route.
+        let curl = {
+            let mut req = if curl_secrets.get() {
+                ex.request.clone()
+            } else {
+                request.clone()
+            };
+            if let Some(target) = proxied_target.get() {
+                req.url = target;
+            }
+            curl_command(&req)
+        };
+        let request_block = request_text(&request);
         let response = ex.response.clone().map(|r| {
             let content_type = header(&r.headers, "content-type").map(str::to_string);
             let body = if raw.get() {
@@ -86,9 +101,11 @@ pub fn ExchangeView(
             let not_utf8 = (!r.body_was_utf8)
                 .then(|| view! { <p class="warning-line">"The body is not valid UTF-8; undecodable bytes are shown as �."</p> });
             let empty_body = r.body.is_empty().then(|| view! { <p class="empty">"(empty body)"</p> });
+            let head = masked(&response_head_text(&r));
+            let body_copy = shown.clone();
             view! {
-                <h3>"Response"</h3>
-                <pre class="response-head">{masked(&response_head_text(&r))}</pre>
+                <h3>"Response" <CopyButton label="Copy headers" text=head.clone() /> <CopyButton label="Copy body" text=body_copy /></h3>
+                <pre class="response-head">{head}</pre>
                 {not_utf8}
                 {empty_body}
                 <pre class="body">{shown}</pre>
@@ -117,8 +134,19 @@ pub fn ExchangeView(
                         " Raw body"
                     </label>
                 </div>
-                <h3>"Request"</h3>
-                <pre class="request">{request_text(&request)}</pre>
+                <h3>"Request" <CopyButton label="Copy request" text=request_block.clone() /></h3>
+                <pre class="request">{request_block}</pre>
+                <div class="toolbar">
+                    <CopyButton label="Copy as curl" text=curl />
+                    <label>
+                        <input type="checkbox" prop:checked=move || curl_secrets.get()
+                            on:change:target=move |e| curl_secrets.set(e.target().checked()) />
+                        " include secrets in curl"
+                    </label>
+                    {move || curl_secrets.get().then(|| view! {
+                        <span class="warning-line">"The copied command will contain the client secret and the token: do not paste it into a ticket or chat."</span>
+                    })}
+                </div>
                 {response}
             </div>
         }

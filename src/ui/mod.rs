@@ -1,12 +1,15 @@
 //! The Leptos views. State lives in one place ([`state::AppState`]) and flows down;
 //! each panel is a component in its own file.
 mod app;
+mod canary_view;
 mod checks_view;
+mod copy_button;
 mod diagnosis_view;
 mod exchange_view;
 mod form;
 pub mod state;
 mod token_view;
+mod tools_view;
 
 /// Mounts the app on the page body.
 pub fn mount() {

@@ -4,17 +4,24 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::checks::Signature;
+use crate::core::assertions::{
+    default_assertions, evaluate, parse_lines, to_lines, AssertionResult, ResponseFacts,
+};
+use crate::core::canary::RunRecord;
+use crate::core::checks::{token_checks, Signature, TokenContext};
 use crate::core::clock_skew::skew_from_exchange;
 use crate::core::diagnosis::Diagnosis;
 use crate::core::exchange::Exchange;
 use crate::core::jwt::{self, format_relative, format_utc};
+use crate::core::report::{build_evidence, AssertionLine, Evidence, EvidenceInput};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::core::settings::{FieldIssue, Settings};
+use crate::core::share;
 use crate::core::token::AccessToken;
 use crate::web::clock;
 use crate::web::flow::{self, StepResult};
 use crate::web::http::InFlight;
+use crate::web::storage;
 use crate::web::verify::{self, JwksSource};
 
 /// A run reuses the held token only if it has more than this many seconds left,
@@ -27,6 +34,22 @@ pub enum Job {
     Token,
     Api,
     Run,
+}
+
+/// A job checked and ready to send (see [`AppState::prepare`]).
+pub struct Prepared {
+    job: Job,
+    settings: Settings,
+    wants_token: bool,
+    token_note: Option<String>,
+    in_flight: InFlight,
+}
+
+/// What [`AppState::perform`] did about the token.
+pub struct Performed {
+    pub token_fetched: bool,
+    /// Why the token was reused or re-fetched, when it was.
+    pub token_note: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -49,6 +72,11 @@ pub struct AppState {
     pub server_skew: RwSignal<Option<i64>>,
     /// True when the held token was pasted rather than fetched.
     pub pasted: RwSignal<bool>,
+    /// "Remember secret in this tab": the secret is mirrored to sessionStorage.
+    pub remember: RwSignal<bool>,
+    /// The assertions checked on every API answer, as the user typed them.
+    pub assertions_text: RwSignal<String>,
+    pub assertion_results: RwSignal<Vec<AssertionResult>>,
     in_flight: StoredValue<Option<InFlight>, LocalStorage>,
     /// Bumped for every verification, so a slow answer for an old token is dropped.
     verification: StoredValue<u32>,
@@ -70,6 +98,9 @@ impl AppState {
             }),
             server_skew: RwSignal::new(None),
             pasted: RwSignal::new(false),
+            remember: RwSignal::new(false),
+            assertions_text: RwSignal::new(to_lines(&default_assertions())),
+            assertion_results: RwSignal::new(Vec::new()),
             in_flight: StoredValue::new_local(None),
             verification: StoredValue::new(0),
         }
@@ -85,14 +116,34 @@ impl AppState {
         secrets
     }
 
+    /// Runs a job from a button or the keyboard.
     pub fn start(self, job: Job) {
+        if let Some(prepared) = self.prepare(job, EXPIRY_MARGIN_SECS) {
+            spawn_local(async move {
+                self.perform(prepared).await;
+            });
+        }
+    }
+
+    /// Checks the form and decides about the token. None (with a notice saying why)
+    /// when nothing can be sent. `margin_secs`: how close to expiry a token may be reused.
+    pub fn prepare(self, job: Job, margin_secs: i64) -> Option<Prepared> {
+        let need = token_need(
+            self.held.get_untracked().as_ref(),
+            clock::now_unix(),
+            margin_secs,
+        );
+        self.prepare_with(job, need)
+    }
+
+    /// As [`prepare`](Self::prepare), with the token decision made by the caller (the schedule).
+    pub fn prepare_with(self, job: Job, need: TokenNeed) -> Option<Prepared> {
         if self.busy.get_untracked().is_some() {
-            return;
+            return None;
         }
         self.attempted.set(true);
         let settings = self.settings.get_untracked();
         let now = clock::now_unix();
-        let need = token_need(self.held.get_untracked().as_ref(), now, EXPIRY_MARGIN_SECS);
         let wants_token = match job {
             Job::Token => true,
             Job::Api => false,
@@ -108,23 +159,29 @@ impl AppState {
         if let Some(first) = blockers.first() {
             self.notice
                 .set(Some(format!("Not sent: {}", first.message)));
-            return;
+            return None;
         }
         if job == Job::Api && self.held.get_untracked().is_none() {
             self.notice.set(Some(
                 "There is no token yet: press Get token first, or Run to do both.".into(),
             ));
-            return;
+            return None;
         }
         let Some(in_flight) = InFlight::new() else {
-            self.notice
-                .set(Some("This browser cannot cancel requests (no AbortController); it is too old for this tool.".into()));
-            return;
+            self.notice.set(Some(
+                "This browser cannot cancel requests (no AbortController); it is too old for this tool.".into(),
+            ));
+            return None;
         };
         self.in_flight.set_value(Some(in_flight.clone()));
-        self.notice.set(match (job, need) {
-            (Job::Run, TokenNeed::Refetch { expires_at }) => Some(format!(
+        let token_note = match (job, need) {
+            (Job::Run, TokenNeed::Refetch { expires_at }) if expires_at <= now => Some(format!(
                 "The token expired at {} ({}); fetched a new one — client credentials has no refresh token.",
+                format_utc(expires_at),
+                format_relative(expires_at - now)
+            )),
+            (Job::Run, TokenNeed::Refetch { expires_at }) => Some(format!(
+                "The token expires at {} ({}), too soon to reuse; fetched a new one.",
                 format_utc(expires_at),
                 format_relative(expires_at - now)
             )),
@@ -133,39 +190,63 @@ impl AppState {
                 format_relative(seconds_left).trim_start_matches("in ")
             )),
             _ => None,
-        });
-        spawn_local(async move {
-            if wants_token {
-                self.busy.set(Some("Getting a token…"));
-                self.api_step.set(None);
-                let step = flow::request_token(&settings, &in_flight).await;
+        };
+        self.notice.set(token_note.clone());
+        Some(Prepared {
+            job,
+            settings,
+            wants_token,
+            token_note,
+            in_flight,
+        })
+    }
+
+    /// Sends what `prepare` decided and updates the panels.
+    pub async fn perform(self, prepared: Prepared) -> Performed {
+        let Prepared {
+            job,
+            settings,
+            wants_token,
+            token_note,
+            in_flight,
+        } = prepared;
+        let mut performed = Performed {
+            token_fetched: false,
+            token_note,
+        };
+        if wants_token {
+            self.busy.set(Some("Getting a token…"));
+            self.api_step.set(None);
+            let step = flow::request_token(&settings, &in_flight).await;
+            self.note_clock(step.exchange.as_ref());
+            let token = step
+                .outcome
+                .as_ref()
+                .ok()
+                .map(|t| (t.access_token.clone(), t.expires_in));
+            self.token_step.set(Some(step));
+            performed.token_fetched = true;
+            let Some((access_token, expires_in)) = token else {
+                self.held.set(None);
+                self.finish();
+                return performed;
+            };
+            self.hold(
+                HeldToken::new(access_token, expires_in, clock::now_unix()),
+                false,
+            );
+        }
+        if job != Job::Token {
+            if let Some(held) = self.held.get_untracked() {
+                self.busy.set(Some("Calling the API…"));
+                let step = flow::call_api(&settings, &held.access_token, &in_flight).await;
                 self.note_clock(step.exchange.as_ref());
-                let token = step
-                    .outcome
-                    .as_ref()
-                    .ok()
-                    .map(|t| (t.access_token.clone(), t.expires_in));
-                self.token_step.set(Some(step));
-                let Some((access_token, expires_in)) = token else {
-                    self.held.set(None);
-                    self.finish();
-                    return;
-                };
-                self.hold(
-                    HeldToken::new(access_token, expires_in, clock::now_unix()),
-                    false,
-                );
+                self.assertion_results.set(self.check_assertions(&step));
+                self.api_step.set(Some(step));
             }
-            if job != Job::Token {
-                if let Some(held) = self.held.get_untracked() {
-                    self.busy.set(Some("Calling the API…"));
-                    let step = flow::call_api(&settings, &held.access_token, &in_flight).await;
-                    self.note_clock(step.exchange.as_ref());
-                    self.api_step.set(Some(step));
-                }
-            }
-            self.finish();
-        });
+        }
+        self.finish();
+        performed
     }
 
     /// Takes a token as the current one and starts checking its signature.
@@ -217,6 +298,181 @@ impl AppState {
                 self.signature.set(verdict);
             }
         });
+    }
+
+    /// Restores what the page may start from: a share link's settings (the secret
+    /// is never in it) and a secret the user chose to remember in this tab.
+    pub fn restore(self) {
+        if let Some(secret) = storage::remembered_secret() {
+            self.settings.update(|s| s.client_secret = secret);
+            self.remember.set(true);
+        }
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if hash.is_empty() {
+            return;
+        }
+        match share::from_fragment(&hash) {
+            Ok(shared) => {
+                self.settings.update(|s| *s = shared.apply(s));
+                let ask = if self.settings.with_untracked(|s| s.client_secret.is_empty()) {
+                    " Enter the Client secret: links never carry it."
+                } else {
+                    ""
+                };
+                self.notice
+                    .set(Some(format!("Settings loaded from a share link.{ask}")));
+            }
+            Err(e) => self
+                .notice
+                .set(Some(format!("The link's settings were not loaded: {e}"))),
+        }
+    }
+
+    /// Turns "Remember secret in this tab" on or off.
+    pub fn set_remember(self, on: bool) {
+        self.remember.set(on);
+        if on {
+            self.remember_secret_if_opted_in();
+        } else {
+            storage::remember_secret(None);
+        }
+    }
+
+    /// Mirrors the secret to sessionStorage, only when the user opted in.
+    pub fn remember_secret_if_opted_in(self) {
+        if self.remember.get_untracked() {
+            let secret = self.settings.with_untracked(|s| s.client_secret.clone());
+            storage::remember_secret(Some(&secret).filter(|s| !s.is_empty()).map(|s| s.as_str()));
+        }
+    }
+
+    /// The assertions against an API answer (none when they do not parse: the field says why).
+    fn check_assertions(self, step: &StepResult<()>) -> Vec<AssertionResult> {
+        let Ok(assertions) = self.assertions_text.with_untracked(|t| parse_lines(t)) else {
+            return Vec::new();
+        };
+        let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
+        let facts = ResponseFacts {
+            status: response.map(|r| r.status),
+            body: response.map(|r| r.body.as_str()).unwrap_or_default(),
+            elapsed_ms: step
+                .exchange
+                .as_ref()
+                .map(|e| e.elapsed_ms)
+                .unwrap_or_default(),
+        };
+        evaluate(&assertions, &facts)
+    }
+
+    /// The history line for the run that just finished.
+    pub fn run_record(
+        self,
+        started_at_unix_ms: f64,
+        token_fetched: bool,
+        token_note: Option<String>,
+    ) -> RunRecord {
+        let token = self.token_step.get_untracked();
+        let api = self.api_step.get_untracked();
+        let token_failure = token
+            .as_ref()
+            .filter(|_| token_fetched)
+            .and_then(|t| t.outcome.as_ref().err())
+            .map(|d| format!("token: {}", d.what));
+        let api_failure = api
+            .as_ref()
+            .and_then(|a| a.outcome.as_ref().err())
+            .map(|d| format!("API: {}", d.what));
+        let assertion_failure = self.assertion_results.with_untracked(|r| {
+            r.iter()
+                .find(|a| !a.passed)
+                .map(|a| format!("{} (actual {})", a.assertion, a.actual))
+        });
+        let first_failure = token_failure.or(api_failure).or(assertion_failure);
+        RunRecord {
+            started_at_unix_ms,
+            token_ms: token
+                .as_ref()
+                .filter(|_| token_fetched)
+                .and_then(|t| t.exchange.as_ref())
+                .map(|e| e.elapsed_ms),
+            token_fetched,
+            token_note,
+            api_ms: api
+                .as_ref()
+                .and_then(|a| a.exchange.as_ref())
+                .map(|e| e.elapsed_ms),
+            status: api
+                .as_ref()
+                .and_then(|a| a.exchange.as_ref())
+                .and_then(|e| e.response.as_ref())
+                .map(|r| r.status),
+            passed: first_failure.is_none() && api.is_some(),
+            first_failure,
+        }
+    }
+
+    /// The last run as evidence for a ticket: redacted, signature removed.
+    pub fn evidence(self) -> Evidence {
+        let token_step = self.token_step.get_untracked();
+        let api_step = self.api_step.get_untracked();
+        let settings = self.settings.get_untracked();
+        let held = self.held.get_untracked();
+        let checks = held
+            .as_ref()
+            .map(|h| {
+                let ctx = TokenContext {
+                    client_id: settings.client_id.clone(),
+                    region: settings.region.clone(),
+                    requested_scope: settings.scope.clone(),
+                    now: clock::now_unix(),
+                    server_skew_secs: self.server_skew.get_untracked(),
+                };
+                token_checks(
+                    &jwt::decode(&h.access_token),
+                    &self.signature.get_untracked(),
+                    &ctx,
+                )
+            })
+            .unwrap_or_default();
+        let assertions = self
+            .assertion_results
+            .get_untracked()
+            .into_iter()
+            .map(|a| AssertionLine {
+                description: a.assertion,
+                passed: a.passed,
+                actual: a.actual,
+            })
+            .collect();
+        let diagnoses = [
+            token_step
+                .as_ref()
+                .and_then(|s| s.outcome.as_ref().err().cloned()),
+            api_step
+                .as_ref()
+                .and_then(|s| s.outcome.as_ref().err().cloned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        build_evidence(EvidenceInput {
+            tool_version: crate::VERSION.to_string(),
+            generated_at_unix: clock::now_unix(),
+            settings,
+            token_exchange: token_step.and_then(|s| s.exchange),
+            api_exchange: api_step.and_then(|s| s.exchange),
+            access_token: held.map(|h| h.access_token),
+            checks,
+            assertions,
+            diagnoses,
+            verdict: self
+                .verdict()
+                .map(|(_, line)| line)
+                .unwrap_or_else(|| "No run yet.".into()),
+            secrets: Vec::new(),
+        })
     }
 
     fn note_clock(self, exchange: Option<&Exchange>) {

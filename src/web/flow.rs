@@ -84,6 +84,16 @@ pub async fn call_api(
     access_token: &str,
     in_flight: &InFlight,
 ) -> StepResult<()> {
+    call_api_with(settings, Some(format!("Bearer {access_token}")), in_flight).await
+}
+
+/// Calls the API with exactly this Authorization header (None: no header at all),
+/// for the negative checks that must be refused.
+pub async fn call_api_with(
+    settings: &Settings,
+    authorization: Option<String>,
+    in_flight: &InFlight,
+) -> StepResult<()> {
     let extra = match parse_extra_headers(&settings.extra_headers) {
         Ok(headers) => headers,
         Err(e) => return StepResult::refused(form_problem(e)),
@@ -93,10 +103,10 @@ pub async fn call_api(
         Ok(pair) => pair,
         Err(d) => return StepResult::refused(d),
     };
-    let mut headers = vec![(
-        "Authorization".to_string(),
-        format!("Bearer {access_token}"),
-    )];
+    let mut headers: Vec<(String, String)> = authorization
+        .map(|value| ("Authorization".to_string(), value))
+        .into_iter()
+        .collect();
     let body = (settings.method.takes_body() && !settings.api_body.is_empty())
         .then(|| settings.api_body.clone());
     let has_content_type = extra

@@ -2,6 +2,8 @@
 //! timers. Kept thin; tested in a real browser (tests/browser.rs).
 pub mod clock;
 pub mod crypto;
+pub mod files;
 pub mod flow;
 pub mod http;
+pub mod storage;
 pub mod verify;

@@ -58,6 +58,8 @@ fn free_port() -> u16 {
 /// One browser: chromedriver and the chromium it drives.
 pub struct Browser {
     pub client: Client,
+    /// Where this browser saves downloads (the evidence report, exports).
+    pub downloads: PathBuf,
     _driver: Child,
 }
 
@@ -73,9 +75,16 @@ impl Browser {
         .kill_on_drop(true)
         .spawn()
         .expect("chromedriver starts (make setup installs it)");
+        let downloads = std::env::temp_dir().join(format!("e2e-downloads-{port}"));
+        let _ = std::fs::remove_dir_all(&downloads);
+        std::fs::create_dir_all(&downloads).expect("a downloads folder");
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
+                "prefs": {
+                    "download.default_directory": downloads.to_string_lossy(),
+                    "download.prompt_for_download": false
+                },
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--window-size=1280,1000", "--disable-background-networking",
@@ -105,6 +114,7 @@ impl Browser {
         };
         Browser {
             client,
+            downloads,
             _driver: driver,
         }
     }
@@ -246,5 +256,58 @@ pub async fn wait_until_serving(port: u16, limit: Duration) {
             panic!("nothing served 200 on 127.0.0.1:{port} within {limit:?}");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+impl Browser {
+    /// Waits for a finished download whose name ends with `suffix`; returns its text.
+    pub async fn downloaded(&self, suffix: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let found = std::fs::read_dir(&self.downloads)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().ends_with(suffix));
+            if let Some(path) = found {
+                return std::fs::read_to_string(path).expect("a text download");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no download ending in {suffix} in {}",
+                self.downloads.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Collects console messages and errors from now on (read them with `console_messages`).
+    pub async fn record_console(&self) {
+        self.client
+            .execute(
+                "window.__console = []; for (const k of ['log','info','warn','error','debug']) { const f = console[k]; console[k] = (...a) => { window.__console.push(k + ': ' + a.map(String).join(' ')); f.apply(console, a); }; } window.addEventListener('error', e => window.__console.push('error: ' + e.message));",
+                vec![],
+            )
+            .await
+            .expect("the console hook installs");
+    }
+
+    pub async fn console_messages(&self) -> Vec<String> {
+        let value = self
+            .client
+            .execute("return window.__console || []", vec![])
+            .await
+            .unwrap();
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// Runs a script and returns its string result.
+    pub async fn js_string(&self, script: &str) -> String {
+        let value = self.client.execute(script, vec![]).await.unwrap();
+        value
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| value.to_string())
     }
 }

@@ -1,0 +1,206 @@
+//! The assertions as editable text, one a line: `status 200`, `length 3`,
+//! `pointer /0/type == "dog"`, `contains fish`, `latency < 500`.
+
+use std::fmt;
+
+use super::pointer::{parse_pointer, PointerProblem};
+use super::Assertion;
+
+/// Why a line of the assertions field cannot be read. Lines count from 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssertionParseError {
+    UnknownKeyword {
+        line: usize,
+        keyword: String,
+    },
+    MissingValue {
+        line: usize,
+        keyword: &'static str,
+    },
+    NotANumber {
+        line: usize,
+        keyword: &'static str,
+        value: String,
+    },
+    StatusOutOfRange {
+        line: usize,
+        status: u64,
+    },
+    /// `pointer` without `==`.
+    MissingEquals {
+        line: usize,
+    },
+    BadPointer {
+        line: usize,
+        pointer: String,
+        problem: PointerProblem,
+    },
+    /// `latency` without `<`.
+    MissingLessThan {
+        line: usize,
+    },
+    ZeroLatency {
+        line: usize,
+    },
+}
+
+fn example(keyword: &str) -> &'static str {
+    match keyword {
+        "status" => "status 200",
+        "length" => "length 3",
+        "pointer" => "pointer /0/type == \"dog\"",
+        "contains" => "contains fish",
+        _ => "latency < 500",
+    }
+}
+
+impl fmt::Display for AssertionParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownKeyword { line, keyword } => write!(
+                f,
+                "Line {line}: \"{keyword}\" is not an assertion. Start each line with status, length, \
+                 pointer, contains or latency (e.g. `status 200`)."
+            ),
+            Self::MissingValue { line, keyword } => write!(
+                f,
+                "Line {line}: {keyword} needs a value, e.g. `{}`.",
+                example(keyword)
+            ),
+            Self::NotANumber {
+                line,
+                keyword,
+                value,
+            } => write!(
+                f,
+                "Line {line}: \"{value}\" is not a whole number, e.g. `{}`.",
+                example(keyword)
+            ),
+            Self::StatusOutOfRange { line, status } => write!(
+                f,
+                "Line {line}: {status} is not an HTTP status; use 100 to 599, e.g. `status 200`."
+            ),
+            Self::MissingEquals { line } => write!(
+                f,
+                "Line {line}: a pointer assertion compares with ==, e.g. `{}`.",
+                example("pointer")
+            ),
+            Self::BadPointer {
+                line,
+                pointer,
+                problem,
+            } => write!(f, "Line {line}: \"{pointer}\" is not a JSON pointer: {problem}."),
+            Self::MissingLessThan { line } => write!(
+                f,
+                "Line {line}: a latency limit is written with <, in milliseconds, e.g. `latency < 500`."
+            ),
+            Self::ZeroLatency { line } => write!(
+                f,
+                "Line {line}: no call answers in under 0 ms; give a limit of at least 1 ms."
+            ),
+        }
+    }
+}
+
+/// Reads the assertions field, one assertion a line. Blank lines and `#` comments are skipped;
+/// keywords may be in any case.
+pub fn parse_lines(text: &str) -> Result<Vec<Assertion>, AssertionParseError> {
+    let mut assertions = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let (keyword, rest) = trimmed
+            .split_once(char::is_whitespace)
+            .map_or((trimmed, ""), |(k, r)| (k, r.trim()));
+        assertions.push(parse_line(line, keyword, rest)?);
+    }
+    Ok(assertions)
+}
+
+fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, AssertionParseError> {
+    let keyword = match keyword.to_ascii_lowercase().as_str() {
+        "status" => "status",
+        "length" => "length",
+        "pointer" => "pointer",
+        "contains" => "contains",
+        "latency" => "latency",
+        _ => {
+            return Err(AssertionParseError::UnknownKeyword {
+                line,
+                keyword: keyword.to_owned(),
+            })
+        }
+    };
+    if rest.is_empty() {
+        return Err(AssertionParseError::MissingValue { line, keyword });
+    }
+    let number = |value: &str| {
+        value
+            .parse::<u64>()
+            .map_err(|_| AssertionParseError::NotANumber {
+                line,
+                keyword,
+                value: value.to_owned(),
+            })
+    };
+    match keyword {
+        "status" => {
+            let status = number(rest)?;
+            match u16::try_from(status) {
+                Ok(expected @ 100..=599) => Ok(Assertion::Status { expected }),
+                _ => Err(AssertionParseError::StatusOutOfRange { line, status }),
+            }
+        }
+        "length" => Ok(Assertion::JsonLength {
+            expected: usize::try_from(number(rest)?).unwrap_or(usize::MAX),
+        }),
+        "pointer" => {
+            let (pointer, expected) = rest
+                .split_once("==")
+                .ok_or(AssertionParseError::MissingEquals { line })?;
+            let (pointer, expected) = (pointer.trim(), expected.trim());
+            if expected.is_empty() {
+                return Err(AssertionParseError::MissingValue { line, keyword });
+            }
+            parse_pointer(pointer).map_err(|problem| AssertionParseError::BadPointer {
+                line,
+                pointer: pointer.to_owned(),
+                problem,
+            })?;
+            Ok(Assertion::JsonPointerEquals {
+                pointer: pointer.to_owned(),
+                expected: expected.to_owned(),
+            })
+        }
+        "contains" => Ok(Assertion::BodyContains {
+            text: rest.to_owned(),
+        }),
+        _ => {
+            let limit = rest
+                .strip_prefix('<')
+                .ok_or(AssertionParseError::MissingLessThan { line })?
+                .trim();
+            let limit = limit.strip_suffix("ms").unwrap_or(limit).trim();
+            if limit.is_empty() {
+                return Err(AssertionParseError::MissingValue { line, keyword });
+            }
+            match number(limit)? {
+                0 => Err(AssertionParseError::ZeroLatency { line }),
+                ms => Ok(Assertion::LatencyUnder { ms }),
+            }
+        }
+    }
+}
+
+/// The assertions as the field shows them, one a line; [`parse_lines`] reads it back.
+/// (A pointer whose key contains `==`, or text with surrounding spaces, cannot round-trip.)
+pub fn to_lines(assertions: &[Assertion]) -> String {
+    assertions
+        .iter()
+        .map(Assertion::to_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,277 @@
+//! The evidence report of the last run, to attach to a ticket as Markdown or JSON: the settings
+//! without the secret, both exchanges redacted, the token's header and claims (never its
+//! signature), checks, assertions, diagnoses, timings in UTC and the tool version.
+//!
+//! Redaction happens once, in [`build_evidence`]; [`Evidence`] only ever holds safe values, so
+//! every rendering of it is safe too.
+
+mod markdown;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use markdown::to_markdown;
+
+use crate::core::checks::Check;
+use crate::core::diagnosis::Diagnosis;
+use crate::core::exchange::{redact_text, Exchange, REDACTED};
+use crate::core::jwt::{decode, format_utc};
+use crate::core::settings::Settings;
+use crate::core::share::is_credential_header;
+use crate::core::token::basic_authorization;
+
+/// One response assertion as the run judged it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AssertionLine {
+    pub description: String,
+    pub passed: bool,
+    pub actual: String,
+}
+
+/// The settings as the report shows them: the client secret only as set or not.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvidenceSettings {
+    pub client_id: String,
+    /// [`REDACTED`] when a secret was set, empty when none was.
+    pub client_secret: String,
+    pub domain: String,
+    pub region: String,
+    /// The token endpoint the Domain and Region fields make, when they make one.
+    pub token_url: Option<String>,
+    pub scope: String,
+    pub api_url: String,
+    pub method: String,
+    pub api_body: String,
+    /// Credential headers (Authorization, X-Api-Key, Cookie, …) keep their name only.
+    pub extra_headers: String,
+    /// The OAuth name: `client_secret_post` or `client_secret_basic`.
+    pub client_auth: String,
+    pub via_proxy: bool,
+    pub timeout_secs: u32,
+    pub jwks: String,
+}
+
+/// When each request of the run started and how long it took.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Timing {
+    pub step: &'static str,
+    pub started_at_utc: String,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    pub tool_version: String,
+    pub generated_at_unix: i64,
+    pub generated_at_utc: String,
+    pub verdict: String,
+    pub settings: EvidenceSettings,
+    pub timings: Vec<Timing>,
+    pub token_exchange: Option<Exchange>,
+    pub api_exchange: Option<Exchange>,
+    /// The decoded JWT header and claims; the signature is never kept.
+    pub token_header: Option<Map<String, Value>>,
+    pub claims: Option<Map<String, Value>>,
+    pub checks: Vec<Check>,
+    pub assertions: Vec<AssertionLine>,
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+/// The raw pieces of a run, unredacted; [`build_evidence`] makes them safe to share.
+#[derive(Clone, Debug, Default)]
+pub struct EvidenceInput {
+    pub tool_version: String,
+    pub generated_at_unix: i64,
+    pub settings: Settings,
+    pub token_exchange: Option<Exchange>,
+    pub api_exchange: Option<Exchange>,
+    /// The run's access token. When `None`, it is read from the token response, if any.
+    pub access_token: Option<String>,
+    pub checks: Vec<Check>,
+    pub assertions: Vec<AssertionLine>,
+    pub diagnoses: Vec<Diagnosis>,
+    pub verdict: String,
+    /// Values to mask everywhere. The settings' client secret, the access token and any token in
+    /// the token response are added automatically.
+    pub secrets: Vec<String>,
+}
+
+/// Redacts everything and keeps only the token's header and claims.
+pub fn build_evidence(input: EvidenceInput) -> Evidence {
+    let token = input.access_token.clone().or_else(|| {
+        tokens_in_response(input.token_exchange.as_ref())
+            .into_iter()
+            .next()
+    });
+    let secrets = all_secrets(&input, token.as_deref());
+    let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let red = |text: &str| redact_text(text, &secret_refs);
+    let decoded = token.as_deref().map(decode);
+    let s = &input.settings;
+    let settings = EvidenceSettings {
+        client_id: red(&s.client_id),
+        client_secret: if s.client_secret.is_empty() {
+            String::new()
+        } else {
+            REDACTED.to_owned()
+        },
+        domain: red(&s.domain),
+        region: red(&s.region),
+        token_url: s.token_endpoint().ok().map(|e| red(&e.url)),
+        scope: red(&s.scope),
+        api_url: red(&s.api_url),
+        method: s.method.as_str().to_owned(),
+        api_body: red(&s.api_body),
+        extra_headers: red(&mask_credential_headers(&s.extra_headers)),
+        client_auth: s.client_auth.oauth_name().to_owned(),
+        via_proxy: s.via_proxy,
+        timeout_secs: s.timeout_secs,
+        jwks: red(&s.jwks),
+    };
+    let token_exchange = input.token_exchange.map(|e| e.redacted(&secret_refs));
+    let api_exchange = input.api_exchange.map(|e| e.redacted(&secret_refs));
+    let timings = [
+        ("token request", &token_exchange),
+        ("API call", &api_exchange),
+    ]
+    .into_iter()
+    .filter_map(|(step, exchange)| {
+        exchange.as_ref().map(|e| Timing {
+            step,
+            started_at_utc: iso_utc_ms(e.started_at_unix_ms),
+            elapsed_ms: e.elapsed_ms,
+        })
+    })
+    .collect();
+    Evidence {
+        tool_version: input.tool_version,
+        generated_at_unix: input.generated_at_unix,
+        generated_at_utc: iso_utc_ms(input.generated_at_unix as f64 * 1000.0),
+        verdict: red(&input.verdict),
+        settings,
+        timings,
+        token_exchange,
+        api_exchange,
+        token_header: decoded.as_ref().and_then(|d| d.header.json.clone().ok()),
+        claims: decoded.as_ref().and_then(|d| d.payload.json.clone().ok()),
+        checks: input
+            .checks
+            .into_iter()
+            .map(|c| Check {
+                detail: red(&c.detail),
+                fix: c.fix.as_deref().map(red),
+                ..c
+            })
+            .collect(),
+        assertions: input
+            .assertions
+            .into_iter()
+            .map(|a| AssertionLine {
+                description: red(&a.description),
+                passed: a.passed,
+                actual: red(&a.actual),
+            })
+            .collect(),
+        diagnoses: input
+            .diagnoses
+            .into_iter()
+            .map(|d| Diagnosis {
+                what: red(&d.what),
+                cause: red(&d.cause),
+                fix: red(&d.fix),
+                ..d
+            })
+            .collect(),
+    }
+}
+
+/// Everything to mask: given secrets, the client secret and its Basic header form, every token
+/// of the run and each token's signature on its own (in case something echoes only that part).
+fn all_secrets(input: &EvidenceInput, token: Option<&str>) -> Vec<String> {
+    let s = &input.settings;
+    let mut secrets = input.secrets.clone();
+    if !s.client_secret.is_empty() {
+        secrets.push(s.client_secret.clone());
+        let basic = basic_authorization(&s.client_id, &s.client_secret);
+        secrets.extend(basic.strip_prefix("Basic ").map(str::to_owned));
+    }
+    let mut tokens: Vec<String> = token.map(str::to_owned).into_iter().collect();
+    tokens.extend(tokens_in_response(input.token_exchange.as_ref()));
+    for token in tokens {
+        if let Some(signature) = token.rsplit('.').next().filter(|s| s.len() >= 16) {
+            secrets.push(signature.to_owned());
+        }
+        secrets.push(token);
+    }
+    secrets.retain(|s| !s.trim().is_empty());
+    secrets.sort();
+    secrets.dedup();
+    secrets
+}
+
+/// `access_token`, `id_token` and `refresh_token` from a JSON token response.
+fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
+    let body = exchange
+        .and_then(|e| e.response.as_ref())
+        .map(|r| r.body.as_str())
+        .unwrap_or_default();
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(body) else {
+        return Vec::new();
+    };
+    ["access_token", "id_token", "refresh_token"]
+        .into_iter()
+        .filter_map(|key| map.get(key).and_then(Value::as_str))
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `Authorization: Bearer x` → `Authorization: ••••••` for every credential header line.
+fn mask_credential_headers(extra_headers: &str) -> String {
+    extra_headers
+        .lines()
+        .map(|line| match line.split_once(':') {
+            Some((name, _)) if is_credential_header(name) => format!("{name}: {REDACTED}"),
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The evidence as pretty JSON.
+pub fn to_json(e: &Evidence) -> String {
+    serde_json::to_string_pretty(e).unwrap_or_else(|err| {
+        serde_json::json!({ "error": format!("the report could not be written as JSON: {err}") })
+            .to_string()
+    })
+}
+
+/// `cognito-api-test-2026-11-27T064125Z.md`: sortable, and valid on every file system.
+pub fn file_name(generated_at_unix: i64, ext: &str) -> String {
+    let ext = ext.trim_start_matches('.');
+    let stamp = format_utc(generated_at_unix);
+    match stamp.strip_suffix(" UTC") {
+        Some(time) => format!(
+            "cognito-api-test-{}Z.{ext}",
+            time.replace(' ', "T").replace(':', "")
+        ),
+        None => format!("cognito-api-test-{generated_at_unix}.{ext}"),
+    }
+}
+
+/// RFC 3339 in UTC with milliseconds: `2026-11-27T06:41:25.123Z`.
+fn iso_utc_ms(unix_ms: f64) -> String {
+    if !unix_ms.is_finite() {
+        return "unknown".to_owned();
+    }
+    let ms = unix_ms.round() as i64;
+    let (secs, millis) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    let text = format_utc(secs);
+    match text.strip_suffix(" UTC") {
+        Some(time) => format!("{}.{millis:03}Z", time.replace(' ', "T")),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests;

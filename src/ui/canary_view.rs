@@ -1,0 +1,335 @@
+//! Canary mode: the seed's CloudWatch canary in the page — assertions on every
+//! API answer, a schedule with capped history, and one-click negative checks
+//! that prove the API refuses what it must.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::core::assertions::{parse_lines, AssertionResult};
+use crate::core::canary::{
+    interval_secs, page_title, schedule_token_need, History, IntervalUnit, RunRecord,
+};
+use crate::core::exchange::format_elapsed;
+use crate::core::jwt::format_utc;
+use crate::core::negative::{authorization_for, judge, NegativeCase, NegativeResult, Verdict};
+use crate::ui::state::{AppState, Job};
+use crate::web::{clock, files, flow, http::InFlight};
+
+/// History rows drawn on the page; the export has them all.
+const ROWS_SHOWN: usize = 100;
+
+#[component]
+pub fn CanaryView(state: AppState) -> impl IntoView {
+    let interval_value = RwSignal::new(60u32);
+    let unit = RwSignal::new(IntervalUnit::Seconds);
+    let running = RwSignal::new(false);
+    let history = RwSignal::new(History::default());
+    let message = RwSignal::new(None::<String>);
+    let assertion_issue = Memo::new(move |_| {
+        state
+            .assertions_text
+            .with(|t| parse_lines(t).err().map(|e| e.to_string()))
+    });
+
+    let set_title = move || {
+        let title = history.with_untracked(|h| page_title(h, running.get_untracked()));
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&title);
+        }
+    };
+
+    let start = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        let secs = match interval_secs(interval_value.get_untracked(), unit.get_untracked()) {
+            Ok(secs) => secs,
+            Err(e) => {
+                message.set(Some(e.to_string()));
+                return;
+            }
+        };
+        running.set(true);
+        message.set(Some(format!("Running every {secs} s until stopped.")));
+        spawn_local(async move {
+            while running.get_untracked() {
+                let begun = clock::monotonic_ms();
+                let started_at_unix_ms = clock::now_unix_ms();
+                let need = schedule_token_need(
+                    state.held.get_untracked().as_ref(),
+                    clock::now_unix(),
+                    secs,
+                );
+                let record = match state.prepare_with(Job::Run, need) {
+                    None => RunRecord {
+                        started_at_unix_ms,
+                        token_ms: None,
+                        token_fetched: false,
+                        token_note: None,
+                        api_ms: None,
+                        status: None,
+                        passed: false,
+                        first_failure: state.notice.get_untracked(),
+                    },
+                    Some(prepared) => {
+                        let performed = state.perform(prepared).await;
+                        state.run_record(
+                            started_at_unix_ms,
+                            performed.token_fetched,
+                            performed.token_note,
+                        )
+                    }
+                };
+                history.update(|h| h.push(record));
+                set_title();
+                // Wait out the rest of the interval, waking often enough to stop promptly.
+                let due = begun + f64::from(secs) * 1000.0;
+                while running.get_untracked() && clock::monotonic_ms() < due {
+                    let left = (due - clock::monotonic_ms()).clamp(0.0, 250.0) as u32;
+                    gloo_timers::future::TimeoutFuture::new(left.max(1)).await;
+                }
+            }
+            set_title();
+        });
+    };
+    let stop = move |_| {
+        running.set(false);
+        message.set(Some("Stopped.".into()));
+        set_title();
+    };
+    let export = move |csv: bool| {
+        let (text, mime, ext) = history.with_untracked(|h| {
+            if csv {
+                (h.to_csv(), "text/csv", "csv")
+            } else {
+                (h.to_json(), "application/json", "json")
+            }
+        });
+        let name = format!(
+            "canary-history-{}.{ext}",
+            format_utc(clock::now_unix()).replace([' ', ':'], "-")
+        );
+        if let Err(e) = files::download(&name, mime, &text) {
+            message.set(Some(format!("Not downloaded: {e}")));
+        }
+    };
+
+    view! {
+        <div class="field">
+            <label for="assertions">"Assertions"</label>
+            <textarea id="assertions" rows="3" spellcheck="false"
+                prop:value=move || state.assertions_text.get()
+                on:input:target=move |e| state.assertions_text.set(e.target().value())></textarea>
+            <p class="hint">"One per line: status 200 · length 3 · pointer /0/type == \"dog\" · contains fish · latency < 500. Checked on every API answer."</p>
+            {move || assertion_issue.get().map(|e| view! { <p class="issue error">{e}</p> })}
+        </div>
+        <AssertionResults results=state.assertion_results />
+        <div class="profile-row">
+            <div class="field">
+                <label for="interval">"Run every"</label>
+                <input id="interval" type="number" min="1" prop:value=move || interval_value.get().to_string()
+                    on:input:target=move |e| interval_value.set(e.target().value().trim().parse().unwrap_or(0)) />
+            </div>
+            <div class="field">
+                <label for="interval-unit">"Unit"</label>
+                <select id="interval-unit" on:change:target=move |e| unit.set(if e.target().value() == "minutes" { IntervalUnit::Minutes } else { IntervalUnit::Seconds })>
+                    <option value="seconds" selected=move || unit.get() == IntervalUnit::Seconds>"seconds"</option>
+                    <option value="minutes" selected=move || unit.get() == IntervalUnit::Minutes>"minutes"</option>
+                </select>
+            </div>
+            <button type="button" class="primary" on:click=start disabled=move || running.get()>"Start schedule"</button>
+            <button type="button" on:click=stop disabled=move || !running.get()>"Stop schedule"</button>
+        </div>
+        <p class="hint">"Browsers slow down timers in background tabs (to about once a minute), so short intervals stretch while this tab is hidden. The tab title shows the state."</p>
+        {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        <HistoryView history />
+        <div class="actions">
+            <button type="button" class="secondary" on:click=move |_| export(true) disabled=move || history.with(History::is_empty)>"Download CSV"</button>
+            <button type="button" class="secondary" on:click=move |_| export(false) disabled=move || history.with(History::is_empty)>"Download JSON"</button>
+            <button type="button" class="secondary" on:click=move |_| { history.update(History::clear); set_title(); }>"Clear history"</button>
+        </div>
+        <NegativeChecks state />
+    }
+}
+
+#[component]
+fn AssertionResults(results: RwSignal<Vec<AssertionResult>>) -> impl IntoView {
+    view! {
+        <ul class="checks assertion-results">
+            {move || results.get().into_iter().map(|r| view! {
+                <li class="check" class:pass=r.passed class:fail=!r.passed>
+                    <span class="icon" aria-hidden="true">{if r.passed { "✓" } else { "✗" }}</span>
+                    <span class="sr-only">{if r.passed { "pass: " } else { "fail: " }}</span>
+                    <strong>{r.assertion}</strong>" — actual: "{r.actual}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn HistoryView(history: RwSignal<History>) -> impl IntoView {
+    move || {
+        history.with(|h| {
+            if h.is_empty() {
+                return view! { <p class="empty">"No scheduled runs yet."</p> }.into_any();
+            }
+            let rate = h.success_rate().map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_default();
+            let points = h.sparkline_points(240.0, 40.0, 100);
+            let rows: Vec<RunRecord> = h.iter_newest_first().take(ROWS_SHOWN).cloned().collect();
+            view! {
+                <p class="canary-summary">{format!("{} runs · {rate} passed · ", h.len())}
+                    <svg class="sparkline" width="240" height="40" viewBox="0 0 240 40" role="img" aria-label="Latency of recent runs">
+                        <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5" />
+                    </svg>
+                </p>
+                <table class="history">
+                    <caption>{format!("Newest {} runs", rows.len())}</caption>
+                    <thead><tr><th scope="col">"Time (UTC)"</th><th scope="col">"Token"</th><th scope="col">"API"</th><th scope="col">"Status"</th><th scope="col">"Result"</th><th scope="col">"First failure"</th></tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr class:fail=!r.passed>
+                                <td>{format_utc((r.started_at_unix_ms / 1000.0) as i64)}</td>
+                                <td>{match (r.token_fetched, r.token_ms) {
+                                    (true, Some(ms)) => format!("new token, {}", format_elapsed(ms)),
+                                    (true, None) => "new token".to_string(),
+                                    (false, _) => "reused".to_string(),
+                                }}</td>
+                                <td>{r.api_ms.map(format_elapsed).unwrap_or_default()}</td>
+                                <td>{r.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                <td>{if r.passed { "pass" } else { "FAIL" }}</td>
+                                <td>{r.first_failure.unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        })
+    }
+}
+
+/// One click per case, each expecting the API to refuse; a 2xx is a security finding.
+#[component]
+fn NegativeChecks(state: AppState) -> impl IntoView {
+    let results = RwSignal::new(Vec::<NegativeResult>::new());
+    let busy = RwSignal::new(false);
+    let other_id = RwSignal::new(String::new());
+    let other_secret = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+
+    let run = move |cases: Vec<NegativeCase>| {
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(held) = state.held.get_untracked() else {
+            message.set(Some(
+                "Get a token first: every negative check starts from a good one.".into(),
+            ));
+            return;
+        };
+        let settings = state.settings.get_untracked();
+        if let Some(first) = settings.api_blockers().first() {
+            message.set(Some(format!("Not sent: {}", first.message)));
+            return;
+        }
+        busy.set(true);
+        message.set(None);
+        spawn_local(async move {
+            let mut found = Vec::new();
+            for case in cases {
+                let Some(in_flight) = InFlight::new() else {
+                    break;
+                };
+                let good = if case == NegativeCase::OtherClientToken {
+                    let mut other = settings.clone();
+                    other.client_id = other_id.get_untracked();
+                    other.client_secret = other_secret.get_untracked();
+                    other.scope = String::new();
+                    match flow::request_token(&other, &in_flight).await.outcome {
+                        Ok(token) => token.access_token,
+                        Err(d) => {
+                            message.set(Some(format!(
+                                "The second client's token could not be fetched: {}",
+                                d.what
+                            )));
+                            continue;
+                        }
+                    }
+                } else {
+                    held.access_token.clone()
+                };
+                let authorization = match authorization_for(case, &good) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        message.set(Some(e.to_string()));
+                        continue;
+                    }
+                };
+                let step = flow::call_api_with(&settings, authorization, &in_flight).await;
+                let (status, body) = step
+                    .exchange
+                    .and_then(|e| e.response)
+                    .map(|r| (Some(r.status), r.body))
+                    .unwrap_or((None, String::new()));
+                found.push(judge(case, status, &body));
+            }
+            results.set(found);
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <h3>"Negative checks"</h3>
+        <p class="hint">"Each sends the API a request it must refuse (401 or 403). A 2xx answer is a security finding."</p>
+        <div class="actions">
+            {NegativeCase::all().into_iter().filter(|c| *c != NegativeCase::OtherClientToken).map(|case| view! {
+                <button type="button" class="secondary" disabled=move || busy.get()
+                    on:click=move |_| run(vec![case]) title=case.what_it_proves()>{case.label()}</button>
+            }).collect_view()}
+            <button type="button" disabled=move || busy.get() on:click=move |_| run(
+                NegativeCase::all().into_iter().filter(|c| *c != NegativeCase::OtherClientToken || !other_id.get_untracked().trim().is_empty()).collect()
+            )>"Run all negative checks"</button>
+        </div>
+        <details class="other-client">
+            <summary>"Second app client (a token without the method's scope)"</summary>
+            <div class="profile-row">
+                <div class="field">
+                    <label for="other-client-id">"Second client ID"</label>
+                    <input id="other-client-id" type="text" autocomplete="off" prop:value=move || other_id.get()
+                        on:input:target=move |e| other_id.set(e.target().value()) />
+                </div>
+                <div class="field">
+                    <label for="other-client-secret">"Second client secret"</label>
+                    <input id="other-client-secret" type="password" autocomplete="off" prop:value=move || other_secret.get()
+                        on:input:target=move |e| other_secret.set(e.target().value()) />
+                </div>
+                <button type="button" class="secondary" disabled=move || busy.get()
+                    on:click=move |_| run(vec![NegativeCase::OtherClientToken])>{NegativeCase::OtherClientToken.label()}</button>
+            </div>
+        </details>
+        {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        {move || (!results.get().is_empty()).then(|| view! {
+            <table class="negative">
+                <thead><tr><th scope="col">"Check"</th><th scope="col">"Expected"</th><th scope="col">"Actual"</th><th scope="col">"Verdict"</th></tr></thead>
+                <tbody>
+                    {results.get().into_iter().map(|r| {
+                        let (class, verdict) = match r.verdict {
+                            Verdict::Refused => ("pass", "refused ✓"),
+                            Verdict::SecurityFinding => ("finding", "SECURITY FINDING"),
+                            Verdict::Unexpected => ("fail", "unexpected"),
+                        };
+                        view! {
+                            <tr class=class>
+                                <td>{r.case.label()}</td>
+                                <td>{r.expected}</td>
+                                <td><code>{r.actual}</code></td>
+                                <td><strong>{verdict}</strong><br/>{r.explanation}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}
