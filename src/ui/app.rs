@@ -111,8 +111,8 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="layout">
             <div class="side">
-                <ToolsView state=state />
                 <SettingsForm state=state />
+                <ToolsView state=state />
             </div>
             <section class="results" aria-label="Results">
                 <div class="verdict" role="status" aria-live="polite">

@@ -217,6 +217,7 @@ impl AppState {
         if wants_token {
             self.busy.set(Some("Getting a token…"));
             self.api_step.set(None);
+            self.assertion_results.set(Vec::new());
             let step = flow::request_token(&settings, &in_flight).await;
             self.note_clock(step.exchange.as_ref());
             let token = step

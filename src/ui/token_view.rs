@@ -3,9 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::jwt::{
-    self, claim_rows, expiry, format_countdown, format_relative, format_utc, Expiry,
-};
+use crate::core::jwt::{self, claim_rows, expiry, format_countdown, format_relative, Expiry};
 use crate::ui::state::AppState;
 use crate::web::clock;
 
@@ -54,7 +52,6 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
                         {rows.into_iter().map(|row| {
                             let time = row.time.map(|t| view! {
                                 <span class="time">
-                                    {format_utc(t)} <br/>
                                     {clock::local_time(t)} " local" <br/>
                                     {move || format_relative(t - state.now.get())}
                                 </span>
