@@ -19,6 +19,7 @@ help:
 	@echo "make test-deploy   deploy/ tests: cfn-lint, the CloudFront Function (node), deploy.sh against moto S3"
 	@echo "make test-browser  browser-shell tests in headless chromium (wasm-bindgen-test)"
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
+	@echo "make bench         measure the release dist/ in headless chromium (size, start-up, Run vs plain JS, 5 MB body, canary memory) into bench/RESULTS.md (~6 min)"
 	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
 
 setup:
@@ -68,6 +69,12 @@ test-browser:
 
 e2e: dist
 	cargo test -p e2e -- --test-threads=2
+	@echo "Fault matrix (tests/e2e/tests/faults.rs):"; cat target/fault-matrix.md
+
+# Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
+.PHONY: bench
+bench: dist
+	cargo run --config bench/profile.toml --profile bench-run -p bench
 
 deploy:
 	bash deploy/deploy.sh

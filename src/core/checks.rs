@@ -213,7 +213,7 @@ fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             Status::Pass,
             format!(
                 "Expires {} ({}).",
-                format_relative(exp - ctx.now),
+                format_relative(exp.saturating_sub(ctx.now)),
                 format_utc(exp)
             ),
         ),
@@ -222,7 +222,7 @@ fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             Status::Fail,
             format!(
                 "Expired {} ({}).",
-                format_relative(exp - ctx.now),
+                format_relative(exp.saturating_sub(ctx.now)),
                 format_utc(exp)
             ),
         )
@@ -238,13 +238,13 @@ fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         .unwrap_or_default();
     match claim_i64(token, "iat") {
         None => Check::new(NAME, Status::Warn, format!("No iat claim.{skew}")),
-        Some(iat) if iat > ctx.now + MAX_IAT_SKEW_SECS => Check::new(
+        Some(iat) if iat > ctx.now.saturating_add(MAX_IAT_SKEW_SECS) => Check::new(
             NAME,
             Status::Fail,
-            format!("Issued {} — in the future by this computer's clock ({}).{skew}", format_relative(iat - ctx.now), format_utc(iat)),
+            format!("Issued {} — in the future by this computer's clock ({}).{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat)),
         )
         .fix("This computer's clock is probably behind: set it automatically (NTP). Expiry shown here is off by the same amount."),
-        Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat - ctx.now), format_utc(iat))),
+        Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat))),
     }
 }
 

@@ -15,8 +15,8 @@ pub fn skew_from_exchange(exchange: &Exchange) -> Option<i64> {
     if !midpoint_ms.is_finite() {
         return None;
     }
-    // Saturating float → int conversion: no overflow possible.
-    Some(server - (midpoint_ms / 1000.0).round() as i64)
+    // Saturating float → int conversion, then a saturating difference: no overflow possible.
+    Some(server.saturating_sub((midpoint_ms / 1000.0).round() as i64))
 }
 
 /// Parses an IMF-fixdate (`Fri, 27 Nov 2026 06:41:25 GMT`, RFC 9110 §5.6.7) to unix seconds.
@@ -46,7 +46,9 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day)
+    // IMF-fixdate years have four digits; larger ones would overflow the day count.
+    if !(0..=9999).contains(&year)
+        || !(1..=31).contains(&day)
         || !(0..24).contains(&h)
         || !(0..60).contains(&m)
         || !(0..61).contains(&s)
@@ -77,7 +79,7 @@ pub fn describe_skew(server_minus_local_secs: i64) -> String {
         ),
         s => format!(
             "the server's clock is {} behind this computer's",
-            format_relative(-s).trim_start_matches("in ")
+            format_relative(s.saturating_neg()).trim_start_matches("in ")
         ),
     }
 }

@@ -404,8 +404,11 @@ fn endpoint_from_url(
     if url.query().is_some() || url.fragment().is_some() {
         return Err(DomainError::HasQuery);
     }
+    // Set in both cases: a pasted `…/oauth2/token/` loses its trailing slash too.
     let path = url.path().trim_end_matches('/').to_string();
-    if !path.ends_with(TOKEN_PATH) {
+    if path.ends_with(TOKEN_PATH) {
+        url.set_path(&path);
+    } else {
         url.set_path(&format!("{path}{TOKEN_PATH}"));
     }
     let form = match cognito_host_parts(&host) {

@@ -174,6 +174,12 @@ impl AppState {
             return None;
         };
         self.in_flight.set_value(Some(in_flight.clone()));
+        // Busy from this moment, so a second click cannot start a second run.
+        self.busy.set(Some(if wants_token {
+            "Getting a token…"
+        } else {
+            "Calling the API…"
+        }));
         let token_note = match (job, need) {
             (Job::Run, TokenNeed::Refetch { expires_at }) if expires_at <= now => Some(format!(
                 "The token expired at {} ({}); fetched a new one — client credentials has no refresh token.",
@@ -513,14 +519,25 @@ impl AppState {
                 .and_then(|e| e.response.as_ref())
                 .map(|r| r.status)
         });
+        let failed_assertion = self.assertion_results.with(|r| {
+            r.iter()
+                .find(|a| !a.passed)
+                .map(|a| format!("{} (actual: {})", a.assertion, a.actual))
+        });
+        let status = api_status.unwrap_or_default();
         match (token, api) {
-            (_, Some(Ok(()))) => Some((
-                true,
-                format!(
-                    "PASS — the API answered {} with the token.",
-                    api_status.unwrap_or_default()
+            (_, Some(Ok(()))) => Some(match failed_assertion {
+                Some(assertion) => (
+                    false,
+                    format!(
+                        "FAIL — the API answered {status}, but an assertion failed: {assertion}"
+                    ),
                 ),
-            )),
+                None => (
+                    true,
+                    format!("PASS — the API answered {status} with the token."),
+                ),
+            }),
             (_, Some(Err(d))) => Some((false, format!("FAIL — API call: {}", d.what))),
             (Some(Err(d)), None) => Some((false, format!("FAIL — token request: {}", d.what))),
             (Some(Ok(())), None) => {

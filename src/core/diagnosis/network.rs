@@ -97,8 +97,8 @@ fn cors_blocked(step: Step, host: &str, via_proxy: bool) -> Diagnosis {
             format!("Turn on \"Route through proxy\". Otherwise check the Domain field is the user pool domain ({POOL_DOMAIN}), and try \"Client authentication\" = \"Secret in body\", which needs no preflight."),
         ),
         Step::Api => (
-            format!("The API did not send an Access-Control-Allow-Origin header for this origin. API Gateway only adds CORS headers where configured; 401 and 403 answers come from Gateway Responses, which have none by default, so even a correctly configured method looks blocked when the token is refused.{proxy_note}"),
-            "Turn on \"Route through proxy\", or enable CORS on API Gateway: an OPTIONS method without authorizer, Access-Control-Allow-Origin on the integration responses AND on the Gateway Responses DEFAULT_4XX and DEFAULT_5XX (otherwise 401/403 bodies stay unreadable even when successful calls work), then redeploy the stage.".to_owned(),
+            format!("The API did not send an Access-Control-Allow-Origin header for this origin. API Gateway only adds CORS headers where configured; 401 and 403 answers come from Gateway Responses, which have none by default, so even a correctly configured method looks blocked when the token is refused. A stage, path or method that does not exist looks the same: API Gateway refuses the browser's preflight with 403 Missing Authentication Token.{proxy_note}"),
+            "Check the stage and path in the API URL; then turn on \"Route through proxy\" (which also shows the real status), or enable CORS on API Gateway: an OPTIONS method without authorizer, Access-Control-Allow-Origin on the integration responses AND on the Gateway Responses DEFAULT_4XX and DEFAULT_5XX (otherwise 401/403 bodies stay unreadable even when successful calls work), then redeploy the stage.".to_owned(),
         ),
         Step::Jwks => (
             format!("The JWKS document (the pool's public keys) is served without a CORS header this page's origin can use, so the signature cannot be checked from the browser directly.{proxy_note}"),

@@ -58,6 +58,8 @@ fn free_port() -> u16 {
 /// One browser: chromedriver and the chromium it drives.
 pub struct Browser {
     pub client: Client,
+    /// Console messages read so far (chromedriver hands each one out once).
+    log: std::sync::Mutex<Vec<String>>,
     /// Where this browser saves downloads (the evidence report, exports).
     pub downloads: PathBuf,
     _driver: Child,
@@ -114,6 +116,7 @@ impl Browser {
         };
         Browser {
             client,
+            log: std::sync::Mutex::new(Vec::new()),
             downloads,
             _driver: driver,
         }
@@ -215,6 +218,22 @@ impl Browser {
         }
     }
 
+    /// Waits until no request is running (the Cancel button is disabled again).
+    pub async fn wait_idle(&self) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let cancel = self.button("Cancel").await;
+            if cancel.prop("disabled").await.unwrap().as_deref() == Some("true") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "a request was still running after {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The text of the results panel whose heading is `heading`.
     pub fn panel(heading: &str) -> String {
         let id = match heading {
@@ -309,5 +328,48 @@ impl Browser {
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| value.to_string())
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log {"type":"browser"}`: the console
+/// messages (including CSP violations) since the last call.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
+    }
+}
+
+impl Browser {
+    /// Every console message of this browser so far, from chromedriver's log.
+    pub async fn browser_log(&self) -> Vec<String> {
+        let fresh: Vec<String> = match self.client.issue_cmd(BrowserLog).await {
+            Ok(serde_json::Value::Array(entries)) => entries
+                .iter()
+                .filter_map(|e| {
+                    e.get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                })
+                .collect(),
+            Ok(other) => panic!("unexpected browser log answer: {other}"),
+            Err(e) => panic!("chromedriver gave no browser log: {e}"),
+        };
+        let mut log = self.log.lock().unwrap();
+        log.extend(fresh);
+        log.clone()
     }
 }

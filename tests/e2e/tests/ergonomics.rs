@@ -111,7 +111,14 @@ async fn import_run_profile_report_and_share_without_leaking_secrets() {
             ),
             ("the URL", b.client.current_url().await.unwrap().to_string()),
             ("the share link", link.clone()),
-            ("the console", b.console_messages().await.join("\n")),
+            (
+                "the console (page hook)",
+                b.console_messages().await.join("\n"),
+            ),
+            (
+                "the console (chromedriver log)",
+                b.browser_log().await.join("\n"),
+            ),
             (
                 "the DOM",
                 b.js_string("return document.documentElement.outerHTML")

@@ -219,6 +219,30 @@ async fn a_hostile_body_stays_text() {
             .await
             .unwrap();
         assert!(injected.is_empty(), "the body was rendered as HTML");
+        // The exposed header carrying a script is shown as text too.
+        assert!(api.contains("x-xss-probe: <script>alert(1)</script>"), "{api}");
+
+        // Claims carrying markup, in a pasted token, stay text in the claim table and payload.
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let hostile = format!(
+            "{}.{}.c2ln",
+            b64(r#"{"alg":"RS256","kid":"<script>window.__xss=1</script>"}"#),
+            b64(r#"{"token_use":"<img src=x onerror=window.__xss=2>","scope":"javascript:window.__xss=3 &lt;b&gt;","iss":"<svg onload=window.__xss=4>"}"#)
+        );
+        b.client.find(Locator::Css("details.paste summary")).await.unwrap().click().await.unwrap();
+        b.fill("Token to inspect", &hostile).await;
+        b.click("Inspect token").await;
+        let decoded = b.wait_text(DECODED, "<img src=x onerror=window.__xss=2>").await;
+        assert!(decoded.contains("&lt;b&gt;") && decoded.contains("<svg onload=window.__xss=4>"), "{decoded}");
+        let injected = b
+            .client
+            .find_all(Locator::Css(&format!("{DECODED} img, {DECODED} svg, {DECODED} script, section[aria-labelledby='checks-heading'] img")))
+            .await
+            .unwrap();
+        assert!(injected.is_empty(), "a claim was rendered as HTML");
+        let ran = b.client.execute("return window.__xss === undefined", vec![]).await.unwrap();
+        assert_eq!(ran, serde_json::Value::Bool(true), "a payload ran");
     })
     .await;
     emu.shutdown().await;

@@ -1,0 +1,241 @@
+//! One chromedriver + headless Debian chromium session, started as tests/e2e does (same flags,
+//! plus `--enable-precise-memory-info` so `performance.memory` is exact and current), with the
+//! few helpers the measurements need: labelled form fields, in-page scripts, and chromedriver's
+//! Chrome DevTools Protocol endpoint (early scripts, cache off, garbage collection).
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::{TimeoutConfiguration, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+
+use crate::{Context, Res};
+
+/// How long one expected page state may take before the bench gives up.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The chromium flags of tests/e2e/src/lib.rs, and the one the memory figures need.
+pub const CHROMIUM_ARGS: [&str; 10] = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,1000",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    // Without it performance.memory is rounded and refreshed only every 20 minutes.
+    "--enable-precise-memory-info",
+];
+
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+}
+
+/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one DevTools Protocol command
+/// for the current window's page.
+#[derive(Debug)]
+struct Cdp {
+    body: String,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
+    }
+}
+
+fn free_port() -> Res<u16> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .context("no free port on 127.0.0.1")
+}
+
+impl Browser {
+    pub async fn start() -> Res<Browser> {
+        let port = free_port()?;
+        let driver_path =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context(&format!(
+                "{driver_path} does not start (make setup installs it)"
+            ))?;
+        let caps = json!({
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": CHROMIUM_ARGS }
+        });
+        let Value::Object(caps) = caps else {
+            return Err("capabilities are not an object".into());
+        };
+        let deadline = Instant::now() + WAIT;
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => {
+                    return Err(format!("cannot start a chromium session: {e}"));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(Duration::from_secs(60)),
+                Some(Duration::from_secs(60)),
+                Some(Duration::from_secs(0)),
+            ))
+            .await
+            .context("setting WebDriver timeouts")?;
+        Ok(Browser {
+            client,
+            _driver: driver,
+        })
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    /// One DevTools Protocol command for the current window's page; its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Res<Value> {
+        let body = json!({ "cmd": cmd, "params": params }).to_string();
+        self.client
+            .issue_cmd(Cdp { body })
+            .await
+            .context(&format!("DevTools command {cmd}"))
+    }
+
+    /// A full garbage collection in the current page (before a heap reading).
+    pub async fn collect_garbage(&self) -> Res<()> {
+        self.cdp("HeapProfiler.collectGarbage", json!({})).await?;
+        Ok(())
+    }
+
+    /// Runs a script (a function body; `arguments` are `args`) and returns its value.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Res<Value> {
+        self.client
+            .execute(script, args)
+            .await
+            .context("an in-page script failed")
+    }
+
+    /// Runs an asynchronous script: it ends by calling `arguments[arguments.length - 1]`.
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Res<Value> {
+        self.client
+            .execute_async(script, args)
+            .await
+            .context("an asynchronous in-page script failed")
+    }
+
+    pub async fn goto(&self, url: &str) -> Res<()> {
+        self.client
+            .goto(url)
+            .await
+            .context(&format!("opening {url}"))
+    }
+
+    /// Opens the app and waits until its form is there.
+    pub async fn open_app(&self, url: &str) -> Res<()> {
+        self.goto(url).await?;
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("form.settings"))
+            .await
+            .context("the app did not mount (no form.settings)")?;
+        Ok(())
+    }
+
+    /// Replaces the text of the control a visible `<label for>` names.
+    pub async fn fill(&self, label: &str, value: &str) -> Res<()> {
+        let label_el = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//label[normalize-space()='{label}']"
+            )))
+            .await
+            .context(&format!("no label \"{label}\""))?;
+        let id = label_el
+            .attr("for")
+            .await
+            .context("reading a label")?
+            .ok_or_else(|| format!("label \"{label}\" has no for="))?;
+        let input = self
+            .client
+            .find(Locator::Id(&id))
+            .await
+            .context(&format!("label \"{label}\" points at a missing #{id}"))?;
+        input.clear().await.context("clearing a field")?;
+        input
+            .send_keys(value)
+            .await
+            .context("typing into a field")?;
+        Ok(())
+    }
+
+    /// Clicks the button with this visible name (a WebDriver click, for set-up steps).
+    pub async fn click(&self, name: &str) -> Res<()> {
+        self.client
+            .find(Locator::XPath(&format!(
+                "//button[normalize-space()='{name}']"
+            )))
+            .await
+            .context(&format!("no button \"{name}\""))?
+            .click()
+            .await
+            .context(&format!("clicking \"{name}\""))
+    }
+
+    /// Waits until the first element matching `css` contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> Res<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self
+                .js(
+                    "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+                    vec![json!(css)],
+                )
+                .await?;
+            let text = text.as_str().unwrap_or_default().to_string();
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "\"{css}\" never contained \"{needle}\"; it says: {}",
+                    text.chars().take(400).collect::<String>()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The result panel under the heading with this id (as tests/e2e selects them).
+pub fn panel(heading_id: &str) -> String {
+    format!("section[aria-labelledby='{heading_id}']")
+}
