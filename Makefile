@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help setup serve demo dist test lint test-native test-deploy test-browser e2e deploy clean
+.PHONY: help setup serve demo dist test lint test-native test-properties fuzz test-deploy test-browser e2e deploy clean
 
 help:
 	@echo "make demo          run the local Cognito emulator and the app (http://127.0.0.1:8080)"
@@ -16,6 +16,8 @@ help:
 	@echo "make dist          release build into dist/ and its size report"
 	@echo "make lint          cargo fmt --check and clippy (native and wasm32)"
 	@echo "make test-native   core and emulator tests (cargo test)"
+	@echo "make test-properties  property tests of the core, 10,000 cases each (proptest, release build)"
+	@echo "make fuzz          fuzz the token decoder and Import/share parsing, FUZZ_SECONDS (60) per target (nightly, cargo-fuzz)"
 	@echo "make test-deploy   deploy/ tests: cfn-lint, the CloudFront Function (node), deploy.sh against moto S3"
 	@echo "make test-browser  browser-shell tests in headless chromium (wasm-bindgen-test)"
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
@@ -35,7 +37,7 @@ dist: setup
 	trunk build --release --offline
 	@bash tools/dist-report.sh dist
 
-test: setup lint test-native test-deploy test-browser e2e
+test: setup lint test-native test-properties test-deploy test-browser e2e
 	@echo "make test: all layers passed"
 
 lint:
@@ -45,6 +47,20 @@ lint:
 
 test-native:
 	cargo test --workspace --exclude e2e
+
+# tests/properties.rs with 10,000 cases per property. test-native already ran them with
+# proptest's quick default (256, PROPTEST_CASES unset); this is the thorough pass. Release keeps
+# it to seconds instead of minutes; overflow checks stay on, as in a debug build, so an
+# arithmetic overflow fails the property instead of wrapping silently.
+test-properties:
+	PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test --release -p cognito-api-tester --test properties
+
+# libFuzzer through cargo-fuzz (nightly): each target in fuzz/fuzz_targets runs FUZZ_SECONDS,
+# then fuzz/run.sh prints its executions and crashes. Corpus and crashes stay in fuzz/ (ignored).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 # The deploy tools' Python packages live in a venv, reinstalled only when deploy/requirements.txt changes.
 VENV := .tools/venv

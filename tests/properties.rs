@@ -817,8 +817,7 @@ proptest! {
                 prop_assert!(!json.contains(&credential));
                 prop_assert!(withheld_headers(&s.extra_headers).iter().any(|h| h == header));
                 // Applying the link keeps the receiver's secret.
-                let mut receiver = Settings::default();
-                receiver.client_secret = "mine".into();
+                let receiver = Settings { client_secret: "mine".into(), ..Settings::default() };
                 let applied = shared.apply(&receiver);
                 prop_assert_eq!(applied.client_secret.as_str(), "mine");
                 prop_assert_eq!(&applied.api_url, &s.api_url);

@@ -158,6 +158,30 @@ impl Browser {
             .context(&format!("opening {url}"))
     }
 
+    /// Replaces the current window with a new one (same session): a page with no history, so
+    /// nothing of earlier pages lingers in the back/forward cache and the JS heap.
+    pub async fn fresh_window(&self) -> Res<()> {
+        let old = self.client.window().await.context("reading the window")?;
+        let new = self
+            .client
+            .new_window(false)
+            .await
+            .context("opening a window")?
+            .handle;
+        self.client
+            .switch_to_window(old)
+            .await
+            .context("switching windows")?;
+        self.client
+            .close_window()
+            .await
+            .context("closing a window")?;
+        self.client
+            .switch_to_window(new)
+            .await
+            .context("switching windows")
+    }
+
     /// Opens the app and waits until its form is there.
     pub async fn open_app(&self, url: &str) -> Res<()> {
         self.goto(url).await?;

@@ -52,6 +52,7 @@ fn series(points: &[Checkpoint], f: impl Fn(&Checkpoint) -> String) -> String {
 }
 
 pub async fn canary(b: &Browser, emu: &Running, app_site: &str, runs: usize) -> Res<Section> {
+    b.fresh_window().await?;
     b.open_app(&format!("{app_site}?bench-canary")).await?;
     fill_form(b, &emu.base_url(), "/dev").await?;
     b.fill("Run every", "1").await?;
@@ -155,7 +156,8 @@ pub async fn canary(b: &Browser, emu: &Running, app_site: &str, runs: usize) -> 
             ),
         ],
         method: format!(
-            "The canary panel as a QA engineer uses it: a fresh app page, the form filled, **Run every** \
+            "The canary panel as a QA engineer uses it: the app in a new window (nothing of earlier \
+             pages in the back/forward cache), the form filled, **Run every** \
              = 1 (the UI's minimum: the field is whole seconds or minutes, at least 1 s, so 1,000 runs \
              would take about 17 minutes, too long for `make bench`), **Start schedule**, then {runs} \
              runs (change with BENCH_CANARY_RUNS) and **Stop schedule**. The emulator's tokens last \

@@ -83,6 +83,7 @@ pub async fn flow(
     runs: usize,
 ) -> Res<Section> {
     let base = emu.base_url();
+    b.fresh_window().await?;
     b.open_app(app_site).await?;
     fill_form(b, &base, "/dev").await?;
     let app = b.client.window().await.context("reading the window")?;

@@ -9,7 +9,9 @@ use libfuzzer_sys::fuzz_target;
 
 use cognito_api_tester::core::import::{parse_import, still_missing};
 use cognito_api_tester::core::settings::Settings;
-use cognito_api_tester::core::share::{from_fragment, to_fragment, withheld_headers, SharedSettings};
+use cognito_api_tester::core::share::{
+    from_fragment, to_fragment, withheld_headers, SharedSettings,
+};
 
 fn import(text: &str, form: &Settings) {
     match parse_import(text) {

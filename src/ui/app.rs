@@ -10,6 +10,7 @@ use crate::ui::checks_view::{ChecksView, PasteToken};
 use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
+use crate::ui::hosting_view::HostingView;
 use crate::ui::state::{AppState, Job};
 use crate::ui::token_view::DecodedTokenView;
 use crate::ui::tools_view::ToolsView;
@@ -113,6 +114,7 @@ pub fn App() -> impl IntoView {
             <div class="side">
                 <SettingsForm state=state />
                 <ToolsView state=state />
+                <HostingView state=state />
             </div>
             <section class="results" aria-label="Results">
                 <div class="verdict" role="status" aria-live="polite">

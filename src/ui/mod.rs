@@ -7,6 +7,7 @@ mod copy_button;
 mod diagnosis_view;
 mod exchange_view;
 mod form;
+mod hosting_view;
 pub mod state;
 mod token_view;
 mod tools_view;

@@ -1,0 +1,66 @@
+//! The Proxy setup panel: for the values in the form, the configs that make the
+//! browser's CORS rules a non-issue — a Trunk.toml block for local use, the
+//! CloudFront stack for the hosted site, or the CLI commands that enable CORS on
+//! the REST API itself.
+
+use leptos::prelude::*;
+
+use crate::core::hosting::{
+    cloudfront_setup_script, cors_commands, trunk_proxy_config, HostingValues,
+};
+use crate::ui::copy_button::CopyButton;
+use crate::ui::state::AppState;
+
+/// The CloudFormation stack name the generated commands use.
+const STACK_NAME: &str = "cognito-api-tester";
+
+#[component]
+pub fn HostingView(state: AppState) -> impl IntoView {
+    let outputs = Memo::new(move |_| {
+        state.settings.with(|s| {
+            let token_url = s.token_endpoint().map(|e| e.url).map_err(|e| e.to_string());
+            let token_url = match token_url {
+                Ok(url) => url,
+                Err(e) => return Err(format!("Fill in the Domain first: {e}")),
+            };
+            if s.api_url.trim().is_empty() {
+                return Err("Fill in the API URL first.".to_string());
+            }
+            let values = HostingValues {
+                token_url: &token_url,
+                api_url: s.api_url.trim(),
+                region: s.region.trim(),
+            };
+            let text = |r: Result<String, crate::core::hosting::HostingError>| {
+                r.unwrap_or_else(|e| format!("# {e}"))
+            };
+            Ok([
+                (
+                    "Trunk.toml [[proxy]] block (local: make serve)",
+                    text(trunk_proxy_config(&values)),
+                ),
+                (
+                    "CloudFront proxy (hosted: deploy/cloudfront.yaml)",
+                    text(cloudfront_setup_script(&values, STACK_NAME)),
+                ),
+                (
+                    "Enable CORS on the REST API instead",
+                    text(cors_commands(&values)),
+                ),
+            ])
+        })
+    });
+    view! {
+        <details class="hosting">
+            <summary>"Proxy setup"</summary>
+            <p class="hint">"Browsers refuse to read answers that lack CORS headers. Route through a same-origin proxy (locally with trunk serve, hosted with CloudFront), or enable CORS on API Gateway — these are written for the values in the form."</p>
+            {move || match outputs.get() {
+                Err(e) => view! { <p class="empty">{e}</p> }.into_any(),
+                Ok(blocks) => blocks.into_iter().map(|(title, text)| view! {
+                    <h3>{title} <CopyButton label="Copy" text=text.clone() /></h3>
+                    <pre class="config">{text}</pre>
+                }).collect_view().into_any(),
+            }}
+        </details>
+    }
+}
