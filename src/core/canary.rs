@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::core::jwt::civil_from_days;
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 
 /// Runs kept: a day of one-minute runs is 1440, so this holds the last ~17 hours of the seed's
@@ -209,19 +210,6 @@ pub fn iso_utc_ms(unix_ms: f64) -> String {
         ms_of_day % 60_000 / 1000,
         ms_of_day % 1000
     )
-}
-
-/// Howard Hinnant's `civil_from_days` (as in `jwt::time`, which keeps its copy private).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// The tab title, readable from a background tab: "✓ 12 passing — Cognito API Tester" (12

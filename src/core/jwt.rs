@@ -13,6 +13,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 pub use claims::{claim_rows, parse_issuer, ClaimRow, Issuer};
+pub(crate) use time::civil_from_days;
 pub use time::{expiry, format_countdown, format_relative, format_utc, Expiry};
 
 /// Why a text is not base64url. Positions count characters from 1, as a person reading the token

@@ -19,6 +19,16 @@ use futures::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::process::{Child, Command};
 
+/// CSS selectors of the result panels (by their headings) and the status line.
+pub mod panel {
+    pub const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
+    pub const DECODED: &str = "section[aria-labelledby='decoded-token-heading']";
+    pub const CHECKS: &str = "section[aria-labelledby='checks-heading']";
+    pub const API: &str = "section[aria-labelledby='api-response-heading']";
+    pub const CANARY: &str = "section[aria-labelledby='canary-heading']";
+    pub const VERDICT: &str = ".verdict";
+}
+
 /// How long any one expected state may take to appear before the test fails.
 pub const WAIT: Duration = Duration::from_secs(15);
 
@@ -216,6 +226,16 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Fills the form with the emulator's demo client and an API path on it.
+    pub async fn fill_demo(&self, emu: &Running, api_path: &str) {
+        self.fill("Client ID", "demo-client-id").await;
+        self.fill("Client secret", "demo-client-secret").await;
+        self.fill("Domain", &emu.base_url()).await;
+        self.fill("Scope", "demo/example").await;
+        self.fill("API URL", &format!("{}{api_path}", emu.base_url()))
+            .await;
     }
 
     /// Waits until no request is running (the Cancel button is disabled again).

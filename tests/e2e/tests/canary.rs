@@ -9,19 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use cognito_emulator::Running;
+use e2e::panel::CANARY;
 use e2e::{emulator, Browser, WAIT};
-
-const CANARY: &str = "section[aria-labelledby='canary-heading']";
-
-async fn fill_demo(b: &Browser, emu: &Running, api_path: &str) {
-    b.fill("Client ID", "demo-client-id").await;
-    b.fill("Client secret", "demo-client-secret").await;
-    b.fill("Domain", &emu.base_url()).await;
-    b.fill("Scope", "demo/example").await;
-    b.fill("API URL", &format!("{}{api_path}", emu.base_url()))
-        .await;
-}
 
 /// Waits until the page title satisfies `ok`; returns it.
 async fn wait_title(b: &Browser, what: &str, ok: impl Fn(&str) -> bool) -> String {
@@ -45,7 +34,7 @@ async fn a_schedule_refetches_tokens_and_shows_failure_and_recovery() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.fill("Run every", "1").await;
         b.click("Start schedule").await;
         // 3 s tokens, a run every second: within a few runs the token is fetched again.
@@ -92,7 +81,7 @@ async fn negative_checks_are_refused_and_an_open_method_is_a_security_finding() 
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.click("Get token").await;
         b.wait_text(
             "section[aria-labelledby='token-response-heading']",

@@ -8,11 +8,11 @@
     clippy::indexing_slicing
 )]
 
+use e2e::panel::TOKEN;
 use e2e::{emulator, Browser};
 use fantoccini::Locator;
 
 const SECRET: &str = "demo-client-secret";
-const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
 
 #[tokio::test]
 async fn import_run_profile_report_and_share_without_leaking_secrets() {

@@ -11,12 +11,8 @@
 use std::fmt::Write as _;
 
 use cognito_emulator::{CorsMode, Running, TokenFault};
+use e2e::panel::{API, CHECKS, TOKEN, VERDICT};
 use e2e::{emulator, free_loopback_port, repo_root, Browser};
-
-const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
-const API: &str = "section[aria-labelledby='api-response-heading']";
-const CHECKS: &str = "section[aria-labelledby='checks-heading']";
-const VERDICT: &str = ".verdict";
 
 struct Matrix(String);
 
@@ -29,15 +25,6 @@ impl Matrix {
             .replace('|', "\\\\|");
         let _ = writeln!(self.0, "| {fault} | {} | yes |", message.trim());
     }
-}
-
-async fn fill(b: &Browser, emu: &Running, api_path: &str) {
-    b.fill("Client ID", "demo-client-id").await;
-    b.fill("Client secret", "demo-client-secret").await;
-    b.fill("Domain", &emu.base_url()).await;
-    b.fill("Scope", "demo/example").await;
-    b.fill("API URL", &format!("{}{api_path}", emu.base_url()))
-        .await;
 }
 
 /// The next Run after a fault works: a fresh token and the three pets.
@@ -71,7 +58,7 @@ async fn every_fault_has_its_message_and_the_next_run_works() {
     let mut matrix = Matrix("| fault | message | next Run works |\n|---|---|---|\n".into());
     Browser::with(async |b| {
         b.open(&site).await;
-        fill(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.click("Run").await;
         b.wait_text(VERDICT, "PASS").await;
 

@@ -7,24 +7,10 @@
     clippy::indexing_slicing
 )]
 
-use cognito_emulator::{CorsMode, Running};
+use cognito_emulator::CorsMode;
+use e2e::panel::{API, CHECKS, DECODED, TOKEN, VERDICT};
 use e2e::{emulator, Browser};
 use fantoccini::Locator;
-
-const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
-const DECODED: &str = "section[aria-labelledby='decoded-token-heading']";
-const API: &str = "section[aria-labelledby='api-response-heading']";
-const VERDICT: &str = ".verdict";
-
-/// Fills the form with the emulator's demo client and API.
-async fn fill_demo(b: &Browser, emu: &Running, api_path: &str) {
-    b.fill("Client ID", "demo-client-id").await;
-    b.fill("Client secret", "demo-client-secret").await;
-    b.fill("Domain", &emu.base_url()).await;
-    b.fill("Scope", "demo/example").await;
-    b.fill("API URL", &format!("{}{api_path}", emu.base_url()))
-        .await;
-}
 
 #[tokio::test]
 async fn happy_path_with_both_client_authentication_methods() {
@@ -32,7 +18,7 @@ async fn happy_path_with_both_client_authentication_methods() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         for method in ["Secret in body", "Basic header"] {
             b.choose("Client authentication", method).await;
             // A new token each time: Get token, then Call API.
@@ -81,7 +67,7 @@ async fn token_errors_are_explained() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.fill("Client secret", "wrong-secret").await;
         b.click("Run").await;
         let token = b.wait_text(TOKEN, "invalid_client").await;
@@ -115,7 +101,7 @@ async fn an_api_without_cors_gets_the_proxy_fix() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.click("Run").await;
         b.wait_text(TOKEN, "200 OK").await;
         let api = b.wait_text(API, "CORS").await;
@@ -132,7 +118,7 @@ async fn cors_only_on_success_points_at_the_gateway_responses() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         // A token without the method's scope: the authorizer's 401 carries no CORS headers.
         b.fill("Client ID", "other-scope-client").await;
         b.fill("Client secret", "other-scope-secret").await;
@@ -152,7 +138,7 @@ async fn an_expired_token_is_fetched_again_by_run() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.click("Run").await;
         b.wait_text(VERDICT, "PASS").await;
         let first = b.text(".jwt-payload").await;
@@ -177,7 +163,7 @@ async fn timeouts_and_cancel() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/faults/delay/5000").await;
+        b.fill_demo(&emu, "/faults/delay/5000").await;
         b.click("Get token").await;
         b.wait_text(TOKEN, "200 OK").await;
         b.fill("Timeout (seconds)", "1").await;
@@ -209,7 +195,7 @@ async fn a_hostile_body_stays_text() {
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/faults/xss").await;
+        b.fill_demo(&emu, "/faults/xss").await;
         b.click("Run").await;
         let api = b.wait_text(API, "<script>alert(1)</script>").await;
         assert!(api.contains("<img src=x onerror=alert(1)>"), "{api}");
@@ -248,15 +234,13 @@ async fn a_hostile_body_stays_text() {
     emu.shutdown().await;
 }
 
-const CHECKS: &str = "section[aria-labelledby='checks-heading']";
-
 #[tokio::test]
 async fn the_checks_panel_is_green_for_a_good_token_and_red_on_mismatch() {
     let emu = emulator(|_| {}).await;
     let site = emu.static_url().unwrap();
     Browser::with(async |b| {
         b.open(&site).await;
-        fill_demo(b, &emu, "/dev").await;
+        b.fill_demo(&emu, "/dev").await;
         b.click("Get token").await;
         let checks = b.wait_text(CHECKS, "Every check passes").await;
         assert!(checks.contains("Valid RS256 signature"), "{checks}");

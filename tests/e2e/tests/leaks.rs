@@ -8,12 +8,12 @@
     clippy::indexing_slicing
 )]
 
+use e2e::panel::TOKEN;
 use e2e::{emulator, Browser};
 use fantoccini::Locator;
 
 const SECRET: &str = "demo-client-secret";
 const WRONG: &str = "wrong-secret-that-must-not-leak";
-const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
 
 #[tokio::test]
 async fn no_secret_or_token_escapes_after_every_flow() {

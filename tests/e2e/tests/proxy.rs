@@ -12,12 +12,10 @@
 use std::time::Duration;
 
 use cognito_emulator::CorsMode;
+use e2e::panel::{API, TOKEN};
 use e2e::{emulator, free_loopback_port, repo_root, wait_until_serving, Browser};
 use fantoccini::Locator;
 use tokio::process::Command;
-
-const TOKEN: &str = "section[aria-labelledby='token-response-heading']";
-const API: &str = "section[aria-labelledby='api-response-heading']";
 
 #[tokio::test]
 async fn the_generated_trunk_proxy_block_carries_the_whole_flow() {
