@@ -1,9 +1,3 @@
-//! Property tests of the pure core: every parser meets arbitrary input without panicking, and the
-//! round trips and invariants the UI relies on hold for generated values, not only for the
-//! hand-picked examples of the unit tests.
-//!
-//! The number of cases comes from `PROPTEST_CASES` (256 when unset): `cargo test` stays quick,
-//! `make test-properties` runs 10,000 cases of each property in a release build.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
@@ -11,6 +5,12 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+//! Property tests of the pure core: every parser meets arbitrary input without panicking, and the
+//! round trips and invariants the UI relies on hold for generated values, not only for the
+//! hand-picked examples of the unit tests.
+//!
+//! The number of cases comes from `PROPTEST_CASES` (256 when unset): `cargo test` stays quick,
+//! `make test-properties` runs 10,000 cases of each property in a release build.
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;

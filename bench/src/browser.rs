@@ -129,8 +129,11 @@ impl Browser {
             .context(&format!("DevTools command {cmd}"))
     }
 
-    /// A full garbage collection in the current page (before a heap reading).
+    /// Full garbage collections in the current page (before a heap reading): two, a moment
+    /// apart, so objects released by finalizers after the first are gone too.
     pub async fn collect_garbage(&self) -> Res<()> {
+        self.cdp("HeapProfiler.collectGarbage", json!({})).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         self.cdp("HeapProfiler.collectGarbage", json!({})).await?;
         Ok(())
     }

@@ -163,7 +163,7 @@ pub async fn canary(b: &Browser, emu: &Running, app_site: &str, runs: usize) -> 
              runs (change with BENCH_CANARY_RUNS) and **Stop schedule**. The emulator's tokens last \
              {validity} s, so the schedule fetches a new token every few runs (more work than reusing \
              one for an hour). At the start and every {STEP} runs (counted from the panel's \
-             \"N runs\" summary): a full garbage collection (DevTools `HeapProfiler.collectGarbage`), \
+             \"N runs\" summary): two full garbage collections 0.2 s apart (DevTools `HeapProfiler.collectGarbage`), \
              then `performance.memory.usedJSHeapSize` (exact with `--enable-precise-memory-info`), the \
              wasm memory and the number of DOM elements. The wasm memory is \
              `window.wasmBindings.initSync().memory.buffer.byteLength`: Trunk's loader puts the \

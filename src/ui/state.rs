@@ -184,12 +184,12 @@ impl AppState {
             (Job::Run, TokenNeed::Refetch { expires_at }) if expires_at <= now => Some(format!(
                 "The token expired at {} ({}); fetched a new one — client credentials has no refresh token.",
                 format_utc(expires_at),
-                format_relative(expires_at - now)
+                format_relative(expires_at.saturating_sub(now))
             )),
             (Job::Run, TokenNeed::Refetch { expires_at }) => Some(format!(
                 "The token expires at {} ({}), too soon to reuse; fetched a new one.",
                 format_utc(expires_at),
-                format_relative(expires_at - now)
+                format_relative(expires_at.saturating_sub(now))
             )),
             (Job::Run, TokenNeed::Reuse { seconds_left }) => Some(format!(
                 "Reused the token from the last run; it is valid for {}.",

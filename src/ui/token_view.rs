@@ -53,7 +53,7 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
                             let time = row.time.map(|t| view! {
                                 <span class="time">
                                     {clock::local_time(t)} " local" <br/>
-                                    {move || format_relative(t - state.now.get())}
+                                    {move || format_relative(t.saturating_sub(state.now.get()))}
                                 </span>
                             });
                             let name = row.name.clone();
