@@ -138,13 +138,23 @@ pub async fn canary(b: &Browser, emu: &Running, app_site: &str, runs: usize) -> 
         rows: vec![
             Row::new(
                 &format!("Canary ({} runs, 1 s apart): JS heap after GC at {labels} runs", last.runs),
-                series(&points, |p| mb(p.heap)),
+                format!(
+                    "{} ({:+.0} KB in the last {} runs)",
+                    series(&points, |p| mb(p.heap)),
+                    (last.heap - prev.heap) / 1024.0,
+                    last.runs - prev.runs
+                ),
                 "flat: ±5 % over the last 100 runs",
                 Met::from(heap_flat),
             ),
             Row::new(
                 &format!("Canary: wasm linear memory at {labels} runs"),
-                series(&points, |p| mb(p.wasm)),
+                format!(
+                    "{} ({:+.0} KB in the last {} runs)",
+                    series(&points, |p| mb(p.wasm)),
+                    (last.wasm - prev.wasm) / 1024.0,
+                    last.runs - prev.runs
+                ),
                 "flat: ≤ +256 KB over the last 100 runs",
                 Met::from(wasm_flat),
             ),
