@@ -158,11 +158,17 @@ fn route(
     if !via_proxy {
         return Ok((target.to_string(), None));
     }
-    let path = proxy::proxied_path(target, route).map_err(|e| form_problem(e.to_string()))?;
+    let url = same_origin_route(target, route).map_err(|e| form_problem(e.to_string()))?;
+    Ok((url, Some(target.to_string())))
+}
+
+/// The absolute URL of this page's proxy route for `target` (`<origin>/proxy/<route>/…`).
+pub fn same_origin_route(target: &str, route: Route) -> Result<String, proxy::ProxyError> {
+    let path = proxy::proxied_path(target, route)?;
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    Ok((format!("{origin}{path}"), Some(target.to_string())))
+    Ok(format!("{origin}{path}"))
 }
 
 fn send_failure(step: Step, failure: SendFailure, url: &str, via_proxy: bool) -> Diagnosis {

@@ -9,8 +9,9 @@ use crate::core::checks::{signature_precondition, Signature};
 use crate::core::exchange::RecordedRequest;
 use crate::core::jwks::{jwks_url_for_issuer, Jwks};
 use crate::core::jwt::{base64url_decode, DecodedJwt};
-use crate::core::proxy::{proxied_path, Route};
+use crate::core::proxy::Route;
 use crate::web::crypto::verify_rs256;
+use crate::web::flow::same_origin_route;
 use crate::web::http::{self, InFlight};
 
 /// How long a JWKS fetch may take.
@@ -136,11 +137,7 @@ async fn keys_for(url: &str, kid: &str, via_proxy: bool) -> Result<Jwks, String>
 
 async fn fetch_jwks(url: &str, via_proxy: bool) -> Result<Jwks, String> {
     let target = if via_proxy {
-        let path = proxied_path(url, Route::Jwks).map_err(|e| e.to_string())?;
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        format!("{origin}{path}")
+        same_origin_route(url, Route::Jwks).map_err(|e| e.to_string())?
     } else {
         url.to_string()
     };
