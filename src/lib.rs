@@ -8,6 +8,7 @@ pub mod core;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+pub mod whatwg_url;
 
 /// The version shown in the page footer and written into exports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -145,3 +145,13 @@ async fn the_mounted_form_resolves_the_token_url_as_the_user_types() {
     })
     .await;
 }
+
+/// The browser's URL parser (used in the wasm build) agrees with the `url` crate (used natively,
+/// where the core's unit tests run) on every case of the shared table.
+#[wasm_bindgen_test]
+fn browser_url_parser_matches_the_native_one() {
+    use cognito_api_tester::whatwg_url::parity::{describe, CASES};
+    for (input, expected) in CASES {
+        assert_eq!(describe(input), *expected, "{input}");
+    }
+}

@@ -187,7 +187,7 @@ fn no_response(assertion: &Assertion, elapsed_ms: f64) -> String {
     match assertion {
         // How long it took to give up is still worth seeing against a latency limit.
         Assertion::LatencyUnder { .. } if elapsed_ms.is_finite() && elapsed_ms > 0.0 => {
-            format!("no response after {} ms", elapsed_ms.floor())
+            format!("no response after {} ms", elapsed_ms.floor() as u64)
         }
         _ => "no response".to_owned(),
     }
@@ -201,7 +201,7 @@ fn latency(elapsed_ms: f64, limit_ms: u64) -> (bool, String) {
     }
     (
         elapsed_ms < limit_ms as f64,
-        format!("{} ms", elapsed_ms.floor()),
+        format!("{} ms", elapsed_ms.floor() as u64),
     )
 }
 

@@ -161,14 +161,12 @@ impl History {
 
 /// At most one decimal, no trailing ".0", never "-0": short and stable for tests and the DOM.
 fn coordinate(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
-    format!("{rounded}")
+    super::numbers::trimmed(value, 1)
 }
 
 fn csv_ms(ms: Option<f64>) -> String {
     ms.filter(|v| v.is_finite())
-        .map(|v| format!("{v:.1}"))
+        .map(|v| super::numbers::fixed(v, 1))
         .unwrap_or_default()
 }
 

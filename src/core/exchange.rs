@@ -101,7 +101,7 @@ fn redact_authorization(value: &str) -> String {
 pub fn redact_text(text: &str, secrets: &[&str]) -> String {
     let mut patterns: Vec<String> = Vec::new();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let percent = form.replace('+', "%20");
         let lower = lower_percent_escapes(&percent);
         for p in [secret.to_string(), form, percent, lower] {
@@ -156,7 +156,7 @@ fn lower_percent_escapes(encoded: &str) -> String {
 /// The request as an HTTP/1.1 message. fetch does not expose the real wire bytes; this is the
 /// familiar shape of what was sent. A relative URL (a proxy route) is shown as is, without Host.
 pub fn request_text(req: &RecordedRequest) -> String {
-    let (target, host) = match url::Url::parse(&req.url) {
+    let (target, host) = match crate::whatwg_url::Url::parse(&req.url) {
         Ok(url) => {
             let mut target = url.path().to_owned();
             if let Some(query) = url.query() {
@@ -346,7 +346,7 @@ pub fn format_size(bytes: usize) -> String {
         value /= 1024.0;
         unit = next;
     }
-    format!("{value:.1} {unit}")
+    format!("{} {unit}", super::numbers::fixed(value, 1))
 }
 
 /// "183 ms" below a second, "1.24 s" from there on.
@@ -355,9 +355,9 @@ pub fn format_elapsed(ms: f64) -> String {
         return "unknown".to_owned();
     }
     if ms.round() < 1000.0 {
-        format!("{ms:.0} ms")
+        format!("{} ms", super::numbers::fixed(ms, 0))
     } else {
-        format!("{:.2} s", ms / 1000.0)
+        format!("{} s", super::numbers::fixed(ms / 1000.0, 2))
     }
 }
 
@@ -407,7 +407,7 @@ mod tests {
         let secret = "a+b/c=d&e f";
         let body = format!(
             "grant_type=client_credentials&client_id=id&client_secret={}",
-            url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>()
+            form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>()
         );
         assert_eq!(
             body,

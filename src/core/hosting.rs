@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use url::Url;
+use crate::whatwg_url::Url;
 
 use crate::core::proxy::{self, ProxyError};
 use crate::core::settings::check_region;

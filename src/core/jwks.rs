@@ -81,7 +81,8 @@ pub fn jwks_url_for_issuer(iss: Option<&str>) -> Result<String, JwksError> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or(JwksError::NoIssuer)?;
-    let url = url::Url::parse(iss).map_err(|_| JwksError::IssuerNotUrl(iss.to_string()))?;
+    let url =
+        crate::whatwg_url::Url::parse(iss).map_err(|_| JwksError::IssuerNotUrl(iss.to_string()))?;
     let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     if !(url.scheme() == "https" || (url.scheme() == "http" && local)) {
         return Err(JwksError::IssuerNotUrl(iss.to_string()));

@@ -11,6 +11,7 @@ pub mod import;
 pub mod jwks;
 pub mod jwt;
 pub mod negative;
+pub mod numbers;
 pub mod profiles;
 pub mod proxy;
 pub mod report;

@@ -2,6 +2,7 @@
 //! under `/proxy/<route>/…` and `trunk serve` (or CloudFront in production) forwards to the target.
 //! Each route's backend is an origin; the target's whole path and query travel after the prefix.
 
+use crate::whatwg_url::Url;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,9 +60,9 @@ impl fmt::Display for ProxyError {
     }
 }
 
-fn parse(target_url: &str) -> Result<url::Url, ProxyError> {
+fn parse(target_url: &str) -> Result<Url, ProxyError> {
     let trimmed = target_url.trim();
-    let url = url::Url::parse(trimmed).map_err(|_| ProxyError::NotAUrl(trimmed.to_owned()))?;
+    let url = Url::parse(trimmed).map_err(|_| ProxyError::NotAUrl(trimmed.to_owned()))?;
     if url.host_str().is_none_or(str::is_empty) {
         return Err(ProxyError::NoHost);
     }
@@ -86,7 +87,7 @@ pub fn proxied_path(target_url: &str, route: Route) -> Result<String, ProxyError
 /// `scheme://host[:port]/`: what a route forwards to (default ports are left out).
 pub fn backend_origin(target_url: &str) -> Result<String, ProxyError> {
     let url = parse(target_url)?;
-    Ok(format!("{}/", url.origin().ascii_serialization()))
+    Ok(format!("{}/", url.origin()))
 }
 
 /// The `[[proxy]]` entries for Trunk.toml, one per route, for the values in the form.

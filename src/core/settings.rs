@@ -4,9 +4,9 @@
 //! Validation is live (the UI calls [`Settings::validate`] on every keystroke), so it
 //! is cheap and returns every problem at once, each tied to the field it belongs to.
 
+use crate::whatwg_url::{Url, UrlError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use url::Url;
 
 use crate::core::token::ClientAuth;
 
@@ -393,7 +393,7 @@ fn endpoint_from_url(
     region: &str,
     explicit_scheme: bool,
 ) -> Result<TokenEndpoint, DomainError> {
-    let mut url = Url::parse(text).map_err(|e| DomainError::NotAUrl(e.to_string()))?;
+    let url = Url::parse(text).map_err(|e| DomainError::NotAUrl(e.to_string()))?;
     let host = url.host_str().unwrap_or_default().to_string();
     if host.is_empty() {
         return Err(DomainError::NotAUrl("no host name".into()));
@@ -406,11 +406,12 @@ fn endpoint_from_url(
     }
     // Set in both cases: a pasted `…/oauth2/token/` loses its trailing slash too.
     let path = url.path().trim_end_matches('/').to_string();
-    if path.ends_with(TOKEN_PATH) {
-        url.set_path(&path);
+    let url = if path.ends_with(TOKEN_PATH) {
+        url.with_path(&path)
     } else {
-        url.set_path(&format!("{path}{TOKEN_PATH}"));
+        url.with_path(&format!("{path}{TOKEN_PATH}"))
     }
+    .map_err(|e| DomainError::NotAUrl(e.to_string()))?;
     let form = match cognito_host_parts(&host) {
         Some((prefix, domain_region)) => {
             check_region(&domain_region)?;
@@ -516,9 +517,7 @@ fn check_api_url(text: &str) -> Result<Url, String> {
         return Err("API URL contains a space.".into());
     }
     let url = Url::parse(text).map_err(|e| match e {
-        url::ParseError::RelativeUrlWithoutBase => {
-            "API URL needs a scheme: start it with https://".to_string()
-        }
+        UrlError::NoScheme => "API URL needs a scheme: start it with https://".to_string(),
         other => format!("API URL is not a valid URL ({other})."),
     })?;
     match url.scheme() {

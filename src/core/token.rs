@@ -77,7 +77,7 @@ pub fn build_token_request(
     scope: &str,
     auth: ClientAuth,
 ) -> TokenRequest {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("grant_type", "client_credentials");
     let scopes = normalise_scopes(scope);
     if !scopes.is_empty() {
@@ -109,8 +109,8 @@ pub fn build_token_request(
 /// RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded,
 /// so a `:` in either cannot shift the split.
 pub fn basic_authorization(client_id: &str, client_secret: &str) -> String {
-    let id: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
-    let secret: String = url::form_urlencoded::byte_serialize(client_secret.as_bytes()).collect();
+    let id: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+    let secret: String = form_urlencoded::byte_serialize(client_secret.as_bytes()).collect();
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
     format!("Basic {encoded}")
 }
@@ -335,7 +335,7 @@ mod tests {
     const URL: &str = "https://demo.auth.us-east-1.amazoncognito.com/oauth2/token";
 
     fn form(body: &str) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(body.as_bytes())
+        form_urlencoded::parse(body.as_bytes())
             .into_owned()
             .collect()
     }

@@ -174,7 +174,7 @@ fn HistoryView(history: RwSignal<History>) -> impl IntoView {
             if h.is_empty() {
                 return view! { <p class="empty">"No scheduled runs yet."</p> }.into_any();
             }
-            let rate = h.success_rate().map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_default();
+            let rate = h.success_rate().map(|r| format!("{}%", crate::core::numbers::fixed(r * 100.0, 0))).unwrap_or_default();
             let points = h.sparkline_points(240.0, 40.0, 100);
             let rows: Vec<RunRecord> = h.iter_newest_first().take(ROWS_SHOWN).cloned().collect();
             view! {

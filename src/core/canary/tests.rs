@@ -154,7 +154,7 @@ fn csv_header_rows_and_quoting() {
     assert_eq!(
         h.to_csv(),
         "started_at_utc,passed,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n\
-         2026-11-27T06:05:41.123Z,true,200,true,412.2,183.0,new token: the last one expires in 4 s,\r\n\
+         2026-11-27T06:05:41.123Z,true,200,true,412.3,183.0,new token: the last one expires in 4 s,\r\n\
          2026-11-27T06:06:41.123Z,false,200,false,,,,\"/0/type is \"\"dog\"\" (actual \"\"cat\"\"), line\nbreak\"\r\n\
          2026-11-27T06:07:41.123Z,false,,false,,,,\"'=HYPERLINK(\"\"x\"\")\"\r\n"
     );

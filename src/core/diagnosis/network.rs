@@ -1,11 +1,13 @@
 //! Requests that got no readable answer at all: timeouts, cancels, CORS blocks, unreachable hosts.
 //! The browser hides the reason, so the message leans on the host name and the route taken.
 
+use crate::whatwg_url::Url;
+
 use super::{error, Diagnosis, NetworkFailure, Severity, Step, POOL_DOMAIN};
 
 /// Names the host of a URL, or says it is this page's own server for a relative proxy path.
-fn host_of(url: &str) -> (String, Option<url::Url>) {
-    match url::Url::parse(url.trim()) {
+fn host_of(url: &str) -> (String, Option<Url>) {
+    match Url::parse(url.trim()) {
         Ok(parsed) => match parsed.host_str() {
             Some(host) => (
                 match parsed.port() {
@@ -36,7 +38,7 @@ pub fn network_failure(
     };
     match failure {
         NetworkFailure::TimedOut { after_ms } => {
-            let secs = f64::from(after_ms) / 1000.0;
+            let secs = crate::core::numbers::trimmed(f64::from(after_ms) / 1000.0, 3);
             let api_note = if step == Step::Api {
                 " API Gateway itself gives up on a slow integration after 29 s and answers 504, so a longer silence points at the network."
             } else {

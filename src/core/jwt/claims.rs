@@ -120,7 +120,7 @@ pub struct Issuer {
 /// Recognises `https://cognito-idp.<region>.amazonaws.com/<region>_<id>` strictly, and any other
 /// `http(s)://host[:port]/<region>_<id>` (a local emulator, a test double).
 pub fn parse_issuer(iss: &str) -> Option<Issuer> {
-    let url = url::Url::parse(iss.trim()).ok()?;
+    let url = crate::whatwg_url::Url::parse(iss.trim()).ok()?;
     if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
         return None;
     }
@@ -148,7 +148,7 @@ pub fn parse_issuer(iss: &str) -> Option<Issuer> {
     Some(Issuer {
         region: region.to_owned(),
         pool_id: pool_id.to_owned(),
-        url: format!("{}/{pool_id}", url.origin().ascii_serialization()),
+        url: format!("{}/{pool_id}", url.origin()),
     })
 }
 

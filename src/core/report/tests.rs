@@ -62,7 +62,7 @@ fn response(status: u16, body: &str) -> Option<RecordedResponse> {
 }
 
 fn token_exchange(auth: ClientAuth) -> Exchange {
-    let form_secret: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
+    let form_secret: String = form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
     let (request_headers, body) = match auth {
         ClientAuth::SecretInBody => (
             headers(&[("Content-Type", "application/x-www-form-urlencoded")]),
@@ -150,7 +150,7 @@ fn full_input(auth: ClientAuth) -> EvidenceInput {
 }
 
 fn forbidden_forms() -> Vec<String> {
-    let form: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
+    let form: String = form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
     let basic = basic_authorization("demo-client-id", SECRET);
     vec![
         SECRET.to_owned(),
