@@ -251,19 +251,22 @@ pub enum BodyView {
 /// Indentation is added to the original text, so key order and number spelling stay exactly as
 /// received (re-serialising would sort keys and round big numbers).
 pub fn body_view(body: &str, _content_type: Option<&str>) -> BodyView {
-    if body.trim().is_empty() {
-        return BodyView::Empty;
-    }
-    if serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok() {
-        BodyView::Json(reindent_json(body.trim()))
-    } else {
-        BodyView::Text(body.to_owned())
+    match body_view_kind(body) {
+        Kind::Empty => BodyView::Empty,
+        Kind::Json => BodyView::Json(reindent_json(body.trim())),
+        Kind::Text => BodyView::Text(body.to_owned()),
     }
 }
 
 /// Re-indents already valid JSON by two spaces, leaving every token as written.
 fn reindent_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() * 2);
+    reindent_json_until(json, usize::MAX).0
+}
+
+/// As [`reindent_json`], stopping once the output holds `limit` bytes; also whether it stopped
+/// early. The indenter is a streaming one, so the output is a prefix of the whole result.
+fn reindent_json_until(json: &str, limit: usize) -> (String, bool) {
+    let mut out = String::with_capacity(json.len().saturating_mul(2).min(limit));
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -273,6 +276,9 @@ fn reindent_json(json: &str) -> String {
         out.push_str(&"  ".repeat(depth));
     };
     while let Some(c) = chars.next() {
+        if out.len() >= limit {
+            return (out, true);
+        }
         if in_string {
             out.push(c);
             match (escaped, c) {
@@ -315,7 +321,86 @@ fn reindent_json(json: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    (out, false)
+}
+
+/// A response body as the API panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyPreview {
+    /// Pretty (unless raw) and masked; at most the requested characters.
+    pub text: String,
+    /// True when the body goes on past `text`.
+    pub cut: bool,
+}
+
+/// The body as shown: pretty JSON unless `raw`, every secret masked, cut after `max_chars`
+/// characters (None: whole). Only a little more than the shown part is indented and masked, so
+/// a 5 MB body costs about what its preview costs; the margin is the longest form of a secret,
+/// so a secret that straddles the cut is still masked whole.
+pub fn body_preview(
+    body: &str,
+    raw: bool,
+    secrets: &[&str],
+    max_chars: Option<usize>,
+) -> BodyPreview {
+    let pretty = !raw && matches!(body_view_kind(body), Kind::Json);
+    let Some(max_chars) = max_chars else {
+        let text = if pretty {
+            reindent_json(body.trim())
+        } else {
+            body.to_owned()
+        };
+        return BodyPreview {
+            text: redact_text(&text, secrets),
+            cut: false,
+        };
+    };
+    // Three bytes per character covers any percent-encoded form of a secret.
+    let margin = secrets.iter().map(|s| s.len() * 3).max().unwrap_or(0);
+    let limit = max_chars.saturating_mul(4).saturating_add(margin);
+    let (window, more) = if pretty {
+        reindent_json_until(body.trim(), limit)
+    } else {
+        let end = floor_char_boundary(body, limit);
+        (
+            body.get(..end).unwrap_or_default().to_owned(),
+            end < body.len(),
+        )
+    };
+    let masked = redact_text(&window, secrets);
+    let (shown, hidden) = truncate_chars(&masked, max_chars);
+    BodyPreview {
+        text: shown.to_owned(),
+        cut: more || hidden > 0,
+    }
+}
+
+enum Kind {
+    Empty,
+    Json,
+    Text,
+}
+
+/// What [`body_view`] would make of a body, without building it.
+fn body_view_kind(body: &str) -> Kind {
+    if body.trim().is_empty() {
+        Kind::Empty
+    } else if serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok() {
+        Kind::Json
+    } else {
+        Kind::Text
+    }
+}
+
+/// The largest index ≤ `at` that is a character boundary of `text`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    (0..=at)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0)
 }
 
 /// At most `max_chars` characters, cut on a character boundary; also how many were hidden.
@@ -639,6 +724,52 @@ mod tests {
         let a: serde_json::Value = serde_json::from_str(raw).unwrap();
         let b: serde_json::Value = serde_json::from_str(&pretty).unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn preview_matches_the_whole_view_cut_short() {
+        let body = format!(
+            r#"{{"items":[{}]}}"#,
+            vec![r#"{"id":1,"name":"ä"}"#; 500].join(",")
+        );
+        let BodyView::Json(pretty) = body_view(&body, None) else {
+            panic!("json")
+        };
+        let preview = body_preview(&body, false, &[], Some(100));
+        assert_eq!(preview.text, truncate_chars(&pretty, 100).0);
+        assert!(preview.cut);
+        let whole = body_preview(&body, false, &[], None);
+        assert_eq!((whole.text, whole.cut), (pretty.clone(), false));
+        let short = body_preview(&body, false, &[], Some(pretty.chars().count()));
+        assert_eq!((short.text, short.cut), (pretty, false));
+        let raw = body_preview(&body, true, &[], Some(10));
+        assert_eq!((raw.text.as_str(), raw.cut), (r#"{"items":["#, true));
+        assert_eq!(body_preview("not json", false, &[], Some(3)).text, "not");
+        assert_eq!(
+            body_preview("", false, &[], Some(3)),
+            BodyPreview {
+                text: String::new(),
+                cut: false
+            }
+        );
+    }
+
+    #[test]
+    fn preview_masks_a_secret_that_straddles_the_cut() {
+        let secret = "s3cr3t-value-that-is-long";
+        let body = format!("{}{secret}{}", "x".repeat(95), "y".repeat(10_000));
+        for raw in [true, false] {
+            let preview = body_preview(&body, raw, &[secret], Some(100));
+            assert!(!preview.text.contains("s3cr3"), "{}", preview.text);
+            assert!(preview
+                .text
+                .ends_with(&REDACTED[..REDACTED.char_indices().nth(5).unwrap().0]));
+        }
+        // Percent-encoded in a JSON string, across the cut too.
+        let tricky = "a b+c";
+        let body = format!(r#"{{"echo":"{}a%20b%2Bc"}}"#, "z".repeat(90));
+        let preview = body_preview(&body, false, &[tricky], Some(110));
+        assert!(!preview.text.contains("a%20b"), "{}", preview.text);
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::core::exchange::{
-    body_view, curl_command, format_elapsed, format_size, header, redact_request, redact_text,
-    request_text, response_head_text, truncate_chars, BodyView, Exchange,
+    body_preview, curl_command, format_elapsed, format_size, redact_request, redact_text,
+    request_text, response_head_text, Exchange,
 };
 use crate::ui::copy_button::CopyButton;
 
@@ -81,23 +81,15 @@ pub fn ExchangeView(
         };
         let request_block = request_text(&request);
         let response = ex.response.clone().map(|r| {
-            let content_type = header(&r.headers, "content-type").map(str::to_string);
-            let body = if raw.get() {
-                r.body.clone()
-            } else {
-                match body_view(&r.body, content_type.as_deref()) {
-                    BodyView::Empty => String::new(),
-                    BodyView::Json(pretty) => pretty,
-                    BodyView::Text(text) => text,
-                }
+            // Only the preview is indented and masked: a 5 MB body must not stall the page.
+            let preview = {
+                let secrets = if reveal.get() { Vec::new() } else { secrets.get() };
+                let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                let limit = (!show_all.get()).then_some(BODY_PREVIEW_CHARS);
+                body_preview(&r.body, raw.get(), &secrets, limit)
             };
-            let body = masked(&body);
-            let (shown, hidden) = if show_all.get() {
-                (body.clone(), 0)
-            } else {
-                let (shown, hidden) = truncate_chars(&body, BODY_PREVIEW_CHARS);
-                (shown.to_string(), hidden)
-            };
+            let size = format_size(r.size_bytes);
+            let shown = preview.text;
             let not_utf8 = (!r.body_was_utf8)
                 .then(|| view! { <p class="warning-line">"The body is not valid UTF-8; undecodable bytes are shown as �."</p> });
             let empty_body = r.body.is_empty().then(|| view! { <p class="empty">"(empty body)"</p> });
@@ -109,9 +101,9 @@ pub fn ExchangeView(
                 {not_utf8}
                 {empty_body}
                 <pre class="body">{shown}</pre>
-                {(hidden > 0).then(|| view! {
+                {preview.cut.then(|| view! {
                     <button type="button" class="linkish" on:click=move |_| show_all.set(true)>
-                        {format!("Show all ({hidden} more characters)")}
+                        {format!("Show all (the body is {size}; the first {BODY_PREVIEW_CHARS} characters are shown)")}
                     </button>
                 })}
             }

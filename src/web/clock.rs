@@ -24,3 +24,9 @@ pub fn local_time(unix: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
+
+/// Ends the current task and resumes in a new one, so the page can paint and take input
+/// between two long pieces of work (a big body's assertions, then its rendering).
+pub async fn next_task() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}

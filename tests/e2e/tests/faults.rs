@@ -81,7 +81,11 @@ async fn every_fault_has_its_message_and_the_next_run_works() {
                 "/faults/invalid-utf8".into(),
                 "not valid UTF-8",
             ),
-            ("10 MB body", "/faults/big/10".into(), "more characters"),
+            (
+                "10 MB body",
+                "/faults/big/10".into(),
+                "Show all (the body is 10.0 MB",
+            ),
             // The browser's preflight to a route that does not exist is refused, so it reads as CORS.
             (
                 "a stage that does not exist",
