@@ -101,7 +101,8 @@ pub fn App() -> impl IntoView {
             .api_step
             .with(|s| s.as_ref().and_then(|s| s.outcome.clone().err()))
     });
-    let secrets = Signal::derive(move || state.secrets());
+    // A memo, so typing in other fields does not redraw both exchanges (and re-mask their bodies).
+    let secrets = Memo::new(move |_| state.secrets());
 
     view! {
         <header class="top">

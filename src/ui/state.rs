@@ -223,10 +223,11 @@ impl AppState {
             token_fetched: false,
             token_note,
         };
+        // A new run: the last API answer no longer describes what is on screen.
+        self.api_step.set(None);
+        self.assertion_results.set(Vec::new());
         if wants_token {
             self.busy.set(Some("Getting a token…"));
-            self.api_step.set(None);
-            self.assertion_results.set(Vec::new());
             let step = flow::request_token(&settings, &in_flight).await;
             self.note_clock(step.exchange.as_ref());
             let token = step
@@ -276,7 +277,9 @@ impl AppState {
     /// Takes a token as the current one and starts checking its signature.
     fn hold(self, token: HeldToken, pasted: bool) {
         self.held.set(Some(token));
-        self.pasted.set(pasted);
+        if self.pasted.get_untracked() != pasted {
+            self.pasted.set(pasted);
+        }
         self.verify();
     }
 
@@ -557,6 +560,8 @@ impl AppState {
             }),
             (_, Some(Err(d))) => Some((false, format!("FAIL — API call: {}", d.what))),
             (Some(Err(d)), None) => Some((false, format!("FAIL — token request: {}", d.what))),
+            // During a Run the API call is already on its way: no "press Call API" in between.
+            (Some(Ok(())), None) if self.busy.with(Option::is_some) => None,
             (Some(Ok(())), None) => {
                 Some((true, "Token obtained. Press Call API to use it.".into()))
             }

@@ -228,6 +228,19 @@ impl Browser {
         }
     }
 
+    /// Waits until the text of the first element matching `css` is no longer `from`.
+    pub async fn wait_text_change(&self, css: &str, from: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text(css).await;
+            if text != from {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "\"{css}\" kept saying:\n{text}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Fills the form with the emulator's demo client and an API path on it.
     pub async fn fill_demo(&self, emu: &Running, api_path: &str) {
         self.fill("Client ID", "demo-client-id").await;

@@ -180,6 +180,17 @@ async fn timeouts_and_cancel() {
         b.wait_text(VERDICT, "Calling the API").await;
         b.click("Cancel").await;
         b.wait_text(API, "was cancelled").await;
+        // Run with the held token: the last answer is cleared, and while the call is out the
+        // verdict says so, not "press Call API".
+        b.click("Run").await;
+        let verdict = b.wait_text(VERDICT, "Calling the API").await;
+        assert!(!verdict.contains("Press Call API"), "{verdict}");
+        assert!(
+            !b.text(API).await.contains("cancelled"),
+            "old answer still shown"
+        );
+        b.click("Cancel").await;
+        b.wait_text(API, "was cancelled").await;
         // The page is usable again: the next call works.
         b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
         b.click("Call API").await;
@@ -245,6 +256,23 @@ async fn the_checks_panel_is_green_for_a_good_token_and_red_on_mismatch() {
         let checks = b.wait_text(CHECKS, "Every check passes").await;
         assert!(checks.contains("Valid RS256 signature"), "{checks}");
         assert!(!checks.contains("✗"), "{checks}");
+
+        // The clock ticks the Expiry line every second; the other lines stay the same elements.
+        let signature = b
+            .client
+            .find(Locator::Css(r#"li[data-check="Signature"]"#))
+            .await
+            .unwrap();
+        let expiry = b.text(r#"li[data-check="Expiry"]"#).await;
+        b.wait_text_change(r#"li[data-check="Expiry"]"#, &expiry)
+            .await;
+        let still = signature.text().await;
+        assert!(
+            still
+                .as_ref()
+                .is_ok_and(|t| t.contains("Valid RS256 signature")),
+            "the Signature line was redrawn on a clock tick: {still:?}"
+        );
 
         // The checks compare the token with the form, live.
         b.fill("Client ID", "someone-else").await;
