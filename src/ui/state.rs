@@ -144,7 +144,9 @@ impl AppState {
         if self.busy.get_untracked().is_some() {
             return None;
         }
-        self.attempted.set(true);
+        if !self.attempted.get_untracked() {
+            self.attempted.set(true);
+        }
         let settings = self.settings.get_untracked();
         let now = clock::now_unix();
         let wants_token = match job {
@@ -177,12 +179,6 @@ impl AppState {
             return None;
         };
         self.in_flight.set_value(Some(in_flight.clone()));
-        // Busy from this moment, so a second click cannot start a second run.
-        self.busy.set(Some(if wants_token {
-            "Getting a token…"
-        } else {
-            "Calling the API…"
-        }));
         let token_note = match (job, need) {
             (Job::Run, TokenNeed::Refetch { expires_at }) if expires_at <= now => Some(format!(
                 "The token expired at {} ({}); fetched a new one — client credentials has no refresh token.",
@@ -200,7 +196,6 @@ impl AppState {
             )),
             _ => None,
         };
-        self.notice.set(token_note.clone());
         Some(Prepared {
             job,
             settings,
@@ -219,6 +214,15 @@ impl AppState {
             token_note,
             in_flight,
         } = prepared;
+        // Everything set here is drawn once this task yields, that is after the request below
+        // has gone out: the page's redraw does not delay the request.
+        // Busy from this moment, so a second click cannot start a second run.
+        self.busy.set(Some(if wants_token {
+            "Getting a token…"
+        } else {
+            "Calling the API…"
+        }));
+        self.notice.set(token_note.clone());
         let mut performed = Performed {
             token_fetched: false,
             token_note,
@@ -227,7 +231,6 @@ impl AppState {
         self.api_step.set(None);
         self.assertion_results.set(Vec::new());
         if wants_token {
-            self.busy.set(Some("Getting a token…"));
             let step = flow::request_token(&settings, &in_flight).await;
             self.note_clock(step.exchange.as_ref());
             let token = step
