@@ -146,6 +146,27 @@ impl Browser {
             .context("an in-page script failed")
     }
 
+    /// Runs a script (a function body, no arguments) through DevTools `Runtime.evaluate` with
+    /// `returnByValue` and returns its value. For readings repeated during a measurement: every
+    /// WebDriver `execute` leaves its result string referenced by the page's DevTools session
+    /// ("DevTools console" handles in a heap snapshot, ~350 bytes each, never released), so
+    /// polling with [`js`](Self::js) grows the very JS heap it measures.
+    pub async fn js_by_value(&self, script: &str) -> Res<Value> {
+        let reply = self
+            .cdp(
+                "Runtime.evaluate",
+                json!({ "expression": format!("(() => {{\n{script}\n}})()"), "returnByValue": true }),
+            )
+            .await?;
+        if let Some(e) = reply.get("exceptionDetails") {
+            return Err(format!("an in-page script failed: {e}"));
+        }
+        Ok(reply
+            .pointer("/result/value")
+            .cloned()
+            .unwrap_or(Value::Null))
+    }
+
     /// Runs an asynchronous script: it ends by calling `arguments[arguments.length - 1]`.
     pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Res<Value> {
         self.client
