@@ -40,7 +40,14 @@ pub fn ExchangeView(
         let Some(ex) = exchange.get() else {
             return view! { <p class="empty">{empty}</p> }.into_any();
         };
-        let request = if reveal.get() {
+        // Read the toggles here, tracked by this closure, and put plain values in the view
+        // below: a `move || signal.get()` in it would be a new effect on every exchange, and
+        // reactive_graph never removes a dropped effect from the subscriber list of a signal
+        // that does not change (wasm memory grew with every run).
+        let reveal_on = reveal.get();
+        let raw_on = raw.get();
+        let curl_secrets_on = curl_secrets.get();
+        let request = if reveal_on {
             ex.request.clone()
         } else {
             secrets.with(|s| {
@@ -69,7 +76,7 @@ pub fn ExchangeView(
         };
         // curl repeats the request against the real target, not this page's proxy route.
         let curl = {
-            let mut req = if curl_secrets.get() {
+            let mut req = if curl_secrets_on {
                 ex.request.clone()
             } else {
                 request.clone()
@@ -83,10 +90,10 @@ pub fn ExchangeView(
         let response = ex.response.clone().map(|r| {
             // Only the preview is indented and masked: a 5 MB body must not stall the page.
             let preview = {
-                let secrets = if reveal.get() { Vec::new() } else { secrets.get() };
+                let secrets = if reveal_on { Vec::new() } else { secrets.get() };
                 let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
                 let limit = (!show_all.get()).then_some(BODY_PREVIEW_CHARS);
-                body_preview(&r.body, raw.get(), &secrets, limit)
+                body_preview(&r.body, raw_on, &secrets, limit)
             };
             let size = format_size(r.size_bytes);
             let shown = preview.text;
@@ -116,12 +123,12 @@ pub fn ExchangeView(
                 })}
                 <div class="toolbar">
                     <label>
-                        <input type="checkbox" prop:checked=move || reveal.get()
+                        <input type="checkbox" prop:checked=reveal_on
                             on:change:target=move |e| reveal.set(e.target().checked()) />
                         " Reveal secrets"
                     </label>
                     <label>
-                        <input type="checkbox" prop:checked=move || raw.get()
+                        <input type="checkbox" prop:checked=raw_on
                             on:change:target=move |e| raw.set(e.target().checked()) />
                         " Raw body"
                     </label>
@@ -131,11 +138,11 @@ pub fn ExchangeView(
                 <div class="toolbar">
                     <CopyButton label="Copy as curl" text=curl />
                     <label>
-                        <input type="checkbox" prop:checked=move || curl_secrets.get()
+                        <input type="checkbox" prop:checked=curl_secrets_on
                             on:change:target=move |e| curl_secrets.set(e.target().checked()) />
                         " include secrets in curl"
                     </label>
-                    {move || curl_secrets.get().then(|| view! {
+                    {curl_secrets_on.then(|| view! {
                         <span class="warning-line">"The copied command will contain the client secret and the token: do not paste it into a ticket or chat."</span>
                     })}
                 </div>

@@ -14,6 +14,17 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
         let Some(token) = decoded.get() else {
             return view! { <p class="empty">"No token yet."</p> }.into_any();
         };
+        // This token's own one-second clock for the countdowns below. Their effects are dropped
+        // with the next token, and reactive_graph never removes a dropped effect from the
+        // subscriber list of a signal it read: reading the page-wide `state.now` grew that list
+        // (and the wasm memory) with every token. This signal and its timer go with this view.
+        let now = RwSignal::new(state.now.get_untracked());
+        if let Ok(tick) = set_interval_with_handle(
+            move || now.set(clock::now_unix()),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || tick.clear());
+        }
         let problems = token.problems();
         let header = segment_text(&token.header);
         let payload = segment_text(&token.payload);
@@ -25,7 +36,7 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
         let claims = token.claims().cloned();
         let countdown = move || {
             let claims = claims.as_ref()?;
-            Some(match expiry(claims, state.now.get()) {
+            Some(match expiry(claims, now.get()) {
                 Expiry::NoExpClaim => view! { <p class="expiry warning-line">"The token has no exp claim: it never expires, which Cognito never issues."</p> }.into_any(),
                 Expiry::Valid { seconds_left } => view! {
                     <p class="expiry valid">"Expires in " <strong class="countdown">{format_countdown(seconds_left)}</strong></p>
@@ -53,7 +64,7 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
                             let time = row.time.map(|t| view! {
                                 <span class="time">
                                     {clock::local_time(t)} " local" <br/>
-                                    {move || format_relative(t.saturating_sub(state.now.get()))}
+                                    {move || format_relative(t.saturating_sub(now.get()))}
                                 </span>
                             });
                             let name = row.name.clone();
