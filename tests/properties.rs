@@ -28,8 +28,8 @@ use cognito_api_tester::core::diagnosis::{
     NetworkFailure, Step,
 };
 use cognito_api_tester::core::exchange::{
-    body_view, redact_request, redact_text, truncate_chars, BodyView, Exchange, RecordedRequest,
-    RecordedResponse, REDACTED,
+    body_preview, body_view, redact_request, redact_text, truncate_chars, BodyView, Exchange,
+    RecordedRequest, RecordedResponse, REDACTED,
 };
 use cognito_api_tester::core::import::{parse_import, SECRET_KEYS};
 use cognito_api_tester::core::jwt::{
@@ -952,6 +952,41 @@ proptest! {
                     prop_assert_eq!(serde_json::from_str::<Value>(&pretty).unwrap(), value);
                 }
             }
+        }
+    }
+
+    /// The preview is the whole view (pretty or raw, masked) cut short; only its start is
+    /// computed, yet a secret that the cut falls inside is masked whole: no piece of it is left.
+    #[test]
+    fn body_preview_is_the_masked_view_cut_short(
+        body in prop_oneof![
+            tricky_text(120),
+            json_value().prop_map(|v| v.to_string()),
+            json_value().prop_map(|v| serde_json::to_string_pretty(&v).unwrap()),
+        ],
+        secret in marker(),
+        at in any::<prop::sample::Index>(),
+        raw in any::<bool>(),
+        max in 0..160usize,
+    ) {
+        // The secret somewhere in a JSON string or in the text, where the cut may fall inside it.
+        let with_secret = match serde_json::from_str::<Value>(&body) {
+            Ok(_) if !raw => format!("[{}, \"{}\"]", body, secret),
+            _ => {
+                let cut = body.char_indices().map(|(i, _)| i).chain([body.len()]).nth(at.index(body.chars().count() + 1)).unwrap();
+                format!("{}{}{}", &body[..cut], secret, &body[cut..])
+            }
+        };
+        let whole = body_preview(&with_secret, raw, &[secret.as_str()], None);
+        prop_assert!(!whole.cut);
+        let preview = body_preview(&with_secret, raw, &[secret.as_str()], Some(max));
+        let (expected, hidden) = truncate_chars(&whole.text, max);
+        prop_assert_eq!(preview.text.as_str(), expected);
+        prop_assert_eq!(preview.cut, hidden > 0);
+        // No run of five of the secret's characters is visible.
+        for start in 0..secret.len().saturating_sub(4) {
+            let piece = &secret[start..start + 5];
+            prop_assert!(!preview.text.contains(piece), "{:?} visible in {:?}", piece, preview.text);
         }
     }
 
