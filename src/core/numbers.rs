@@ -12,10 +12,16 @@ pub fn fixed(value: f64, decimals: u32) -> String {
         return if value > 0.0 { "inf" } else { "-inf" }.to_owned();
     }
     let decimals = decimals.min(3);
+    let sign = if value < 0.0 { "-" } else { "" };
+    // From 2^53 on a float is a whole number (and times 1000 it would not fit a u64).
+    if value.abs() >= TWO_POW_53 {
+        let zeros = "0".repeat(decimals as usize);
+        let point = if decimals == 0 { "" } else { "." };
+        return format!("{sign}{}{point}{zeros}", whole_digits(value.abs()));
+    }
     let scale = 10_u64.pow(decimals);
-    // Beyond 2^53 a float holds no fraction anyway; the cast saturates rather than wraps.
     let scaled = (value.abs() * scale as f64).round() as u64;
-    let sign = if value < 0.0 && scaled != 0 { "-" } else { "" };
+    let sign = if scaled == 0 { "" } else { sign };
     let whole = scaled / scale;
     if decimals == 0 {
         return format!("{sign}{whole}");
@@ -25,6 +31,48 @@ pub fn fixed(value: f64, decimals: u32) -> String {
         "{sign}{whole}.{fraction:0width$}",
         width = decimals as usize
     )
+}
+
+const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
+
+/// The exact decimal digits of a finite whole float ≥ 2^53: mantissa × 2^exponent, worked out
+/// in base-10⁹ limbs (at most 309 digits).
+fn whole_digits(value: f64) -> String {
+    const BASE: u64 = 1_000_000_000;
+    let bits = value.to_bits();
+    let mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let mut exponent = ((bits >> 52) & 0x7ff) as i64 - 1075;
+    let mut limbs = vec![
+        mantissa % BASE,
+        mantissa / BASE % BASE,
+        mantissa / BASE / BASE,
+    ];
+    while exponent > 0 {
+        let shift = exponent.min(29);
+        exponent -= shift;
+        let mut carry = 0;
+        for limb in limbs.iter_mut() {
+            let wide = (*limb << shift) + carry;
+            *limb = wide % BASE;
+            carry = wide / BASE;
+        }
+        while carry > 0 {
+            limbs.push(carry % BASE);
+            carry /= BASE;
+        }
+    }
+    while limbs.len() > 1 && limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    let mut out = String::new();
+    for (i, limb) in limbs.iter().rev().enumerate() {
+        if i == 0 {
+            out.push_str(&limb.to_string());
+        } else {
+            out.push_str(&format!("{limb:09}"));
+        }
+    }
+    out
 }
 
 /// As [`fixed`], with trailing zeros (and a bare point) removed: "1.5", "2", "0.1".
@@ -63,8 +111,18 @@ mod tests {
         assert_eq!(fixed(f64::NAN, 1), "NaN");
         assert_eq!(fixed(f64::INFINITY, 0), "inf");
         assert_eq!(fixed(f64::NEG_INFINITY, 2), "-inf");
-        // Saturates instead of wrapping; a float that large has no fraction to show anyway.
-        assert!(fixed(1e300, 1).starts_with("1844674407370955161."));
+        // Past 2^53 every float is whole: its exact digits, as `{:.1}` writes them.
+        for v in [
+            TWO_POW_53,
+            1e17,
+            123_456_789_012_345_680_000.0,
+            1e300,
+            f64::MAX,
+            -3.97e243,
+        ] {
+            assert_eq!(fixed(v, 1), format!("{v:.1}"));
+            assert_eq!(fixed(v, 0), format!("{v:.0}"));
+        }
     }
 
     #[test]
