@@ -141,7 +141,9 @@ impl AppState {
 
     /// As [`prepare`](Self::prepare), with the token decision made by the caller (the schedule).
     pub fn prepare_with(self, job: Job, need: TokenNeed) -> Option<Prepared> {
-        if self.busy.get_untracked().is_some() {
+        // A run is on from `prepare` on (its request handle is stored here at once), though
+        // `busy` is only set when it starts: a second click or key cannot start a second run.
+        if self.busy.get_untracked().is_some() || self.in_flight.with_value(Option::is_some) {
             return None;
         }
         if !self.attempted.get_untracked() {
@@ -216,7 +218,6 @@ impl AppState {
         } = prepared;
         // Everything set here is drawn once this task yields, that is after the request below
         // has gone out: the page's redraw does not delay the request.
-        // Busy from this moment, so a second click cannot start a second run.
         self.busy.set(Some(if wants_token {
             "Getting a token…"
         } else {
