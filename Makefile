@@ -4,6 +4,9 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # wasm-bindgen-test-runner finds chromedriver here (browser tests).
 export CHROMEDRIVER ?= /usr/bin/chromedriver
+# It gives chromedriver 5 s to listen by default, and never retries within that: a loaded CI
+# machine once missed it. With 60 s it also restarts a driver that has not listened after 10 s.
+export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 60
 WASM := --target wasm32-unknown-unknown
 
 .PHONY: help setup serve demo dist test lint test-native test-properties fuzz test-deploy test-browser e2e deploy clean
