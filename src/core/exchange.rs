@@ -344,20 +344,11 @@ pub fn body_preview(
     max_chars: Option<usize>,
 ) -> BodyPreview {
     let pretty = !raw && matches!(body_view_kind(body), Kind::Json);
-    let Some(max_chars) = max_chars else {
-        let text = if pretty {
-            reindent_json(body.trim())
-        } else {
-            body.to_owned()
-        };
-        return BodyPreview {
-            text: redact_text(&text, secrets),
-            cut: false,
-        };
-    };
     // Three bytes per character covers any percent-encoded form of a secret.
     let margin = secrets.iter().map(|s| s.len() * 3).max().unwrap_or(0);
-    let limit = max_chars.saturating_mul(4).saturating_add(margin);
+    let limit = max_chars.map_or(usize::MAX, |max| {
+        max.saturating_mul(4).saturating_add(margin)
+    });
     let (window, more) = if pretty {
         reindent_json_until(body.trim(), limit)
     } else {
@@ -368,7 +359,7 @@ pub fn body_preview(
         )
     };
     let masked = redact_text(&window, secrets);
-    let (shown, hidden) = truncate_chars(&masked, max_chars);
+    let (shown, hidden) = truncate_chars(&masked, max_chars.unwrap_or(usize::MAX));
     BodyPreview {
         text: shown.to_owned(),
         cut: more || hidden > 0,

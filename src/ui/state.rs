@@ -141,9 +141,9 @@ impl AppState {
 
     /// As [`prepare`](Self::prepare), with the token decision made by the caller (the schedule).
     pub fn prepare_with(self, job: Job, need: TokenNeed) -> Option<Prepared> {
-        // A run is on from `prepare` on (its request handle is stored here at once), though
-        // `busy` is only set when it starts: a second click or key cannot start a second run.
-        if self.busy.get_untracked().is_some() || self.in_flight.with_value(Option::is_some) {
+        // A run is on from `prepare` until `finish` (its request handle is stored here at once,
+        // `busy` only once it starts): a second click or key cannot start a second run.
+        if self.in_flight.with_value(Option::is_some) {
             return None;
         }
         if !self.attempted.get_untracked() {
