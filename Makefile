@@ -9,7 +9,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 60
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: help setup serve demo dist test lint test-native test-properties fuzz test-deploy test-browser e2e deploy clean
+.PHONY: help setup serve demo dist test lint test-native test-properties properties-explore fuzz test-deploy test-browser e2e deploy clean
 
 help:
 	@echo "make demo          run the local Cognito emulator and the app (http://127.0.0.1:8080)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint          cargo fmt --check and clippy (native and wasm32)"
 	@echo "make test-native   core and emulator tests (cargo test)"
 	@echo "make test-properties  property tests of the core, 10,000 cases each (proptest, release build)"
+	@echo "make properties-explore  the property tests with a new random seed (not in make test)"
 	@echo "make fuzz          fuzz the token decoder and Import/share parsing, FUZZ_SECONDS (60) per target (nightly, cargo-fuzz)"
 	@echo "make test-deploy   deploy/ tests: cfn-lint, the CloudFront Function (node), deploy.sh against moto S3"
 	@echo "make test-browser  browser-shell tests in headless chromium (wasm-bindgen-test)"
@@ -57,6 +58,11 @@ test-native:
 # arithmetic overflow fails the property instead of wrapping silently.
 test-properties:
 	PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test --release -p cognito-api-tester --test properties
+
+# Not part of `make test`: the same properties with a new random seed each run, to find new cases.
+# A failure prints the seed; keep the case as a plain regression test at the end of the file.
+properties-explore:
+	PROPTEST_RNG_SEED=random PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test --release -p cognito-api-tester --test properties
 
 # libFuzzer through cargo-fuzz (nightly): each target in fuzz/fuzz_targets runs FUZZ_SECONDS,
 # then fuzz/run.sh prints its executions and crashes. Corpus and crashes stay in fuzz/ (ignored).

@@ -10,7 +10,7 @@ use crate::core::exchange::truncate_chars;
 mod lines;
 mod pointer;
 
-pub use lines::{parse_lines, to_lines, AssertionParseError};
+pub use lines::{parse_lines, to_lines, AssertionParseError, AssertionParseErrors};
 use pointer::resolve;
 pub use pointer::{parse_pointer, PointerProblem};
 

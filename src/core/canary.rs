@@ -246,14 +246,19 @@ pub fn schedule_token_need(
     now_unix: i64,
     interval_secs: u32,
 ) -> TokenNeed {
-    let mut margin = schedule_margin_secs(interval_secs);
-    if let Some(lifetime) = held
+    token_need(held, now_unix, schedule_reuse_margin(held, interval_secs))
+}
+
+/// The reuse margin of [`schedule_token_need`] for this held token.
+pub fn schedule_reuse_margin(held: Option<&HeldToken>, interval_secs: u32) -> i64 {
+    let margin = schedule_margin_secs(interval_secs);
+    match held
         .and_then(|h| h.expires_at().map(|at| at.saturating_sub(h.obtained_at)))
         .filter(|l| *l > 0)
     {
-        margin = margin.min((lifetime / 4).max(1));
+        Some(lifetime) => margin.min((lifetime / 4).max(1)),
+        None => margin,
     }
-    token_need(held, now_unix, margin)
 }
 
 /// See [`schedule_token_need`].

@@ -99,36 +99,55 @@ fn redact_authorization(value: &str) -> String {
 /// Replaces each secret, as typed and in its encoded forms (`+` or `%20` for spaces, `%2B`, …),
 /// longest match first so overlapping secrets leave no fragment behind.
 pub fn redact_text(text: &str, secrets: &[&str]) -> String {
-    let mut patterns: Vec<String> = Vec::new();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+    mask_each(text, secrets, |_| REDACTED.to_owned())
+}
+
+/// How a secret appeared in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Which secret (index into the slice given).
+    pub index: usize,
+    /// True when it appeared percent- or form-encoded, not as typed.
+    pub encoded: bool,
+}
+
+/// [`redact_text`] with the replacement chosen per match.
+pub fn mask_each(text: &str, secrets: &[&str], replacement: impl Fn(Found) -> String) -> String {
+    let mut patterns: Vec<(String, Found)> = Vec::new();
+    for (index, secret) in secrets.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
         let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let percent = form.replace('+', "%20");
         let lower = lower_percent_escapes(&percent);
-        for p in [secret.to_string(), form, percent, lower] {
-            if !patterns.contains(&p) {
-                patterns.push(p);
+        for (p, encoded) in [
+            (secret.to_string(), false),
+            (form, true),
+            (percent, true),
+            (lower, true),
+        ] {
+            if !patterns.iter().any(|(known, _)| *known == p) {
+                patterns.push((p, Found { index, encoded }));
             }
         }
     }
-    let mut matches: Vec<(usize, usize)> = patterns
+    let mut matches: Vec<(usize, usize, Found)> = patterns
         .iter()
-        .flat_map(|p| {
+        .flat_map(|(p, found)| {
             text.match_indices(p.as_str())
-                .map(|(at, m)| (at, at + m.len()))
+                .map(move |(at, m)| (at, at + m.len(), *found))
         })
         .collect();
     // Earliest first; at the same start, the longest.
     matches.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
-    for (start, end) in matches {
+    for (start, end, found) in matches {
         if start < copied_to {
             // Overlapping secrets: widen the mask instead of leaving the tail visible.
             copied_to = copied_to.max(end);
             continue;
         }
         out.push_str(text.get(copied_to..start).unwrap_or_default());
-        out.push_str(REDACTED);
+        out.push_str(&replacement(found));
         copied_to = end;
     }
     out.push_str(text.get(copied_to..).unwrap_or_default());

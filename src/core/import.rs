@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::core::run::Secret;
 use crate::core::settings::{DomainError, Field, Level, Settings};
 
 mod formats;
@@ -228,19 +229,21 @@ pub fn parse_import(text: &str) -> Result<Import, ImportError> {
 }
 
 impl Import {
-    /// Applies to a copy of the settings: only the fields the import has; returns the new
-    /// settings and a summary.
-    pub fn apply(&self, settings: &Settings) -> (Settings, ImportSummary) {
+    /// Applies to a copy of the settings and the secret: only the fields the import has;
+    /// returns the new settings, the new secret and a summary.
+    pub fn apply(&self, settings: &Settings, secret: &Secret) -> (Settings, Secret, ImportSummary) {
         let mut next = settings.clone();
         let v = &self.values;
         let mut filled = Vec::new();
+        let next_secret = match &v.client_secret {
+            Some(value) => {
+                filled.push(Field::ClientSecret.label());
+                Secret::new(value.as_str())
+            }
+            None => secret.clone(),
+        };
         for (field, value, slot) in [
             (Field::ClientId, &v.client_id, &mut next.client_id),
-            (
-                Field::ClientSecret,
-                &v.client_secret,
-                &mut next.client_secret,
-            ),
             (Field::Domain, &v.domain, &mut next.domain),
             (Field::Region, &v.region, &mut next.region),
             (Field::Scope, &v.scope, &mut next.scope),
@@ -251,20 +254,31 @@ impl Import {
                 filled.push(field.label());
             }
         }
+        // Form order, as before the secret had its own type.
+        filled.sort_by_key(|label| FORM_ORDER.iter().position(|f| f.label() == *label));
         let summary = ImportSummary {
             format: self.format.label().to_owned(),
             filled,
-            still_missing: still_missing(&next),
+            still_missing: still_missing(&next, &next_secret),
             warnings: self.warnings.clone(),
         };
-        (next, summary)
+        (next, next_secret, summary)
     }
 }
 
+const FORM_ORDER: [Field; 6] = [
+    Field::ClientId,
+    Field::ClientSecret,
+    Field::Domain,
+    Field::Region,
+    Field::Scope,
+    Field::ApiUrl,
+];
+
 /// Required fields still empty, in form order; Region counts when the domain is a bare prefix.
-pub fn still_missing(settings: &Settings) -> Vec<&'static str> {
+pub fn still_missing(settings: &Settings, secret: &Secret) -> Vec<&'static str> {
     let missing: Vec<Field> = settings
-        .validate()
+        .validate(secret)
         .into_iter()
         .filter(|i| i.level == Level::Missing)
         .map(|i| i.field)

@@ -94,6 +94,10 @@ pub fn base64url_decode(input: &str) -> Result<Vec<u8>, Base64Problem> {
             _ => return Err(Base64Problem::InvalidCharacter { ch, position }),
         }
     }
+    // Padding alone ("====") encodes nothing: as empty as an empty string.
+    if data_chars == 0 {
+        return Err(Base64Problem::Empty);
+    }
     let len = data_chars + padding;
     let padding_fits = padding == 0 || data_chars % 4 + padding == 4;
     if data_chars % 4 == 1 || !padding_fits {
@@ -389,6 +393,9 @@ mod tests {
     #[test]
     fn base64url_rejections() {
         assert_eq!(base64url_decode(""), Err(Base64Problem::Empty));
+        // Found by the property test on a fresh clone: padding alone decoded to no bytes.
+        assert_eq!(base64url_decode("===="), Err(Base64Problem::Empty));
+        assert_eq!(base64url_decode("=="), Err(Base64Problem::Empty));
         assert_eq!(
             base64url_decode("ab+c"),
             Err(Base64Problem::StandardAlphabet {
@@ -457,10 +464,7 @@ mod tests {
             base64url_decode("YWJj="),
             Err(Base64Problem::BadLength { len: 5 })
         );
-        assert_eq!(
-            base64url_decode("="),
-            Err(Base64Problem::BadLength { len: 1 })
-        );
+        assert_eq!(base64url_decode("="), Err(Base64Problem::Empty));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::core::headers::without_secret_headers;
 use crate::core::settings::Settings;
 
 /// The localStorage key for the profiles.
@@ -62,8 +63,9 @@ impl Profiles {
         if name.is_empty() {
             return Err(ProfileError::EmptyName);
         }
+        // Settings cannot hold the client secret; credential headers are left out here.
         let settings = Settings {
-            client_secret: String::new(),
+            extra_headers: without_secret_headers(&settings.extra_headers, &settings.secret_headers),
             ..settings.clone()
         };
         match self.list.iter_mut().find(|p| p.name == name) {
@@ -81,13 +83,13 @@ impl Profiles {
         self.list.retain(|p| p.name != name);
     }
 
-    /// The settings of a profile, keeping the secret currently in memory.
-    pub fn load(&self, name: &str, current: &Settings) -> Option<Settings> {
-        let profile = self.list.iter().find(|p| p.name == name)?;
-        Some(Settings {
-            client_secret: current.client_secret.clone(),
-            ..profile.settings.clone()
-        })
+    /// The settings of a profile (the page decides whether the secret in memory still fits
+    /// them: see [`crate::core::run::SecretBinding`]).
+    pub fn load(&self, name: &str) -> Option<Settings> {
+        self.list
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.settings.clone())
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -102,7 +104,7 @@ mod tests {
     fn settings() -> Settings {
         Settings {
             client_id: "id".into(),
-            client_secret: "s3cr3t-value".into(),
+            extra_headers: "X-Trace: 1\nX-Api-Key: s3cr3t-value".into(),
             domain: "my-pool".into(),
             region: "us-east-1".into(),
             ..Settings::default()
@@ -127,14 +129,11 @@ mod tests {
         changed.domain = "other".into();
         profiles.save("dev", &changed).unwrap();
         assert_eq!(profiles.names(), vec!["dev", "staging"]);
-        let current = Settings {
-            client_secret: "in-memory".into(),
-            ..Settings::default()
-        };
-        let loaded = profiles.load("dev", &current).unwrap();
+        let loaded = profiles.load("dev").unwrap();
         assert_eq!(loaded.domain, "other");
-        assert_eq!(loaded.client_secret, "in-memory");
-        assert!(profiles.load("prod", &current).is_none());
+        // Credential headers never reach storage; the rest of the field does.
+        assert_eq!(loaded.extra_headers, "X-Trace: 1");
+        assert!(profiles.load("prod").is_none());
         profiles.remove("dev");
         assert_eq!(profiles.names(), vec!["staging"]);
         assert_eq!(

@@ -17,8 +17,7 @@ use crate::core::diagnosis::Diagnosis;
 use crate::core::exchange::{redact_text, Exchange, REDACTED};
 use crate::core::jwt::{decode, format_utc};
 use crate::core::settings::Settings;
-use crate::core::share::is_credential_header;
-use crate::core::token::basic_authorization;
+use crate::core::headers::is_secret_header;
 
 /// One response assertion as the run judged it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,8 +90,10 @@ pub struct EvidenceInput {
     pub assertions: Vec<AssertionLine>,
     pub diagnoses: Vec<Diagnosis>,
     pub verdict: String,
-    /// Values to mask everywhere. The settings' client secret, the access token and any token in
-    /// the token response are added automatically.
+    /// Whether the run had a client secret (the report says "set", never the value).
+    pub client_secret_set: bool,
+    /// Values to mask everywhere: the tab's [`crate::core::run::SecretBook`]. The access token
+    /// and any token in the token response are added automatically.
     pub secrets: Vec<String>,
 }
 
@@ -110,10 +111,10 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
     let s = &input.settings;
     let settings = EvidenceSettings {
         client_id: red(&s.client_id),
-        client_secret: if s.client_secret.is_empty() {
-            String::new()
-        } else {
+        client_secret: if input.client_secret_set {
             REDACTED.to_owned()
+        } else {
+            String::new()
         },
         domain: red(&s.domain),
         region: red(&s.region),
@@ -122,7 +123,7 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         api_url: red(&s.api_url),
         method: s.method.as_str().to_owned(),
         api_body: red(&s.api_body),
-        extra_headers: red(&mask_credential_headers(&s.extra_headers)),
+        extra_headers: red(&mask_credential_headers(&s.extra_headers, &s.secret_headers)),
         client_auth: s.client_auth.oauth_name().to_owned(),
         via_proxy: s.via_proxy,
         timeout_secs: s.timeout_secs,
@@ -185,16 +186,11 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
     }
 }
 
-/// Everything to mask: given secrets, the client secret and its Basic header form, every token
-/// of the run and each token's signature on its own (in case something echoes only that part).
+/// Everything to mask: the tab's secrets as given (every secret it sent or received), every
+/// token of the run and each token's signature on its own (in case something echoes only that
+/// part).
 fn all_secrets(input: &EvidenceInput, token: Option<&str>) -> Vec<String> {
-    let s = &input.settings;
     let mut secrets = input.secrets.clone();
-    if !s.client_secret.is_empty() {
-        secrets.push(s.client_secret.clone());
-        let basic = basic_authorization(&s.client_id, &s.client_secret);
-        secrets.extend(basic.strip_prefix("Basic ").map(str::to_owned));
-    }
     let mut tokens: Vec<String> = token.map(str::to_owned).into_iter().collect();
     tokens.extend(tokens_in_response(input.token_exchange.as_ref()));
     for token in tokens {
@@ -227,11 +223,11 @@ fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
 }
 
 /// `Authorization: Bearer x` → `Authorization: ••••••` for every credential header line.
-fn mask_credential_headers(extra_headers: &str) -> String {
+fn mask_credential_headers(extra_headers: &str, ticked: &[String]) -> String {
     extra_headers
         .lines()
         .map(|line| match line.split_once(':') {
-            Some((name, _)) if is_credential_header(name) => format!("{name}: {REDACTED}"),
+            Some((name, _)) if is_secret_header(name, ticked) => format!("{name}: {REDACTED}"),
             _ => line.to_owned(),
         })
         .collect::<Vec<_>>()

@@ -2,11 +2,14 @@
 //! Client credentials has no refresh token: an expired token means a new grant.
 
 use crate::core::jwt;
+use crate::core::run::TokenKey;
 
 /// A token obtained from the token endpoint, with what is needed to judge its age.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeldToken {
     pub access_token: String,
+    /// What made it: a run reuses it only with an equal key.
+    pub key: TokenKey,
     /// `exp` from the token's payload, when it decodes.
     pub exp: Option<i64>,
     /// When the page received it (unix seconds), for `expires_in`.
@@ -23,10 +26,17 @@ impl HeldToken {
             .and_then(serde_json::Value::as_i64);
         Self {
             access_token,
+            key: TokenKey::Pasted,
             exp,
             obtained_at,
             expires_in,
         }
+    }
+
+    /// The same token, held under the key of the request that fetched it.
+    pub fn with_key(mut self, key: TokenKey) -> Self {
+        self.key = key;
+        self
     }
 
     /// When the token stops working: its `exp`, else the `expires_in` the endpoint gave.

@@ -8,6 +8,8 @@ use crate::whatwg_url::{Url, UrlError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::core::headers::parse_extra_headers;
+use crate::core::run::Secret;
 use crate::core::token::ClientAuth;
 
 /// Default time a request may take before the tool gives up on it.
@@ -54,12 +56,13 @@ impl HttpMethod {
     }
 }
 
-/// Everything the form holds. The secret is here too, but it never leaves memory
-/// unless the user opts in (see the storage and export code).
+/// Everything the form holds except the client secret, which is a [`Secret`] of its own: this
+/// type can be saved, shared and reported, so by construction it cannot carry the secret.
+/// (Credential lines of `extra_headers` are left out wherever it is saved or shared: see
+/// [`crate::core::headers`].)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub client_id: String,
-    pub client_secret: String,
     pub domain: String,
     pub region: String,
     pub scope: String,
@@ -74,13 +77,15 @@ pub struct Settings {
     /// else a JWKS URL or the JWKS JSON itself.
     #[serde(default)]
     pub jwks: String,
+    /// Extra-header names the user ticked as secret, besides the credential names.
+    #[serde(default)]
+    pub secret_headers: Vec<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             client_id: String::new(),
-            client_secret: String::new(),
             domain: String::new(),
             region: String::new(),
             scope: String::new(),
@@ -92,6 +97,7 @@ impl Default for Settings {
             via_proxy: false,
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             jwks: String::new(),
+            secret_headers: Vec::new(),
         }
     }
 }
@@ -212,8 +218,9 @@ impl Settings {
         resolve_token_endpoint(&self.domain, &self.region)
     }
 
-    /// Every problem in the form, in field order. An empty list means every button can work.
-    pub fn validate(&self) -> Vec<FieldIssue> {
+    /// Every problem in the form (with the secret typed beside it), in field order. An empty
+    /// list means every button can work.
+    pub fn validate(&self, secret: &Secret) -> Vec<FieldIssue> {
         let mut issues = Vec::new();
         let mut push = |field, level, message: String| {
             issues.push(FieldIssue {
@@ -223,33 +230,11 @@ impl Settings {
             })
         };
         for (field, value) in [
-            (Field::ClientId, &self.client_id),
-            (Field::ClientSecret, &self.client_secret),
+            (Field::ClientId, self.client_id.as_str()),
+            (Field::ClientSecret, secret.expose()),
         ] {
-            if value.trim().is_empty() {
-                push(
-                    field,
-                    Level::Missing,
-                    format!("{} is required.", field.label()),
-                );
-            } else if value.trim().chars().any(char::is_whitespace) {
-                push(
-                    field,
-                    Level::Error,
-                    format!(
-                        "{} contains a space; it was probably pasted with other text.",
-                        field.label()
-                    ),
-                );
-            } else if value.trim() != value {
-                push(
-                    field,
-                    Level::Warning,
-                    format!(
-                        "{} has spaces at the start or end; they will be ignored.",
-                        field.label()
-                    ),
-                );
+            if let Some((level, message)) = credential_issue(field, value) {
+                push(field, level, message);
             }
         }
         match self.token_endpoint() {
@@ -317,8 +302,8 @@ impl Settings {
     }
 
     /// The problems that stop a token request.
-    pub fn token_blockers(&self) -> Vec<FieldIssue> {
-        self.validate()
+    pub fn token_blockers(&self, secret: &Secret) -> Vec<FieldIssue> {
+        self.validate(secret)
             .into_iter()
             .filter(|i| {
                 i.level != Level::Warning
@@ -336,7 +321,7 @@ impl Settings {
 
     /// The problems that stop an API call (the token is checked separately).
     pub fn api_blockers(&self) -> Vec<FieldIssue> {
-        self.validate()
+        self.validate(&Secret::default())
             .into_iter()
             .filter(|i| {
                 i.level != Level::Warning
@@ -347,6 +332,45 @@ impl Settings {
             })
             .collect()
     }
+}
+
+/// Client ID and Client secret: required, one word, and free of invisible characters that a
+/// paste brings along (a zero-width space makes Cognito answer `invalid_client`).
+fn credential_issue(field: Field, value: &str) -> Option<(Level, String)> {
+    let label = field.label();
+    if value.trim().is_empty() {
+        return Some((Level::Missing, format!("{label} is required.")));
+    }
+    if let Some(c) = value.chars().find(|c| is_invisible(*c)) {
+        return Some((
+            Level::Error,
+            format!(
+                "{label} contains an invisible character (U+{:04X}); it was probably pasted from a document. Type or paste it again.",
+                u32::from(c)
+            ),
+        ));
+    }
+    if value.trim().chars().any(char::is_whitespace) {
+        return Some((
+            Level::Error,
+            format!("{label} contains a space; it was probably pasted with other text."),
+        ));
+    }
+    if value.trim() != value {
+        return Some((
+            Level::Warning,
+            format!("{label} has spaces at the start or end; they will be ignored."),
+        ));
+    }
+    None
+}
+
+/// Zero-width and other format characters that look like nothing on screen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{202A}'..='\u{202E}'
+    )
 }
 
 /// Turns what the user typed as Domain (and Region) into the token endpoint URL.
@@ -569,37 +593,6 @@ fn check_jwks_field(text: &str) -> Result<(), String> {
     }
 }
 
-/// The "Extra headers" text area: one `Name: value` per line, blank lines ignored.
-pub fn parse_extra_headers(text: &str) -> Result<Vec<(String, String)>, String> {
-    let mut headers = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(format!(
-                "Line {}: write each header as Name: value.",
-                number + 1
-            ));
-        };
-        let name = name.trim();
-        if name.is_empty() || !name.chars().all(is_token_char) {
-            return Err(format!(
-                "Line {}: \"{name}\" is not a valid header name (letters, digits and - only).",
-                number + 1
-            ));
-        }
-        headers.push((name.to_string(), value.trim().to_string()));
-    }
-    Ok(headers)
-}
-
-/// RFC 9110 token characters, the ones a header name may use.
-fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,7 +604,6 @@ mod tests {
     fn filled() -> Settings {
         Settings {
             client_id: "demo-client-id".into(),
-            client_secret: "demo-client-secret".into(),
             domain: "my-pool".into(),
             region: "us-east-1".into(),
             scope: "demo/example".into(),
@@ -620,8 +612,16 @@ mod tests {
         }
     }
 
+    fn secret() -> Secret {
+        Secret::new("demo-client-secret")
+    }
+
     fn issues_for(s: &Settings, field: Field) -> Vec<FieldIssue> {
-        s.validate()
+        issues_with(s, &secret(), field)
+    }
+
+    fn issues_with(s: &Settings, secret: &Secret, field: Field) -> Vec<FieldIssue> {
+        s.validate(secret)
             .into_iter()
             .filter(|i| i.field == field)
             .collect()
@@ -825,15 +825,15 @@ mod tests {
 
     #[test]
     fn a_filled_form_has_no_issues() {
-        assert_eq!(filled().validate(), vec![]);
-        assert!(filled().token_blockers().is_empty());
+        assert_eq!(filled().validate(&secret()), vec![]);
+        assert!(filled().token_blockers(&secret()).is_empty());
         assert!(filled().api_blockers().is_empty());
     }
 
     #[test]
     fn the_empty_form_lists_every_required_field() {
         let fields: Vec<Field> = Settings::default()
-            .validate()
+            .validate(&Secret::default())
             .iter()
             .map(|i| i.field)
             .collect();
@@ -847,7 +847,7 @@ mod tests {
             ]
         );
         assert!(Settings::default()
-            .validate()
+            .validate(&Secret::default())
             .iter()
             .all(|i| i.level == Level::Missing));
     }
@@ -856,13 +856,27 @@ mod tests {
     fn ids_and_secrets_with_spaces() {
         let mut s = filled();
         s.client_id = "abc def".into();
-        s.client_secret = " secret ".into();
         let id = issues_for(&s, Field::ClientId);
         assert_eq!(id.len(), 1);
         assert_eq!(id[0].level, Level::Error);
-        let secret = issues_for(&s, Field::ClientSecret);
+        let secret = issues_with(&s, &Secret::new(" secret "), Field::ClientSecret);
         assert_eq!(secret[0].level, Level::Warning);
         assert!(secret[0].message.contains("ignored"));
+        // Trailing spaces in the Client ID are flagged as well.
+        s.client_id = "abc ".into();
+        assert_eq!(issues_for(&s, Field::ClientId)[0].level, Level::Warning);
+    }
+
+    /// A zero-width space pasted with an id or secret makes Cognito answer invalid_client.
+    #[test]
+    fn invisible_characters_are_flagged() {
+        let mut s = filled();
+        s.client_id = "demo\u{200B}client".into();
+        let id = issues_for(&s, Field::ClientId);
+        assert_eq!(id[0].level, Level::Error);
+        assert!(id[0].message.contains("U+200B"), "{}", id[0].message);
+        let secret = issues_with(&filled(), &Secret::new("\u{FEFF}secret"), Field::ClientSecret);
+        assert_eq!(secret[0].level, Level::Error);
     }
 
     #[test]
@@ -944,25 +958,10 @@ mod tests {
 
     #[test]
     fn extra_headers() {
-        assert_eq!(
-            parse_extra_headers("X-Trace: 1\n\n  Accept : application/json  \nX-Empty:").unwrap(),
-            vec![
-                ("X-Trace".into(), "1".into()),
-                ("Accept".into(), "application/json".into()),
-                ("X-Empty".into(), String::new())
-            ]
-        );
-        assert!(parse_extra_headers("no colon")
-            .unwrap_err()
-            .contains("Line 1"));
-        assert!(parse_extra_headers("ok: 1\nbad name: 2")
-            .unwrap_err()
-            .contains("Line 2"));
-        assert!(parse_extra_headers(": value").is_err());
         let mut s = filled();
         s.extra_headers = "oops".into();
         assert_eq!(s.api_blockers().len(), 1);
-        assert!(s.token_blockers().is_empty());
+        assert!(s.token_blockers(&secret()).is_empty());
     }
 
     #[test]
@@ -981,7 +980,7 @@ mod tests {
             assert_eq!(issues_for(&s, Field::Jwks).len(), 1, "{bad}");
         }
         // A bad JWKS never blocks the token or the API call.
-        assert!(s.token_blockers().is_empty() && s.api_blockers().is_empty());
+        assert!(s.token_blockers(&secret()).is_empty() && s.api_blockers().is_empty());
     }
 
     #[test]
@@ -997,13 +996,12 @@ mod tests {
 
     #[test]
     fn blockers_split_by_button() {
-        let mut s = filled();
-        s.client_secret.clear();
-        assert_eq!(s.token_blockers().len(), 1);
+        let s = filled();
+        assert_eq!(s.token_blockers(&Secret::default()).len(), 1);
         assert!(s.api_blockers().is_empty());
         let mut s = filled();
         s.api_url.clear();
-        assert!(s.token_blockers().is_empty());
+        assert!(s.token_blockers(&secret()).is_empty());
         assert_eq!(s.api_blockers().len(), 1);
     }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::exchange::format_size;
+use crate::core::headers::without_secret_headers;
 use crate::core::settings::{HttpMethod, Settings};
 use crate::core::token::ClientAuth;
 
@@ -19,15 +20,6 @@ pub const SHARE_VERSION: u64 = 1;
 /// Longest fragment accepted (and written): more is not a link this tool made.
 pub const MAX_FRAGMENT_BYTES: usize = 8 * 1024;
 const PARAM: &str = "s=";
-
-/// Extra headers that hold credentials (a bearer token, an API key, a session): never shared.
-const CREDENTIAL_HEADERS: [&str; 5] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "x-api-key",
-    "x-amz-security-token",
-];
 
 /// Decoding accepts the fragment with or without `=` padding (some tools add it back).
 const DECODE: GeneralPurpose = GeneralPurpose::new(
@@ -53,6 +45,7 @@ pub struct SharedSettings {
     pub via_proxy: bool,
     pub timeout_secs: u32,
     pub jwks: String,
+    pub secret_headers: Vec<String>,
 }
 
 impl Default for SharedSettings {
@@ -73,7 +66,8 @@ impl SharedSettings {
             api_url: s.api_url.clone(),
             method: s.method,
             api_body: s.api_body.clone(),
-            extra_headers: without_credential_headers(&s.extra_headers),
+            extra_headers: without_secret_headers(&s.extra_headers, &s.secret_headers),
+            secret_headers: s.secret_headers.clone(),
             client_auth: s.client_auth,
             via_proxy: s.via_proxy,
             timeout_secs: s.timeout_secs,
@@ -82,11 +76,11 @@ impl SharedSettings {
     }
 
     /// The settings the link describes: every shared field is set from the link (a field the
-    /// link lacks takes its default); the client secret stays as it is.
-    pub fn apply(&self, settings: &Settings) -> Settings {
+    /// link lacks takes its default). Whether the secret in memory still fits them is the
+    /// page's decision (see [`crate::core::run::SecretBinding`]).
+    pub fn settings(&self) -> Settings {
         Settings {
             client_id: self.client_id.clone(),
-            client_secret: settings.client_secret.clone(),
             domain: self.domain.clone(),
             region: self.region.clone(),
             scope: self.scope.clone(),
@@ -98,6 +92,7 @@ impl SharedSettings {
             via_proxy: self.via_proxy,
             timeout_secs: self.timeout_secs,
             jwks: self.jwks.clone(),
+            secret_headers: self.secret_headers.clone(),
         }
     }
 }
@@ -196,35 +191,6 @@ pub fn from_fragment(fragment: &str) -> Result<SharedSettings, ShareError> {
     serde_json::from_value(value).map_err(|e| ShareError::Damaged {
         detail: e.to_string(),
     })
-}
-
-/// Names of the extra headers a link leaves out, so the page can say what to re-enter.
-pub fn withheld_headers(extra_headers: &str) -> Vec<String> {
-    extra_headers
-        .lines()
-        .filter_map(|line| line.split_once(':').map(|(name, _)| name.trim()))
-        .filter(|name| is_credential_header(name))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Headers whose value is a credential (a token, an API key, a session cookie).
-pub fn is_credential_header(name: &str) -> bool {
-    CREDENTIAL_HEADERS
-        .iter()
-        .any(|h| h.eq_ignore_ascii_case(name.trim()))
-}
-
-fn without_credential_headers(extra_headers: &str) -> String {
-    extra_headers
-        .lines()
-        .filter(|line| {
-            !line
-                .split_once(':')
-                .is_some_and(|(name, _)| is_credential_header(name))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

@@ -54,6 +54,22 @@ fn example(keyword: &str) -> &'static str {
     }
 }
 
+impl AssertionParseError {
+    /// The line it is about, counting from 1.
+    pub fn line(&self) -> usize {
+        match self {
+            Self::UnknownKeyword { line, .. }
+            | Self::MissingValue { line, .. }
+            | Self::NotANumber { line, .. }
+            | Self::StatusOutOfRange { line, .. }
+            | Self::MissingEquals { line }
+            | Self::BadPointer { line, .. }
+            | Self::MissingLessThan { line }
+            | Self::ZeroLatency { line } => *line,
+        }
+    }
+}
+
 impl fmt::Display for AssertionParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -104,8 +120,12 @@ impl fmt::Display for AssertionParseError {
 
 /// Reads the assertions field, one assertion a line. Blank lines and `#` comments are skipped;
 /// keywords may be in any case.
-pub fn parse_lines(text: &str) -> Result<Vec<Assertion>, AssertionParseError> {
+///
+/// Every bad line is reported, not only the first: a run with any of them cannot be judged, and
+/// the person fixing the field should see them all at once.
+pub fn parse_lines(text: &str) -> Result<Vec<Assertion>, AssertionParseErrors> {
     let mut assertions = Vec::new();
+    let mut errors = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let trimmed = raw.trim();
@@ -115,9 +135,37 @@ pub fn parse_lines(text: &str) -> Result<Vec<Assertion>, AssertionParseError> {
         let (keyword, rest) = trimmed
             .split_once(char::is_whitespace)
             .map_or((trimmed, ""), |(k, r)| (k, r.trim()));
-        assertions.push(parse_line(line, keyword, rest)?);
+        match parse_line(line, keyword, rest) {
+            Ok(assertion) => assertions.push(assertion),
+            Err(e) => errors.push(e),
+        }
     }
-    Ok(assertions)
+    if errors.is_empty() {
+        Ok(assertions)
+    } else {
+        Err(AssertionParseErrors(errors))
+    }
+}
+
+/// Every unreadable line of the assertions field, in line order (never empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssertionParseErrors(pub Vec<AssertionParseError>);
+
+impl AssertionParseErrors {
+    pub fn first(&self) -> Option<&AssertionParseError> {
+        self.0.first()
+    }
+
+    /// One message a line.
+    pub fn messages(&self) -> Vec<String> {
+        self.0.iter().map(ToString::to_string).collect()
+    }
+}
+
+impl fmt::Display for AssertionParseErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.messages().join(" "))
+    }
 }
 
 fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, AssertionParseError> {

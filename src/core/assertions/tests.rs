@@ -449,9 +449,21 @@ fn serde_round_trip() {
 }
 
 fn parse_error(text: &str) -> (AssertionParseError, String) {
-    let e = parse_lines(text).unwrap_err();
+    let errors = parse_lines(text).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    let e = errors.0[0].clone();
     let message = e.to_string();
     (e, message)
+}
+
+/// `status 201` / `length 3` / `status 2xx` showed only the third line's problem and judged
+/// the rest as if the field were fine. Every bad line is reported now.
+#[test]
+fn every_bad_line_is_reported() {
+    let errors = parse_lines("status abc\nlength 3\nstatsu 200\nlatency 5").unwrap_err();
+    let lines: Vec<usize> = errors.0.iter().map(AssertionParseError::line).collect();
+    assert_eq!(lines, vec![1, 3, 4]);
+    assert_eq!(errors.messages().len(), 3);
 }
 
 #[test]

@@ -325,6 +325,7 @@ fn short_lived_tokens_are_still_reused() {
     // A 3-second token (exp 103, obtained at 100) on a 1-second schedule: margin 1 s.
     let token = crate::core::session::HeldToken {
         access_token: "t".into(),
+        key: crate::core::run::TokenKey::Pasted,
         exp: Some(103),
         obtained_at: 100,
         expires_in: Some(3),

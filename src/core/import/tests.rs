@@ -1,3 +1,4 @@
+use crate::core::run::Secret;
 use super::*;
 
 const SECRET_STRING: &str = include_str!("fixtures/secret-string.json");
@@ -16,10 +17,13 @@ fn some(s: &str) -> Option<String> {
 }
 
 /// A form someone has already partly filled, with values an import must not disturb.
+fn old_secret() -> Secret {
+    Secret::new("old-secret")
+}
+
 fn existing() -> Settings {
     Settings {
         client_id: "old-id".into(),
-        client_secret: "old-secret".into(),
         domain: "old-pool".into(),
         region: "eu-north-1".into(),
         scope: "old/scope".into(),
@@ -31,6 +35,7 @@ fn existing() -> Settings {
         via_proxy: true,
         timeout_secs: 12,
         jwks: "https://keys.example.com/jwks.json".into(),
+        secret_headers: Vec::new(),
     }
 }
 
@@ -50,18 +55,21 @@ fn seed_secret_string() {
         }
     );
     assert!(import.warnings.is_empty());
-    let (settings, summary) = import.apply(&Settings {
-        region: "us-east-1".into(),
-        ..Settings::default()
-    });
+    let (settings, secret, summary) = import.apply(
+        &Settings {
+            region: "us-east-1".into(),
+            ..Settings::default()
+        },
+        &Secret::default(),
+    );
     assert_eq!(
         summary.message(),
         "Filled Client ID, Client secret, Domain, Scope, API URL from a Secrets Manager secret. Still missing: none."
     );
-    assert_eq!(settings.client_secret, SECRET);
+    assert_eq!(secret.expose(), SECRET);
     assert_eq!(settings.region, "us-east-1");
     // The prefix needs a region; on an empty form the summary says so.
-    let (_, summary) = import.apply(&Settings::default());
+    let (_, _, summary) = import.apply(&Settings::default(), &Secret::default());
     assert_eq!(summary.still_missing, vec!["Region"]);
 }
 
@@ -79,7 +87,7 @@ fn secrets_manager_output_decodes_the_inner_json() {
     // The full Cognito domain names its region.
     assert_eq!(v.region.as_deref(), Some("eu-west-1"));
     assert_eq!(v.scope.as_deref(), Some("demo/example demo/other"));
-    let (settings, summary) = import.apply(&Settings::default());
+    let (settings, secret, summary) = import.apply(&Settings::default(), &Secret::default());
     assert_eq!(
         summary.filled,
         vec![
@@ -95,7 +103,7 @@ fn secrets_manager_output_decodes_the_inner_json() {
     assert!(summary
         .message()
         .contains("from aws secretsmanager get-secret-value output"));
-    assert!(settings.token_blockers().is_empty());
+    assert!(settings.token_blockers(&secret).is_empty());
 }
 
 #[test]
@@ -161,7 +169,7 @@ fn user_pool_client() {
         }
     );
     assert!(import.warnings.is_empty(), "{:?}", import.warnings);
-    let (settings, summary) = import.apply(&existing());
+    let (settings, secret, summary) = import.apply(&existing(), &old_secret());
     assert_eq!(
         summary.filled,
         vec!["Client ID", "Client secret", "Region", "Scope"]
@@ -172,7 +180,6 @@ fn user_pool_client() {
     assert_eq!(
         Settings {
             client_id: "old-id".into(),
-            client_secret: "old-secret".into(),
             region: "eu-north-1".into(),
             scope: "old/scope".into(),
             ..settings
@@ -198,7 +205,7 @@ fn client_without_client_credentials_still_imports_with_warnings() {
     assert_eq!(import.warnings.len(), 2, "{:?}", import.warnings);
     assert!(import.warnings[0].contains("client_credentials"));
     assert!(import.warnings[1].contains("no secret"));
-    let (_, summary) = import.apply(&Settings::default());
+    let (_, _, summary) = import.apply(&Settings::default(), &Secret::default());
     let message = summary.message();
     assert!(message.contains("Warning: this app client does not allow the client_credentials flow"));
     assert_eq!(
@@ -228,13 +235,13 @@ fn user_pool_domains() {
         }
     );
     assert!(import.warnings.is_empty());
-    let (settings, summary) = import.apply(&existing());
+    let (settings, secret, summary) = import.apply(&existing(), &old_secret());
     assert_eq!(summary.filled, vec!["Domain", "Region"]);
     assert_eq!(
         settings.token_endpoint().unwrap().url,
         "https://demo-pool-7f3a.auth.us-east-1.amazoncognito.com/oauth2/token"
     );
-    assert_eq!(settings.client_secret, "old-secret");
+    assert_eq!(secret.expose(), "old-secret");
 
     let custom = parse_import(DOMAIN_CUSTOM).unwrap();
     assert_eq!(custom.values.domain.as_deref(), Some("auth.example.com"));
@@ -484,7 +491,7 @@ fn apply_touches_only_imported_fields() {
         },
         warnings: vec![],
     };
-    let (settings, summary) = import.apply(&existing());
+    let (settings, secret, summary) = import.apply(&existing(), &old_secret());
     assert_eq!(
         settings,
         Settings {
@@ -508,7 +515,7 @@ fn summaries_and_errors_never_contain_values() {
     ];
     for fixture in fixtures {
         let import = parse_import(fixture).unwrap();
-        let (_, summary) = import.apply(&Settings::default());
+        let (_, _, summary) = import.apply(&Settings::default(), &Secret::default());
         let text = format!("{} {summary:?}", summary.message());
         for value in [
             SECRET,
@@ -532,7 +539,7 @@ fn summaries_and_errors_never_contain_values() {
 #[test]
 fn still_missing_in_form_order() {
     assert_eq!(
-        still_missing(&Settings::default()),
+        still_missing(&Settings::default(), &Secret::default()),
         vec!["Client ID", "Client secret", "Domain", "API URL"]
     );
     let prefix = Settings {
@@ -540,7 +547,7 @@ fn still_missing_in_form_order() {
         ..Settings::default()
     };
     assert_eq!(
-        still_missing(&prefix),
+        still_missing(&prefix, &Secret::default()),
         vec!["Client ID", "Client secret", "Region", "API URL"]
     );
 }

@@ -6,7 +6,8 @@ use super::*;
 use crate::core::checks::Status;
 use crate::core::diagnosis::Severity;
 use crate::core::exchange::{RecordedRequest, RecordedResponse};
-use crate::core::token::ClientAuth;
+use crate::core::run::{Job, RunSnapshot, Secret, SecretBook};
+use crate::core::token::{basic_authorization, ClientAuth};
 
 /// A secret with characters that change when form-encoded.
 const SECRET: &str = "1k7s+j2v/0rq5ti0o8d2l9a4m6c3b8e1n5f0h7g2p9q4r6s1t3u8v=";
@@ -32,7 +33,6 @@ fn token() -> String {
 fn settings(auth: ClientAuth) -> Settings {
     Settings {
         client_id: "demo-client-id".into(),
-        client_secret: SECRET.into(),
         domain: "demo-pool".into(),
         region: "us-east-1".into(),
         scope: "demo/example".into(),
@@ -145,8 +145,17 @@ fn full_input(auth: ClientAuth) -> EvidenceInput {
         }],
         diagnoses: vec![],
         verdict: "PASS: the API accepted the token.".into(),
-        secrets: vec![],
+        client_secret_set: true,
+        secrets: book(auth).values().into_iter().map(str::to_owned).collect(),
     }
+}
+
+/// What the page's secret book holds after this run: the secret, its Basic form, the API key.
+fn book(auth: ClientAuth) -> SecretBook {
+    let snapshot = RunSnapshot::new(Job::Run, settings(auth), Secret::new(SECRET), "", 0.0);
+    let mut book = SecretBook::new();
+    snapshot.register_secrets(&mut book);
+    book
 }
 
 fn forbidden_forms() -> Vec<String> {
@@ -259,6 +268,11 @@ fn a_run_with_only_a_failed_token_request_renders() {
             fix: "Check the Domain field.".into(),
         }],
         verdict: "FAIL: no token.".into(),
+        secrets: book(ClientAuth::SecretInBody)
+            .values()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         ..EvidenceInput::default()
     });
     assert_eq!(evidence.claims, None);

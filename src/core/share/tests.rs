@@ -6,7 +6,6 @@ const SECRET: &str = "1k7sj2v0rq5ti0o8d2l9a4m6c3b8e1n5f0h7g2p9q4r6s1t3u8v";
 fn full() -> Settings {
     Settings {
         client_id: "3n4b5urk1ft4fl3mg5e62d9ado".into(),
-        client_secret: SECRET.into(),
         domain: "https://demo-pool.auth.eu-west-1.amazoncognito.com".into(),
         region: "eu-west-1".into(),
         scope: "demo/example demo/other".into(),
@@ -18,6 +17,7 @@ fn full() -> Settings {
         via_proxy: true,
         timeout_secs: 45,
         jwks: "https://keys.example.com/jwks.json".into(),
+        secret_headers: vec!["X-Tenant".into()],
     }
 }
 
@@ -31,22 +31,12 @@ fn decoded(fragment: &str) -> String {
 }
 
 #[test]
-fn round_trip_of_every_field_keeps_the_receivers_secret() {
+fn round_trip_of_every_field() {
     let fragment = to_fragment(&full()).unwrap();
     assert!(fragment.starts_with("#s="));
     let shared = from_fragment(&fragment).unwrap();
     assert_eq!(shared, SharedSettings::from_settings(&full()));
-    let receiver = Settings {
-        client_secret: "receivers-own-secret".into(),
-        ..Settings::default()
-    };
-    assert_eq!(
-        shared.apply(&receiver),
-        Settings {
-            client_secret: "receivers-own-secret".into(),
-            ..full()
-        }
-    );
+    assert_eq!(shared.settings(), full());
     // Without '#', and as a whole link.
     assert_eq!(from_fragment(&fragment[1..]).unwrap(), shared);
     let link = format!("https://tester.example.com/index.html{fragment}");
@@ -63,31 +53,26 @@ fn the_secret_never_enters_the_link() {
         assert!(!text.contains("client_secret"), "{text}");
     }
     assert!(json.starts_with("{\"v\":1,"), "{json}");
-    // The receiver with an empty secret keeps it empty: the page then asks for it.
-    let applied = from_fragment(&fragment)
-        .unwrap()
-        .apply(&Settings::default());
-    assert_eq!(applied.client_secret, "");
 }
 
 #[test]
 fn credential_headers_are_withheld() {
     let settings = Settings {
-        extra_headers: "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln\nX-Trace: 1\n x-api-key : k-123\nCookie: a=b\nAccept: */*".into(),
+        extra_headers: "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln\nX-Trace: 1\n x-api-key : k-123\nCookie: a=b\nAccept: */*\nX-Tenant: ticked-secret".into(),
         ..full()
     };
     let fragment = to_fragment(&settings).unwrap();
     let json = decoded(&fragment);
-    for hidden in ["eyJhbGciOiJSUzI1NiJ9", "k-123", "a=b", "Authorization"] {
+    for hidden in ["eyJhbGciOiJSUzI1NiJ9", "k-123", "a=b", "Authorization", "ticked-secret"] {
         assert!(!json.contains(hidden), "{hidden} in {json}");
     }
     let shared = from_fragment(&fragment).unwrap();
     assert_eq!(shared.extra_headers, "X-Trace: 1\nAccept: */*");
     assert_eq!(
-        withheld_headers(&settings.extra_headers),
+        crate::core::headers::withheld_headers(&settings.extra_headers, &[]),
         vec!["Authorization", "x-api-key", "Cookie"]
     );
-    assert!(withheld_headers("X-Trace: 1").is_empty());
+    assert!(crate::core::headers::withheld_headers("X-Trace: 1", &[]).is_empty());
 }
 
 #[test]
@@ -104,13 +89,10 @@ fn unknown_fields_are_ignored_and_missing_fields_default() {
             ..SharedSettings::default()
         }
     );
-    // A link never carries a secret; one slipped in by hand is ignored too.
-    let sneaky = from_fragment(&encode(r#"{"v":1,"client_secret":"x"}"#)).unwrap();
-    let kept = sneaky.apply(&Settings {
-        client_secret: "mine".into(),
-        ..Settings::default()
-    });
-    assert_eq!(kept.client_secret, "mine");
+    // A link never carries a secret; one slipped in by hand is ignored (Settings has no
+    // field for it).
+    let sneaky = from_fragment(&encode(r#"{"v":1,"client_secret":"sneaky-x"}"#)).unwrap();
+    assert!(!format!("{:?}", sneaky.settings()).contains("sneaky-x"));
     // Padding added back by some tool is accepted.
     let json = r#"{"v":1,"scope":"a/bc"}"#;
     let padded = format!(

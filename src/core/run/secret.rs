@@ -1,0 +1,214 @@
+//! Secret values and the tab's book of them.
+//!
+//! [`Secret`] has no `Debug`, `Display` or `Serialize`: a secret cannot be logged, formatted into
+//! a message or written into a profile, link or report by accident — only [`Secret::expose`]
+//! reads it, and every such call is a place to review. The [`SecretBook`] holds every secret the
+//! tab has sent or received (typed secrets, credential headers, tokens, token signatures), so
+//! text that leaves the code is masked against all of them, not against the form's current value.
+
+use crate::core::exchange::{mask_each, Found, REDACTED};
+
+/// A value that must never be shown, stored or logged as it is.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself: for building the request that sends it, and nothing else.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// Without the spaces a paste may bring along (the form warns about them).
+    pub fn trimmed(&self) -> Secret {
+        Secret(self.0.trim().to_owned())
+    }
+}
+
+/// What a secret is, for masked text that must still run: `"$CLIENT_SECRET"` in a curl command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    ClientSecret,
+    /// `base64(id:secret)` of a Basic header.
+    BasicCredentials,
+    AccessToken,
+    /// The signature part of a token: with the claims on screen, it alone rebuilds the token.
+    TokenSignature,
+    /// The value of a credential header, by header name.
+    Header(String),
+}
+
+impl SecretKind {
+    /// The shell variable a runnable masked command uses in its place.
+    pub fn variable(&self) -> String {
+        match self {
+            Self::ClientSecret => "CLIENT_SECRET".into(),
+            Self::BasicCredentials => "BASIC_CREDENTIALS".into(),
+            Self::AccessToken => "ACCESS_TOKEN".into(),
+            Self::TokenSignature => "TOKEN_SIGNATURE".into(),
+            Self::Header(name) => {
+                let upper: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                format!("HEADER_{upper}")
+            }
+        }
+    }
+}
+
+/// Every secret the tab has sent or received, oldest first, each value once.
+/// It only grows (until the tab closes or "Forget everything"): editing a field after a run
+/// must not unmask what that run sent.
+#[derive(Clone, Default)]
+pub struct SecretBook {
+    entries: Vec<(SecretKind, Secret)>,
+}
+
+/// Shorter values are not masked: masking every `a` in a page would hide everything and protect
+/// nothing. Real secrets (Cognito's are 51 characters; tokens far longer) are well above this.
+pub const MIN_MASKED_CHARS: usize = 4;
+
+impl SecretBook {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a secret unless it is already known or too short to mask meaningfully.
+    /// Returns true when the book changed.
+    pub fn add(&mut self, kind: SecretKind, secret: &Secret) -> bool {
+        let value = secret.expose().trim();
+        if value.chars().count() < MIN_MASKED_CHARS
+            || self.entries.iter().any(|(_, s)| s.expose() == value)
+        {
+            return false;
+        }
+        self.entries.push((kind, Secret::new(value)));
+        true
+    }
+
+    /// Adds a token and, separately, its signature (the part after the second dot).
+    pub fn add_token(&mut self, token: &str) -> bool {
+        let token = token.trim();
+        let mut changed = self.add(SecretKind::AccessToken, &Secret::new(token));
+        if let Some(signature) = token.rsplit('.').next().filter(|_| token.contains('.')) {
+            changed |= self.add(SecretKind::TokenSignature, &Secret::new(signature));
+        }
+        changed
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// The values, for the masking functions that take plain slices.
+    pub fn values(&self) -> Vec<&str> {
+        self.entries.iter().map(|(_, s)| s.expose()).collect()
+    }
+
+    /// The text with every known secret, in any encoded form, replaced by `••••••`.
+    pub fn mask(&self, text: &str) -> String {
+        mask_each(text, &self.values(), |_| REDACTED.to_owned())
+    }
+
+    /// The text (inside a single-quoted shell word) with each secret replaced by its shell
+    /// variable, so the masked command still runs once the variables are set. A secret that
+    /// appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
+    pub fn mask_for_shell(&self, text: &str) -> String {
+        mask_each(text, &self.values(), |found: Found| {
+            let variable = self
+                .entries
+                .get(found.index)
+                .map_or_else(|| "SECRET".to_owned(), |(kind, _)| kind.variable());
+            let suffix = if found.encoded { "_URLENCODED" } else { "" };
+            format!("'\"${variable}{suffix}\"'")
+        })
+    }
+
+    /// The variables [`mask_for_shell`](Self::mask_for_shell) may write, for the lines that
+    /// tell the reader what to set.
+    pub fn variables_in(&self, text: &str) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (kind, _) in &self.entries {
+            for name in [kind.variable(), format!("{}_URLENCODED", kind.variable())] {
+                if text.contains(&format!("\"${name}\"")) && !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_book_keeps_every_value_once_and_masks_all_of_them() {
+        let mut book = SecretBook::new();
+        assert!(book.add(SecretKind::ClientSecret, &Secret::new("first-secret")));
+        assert!(!book.add(SecretKind::ClientSecret, &Secret::new(" first-secret ")));
+        assert!(book.add(SecretKind::ClientSecret, &Secret::new("second-secret")));
+        // Too short to mask without hiding ordinary text.
+        assert!(!book.add(SecretKind::Header("X-A".into()), &Secret::new("k")));
+        assert_eq!(book.len(), 2);
+        assert_eq!(
+            book.mask("a=first-secret&b=second-secret"),
+            "a=••••••&b=••••••"
+        );
+    }
+
+    #[test]
+    fn a_token_and_its_signature_are_both_secrets() {
+        let mut book = SecretBook::new();
+        book.add_token("aaaa.bbbb.signature-part");
+        assert_eq!(book.mask("aaaa.bbbb.signature-part"), "••••••");
+        // An altered payload still carries the real signature: it stays hidden.
+        assert_eq!(book.mask("aaaa.cccc.signature-part"), "aaaa.cccc.••••••");
+    }
+
+    #[test]
+    fn shell_masking_names_variables_that_keep_the_command_runnable() {
+        let mut book = SecretBook::new();
+        book.add(SecretKind::ClientSecret, &Secret::new("s3cr3t/+="));
+        book.add(
+            SecretKind::Header("X-Api-Key".into()),
+            &Secret::new("key-value"),
+        );
+        let text = "client_secret=s3cr3t%2F%2B%3D&x=key-value";
+        let masked = book.mask_for_shell(text);
+        assert_eq!(
+            masked,
+            "client_secret='\"$CLIENT_SECRET_URLENCODED\"'&x='\"$HEADER_X_API_KEY\"'"
+        );
+        assert_eq!(
+            book.variables_in(&masked),
+            vec![
+                "CLIENT_SECRET_URLENCODED".to_string(),
+                "HEADER_X_API_KEY".to_string()
+            ]
+        );
+    }
+}
