@@ -55,7 +55,11 @@ use cognito_api_tester::core::token::{
 const FIXED_SEED: u64 = 20_261_202;
 
 fn config() -> ProptestConfig {
-    let seed = match std::env::var("PROPTEST_RNG_SEED").ok().as_deref().map(str::trim) {
+    let seed = match std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .as_deref()
+        .map(str::trim)
+    {
         Some("random") => proptest::test_runner::RngSeed::Random,
         Some(n) => n
             .parse()
@@ -1432,7 +1436,11 @@ fn token_failure() -> impl Strategy<Value = TokenFailure> {
 #[test]
 fn regression_base64url_padding_alone() {
     for input in ["=", "==", "===", "===="] {
-        assert_eq!(base64url_decode(input), Err(Base64Problem::Empty), "{input}");
+        assert_eq!(
+            base64url_decode(input),
+            Err(Base64Problem::Empty),
+            "{input}"
+        );
     }
 }
 // ---------------------------------------------------------------------------------------------

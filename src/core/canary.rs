@@ -32,8 +32,18 @@ pub struct RunRecord {
     pub api_ms: Option<f64>,
     /// None: no response from the API (or it was never called).
     pub status: Option<u16>,
+    /// True only for a PASS.
     pub passed: bool,
+    /// The verdict's word: PASS, FAIL, SECURITY FINDING, CANNOT JUDGE, CANCELLED, SKIPPED.
+    pub outcome: String,
     pub first_failure: Option<String>,
+}
+
+impl RunRecord {
+    /// Skipped and cancelled runs judged nothing: they count neither as passed nor as failed.
+    pub fn judged(&self) -> bool {
+        !matches!(self.outcome.as_str(), "SKIPPED" | "CANCELLED")
+    }
 }
 
 impl RunRecord {
@@ -80,18 +90,28 @@ impl History {
         if self.runs.is_empty() {
             return None;
         }
+        let judged = self.runs.iter().filter(|r| r.judged()).count();
+        if judged == 0 {
+            return None;
+        }
         let passed = self.runs.iter().filter(|r| r.passed).count();
-        Some(passed as f64 / self.runs.len() as f64)
+        Some(passed as f64 / judged as f64)
     }
 
     /// Consecutive failed runs at the newest end (0 when the last run passed).
     pub fn failing_streak(&self) -> usize {
-        self.iter_newest_first().take_while(|r| !r.passed).count()
+        self.iter_newest_first()
+            .filter(|r| r.judged())
+            .take_while(|r| !r.passed)
+            .count()
     }
 
     /// Consecutive passed runs at the newest end (0 when the last run failed).
     pub fn passing_streak(&self) -> usize {
-        self.iter_newest_first().take_while(|r| r.passed).count()
+        self.iter_newest_first()
+            .filter(|r| r.judged())
+            .take_while(|r| r.passed)
+            .count()
     }
 
     pub fn clear(&mut self) {
@@ -101,12 +121,13 @@ impl History {
     /// A spreadsheet of the runs, oldest first (RFC 4180: CRLF line ends, quoted fields).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "started_at_utc,passed,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n",
+            "started_at_utc,passed,outcome,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n",
         );
         for run in &self.runs {
             let fields = [
                 iso_utc_ms(run.started_at_unix_ms),
                 run.passed.to_string(),
+                run.outcome.clone(),
                 run.status.map(|s| s.to_string()).unwrap_or_default(),
                 run.token_fetched.to_string(),
                 csv_ms(run.token_ms),

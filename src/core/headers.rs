@@ -17,7 +17,10 @@ const CREDENTIAL_WORDS: [&str; 6] = ["token", "key", "secret", "auth", "password
 /// True for a header whose value is a credential: the names above, or one the user ticked as
 /// secret (`ticked` holds names, any case).
 pub fn is_secret_header(name: &str, ticked: &[String]) -> bool {
-    is_credential_name(name) || ticked.iter().any(|t| t.trim().eq_ignore_ascii_case(name.trim()))
+    is_credential_name(name)
+        || ticked
+            .iter()
+            .any(|t| t.trim().eq_ignore_ascii_case(name.trim()))
 }
 
 /// A name that is a credential by itself (the user cannot untick these).
@@ -61,7 +64,9 @@ fn check_value(value: &str) -> Result<(), String> {
             '\r' => "a carriage return",
             _ => "a line break",
         };
-        return Err(format!("holds {shown}, which a header cannot carry. Remove it."));
+        return Err(format!(
+            "holds {shown}, which a header cannot carry. Remove it."
+        ));
     }
     if let Some(c) = value.chars().find(|c| u32::from(*c) > 0xFF) {
         return Err(format!(
@@ -128,9 +133,16 @@ mod tests {
     #[test]
     fn values_the_browser_would_refuse_are_errors() {
         let err = parse_extra_headers("X-Note: naive €5").unwrap_err();
-        assert!(err.contains("Line 1") && err.contains('€') && err.contains("Latin-1"), "{err}");
-        assert!(parse_extra_headers("X-A: a\rb").unwrap_err().contains("carriage return"));
-        assert!(parse_extra_headers("X-A: a\0b").unwrap_err().contains("NUL"));
+        assert!(
+            err.contains("Line 1") && err.contains('€') && err.contains("Latin-1"),
+            "{err}"
+        );
+        assert!(parse_extra_headers("X-A: a\rb")
+            .unwrap_err()
+            .contains("carriage return"));
+        assert!(parse_extra_headers("X-A: a\0b")
+            .unwrap_err()
+            .contains("NUL"));
         // Latin-1 is fine: the browser sends it as one byte each.
         assert!(parse_extra_headers("X-Name: café ÿ").is_ok());
     }
@@ -153,7 +165,10 @@ mod tests {
         assert!(!is_credential_name("X-Trace"));
         assert!(is_secret_header("X-Trace", &["x-trace".into()]));
         let text = "X-Trace: 1\nX-Api-Key: k\nX-Tenant: t";
-        assert_eq!(without_secret_headers(text, &["X-Tenant".into()]), "X-Trace: 1");
+        assert_eq!(
+            without_secret_headers(text, &["X-Tenant".into()]),
+            "X-Trace: 1"
+        );
         assert_eq!(withheld_headers(text, &[]), vec!["X-Api-Key".to_string()]);
     }
 }

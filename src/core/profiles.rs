@@ -65,7 +65,10 @@ impl Profiles {
         }
         // Settings cannot hold the client secret; credential headers are left out here.
         let settings = Settings {
-            extra_headers: without_secret_headers(&settings.extra_headers, &settings.secret_headers),
+            extra_headers: without_secret_headers(
+                &settings.extra_headers,
+                &settings.secret_headers,
+            ),
             ..settings.clone()
         };
         match self.list.iter_mut().find(|p| p.name == name) {

@@ -15,9 +15,9 @@ pub use markdown::to_markdown;
 use crate::core::checks::Check;
 use crate::core::diagnosis::Diagnosis;
 use crate::core::exchange::{redact_text, Exchange, REDACTED};
+use crate::core::headers::is_secret_header;
 use crate::core::jwt::{decode, format_utc};
 use crate::core::settings::Settings;
-use crate::core::headers::is_secret_header;
 
 /// One response assertion as the run judged it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -123,7 +123,10 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         api_url: red(&s.api_url),
         method: s.method.as_str().to_owned(),
         api_body: red(&s.api_body),
-        extra_headers: red(&mask_credential_headers(&s.extra_headers, &s.secret_headers)),
+        extra_headers: red(&mask_credential_headers(
+            &s.extra_headers,
+            &s.secret_headers,
+        )),
         client_auth: s.client_auth.oauth_name().to_owned(),
         via_proxy: s.via_proxy,
         timeout_secs: s.timeout_secs,

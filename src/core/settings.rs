@@ -875,7 +875,11 @@ mod tests {
         let id = issues_for(&s, Field::ClientId);
         assert_eq!(id[0].level, Level::Error);
         assert!(id[0].message.contains("U+200B"), "{}", id[0].message);
-        let secret = issues_with(&filled(), &Secret::new("\u{FEFF}secret"), Field::ClientSecret);
+        let secret = issues_with(
+            &filled(),
+            &Secret::new("\u{FEFF}secret"),
+            Field::ClientSecret,
+        );
         assert_eq!(secret[0].level, Level::Error);
     }
 

@@ -5,13 +5,14 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::core::report;
+use crate::core::run::{Job, Outcome};
 use crate::ui::canary_view::CanaryView;
 use crate::ui::checks_view::{ChecksView, PasteToken};
 use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
 use crate::ui::hosting_view::HostingView;
-use crate::ui::state::{AppState, Job};
+use crate::ui::state::AppState;
 use crate::ui::token_view::DecodedTokenView;
 use crate::ui::tools_view::ToolsView;
 use crate::web::{clock, files};
@@ -43,11 +44,6 @@ fn ReportButtons(state: AppState) -> impl IntoView {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     state.restore();
-    // Keep the opted-in secret in step with the field.
-    Effect::new(move |_| {
-        state.settings.with(|s| s.client_secret.len());
-        state.remember_secret_if_opted_in();
-    });
 
     // The countdown clock. It lives as long as the page, so it is never cleared.
     let tick = set_interval_with_handle(
@@ -84,7 +80,7 @@ pub fn App() -> impl IntoView {
     let token_problem = Signal::derive(move || {
         state
             .token_step
-            .with(|s| s.as_ref().and_then(|s| s.outcome.clone().err()))
+            .with(|s| s.as_ref().and_then(|s| s.diagnosis().cloned()))
     });
     let api_exchange = Signal::derive(move || {
         state
@@ -99,7 +95,7 @@ pub fn App() -> impl IntoView {
     let api_problem = Signal::derive(move || {
         state
             .api_step
-            .with(|s| s.as_ref().and_then(|s| s.outcome.clone().err()))
+            .with(|s| s.as_ref().and_then(|s| s.diagnosis().cloned()))
     });
     // A memo, so typing in other fields does not redraw both exchanges (and re-mask their bodies).
     let secrets = Memo::new(move |_| state.secrets());
@@ -121,15 +117,25 @@ pub fn App() -> impl IntoView {
                 <div class="verdict" role="status" aria-live="polite">
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                     {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
-                    {move || state.verdict().map(|(pass, line)| view! {
-                        <p class="verdict-line" class:pass=pass class:fail=!pass>{line}</p>
+                    {move || state.verdict().map(|v| {
+                        let pass = v.outcome.passed();
+                        let fail = matches!(v.outcome, Outcome::Fail | Outcome::SecurityFinding);
+                        let headline = state.mask(&v.headline);
+                        let reasons: Vec<String> = v.reasons.iter().map(|r| state.mask(r)).collect();
+                        view! {
+                            <p class="verdict-line" class:pass=pass class:fail=fail class:undecided=!pass && !fail
+                                data-outcome=v.outcome.label()>{headline}</p>
+                            {(!reasons.is_empty()).then(|| view! {
+                                <ul class="verdict-reasons">{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                            })}
+                        }
                     })}
                 </div>
                 <ReportButtons state=state />
                 <section class="panel" aria-labelledby="token-response-heading">
                     <h2 id="token-response-heading">"Token response"</h2>
-                    <DiagnosisView diagnosis=token_problem />
-                    <ExchangeView exchange=token_exchange proxied_target=token_target secrets=secrets
+                    <DiagnosisView diagnosis=token_problem secrets=secrets />
+                    <ExchangeView exchange=token_exchange proxied_target=token_target secrets=secrets book=state.book
                         empty="No token request yet. Fill in the form and press Get token or Run." />
                 </section>
                 <section class="panel" aria-labelledby="decoded-token-heading">
@@ -144,8 +150,8 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="api-response-heading">
                     <h2 id="api-response-heading">"API response"</h2>
-                    <DiagnosisView diagnosis=api_problem />
-                    <ExchangeView exchange=api_exchange proxied_target=api_target secrets=secrets
+                    <DiagnosisView diagnosis=api_problem secrets=secrets />
+                    <ExchangeView exchange=api_exchange proxied_target=api_target secrets=secrets book=state.book
                         empty="No API call yet. Press Call API once you have a token, or Run." />
                 </section>
                 <section class="panel" aria-labelledby="canary-heading">

@@ -7,12 +7,13 @@ use leptos::task::spawn_local;
 
 use crate::core::assertions::{parse_lines, AssertionResult};
 use crate::core::canary::{
-    interval_secs, page_title, schedule_token_need, History, IntervalUnit, RunRecord,
+    interval_secs, page_title, schedule_reuse_margin, History, IntervalUnit, RunRecord,
 };
 use crate::core::exchange::format_elapsed;
 use crate::core::jwt::format_utc;
-use crate::core::negative::{authorization_for, judge, NegativeCase, NegativeResult, Verdict};
-use crate::ui::state::{AppState, Job};
+use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
+use crate::core::run::{Job, RunSnapshot, Secret, SecretKind};
+use crate::ui::state::AppState;
 use crate::web::{clock, files, flow, http::InFlight};
 
 /// History rows drawn on the page; the export has them all.
@@ -38,6 +39,9 @@ pub fn CanaryView(state: AppState) -> impl IntoView {
         }
     };
 
+    // Each Start gets its own epoch; a loop whose epoch is no longer current stops, so a
+    // Stop then Start within one interval never leaves two loops running.
+    let epoch = StoredValue::new(0u64);
     let start = move |_| {
         if running.get_untracked() {
             return;
@@ -49,42 +53,32 @@ pub fn CanaryView(state: AppState) -> impl IntoView {
                 return;
             }
         };
+        let mine = epoch.get_value().wrapping_add(1);
+        epoch.set_value(mine);
         running.set(true);
         message.set(Some(format!("Running every {secs} s until stopped.")));
+        let current = move || running.get_untracked() && epoch.get_value() == mine;
         spawn_local(async move {
-            while running.get_untracked() {
+            while current() {
                 let begun = clock::monotonic_ms();
                 let started_at_unix_ms = clock::now_unix_ms();
-                let need = schedule_token_need(
-                    state.held.get_untracked().as_ref(),
-                    clock::now_unix(),
-                    secs,
-                );
-                let record = match state.prepare_with(Job::Run, need) {
-                    None => RunRecord {
-                        started_at_unix_ms,
-                        token_ms: None,
-                        token_fetched: false,
-                        token_note: None,
-                        api_ms: None,
-                        status: None,
-                        passed: false,
-                        first_failure: state.notice.get_untracked(),
-                    },
-                    Some(prepared) => {
+                let margin = schedule_reuse_margin(state.held.get_untracked().as_ref(), secs);
+                let record = match state.begin(Job::Run, margin) {
+                    // Met a manual run (or the form cannot send): recorded as what it is.
+                    Err(refusal) => state.refused_record(started_at_unix_ms, &refusal),
+                    Ok(prepared) => {
                         let performed = state.perform(prepared).await;
-                        state.run_record(
-                            started_at_unix_ms,
-                            performed.token_fetched,
-                            performed.token_note,
-                        )
+                        state.run_record(started_at_unix_ms, &performed)
                     }
                 };
+                if !current() {
+                    break;
+                }
                 history.update(|h| h.push(record));
                 set_title();
                 // Wait out the rest of the interval, waking often enough to stop promptly.
                 let due = begun + f64::from(secs) * 1000.0;
-                while running.get_untracked() && clock::monotonic_ms() < due {
+                while current() && clock::monotonic_ms() < due {
                     let left = (due - clock::monotonic_ms()).clamp(0.0, 250.0) as u32;
                     gloo_timers::future::TimeoutFuture::new(left.max(1)).await;
                 }
@@ -193,11 +187,12 @@ fn HistoryView(history: RwSignal<History>) -> impl IntoView {
                                 <td>{match (r.token_fetched, r.token_ms) {
                                     (true, Some(ms)) => format!("new token, {}", format_elapsed(ms)),
                                     (true, None) => "new token".to_string(),
-                                    (false, _) => "reused".to_string(),
+                                    (false, Some(ms)) => format!("token request failed, {}", format_elapsed(ms)),
+                                    (false, None) => "reused".to_string(),
                                 }}</td>
                                 <td>{r.api_ms.map(format_elapsed).unwrap_or_default()}</td>
                                 <td>{r.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                <td>{if r.passed { "pass" } else { "FAIL" }}</td>
+                                <td>{r.outcome.clone()}</td>
                                 <td>{r.first_failure.unwrap_or_default()}</td>
                             </tr>
                         }).collect_view()}
@@ -212,7 +207,7 @@ fn HistoryView(history: RwSignal<History>) -> impl IntoView {
 /// One click per case, each expecting the API to refuse; a 2xx is a security finding.
 #[component]
 fn NegativeChecks(state: AppState) -> impl IntoView {
-    let results = RwSignal::new(Vec::<NegativeResult>::new());
+    let results = state.negatives;
     let busy = RwSignal::new(false);
     let other_id = RwSignal::new(String::new());
     let other_secret = RwSignal::new(String::new());
@@ -228,10 +223,24 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             ));
             return;
         };
-        let settings = state.settings.get_untracked();
-        if let Some(first) = settings.api_blockers().first() {
+        // Frozen like any run: editing the form while the checks run changes nothing they send.
+        let snapshot = RunSnapshot::new(
+            Job::Api,
+            state.settings.get_untracked(),
+            state.secret.get_untracked(),
+            "",
+            clock::now_unix_ms(),
+        );
+        if let Some(first) = snapshot.settings.api_blockers().first() {
             message.set(Some(format!("Not sent: {}", first.message)));
             return;
+        }
+        let registered = state.book.with_untracked(|b| {
+            let mut next = b.clone();
+            snapshot.register_secrets(&mut next).then_some(next)
+        });
+        if let Some(next) = registered {
+            state.book.set(next);
         }
         busy.set(true);
         message.set(None);
@@ -242,17 +251,28 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                     break;
                 };
                 let good = if case == NegativeCase::OtherClientToken {
-                    let mut other = settings.clone();
+                    let mut other = snapshot.settings.clone();
                     other.client_id = other_id.get_untracked();
-                    other.client_secret = other_secret.get_untracked();
                     other.scope = String::new();
-                    match flow::request_token(&other, &in_flight).await.outcome {
-                        Ok(token) => token.access_token,
-                        Err(d) => {
-                            message.set(Some(format!(
+                    let secret = Secret::new(other_secret.get_untracked());
+                    state.remember_secret_value(SecretKind::ClientSecret, &secret.trimmed());
+                    let other =
+                        RunSnapshot::new(Job::Token, other, secret, "", clock::now_unix_ms());
+                    let step = flow::request_token(&other, &in_flight).await;
+                    match (step.value(), step.diagnosis()) {
+                        (Some(token), _) => {
+                            let token = token.access_token.clone();
+                            state.remember_secret_value(
+                                SecretKind::AccessToken,
+                                &Secret::new(token.as_str()),
+                            );
+                            token
+                        }
+                        (None, d) => {
+                            message.set(Some(state.mask(&format!(
                                 "The second client's token could not be fetched: {}",
-                                d.what
-                            )));
+                                d.map(|d| d.what.as_str()).unwrap_or("no answer")
+                            ))));
                             continue;
                         }
                     }
@@ -266,7 +286,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                         continue;
                     }
                 };
-                let step = flow::call_api_with(&settings, authorization, &in_flight).await;
+                let step = flow::call_api_with(&snapshot, authorization, &in_flight).await;
                 let (status, body) = step
                     .exchange
                     .and_then(|e| e.response)
@@ -323,8 +343,8 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                             <tr class=class>
                                 <td>{r.case.label()}</td>
                                 <td>{r.expected}</td>
-                                <td><code>{r.actual}</code></td>
-                                <td><strong>{verdict}</strong><br/>{r.explanation}</td>
+                                <td><code>{state.mask(&r.actual)}</code></td>
+                                <td><strong>{verdict}</strong><br/>{state.mask(&r.explanation)}</td>
                             </tr>
                         }
                     }).collect_view()}

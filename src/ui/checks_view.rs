@@ -3,39 +3,23 @@
 
 use leptos::prelude::*;
 
-use crate::core::checks::{all_pass, token_checks, Status, TokenContext};
+use crate::core::checks::Status;
+use crate::core::run::{checks_headline, ChecksHeadline};
 use crate::ui::state::AppState;
 
 #[component]
 pub fn ChecksView(state: AppState) -> impl IntoView {
-    let decoded = Memo::new(move |_| state.decoded());
-    let checks = Memo::new(move |_| {
-        let token = decoded.get()?;
-        let ctx = state.settings.with(|s| TokenContext {
-            client_id: s.client_id.clone(),
-            region: s.region.clone(),
-            requested_scope: s.scope.clone(),
-            now: state.now.get(),
-            server_skew_secs: state.server_skew.get(),
-        });
-        Some(state.signature.with(|sig| token_checks(&token, sig, &ctx)))
-    });
+    let checks = Memo::new(move |_| state.checks());
     move || {
         let Some(checks) = checks.get() else {
             return view! { <p class="empty">"No token yet. Get one, or paste one under Decoded token."</p> }.into_any();
         };
-        let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
-        let summary = if all_pass(&checks) {
-            "Every check passes: API Gateway's Cognito authorizer should accept this token."
-                .to_string()
-        } else {
-            format!(
-                "{failed} check{} failed: API Gateway would refuse this token.",
-                if failed == 1 { "" } else { "s" }
-            )
-        };
+        let headline = checks_headline(&checks);
+        let pass = headline == ChecksHeadline::AllPass;
+        let fail = matches!(headline, ChecksHeadline::Failed(_));
+        let summary = headline.text();
         view! {
-            <p class="checks-summary" class:pass=all_pass(&checks) class:fail=!all_pass(&checks)>{summary}</p>
+            <p class="checks-summary" class:pass=pass class:fail=fail class:undecided=!pass && !fail>{summary}</p>
             <ul class="checks">
                 {checks.into_iter().map(|c| {
                     let icon = match c.status { Status::Pass => "✓", Status::Fail => "✗", Status::Warn => "!", Status::Info => "i" };

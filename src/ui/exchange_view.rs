@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::core::run::{masked_curl, SecretBook};
+
 use crate::core::exchange::{
     body_preview, curl_command, format_elapsed, format_size, redact_request, redact_text,
     request_text, response_head_text, Exchange,
@@ -21,6 +23,8 @@ pub fn ExchangeView(
     /// Values masked in the request (the client secret, the bearer token).
     #[prop(into)]
     secrets: Signal<Vec<String>>,
+    /// The tab's secrets with their kinds, for a masked curl that still runs.
+    book: RwSignal<SecretBook>,
     empty: &'static str,
 ) -> impl IntoView {
     let reveal = RwSignal::new(false);
@@ -76,15 +80,15 @@ pub fn ExchangeView(
         };
         // curl repeats the request against the real target, not this page's proxy route.
         let curl = {
-            let mut req = if curl_secrets_on {
-                ex.request.clone()
-            } else {
-                request.clone()
-            };
+            let mut req = ex.request.clone();
             if let Some(target) = proxied_target.get() {
                 req.url = target;
             }
-            curl_command(&req)
+            if curl_secrets_on {
+                curl_command(&req)
+            } else {
+                book.with(|b| masked_curl(&req, b))
+            }
         };
         let request_block = request_text(&request);
         let response = ex.response.clone().map(|r| {

@@ -4,13 +4,18 @@
 
 use leptos::prelude::*;
 
+use crate::core::run::Job;
 use crate::core::settings::{DomainForm, Field, FieldIssue, HttpMethod, Level, Settings};
 use crate::core::token::ClientAuth;
-use crate::ui::state::{AppState, Job};
+use crate::ui::state::AppState;
 
 #[component]
 pub fn SettingsForm(state: AppState) -> impl IntoView {
-    let issues = Memo::new(move |_| state.settings.with(Settings::validate));
+    let issues = Memo::new(move |_| {
+        state
+            .secret
+            .with(|secret| state.settings.with(|s| s.validate(secret)))
+    });
     let show_secret = RwSignal::new(false);
     let settings = state.settings;
     let busy = move || state.busy.get().is_some();
@@ -27,8 +32,8 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                     <div class="with-button">
                         <input id="client-secret" name="client-secret" autocomplete="off" spellcheck="false"
                             type=move || if show_secret.get() { "text" } else { "password" }
-                            prop:value=move || settings.with(|s| s.client_secret.clone())
-                            on:input:target=move |e| settings.update(|s| s.client_secret = e.target().value())
+                            prop:value=move || state.secret.with(|s| s.expose().to_owned())
+                            on:input:target=move |e| state.type_secret(e.target().value())
                             aria-describedby="client-secret-issues" />
                         <button type="button" class="secondary"
                             aria-pressed=move || show_secret.get().to_string()
@@ -66,7 +71,8 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                         DomainForm::CustomHost { .. } => " (custom domain)",
                         DomainForm::FullUrl => "",
                     }),
-                    Err(_) => "Token endpoint: enter a domain to see it.".to_string(),
+                    Err(crate::core::settings::DomainError::Empty) => "Token endpoint: enter a domain to see it.".to_string(),
+                    Err(e) => format!("Token endpoint: not yet — {e}"),
                 })}</p>
                 <TextField state issues field=Field::Region id="region"
                     get=|s| s.region.clone() set=|s, v| s.region = v
@@ -108,6 +114,7 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                         prop:value=move || settings.with(|s| s.extra_headers.clone())
                         on:input:target=move |e| settings.update(|s| s.extra_headers = e.target().value())></textarea>
                     <FieldIssues issues attempted=state.attempted field=Field::ExtraHeaders id="extra-headers-issues" />
+                    <SecretHeaderTicks settings />
                 </div>
             </fieldset>
             <fieldset>
@@ -138,6 +145,52 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                     title="Escape">"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// One tick per extra header: a ticked header's value is a secret (masked everywhere, never in a
+/// profile, link or report). Credential names (Authorization, X-Api-Key, …) are always secret.
+#[component]
+fn SecretHeaderTicks(settings: RwSignal<Settings>) -> impl IntoView {
+    let names = Memo::new(move |_| {
+        settings.with(|s| {
+            crate::core::headers::parse_extra_headers(&s.extra_headers)
+                .map(|headers| {
+                    headers
+                        .into_iter()
+                        .map(|(name, _)| name)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    move || {
+        let names = names.get();
+        (!names.is_empty()).then(|| view! {
+            <ul class="secret-ticks" aria-label="Secret headers">
+                {names.into_iter().enumerate().map(|(i, name)| {
+                    let id = format!("secret-header-{i}");
+                    let always = crate::core::headers::is_credential_name(&name);
+                    let ticked_name = name.clone();
+                    let ticked = move || always || settings.with(|s| s.secret_headers.iter().any(|t| t.eq_ignore_ascii_case(&ticked_name)));
+                    let toggle_name = name.clone();
+                    view! {
+                        <li class="check">
+                            <input id=id.clone() type="checkbox" prop:checked=ticked disabled=always
+                                on:change:target=move |e| {
+                                    let on = e.target().checked();
+                                    let name = toggle_name.clone();
+                                    settings.update(|s| {
+                                        s.secret_headers.retain(|t| !t.eq_ignore_ascii_case(&name));
+                                        if on { s.secret_headers.push(name); }
+                                    });
+                                } />
+                            <label for=id>{format!("{name} is secret")}{always.then_some(" (always: a credential header)")}</label>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })
     }
 }
 

@@ -1,66 +1,76 @@
-//! The page's state and the user's actions on it: get a token, call the API, run
-//! both, cancel. The views read signals; only these methods change them.
+//! The page's state and the one owner of a run's lifecycle: it freezes the form into a
+//! [`RunSnapshot`], asks the core for the plan and the verdict, sends through `web::flow`, and
+//! keeps busy, in-flight and the run epoch in step. Views read signals; only these methods
+//! change them.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::core::assertions::{
-    default_assertions, evaluate, parse_lines, to_lines, AssertionResult, ResponseFacts,
+    default_assertions, evaluate, to_lines, AssertionResult, ResponseFacts,
 };
 use crate::core::canary::RunRecord;
-use crate::core::checks::{token_checks, Signature, TokenContext};
+use crate::core::checks::{token_checks, Check, Signature, TokenContext};
 use crate::core::clock_skew::skew_from_exchange;
-use crate::core::diagnosis::Diagnosis;
 use crate::core::exchange::Exchange;
-use crate::core::jwt::{self, format_relative, format_utc};
+use crate::core::jwt;
+use crate::core::negative::NegativeResult;
 use crate::core::report::{build_evidence, AssertionLine, Evidence, EvidenceInput};
-use crate::core::session::{token_need, HeldToken, TokenNeed};
-use crate::core::settings::{FieldIssue, Settings};
+use crate::core::run::{
+    plan, verdict, Job, Outcome, Plan, Refusal, RunFacts, RunSnapshot, Secret, SecretBinding,
+    SecretBook, SecretKind, StepResult, Verdict,
+};
+use crate::core::session::HeldToken;
+use crate::core::settings::Settings;
 use crate::core::share;
 use crate::core::token::AccessToken;
 use crate::web::clock;
-use crate::web::flow::{self, StepResult};
+use crate::web::flow;
 use crate::web::http::InFlight;
 use crate::web::storage;
 use crate::web::verify::{self, JwksSource};
 
 /// A run reuses the held token only if it has more than this many seconds left,
 /// so it cannot expire between our check and the API's.
-const EXPIRY_MARGIN_SECS: i64 = 5;
+pub const EXPIRY_MARGIN_SECS: i64 = 5;
 
 /// Bodies above this size are checked and shown in separate tasks (see `perform`).
 const BIG_BODY_BYTES: usize = 256 * 1024;
 
-/// What the user asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Job {
-    Token,
-    Api,
-    Run,
-}
-
-/// A job checked and ready to send (see [`AppState::prepare`]).
+/// A run that passed [`AppState::begin`]: its frozen inputs, its plan and its cancel handle.
 pub struct Prepared {
-    job: Job,
-    settings: Settings,
-    wants_token: bool,
-    token_note: Option<String>,
+    epoch: u64,
+    snapshot: RunSnapshot,
+    plan: Plan,
     in_flight: InFlight,
 }
 
-/// What [`AppState::perform`] did about the token.
+/// What [`AppState::perform`] did, for the canary's history line.
 pub struct Performed {
     pub token_fetched: bool,
     /// Why the token was reused or re-fetched, when it was.
     pub token_note: Option<String>,
+    pub verdict: Option<Verdict>,
 }
 
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub settings: RwSignal<Settings>,
+    /// The Client secret field: its own type, never part of `settings`.
+    pub secret: RwSignal<Secret>,
+    /// Where the secret in the field was entered (see [`SecretBinding`]).
+    secret_binding: RwSignal<Option<SecretBinding>>,
+    /// Every secret this tab has sent or received: what all masking uses.
+    pub book: RwSignal<SecretBook>,
     /// Set once the user pressed a button: from then on, empty required fields are flagged.
     pub attempted: RwSignal<bool>,
+    /// The last run's frozen inputs: what its panels and exports describe.
+    pub snapshot: RwSignal<Option<RunSnapshot>>,
+    /// Why the last run sent nothing, when it did not.
+    pub refusal: RwSignal<Option<Refusal>>,
     pub token_step: RwSignal<Option<StepResult<AccessToken>>>,
+    /// Whether the last run fetched the token shown (false: it reused the held one).
+    pub token_fetched: RwSignal<bool>,
     pub api_step: RwSignal<Option<StepResult<()>>>,
     pub held: RwSignal<Option<HeldToken>>,
     /// What is running now, as a sentence for the busy indicator.
@@ -80,7 +90,11 @@ pub struct AppState {
     /// The assertions checked on every API answer, as the user typed them.
     pub assertions_text: RwSignal<String>,
     pub assertion_results: RwSignal<Vec<AssertionResult>>,
+    /// The negative checks' results for the held token (a finding reaches the verdict).
+    pub negatives: RwSignal<Vec<NegativeResult>>,
     in_flight: StoredValue<Option<InFlight>, LocalStorage>,
+    /// Bumped by every run: a watchdog or a late answer of an older run changes nothing.
+    epoch: StoredValue<u64>,
     /// Bumped for every verification, so a slow answer for an old token is dropped.
     verification: StoredValue<u32>,
 }
@@ -89,8 +103,14 @@ impl AppState {
     pub fn new() -> Self {
         Self {
             settings: RwSignal::new(Settings::default()),
+            secret: RwSignal::new(Secret::default()),
+            secret_binding: RwSignal::new(None),
+            book: RwSignal::new(SecretBook::new()),
             attempted: RwSignal::new(false),
+            snapshot: RwSignal::new(None),
+            refusal: RwSignal::new(None),
             token_step: RwSignal::new(None),
+            token_fetched: RwSignal::new(false),
             api_step: RwSignal::new(None),
             held: RwSignal::new(None),
             busy: RwSignal::new(None),
@@ -104,118 +124,114 @@ impl AppState {
             remember: RwSignal::new(false),
             assertions_text: RwSignal::new(to_lines(&default_assertions())),
             assertion_results: RwSignal::new(Vec::new()),
+            negatives: RwSignal::new(Vec::new()),
             in_flight: StoredValue::new_local(None),
+            epoch: StoredValue::new(0),
             verification: StoredValue::new(0),
         }
     }
 
-    /// The values to hide in every raw view: the secret and the tokens.
+    /// The values to hide in every view and export: every secret the tab has sent or received.
     pub fn secrets(&self) -> Vec<String> {
-        let mut secrets = vec![self.settings.with(|s| s.client_secret.trim().to_string())];
-        if let Some(held) = self.held.get() {
-            secrets.push(held.access_token);
-        }
-        secrets.retain(|s| !s.is_empty());
-        secrets
+        self.book
+            .with(|b| b.values().into_iter().map(str::to_owned).collect())
+    }
+
+    /// Masks text that leaves the code (a diagnosis, a verdict, a history line).
+    pub fn mask(&self, text: &str) -> String {
+        self.book.with_untracked(|b| b.mask(text))
+    }
+
+    /// The user typed in the Client secret field: the secret is bound to the form as it is now.
+    pub fn type_secret(self, value: String) {
+        self.secret.set(Secret::new(value));
+        self.secret_binding
+            .set(Some(self.settings.with_untracked(SecretBinding::of)));
+        self.remember_secret_if_opted_in();
     }
 
     /// Runs a job from a button or the keyboard.
     pub fn start(self, job: Job) {
-        if let Some(prepared) = self.prepare(job, EXPIRY_MARGIN_SECS) {
-            spawn_local(async move {
+        match self.begin(job, EXPIRY_MARGIN_SECS) {
+            Ok(prepared) => spawn_local(async move {
                 self.perform(prepared).await;
-            });
+            }),
+            Err(refusal) => self.refuse(refusal),
         }
     }
 
-    /// Checks the form and decides about the token. None (with a notice saying why)
-    /// when nothing can be sent. `margin_secs`: how close to expiry a token may be reused.
-    pub fn prepare(self, job: Job, margin_secs: i64) -> Option<Prepared> {
-        let need = token_need(
-            self.held.get_untracked().as_ref(),
-            clock::now_unix(),
-            margin_secs,
-        );
-        self.prepare_with(job, need)
+    /// Shows why nothing was sent (a busy click is silently ignored: the busy line says it).
+    pub fn refuse(self, refusal: Refusal) {
+        if refusal != Refusal::Busy {
+            self.notice.set(Some(refusal.message()));
+        }
     }
 
-    /// As [`prepare`](Self::prepare), with the token decision made by the caller (the schedule).
-    pub fn prepare_with(self, job: Job, need: TokenNeed) -> Option<Prepared> {
-        // A run is on from `prepare` until `finish` (its request handle is stored here at once,
-        // `busy` only once it starts): a second click or key cannot start a second run.
+    /// Freezes the form and decides the run. `margin_secs`: how close to expiry a held token
+    /// may be reused. Err when nothing may be sent, with the reason.
+    pub fn begin(self, job: Job, margin_secs: i64) -> Result<Prepared, Refusal> {
+        // A run is on from here until `finish` (its request handle is stored at once): a second
+        // click, key or scheduled tick cannot start a second run.
         if self.in_flight.with_value(Option::is_some) {
-            return None;
+            return Err(Refusal::Busy);
         }
         if !self.attempted.get_untracked() {
             self.attempted.set(true);
         }
-        let settings = self.settings.get_untracked();
-        let now = clock::now_unix();
-        let wants_token = match job {
-            Job::Token => true,
-            Job::Api => false,
-            Job::Run => !matches!(need, TokenNeed::Reuse { .. }),
-        };
-        let mut blockers: Vec<FieldIssue> = Vec::new();
-        if wants_token {
-            blockers.extend(settings.token_blockers());
-        }
-        if job != Job::Token {
-            blockers.extend(settings.api_blockers());
-        }
-        if let Some(first) = blockers.first() {
-            self.notice
-                .set(Some(format!("Not sent: {}", first.message)));
-            return None;
-        }
-        if job == Job::Api && self.held.get_untracked().is_none() {
-            self.notice.set(Some(
-                "There is no token yet: press Get token first, or Run to do both.".into(),
-            ));
-            return None;
-        }
-        let Some(in_flight) = InFlight::new() else {
-            self.notice.set(Some(
-                "This browser cannot cancel requests (no AbortController); it is too old for this tool.".into(),
-            ));
-            return None;
-        };
-        self.in_flight.set_value(Some(in_flight.clone()));
-        let token_note = match (job, need) {
-            (Job::Run, TokenNeed::Refetch { expires_at }) if expires_at <= now => Some(format!(
-                "The token expired at {} ({}); fetched a new one — client credentials has no refresh token.",
-                format_utc(expires_at),
-                format_relative(expires_at.saturating_sub(now))
-            )),
-            (Job::Run, TokenNeed::Refetch { expires_at }) => Some(format!(
-                "The token expires at {} ({}), too soon to reuse; fetched a new one.",
-                format_utc(expires_at),
-                format_relative(expires_at.saturating_sub(now))
-            )),
-            (Job::Run, TokenNeed::Reuse { seconds_left }) => Some(format!(
-                "Reused the token from the last run; it is valid for {}.",
-                format_relative(seconds_left).trim_start_matches("in ")
-            )),
-            _ => None,
-        };
-        Some(Prepared {
+        let snapshot = RunSnapshot::new(
             job,
-            settings,
-            wants_token,
-            token_note,
+            self.settings.get_untracked(),
+            self.secret.get_untracked(),
+            &self.assertions_text.get_untracked(),
+            clock::now_unix_ms(),
+        );
+        let plan = plan(
+            &snapshot,
+            self.held.get_untracked().as_ref(),
+            clock::now_unix(),
+            margin_secs,
+        )?;
+        let in_flight = InFlight::new().ok_or_else(|| {
+            Refusal::Blocked(
+                "This browser cannot cancel requests (no AbortController); it is too old for this tool."
+                    .into(),
+            )
+        })?;
+        self.in_flight.set_value(Some(in_flight.clone()));
+        let epoch = self.epoch.get_value().wrapping_add(1);
+        self.epoch.set_value(epoch);
+        // Secrets go into the book before anything is sent, so every view is masked from the start.
+        let registered = self.book.with_untracked(|b| {
+            let mut next = b.clone();
+            snapshot.register_secrets(&mut next).then_some(next)
+        });
+        if let Some(next) = registered {
+            self.book.set(next);
+        }
+        if plan.wants_token() {
+            self.secret_binding
+                .set(Some(SecretBinding::of(&snapshot.settings)));
+        }
+        self.watch(epoch, &snapshot);
+        Ok(Prepared {
+            epoch,
+            snapshot,
+            plan,
             in_flight,
         })
     }
 
-    /// Sends what `prepare` decided and updates the panels.
+    /// Sends what `begin` decided and updates the panels. Whatever happens, the run ends in
+    /// `finish` (and a watchdog ends it if a dependency throws and this task never resumes).
     pub async fn perform(self, prepared: Prepared) -> Performed {
         let Prepared {
-            job,
-            settings,
-            wants_token,
-            token_note,
+            epoch,
+            snapshot,
+            plan,
             in_flight,
         } = prepared;
+        let wants_token = plan.wants_token();
+        let token_note = plan.note();
         // Everything set here is drawn once this task yields, that is after the request below
         // has gone out: the page's redraw does not delay the request.
         self.busy.set(Some(if wants_token {
@@ -224,37 +240,43 @@ impl AppState {
             "Calling the API…"
         }));
         self.notice.set(token_note.clone());
-        let mut performed = Performed {
-            token_fetched: false,
-            token_note,
-        };
+        self.refusal.set(None);
+        self.snapshot.set(Some(snapshot.clone()));
+        self.token_fetched.set(wants_token);
         // A new run: the last API answer no longer describes what is on screen.
         self.api_step.set(None);
         self.assertion_results.set(Vec::new());
         if wants_token {
-            let step = flow::request_token(&settings, &in_flight).await;
+            let step = flow::request_token(&snapshot, &in_flight).await;
+            if !self.is_current(epoch) {
+                return self.performed(wants_token, token_note);
+            }
             self.note_clock(step.exchange.as_ref());
-            let token = step
-                .outcome
-                .as_ref()
-                .ok()
-                .map(|t| (t.access_token.clone(), t.expires_in));
+            let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
+            if let Some((access_token, _)) = &token {
+                self.remember_token(access_token);
+            }
             self.token_step.set(Some(step));
-            performed.token_fetched = true;
             let Some((access_token, expires_in)) = token else {
                 self.held.set(None);
-                self.finish();
-                return performed;
+                self.finish(epoch);
+                return self.performed(wants_token, token_note);
             };
+            let key = snapshot
+                .token_key()
+                .unwrap_or(crate::core::run::TokenKey::Pasted);
             self.hold(
-                HeldToken::new(access_token, expires_in, clock::now_unix()),
+                HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
                 false,
             );
         }
-        if job != Job::Token {
+        if snapshot.job != Job::Token {
             if let Some(held) = self.held.get_untracked() {
                 self.busy.set(Some("Calling the API…"));
-                let step = flow::call_api(&settings, &held.access_token, &in_flight).await;
+                let step = flow::call_api(&snapshot, &held.access_token, &in_flight).await;
+                if !self.is_current(epoch) {
+                    return self.performed(wants_token, token_note);
+                }
                 self.note_clock(step.exchange.as_ref());
                 // A big body takes a while to check and to show: do each in its own task so
                 // neither blocks the page long. Small bodies go straight through (no delay).
@@ -266,7 +288,7 @@ impl AppState {
                 if big {
                     clock::next_task().await;
                 }
-                let results = self.check_assertions(&step);
+                let results = check_assertions(&snapshot, &step);
                 if big {
                     clock::next_task().await;
                 }
@@ -274,17 +296,73 @@ impl AppState {
                 self.api_step.set(Some(step));
             }
         }
-        self.finish();
-        performed
+        self.finish(epoch);
+        self.performed(wants_token, token_note)
+    }
+
+    fn performed(self, token_fetched: bool, token_note: Option<String>) -> Performed {
+        Performed {
+            token_fetched,
+            token_note,
+            verdict: self.verdict_untracked(),
+        }
+    }
+
+    fn is_current(self, epoch: u64) -> bool {
+        self.epoch.get_value() == epoch
+    }
+
+    /// Ends the run `epoch` even if its task never comes back (a browser API that throws
+    /// unwinds the task without running anything after it): after both requests' timeouts
+    /// and a grace period, a run still on is closed with a message.
+    fn watch(self, epoch: u64, snapshot: &RunSnapshot) {
+        let limit_ms = snapshot
+            .settings
+            .timeout_secs
+            .saturating_mul(2_000)
+            .saturating_add(10_000);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(limit_ms).await;
+            if self.is_current(epoch) && self.in_flight.with_value(Option::is_some) {
+                self.cancel();
+                self.finish(epoch);
+                self.notice.set(Some(
+                    "The run did not finish: the browser stopped it with an internal error. Nothing more will happen for it; press Run again, and reload the page if it happens twice.".into(),
+                ));
+            }
+        });
     }
 
     /// Takes a token as the current one and starts checking its signature.
     fn hold(self, token: HeldToken, pasted: bool) {
         self.held.set(Some(token));
+        self.negatives.set(Vec::new());
         if self.pasted.get_untracked() != pasted {
             self.pasted.set(pasted);
         }
         self.verify();
+    }
+
+    /// A token received or pasted is a secret of this tab from now on.
+    fn remember_token(self, token: &str) {
+        let changed = self.book.with_untracked(|b| {
+            let mut next = b.clone();
+            next.add_token(token).then_some(next)
+        });
+        if let Some(next) = changed {
+            self.book.set(next);
+        }
+    }
+
+    /// Adds one secret to the book (a second client's secret, say).
+    pub fn remember_secret_value(self, kind: SecretKind, secret: &Secret) {
+        let changed = self.book.with_untracked(|b| {
+            let mut next = b.clone();
+            next.add(kind, secret).then_some(next)
+        });
+        if let Some(next) = changed {
+            self.book.set(next);
+        }
     }
 
     /// Inspects a pasted token: decoded, checked and usable for Call API.
@@ -299,6 +377,7 @@ impl AppState {
             self.notice.set(Some("Paste a token first.".into()));
             return;
         }
+        self.remember_token(text);
         self.notice.set(Some(
             "Inspecting the pasted token; Call API will use it until a new one is fetched.".into(),
         ));
@@ -331,11 +410,13 @@ impl AppState {
         });
     }
 
-    /// Restores what the page may start from: a share link's settings (the secret
-    /// is never in it) and a secret the user chose to remember in this tab.
+    /// Restores what the page may start from: a share link's settings (the secret is never in
+    /// it) and a secret the user chose to remember in this tab — only for the endpoint and
+    /// client it was entered for.
     pub fn restore(self) {
-        if let Some(secret) = storage::remembered_secret() {
-            self.settings.update(|s| s.client_secret = secret);
+        if let Some((secret, binding)) = storage::remembered_secret() {
+            self.secret.set(secret);
+            self.secret_binding.set(Some(binding));
             self.remember.set(true);
         }
         let hash = web_sys::window()
@@ -345,20 +426,39 @@ impl AppState {
             return;
         }
         match share::from_fragment(&hash) {
-            Ok(shared) => {
-                self.settings.update(|s| *s = shared.apply(s));
-                let ask = if self.settings.with_untracked(|s| s.client_secret.is_empty()) {
-                    " Enter the Client secret: links never carry it."
-                } else {
-                    ""
-                };
-                self.notice
-                    .set(Some(format!("Settings loaded from a share link.{ask}")));
-            }
+            Ok(shared) => self.load_settings(shared.settings(), "a share link"),
             Err(e) => self
                 .notice
                 .set(Some(format!("The link's settings were not loaded: {e}"))),
         }
+    }
+
+    /// Puts settings from a share link or a profile into the form. The secret in memory stays
+    /// only if they point at the endpoint, client and API host it was entered for; otherwise it
+    /// is cleared (and forgotten) and the page names the new hosts and asks for it.
+    pub fn load_settings(self, next: Settings, source: &str) {
+        let binding = SecretBinding::of(&next);
+        let differences = self
+            .secret_binding
+            .get_untracked()
+            .map(|old| old.differences(&binding))
+            .unwrap_or_default();
+        let had_secret = !self.secret.with_untracked(Secret::is_empty);
+        self.settings.set(next);
+        let message = if had_secret && !differences.is_empty() {
+            self.secret.set(Secret::default());
+            self.secret_binding.set(None);
+            storage::remember_secret(None);
+            format!(
+                "Settings loaded from {source}. They point elsewhere ({}), so the Client secret was cleared: enter the secret for this client before anything is sent.",
+                differences.join("; ")
+            )
+        } else if !had_secret {
+            format!("Settings loaded from {source}. Enter the Client secret: links and profiles never carry it.")
+        } else {
+            format!("Settings loaded from {source}; same endpoint and client, so the Client secret was kept.")
+        };
+        self.notice.set(Some(message));
     }
 
     /// Turns "Remember secret in this tab" on or off.
@@ -371,102 +471,106 @@ impl AppState {
         }
     }
 
-    /// Mirrors the secret to sessionStorage, only when the user opted in.
+    /// Mirrors the secret to sessionStorage with its binding, only when the user opted in.
     pub fn remember_secret_if_opted_in(self) {
         if self.remember.get_untracked() {
-            let secret = self.settings.with_untracked(|s| s.client_secret.clone());
-            storage::remember_secret(Some(&secret).filter(|s| !s.is_empty()).map(|s| s.as_str()));
+            let secret = self.secret.get_untracked();
+            if secret.is_empty() {
+                storage::remember_secret(None);
+            } else {
+                let binding = self
+                    .secret_binding
+                    .get_untracked()
+                    .unwrap_or_else(|| self.settings.with_untracked(SecretBinding::of));
+                storage::remember_secret(Some((&secret, &binding)));
+            }
         }
     }
 
-    /// The assertions against an API answer (none when they do not parse: the field says why).
-    fn check_assertions(self, step: &StepResult<()>) -> Vec<AssertionResult> {
-        let Ok(assertions) = self.assertions_text.with_untracked(|t| parse_lines(t)) else {
-            return Vec::new();
-        };
-        let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
-        let facts = ResponseFacts {
-            status: response.map(|r| r.status),
-            body: response.map(|r| r.body.as_str()).unwrap_or_default(),
-            elapsed_ms: step
-                .exchange
-                .as_ref()
-                .map(|e| e.elapsed_ms)
-                .unwrap_or_default(),
-        };
-        evaluate(&assertions, &facts)
+    /// After Import…: the secret and settings came together, so the binding is the new form's.
+    pub fn imported(self, settings: Settings, secret: Secret) {
+        self.secret_binding.set(Some(SecretBinding::of(&settings)));
+        self.settings.set(settings);
+        self.secret.set(secret);
+        self.remember_secret_if_opted_in();
     }
 
-    /// The history line for the run that just finished.
-    pub fn run_record(
-        self,
-        started_at_unix_ms: f64,
-        token_fetched: bool,
-        token_note: Option<String>,
-    ) -> RunRecord {
+    /// The history line for the run that just finished (or was refused).
+    pub fn run_record(self, started_at_unix_ms: f64, performed: &Performed) -> RunRecord {
         let token = self.token_step.get_untracked();
         let api = self.api_step.get_untracked();
-        let token_failure = token
+        let verdict = performed.verdict.clone();
+        let outcome = verdict.as_ref().map_or(Outcome::CannotJudge, |v| v.outcome);
+        let first_failure = verdict
             .as_ref()
-            .filter(|_| token_fetched)
-            .and_then(|t| t.outcome.as_ref().err())
-            .map(|d| format!("token: {}", d.what));
-        let api_failure = api
-            .as_ref()
-            .and_then(|a| a.outcome.as_ref().err())
-            .map(|d| format!("API: {}", d.what));
-        let assertion_failure = self.assertion_results.with_untracked(|r| {
-            r.iter()
-                .find(|a| !a.passed)
-                .map(|a| format!("{} (actual {})", a.assertion, a.actual))
-        });
-        let first_failure = token_failure.or(api_failure).or(assertion_failure);
+            .filter(|v| !v.outcome.passed())
+            .map(|v| self.mask(&v.first_reason()));
         RunRecord {
             started_at_unix_ms,
             token_ms: token
                 .as_ref()
-                .filter(|_| token_fetched)
-                .and_then(|t| t.exchange.as_ref())
-                .map(|e| e.elapsed_ms),
-            token_fetched,
-            token_note,
-            api_ms: api
-                .as_ref()
-                .and_then(|a| a.exchange.as_ref())
-                .map(|e| e.elapsed_ms),
-            status: api
-                .as_ref()
-                .and_then(|a| a.exchange.as_ref())
-                .and_then(|e| e.response.as_ref())
-                .map(|r| r.status),
-            passed: first_failure.is_none() && api.is_some(),
+                .filter(|_| performed.token_fetched)
+                .and_then(StepResult::elapsed_ms),
+            token_fetched: performed.token_fetched
+                && token.as_ref().is_some_and(|t| t.value().is_some()),
+            token_note: performed.token_note.as_deref().map(|n| self.mask(n)),
+            api_ms: api.as_ref().and_then(StepResult::elapsed_ms),
+            status: api.as_ref().and_then(StepResult::status),
+            passed: outcome == Outcome::Pass,
+            outcome: outcome.label().to_owned(),
             first_failure,
         }
     }
 
-    /// The last run as evidence for a ticket: redacted, signature removed.
+    /// The history line for a tick that sent nothing.
+    pub fn refused_record(self, started_at_unix_ms: f64, refusal: &Refusal) -> RunRecord {
+        let outcome = if *refusal == Refusal::Busy {
+            Outcome::Skipped
+        } else {
+            Outcome::CannotJudge
+        };
+        RunRecord {
+            started_at_unix_ms,
+            token_ms: None,
+            token_fetched: false,
+            token_note: None,
+            api_ms: None,
+            status: None,
+            passed: false,
+            outcome: outcome.label().to_owned(),
+            first_failure: Some(self.mask(&refusal.message())),
+        }
+    }
+
+    /// The token checks of the held token, against the last run's frozen settings (or the
+    /// form's, for a pasted token before any run).
+    pub fn checks(self) -> Option<Vec<Check>> {
+        let token = self.decoded()?;
+        let ctx = self.token_context(self.now.get());
+        Some(self.signature.with(|sig| token_checks(&token, sig, &ctx)))
+    }
+
+    fn token_context(self, now: i64) -> TokenContext {
+        let from = |s: &Settings| TokenContext {
+            client_id: s.client_id.clone(),
+            region: s.region.clone(),
+            requested_scope: s.scope.clone(),
+            now,
+            server_skew_secs: self.server_skew.get(),
+        };
+        self.snapshot.with(|snapshot| match snapshot {
+            Some(snapshot) if !self.pasted.get() => from(&snapshot.settings),
+            _ => self.settings.with(from),
+        })
+    }
+
+    /// The last run as evidence for a ticket: from its snapshot, redacted, signature removed.
     pub fn evidence(self) -> Evidence {
-        let token_step = self.token_step.get_untracked();
-        let api_step = self.api_step.get_untracked();
-        let settings = self.settings.get_untracked();
-        let held = self.held.get_untracked();
-        let checks = held
+        let snapshot = self.snapshot.get_untracked();
+        let settings = snapshot
             .as_ref()
-            .map(|h| {
-                let ctx = TokenContext {
-                    client_id: settings.client_id.clone(),
-                    region: settings.region.clone(),
-                    requested_scope: settings.scope.clone(),
-                    now: clock::now_unix(),
-                    server_skew_secs: self.server_skew.get_untracked(),
-                };
-                token_checks(
-                    &jwt::decode(&h.access_token),
-                    &self.signature.get_untracked(),
-                    &ctx,
-                )
-            })
-            .unwrap_or_default();
+            .map_or_else(|| self.settings.get_untracked(), |s| s.settings.clone());
+        let checks = untrack(|| self.checks()).unwrap_or_default();
         let assertions = self
             .assertion_results
             .get_untracked()
@@ -477,33 +581,40 @@ impl AppState {
                 actual: a.actual,
             })
             .collect();
+        let token_step = self.token_step.get_untracked();
+        let api_step = self.api_step.get_untracked();
         let diagnoses = [
-            token_step
-                .as_ref()
-                .and_then(|s| s.outcome.as_ref().err().cloned()),
-            api_step
-                .as_ref()
-                .and_then(|s| s.outcome.as_ref().err().cloned()),
+            token_step.as_ref().and_then(StepResult::diagnosis).cloned(),
+            api_step.as_ref().and_then(StepResult::diagnosis).cloned(),
         ]
         .into_iter()
         .flatten()
         .collect();
+        let verdict = self.verdict_untracked();
+        let mut verdict_text = verdict
+            .as_ref()
+            .map_or_else(|| "No run yet.".into(), |v| v.headline.clone());
+        for reason in verdict.iter().flat_map(|v| v.reasons.iter()) {
+            verdict_text.push_str(&format!("\n- {reason}"));
+        }
         build_evidence(EvidenceInput {
             tool_version: crate::VERSION.to_string(),
             generated_at_unix: clock::now_unix(),
             settings,
             token_exchange: token_step.and_then(|s| s.exchange),
             api_exchange: api_step.and_then(|s| s.exchange),
-            access_token: held.map(|h| h.access_token),
+            access_token: self.held.get_untracked().map(|h| h.access_token),
             checks,
             assertions,
             diagnoses,
-            verdict: self
-                .verdict()
-                .map(|(_, line)| line)
-                .unwrap_or_else(|| "No run yet.".into()),
-            secrets: Vec::new(),
+            verdict: verdict_text,
+            client_secret_set: snapshot.as_ref().is_some_and(|s| !s.secret.is_empty()),
+            secrets: self.secrets_untracked(),
         })
+    }
+
+    pub fn secrets_untracked(self) -> Vec<String> {
+        untrack(|| self.secrets())
     }
 
     fn note_clock(self, exchange: Option<&Exchange>) {
@@ -512,9 +623,12 @@ impl AppState {
         }
     }
 
-    fn finish(self) {
-        self.busy.set(None);
-        self.in_flight.set_value(None);
+    /// Ends run `epoch`: busy off, the request handle released. A later run is not touched.
+    fn finish(self, epoch: u64) {
+        if self.is_current(epoch) {
+            self.busy.set(None);
+            self.in_flight.set_value(None);
+        }
     }
 
     pub fn cancel(self) {
@@ -529,49 +643,56 @@ impl AppState {
             .with(|held| held.as_ref().map(|h| jwt::decode(&h.access_token)))
     }
 
-    /// The verdict line for the whole run, for the results banner and screen readers.
-    pub fn verdict(self) -> Option<(bool, String)> {
-        let token: Option<Result<(), Diagnosis>> = self
-            .token_step
-            .with(|s| s.as_ref().map(|s| s.outcome.clone().map(|_| ())));
-        let api: Option<Result<(), Diagnosis>> = self
-            .api_step
-            .with(|s| s.as_ref().map(|s| s.outcome.clone()));
-        let api_status = self.api_step.with(|s| {
-            s.as_ref()
-                .and_then(|s| s.exchange.as_ref())
-                .and_then(|e| e.response.as_ref())
-                .map(|r| r.status)
-        });
-        let failed_assertion = self.assertion_results.with(|r| {
-            r.iter()
-                .find(|a| !a.passed)
-                .map(|a| format!("{} (actual: {})", a.assertion, a.actual))
-        });
-        let status = api_status.unwrap_or_default();
-        match (token, api) {
-            (_, Some(Ok(()))) => Some(match failed_assertion {
-                Some(assertion) => (
-                    false,
-                    format!(
-                        "FAIL — the API answered {status}, but an assertion failed: {assertion}"
-                    ),
-                ),
-                None => (
-                    true,
-                    format!("PASS — the API answered {status} with the token."),
-                ),
-            }),
-            (_, Some(Err(d))) => Some((false, format!("FAIL — API call: {}", d.what))),
-            (Some(Err(d)), None) => Some((false, format!("FAIL — token request: {}", d.what))),
-            // During a Run the API call is already on its way: no "press Call API" in between.
-            (Some(Ok(())), None) if self.busy.with(Option::is_some) => None,
-            (Some(Ok(())), None) => {
-                Some((true, "Token obtained. Press Call API to use it.".into()))
-            }
-            (None, None) => None,
+    /// The verdict on the last run (None while it is on, or before any run).
+    pub fn verdict(self) -> Option<Verdict> {
+        if self.busy.with(Option::is_some) {
+            return None;
         }
+        let checks = self.checks().unwrap_or_default();
+        let refusal = self.refusal.get();
+        let snapshot_job = self.snapshot.with(|s| s.as_ref().map(|s| s.job));
+        let assertions = self
+            .snapshot
+            .with(|s| s.as_ref().map(|s| s.assertions.clone()));
+        let token_fetched = self.token_fetched.get();
+        self.token_step.with(|token| {
+            self.api_step.with(|api| {
+                self.assertion_results.with(|results| {
+                    self.negatives.with(|negatives| {
+                        verdict(&RunFacts {
+                            job: snapshot_job.unwrap_or(Job::Run),
+                            refusal: refusal.as_ref(),
+                            token: token.as_ref().filter(|_| token_fetched),
+                            api: api.as_ref(),
+                            assertions: assertions.as_ref(),
+                            assertion_results: results,
+                            checks: &checks,
+                            negatives,
+                        })
+                    })
+                })
+            })
+        })
     }
+
+    pub fn verdict_untracked(self) -> Option<Verdict> {
+        untrack(|| self.verdict())
+    }
+}
+
+/// The run's frozen assertions against the API's answer (none when they do not parse: the
+/// verdict then says it cannot judge).
+fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<AssertionResult> {
+    let Ok(assertions) = &snapshot.assertions else {
+        return Vec::new();
+    };
+    let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
+    let facts = ResponseFacts {
+        status: response.map(|r| r.status),
+        body: response.map(|r| r.body.as_str()).unwrap_or_default(),
+        elapsed_ms: step.elapsed_ms().unwrap_or_default(),
+    };
+    evaluate(assertions, &facts)
 }
 
 impl Default for AppState {

@@ -25,11 +25,13 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
         let text = import_text.get_untracked();
         match parse_import(&text) {
             Ok(import) => {
-                let (updated, summary) = import.apply(&state.settings.get_untracked());
-                state.settings.set(updated);
+                let (updated, secret, summary) = import.apply(
+                    &state.settings.get_untracked(),
+                    &state.secret.get_untracked(),
+                );
+                state.imported(updated, secret);
                 import_message.set(Some((true, summary.message())));
                 import_text.set(String::new());
-                state.remember_secret_if_opted_in();
             }
             Err(e) => import_message.set(Some((false, format!("Nothing was changed. {e}")))),
         }
@@ -55,9 +57,9 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     };
     let load_profile = move |_| {
         let name = selected.get_untracked();
-        match profiles.with_untracked(|p| p.load(&name, &state.settings.get_untracked())) {
+        match profiles.with_untracked(|p| p.load(&name)) {
             Some(settings) => {
-                state.settings.set(settings);
+                state.load_settings(settings, &format!("profile \"{name}\""));
                 message.set(Some(format!("Loaded profile \"{name}\".")));
             }
             None => message.set(Some("Choose a saved profile first.".into())),
@@ -65,6 +67,10 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     };
     let delete_profile = move |_| {
         let name = selected.get_untracked();
+        if name.trim().is_empty() {
+            message.set(Some("Choose a saved profile to delete first.".into()));
+            return;
+        }
         let mut list = profiles.get_untracked();
         list.remove(&name);
         match storage::save_profiles(&list) {

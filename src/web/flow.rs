@@ -1,48 +1,34 @@
-//! The two steps of a run — get a token, call the API — as the browser performs
-//! them: the core builds and judges, this module only sends.
+//! The two steps of a run — get a token, call the API — as the browser performs them: the core
+//! builds and judges from the run's frozen snapshot, this module only sends.
 
-use crate::core::diagnosis::{self, Diagnosis, Severity, Step};
-use crate::core::exchange::{Exchange, RecordedRequest};
+use crate::core::diagnosis::{self, Diagnosis, NetworkFailure, Severity, Step};
+use crate::core::exchange::RecordedRequest;
 use crate::core::proxy::{self, Route};
-use crate::core::settings::{parse_extra_headers, Settings};
+use crate::core::run::{RunSnapshot, StepResult, StepState};
+use crate::core::settings::Settings;
 use crate::core::token::{self, AccessToken};
 use crate::web::http::{self, InFlight, SendFailure};
 
-/// What one step produced: the raw exchange (when a request went out) and its verdict.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StepResult<T> {
-    pub exchange: Option<Exchange>,
-    /// The real target when the request went through a same-origin proxy route.
-    pub proxied_target: Option<String>,
-    pub outcome: Result<T, Diagnosis>,
-}
-
-impl<T> StepResult<T> {
-    fn refused(diagnosis: Diagnosis) -> Self {
-        Self {
-            exchange: None,
-            proxied_target: None,
-            outcome: Err(diagnosis),
-        }
-    }
-}
-
 /// POSTs the client-credentials grant and parses the answer.
-pub async fn request_token(settings: &Settings, in_flight: &InFlight) -> StepResult<AccessToken> {
+pub async fn request_token(
+    snapshot: &RunSnapshot,
+    in_flight: &InFlight,
+) -> StepResult<AccessToken> {
+    let settings = &snapshot.settings;
     let endpoint = match settings.token_endpoint() {
         Ok(endpoint) => endpoint,
-        Err(e) => return StepResult::refused(form_problem(e.to_string())),
+        Err(e) => return StepResult::not_sent(form_problem(e.to_string())),
     };
     let built = token::build_token_request(
         &endpoint.url,
         settings.client_id.trim(),
-        settings.client_secret.trim(),
+        snapshot.secret.expose(),
         &settings.scope,
         settings.client_auth,
     );
     let (url, proxied_target) = match route(&built.url, Route::Token, settings.via_proxy) {
         Ok(pair) => pair,
-        Err(d) => return StepResult::refused(d),
+        Err(d) => return StepResult::not_sent(d),
     };
     let request = RecordedRequest {
         method: "POST".into(),
@@ -51,57 +37,54 @@ pub async fn request_token(settings: &Settings, in_flight: &InFlight) -> StepRes
         body: Some(built.body),
     };
     let (exchange, sent) = http::send(&request, timeout_ms(settings), in_flight).await;
-    let outcome = match (sent, &exchange.response) {
-        (Err(failure), _) => Err(send_failure(
-            Step::Token,
-            failure,
-            &request.url,
-            settings.via_proxy,
-        )),
-        (Ok(()), None) => Err(send_failure(
-            Step::Token,
-            SendFailure::BodyInterrupted {
-                message: "no response".into(),
-            },
-            &request.url,
-            settings.via_proxy,
-        )),
-        (Ok(()), Some(response)) => token::parse_token_response(response.status, &response.body)
-            .map_err(|failure| {
-                diagnosis::token_failure_with_scope(&failure, settings.client_auth, &settings.scope)
-            }),
+    let state = match (sent, &exchange.response) {
+        (Err(failure), _) => failed(Step::Token, failure, &request.url, settings.via_proxy),
+        (Ok(()), None) => {
+            StepState::Failed(diagnosis::body_interrupted(Step::Token, "no response"))
+        }
+        (Ok(()), Some(response)) => {
+            match token::parse_token_response(response.status, &response.body) {
+                Ok(token) => StepState::Done(token),
+                Err(failure) => StepState::Failed(diagnosis::token_failure_with_scope(
+                    &failure,
+                    settings.client_auth,
+                    &settings.scope,
+                )),
+            }
+        }
     };
     StepResult {
         exchange: Some(exchange),
         proxied_target,
-        outcome,
+        state,
     }
 }
 
-/// Calls the API with the bearer token; Ok when it answers 2xx.
+/// Calls the API with the bearer token; Done when it answers 2xx.
 pub async fn call_api(
-    settings: &Settings,
+    snapshot: &RunSnapshot,
     access_token: &str,
     in_flight: &InFlight,
 ) -> StepResult<()> {
-    call_api_with(settings, Some(format!("Bearer {access_token}")), in_flight).await
+    call_api_with(snapshot, Some(format!("Bearer {access_token}")), in_flight).await
 }
 
 /// Calls the API with exactly this Authorization header (None: no header at all),
 /// for the negative checks that must be refused.
 pub async fn call_api_with(
-    settings: &Settings,
+    snapshot: &RunSnapshot,
     authorization: Option<String>,
     in_flight: &InFlight,
 ) -> StepResult<()> {
-    let extra = match parse_extra_headers(&settings.extra_headers) {
+    let settings = &snapshot.settings;
+    let extra = match &snapshot.headers {
         Ok(headers) => headers,
-        Err(e) => return StepResult::refused(form_problem(e)),
+        Err(e) => return StepResult::not_sent(form_problem(e.clone())),
     };
     let (url, proxied_target) = match route(settings.api_url.trim(), Route::Api, settings.via_proxy)
     {
         Ok(pair) => pair,
-        Err(d) => return StepResult::refused(d),
+        Err(d) => return StepResult::not_sent(d),
     };
     let mut headers: Vec<(String, String)> = authorization
         .map(|value| ("Authorization".to_string(), value))
@@ -111,11 +94,11 @@ pub async fn call_api_with(
         .then(|| settings.api_body.clone());
     let has_content_type = extra
         .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        .any(|h| h.name.eq_ignore_ascii_case("content-type"));
     if body.is_some() && !has_content_type {
         headers.push(("Content-Type".into(), "application/json".into()));
     }
-    headers.extend(extra);
+    headers.extend(extra.iter().map(|h| (h.name.clone(), h.value().to_owned())));
     let request = RecordedRequest {
         method: settings.method.as_str().into(),
         url,
@@ -123,25 +106,20 @@ pub async fn call_api_with(
         body,
     };
     let (exchange, sent) = http::send(&request, timeout_ms(settings), in_flight).await;
-    let outcome = match (sent, &exchange.response) {
-        (Err(failure), _) => Err(send_failure(
-            Step::Api,
-            failure,
-            &request.url,
-            settings.via_proxy,
-        )),
+    let state = match (sent, &exchange.response) {
+        (Err(failure), _) => failed(Step::Api, failure, &request.url, settings.via_proxy),
         (Ok(()), Some(response)) => {
             match diagnosis::api_failure(response.status, &response.body, &response.headers) {
-                Some(d) => Err(d),
-                None => Ok(()),
+                Some(d) => StepState::Failed(d),
+                None => StepState::Done(()),
             }
         }
-        (Ok(()), None) => Ok(()),
+        (Ok(()), None) => StepState::Failed(diagnosis::body_interrupted(Step::Api, "no response")),
     };
     StepResult {
         exchange: Some(exchange),
         proxied_target,
-        outcome,
+        state,
     }
 }
 
@@ -171,10 +149,18 @@ pub fn same_origin_route(target: &str, route: Route) -> Result<String, proxy::Pr
     Ok(format!("{origin}{path}"))
 }
 
-fn send_failure(step: Step, failure: SendFailure, url: &str, via_proxy: bool) -> Diagnosis {
+fn failed<T>(step: Step, failure: SendFailure, url: &str, via_proxy: bool) -> StepState<T> {
     match failure {
-        SendFailure::Network(network) => diagnosis::network_failure(step, network, url, via_proxy),
-        SendFailure::BodyInterrupted { message } => diagnosis::body_interrupted(step, &message),
+        SendFailure::Network(NetworkFailure::Cancelled) => StepState::Cancelled(
+            diagnosis::network_failure(step, NetworkFailure::Cancelled, url, via_proxy),
+        ),
+        SendFailure::Network(network) => {
+            StepState::Failed(diagnosis::network_failure(step, network, url, via_proxy))
+        }
+        SendFailure::BodyInterrupted { message } => {
+            StepState::Failed(diagnosis::body_interrupted(step, &message))
+        }
+        SendFailure::NotBuilt { message } => StepState::NotSent(form_problem(message)),
     }
 }
 

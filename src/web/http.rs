@@ -2,7 +2,6 @@
 //! Timeouts and the Cancel button both abort the same AbortController; the
 //! abort reason tells them apart afterwards.
 
-use gloo_net::http::{Method, RequestBuilder};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, RequestMode};
@@ -23,6 +22,8 @@ pub enum SendFailure {
     Network(NetworkFailure),
     /// Status and headers arrived but the body broke off (connection closed, aborted).
     BodyInterrupted { message: String },
+    /// The browser refused to build the request (nothing was sent).
+    NotBuilt { message: String },
 }
 
 /// A request in flight that the user can cancel.
@@ -67,8 +68,8 @@ pub async fn send(
         started_at_unix_ms,
     };
     let outcome = match build(request, Some(&signal), RequestMode::Cors) {
-        Err(message) => Err(SendFailure::BodyInterrupted { message }),
-        Ok(builder) => match builder.send().await {
+        Err(message) => Err(SendFailure::NotBuilt { message }),
+        Ok(built) => match built.send().await {
             Err(_) => {
                 exchange.elapsed_ms = clock::monotonic_ms() - start;
                 let failure = if signal.aborted() {
@@ -115,25 +116,43 @@ pub async fn send(
     (exchange, outcome)
 }
 
+/// Builds the fetch Request straight from web-sys, so nothing can throw past us: gloo-net's
+/// builder calls `Headers::set` with `unwrap_throw` (a bad header value left the run unfinished
+/// and the page stuck) and appends a `&` to a URL that has a query, so the URL sent differed from
+/// the one shown. Here every step returns a Result and the URL is used byte for byte.
 fn build(
     request: &RecordedRequest,
     signal: Option<&web_sys::AbortSignal>,
     mode: RequestMode,
 ) -> Result<gloo_net::http::Request, String> {
-    let method = Method::from_bytes(request.method.as_bytes())
-        .map_err(|_| format!("\"{}\" is not an HTTP method.", request.method))?;
-    let mut builder = RequestBuilder::new(&request.url)
-        .method(method)
-        .mode(mode)
-        .abort_signal(signal);
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    let built = match &request.body {
-        Some(body) => builder.body(JsValue::from_str(body)),
-        None => builder.build(),
+    let refused = |e: JsValue| {
+        let detail = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "no detail".into());
+        format!("The browser refused to build this request: {detail}")
     };
-    built.map_err(|e| format!("The browser refused to build this request: {e}"))
+    let headers = web_sys::Headers::new().map_err(refused)?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(|e| {
+            format!(
+                "The header {name} was refused by the browser ({}).",
+                refused(e)
+            )
+        })?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(&request.method);
+    init.set_mode(mode);
+    init.set_headers(&headers);
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let built = web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(refused)?;
+    Ok(gloo_net::http::Request::from(built))
 }
 
 fn aborted_as(signal: &web_sys::AbortSignal, timeout_ms: u32) -> NetworkFailure {

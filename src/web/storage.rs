@@ -5,6 +5,7 @@
 use web_sys::Storage;
 
 use crate::core::profiles::{ProfileError, Profiles, PROFILES_KEY, SECRET_KEY};
+use crate::core::run::{Secret, SecretBinding};
 
 fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -26,16 +27,25 @@ pub fn save_profiles(profiles: &Profiles) -> Result<(), String> {
         .map_err(|_| "localStorage refused to store the profiles (full or blocked)".to_string())
 }
 
-/// The secret kept for this tab, if the user opted in earlier.
-pub fn remembered_secret() -> Option<String> {
-    session()?.get_item(SECRET_KEY).ok().flatten()
+/// The secret kept for this tab, if the user opted in earlier, with where it was entered.
+/// Anything unreadable (an older format, a hand edit) counts as nothing remembered.
+pub fn remembered_secret() -> Option<(Secret, SecretBinding)> {
+    let text = session()?.get_item(SECRET_KEY).ok().flatten()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let secret = value.get("secret")?.as_str()?;
+    let binding = serde_json::from_value(value.get("binding")?.clone()).ok()?;
+    Some((Secret::new(secret), binding))
 }
 
-/// Keeps (or, with None, drops) the secret in this tab's sessionStorage.
-pub fn remember_secret(secret: Option<&str>) {
+/// Keeps (or, with None, drops) the secret in this tab's sessionStorage, bound to the
+/// endpoint, client and API host it was entered for.
+pub fn remember_secret(secret: Option<(&Secret, &SecretBinding)>) {
     if let Some(storage) = session() {
         let _ = match secret {
-            Some(secret) => storage.set_item(SECRET_KEY, secret),
+            Some((secret, binding)) => {
+                let record = serde_json::json!({ "secret": secret.expose(), "binding": binding });
+                storage.set_item(SECRET_KEY, &record.to_string())
+            }
             None => storage.remove_item(SECRET_KEY),
         };
     }

@@ -171,5 +171,6 @@ async fn fetch_jwks(url: &str, via_proxy: bool) -> Result<Jwks, String> {
         (Err(http::SendFailure::BodyInterrupted { message }), _) => {
             Err(format!("the answer broke off: {message}"))
         }
+        (Err(http::SendFailure::NotBuilt { message }), _) => Err(message),
     }
 }

@@ -1,5 +1,5 @@
-use crate::core::run::Secret;
 use super::*;
+use crate::core::run::Secret;
 
 const SECRET_STRING: &str = include_str!("fixtures/secret-string.json");
 const GET_SECRET_VALUE: &str = include_str!("fixtures/get-secret-value.json");

@@ -7,14 +7,16 @@
 //! ```
 //! Views and exports read the snapshot and the answers, never the live form.
 
+mod binding;
 mod plan;
 mod secret;
 mod snapshot;
 mod step;
 mod verdict;
 
+pub use binding::SecretBinding;
 pub use plan::{plan, Plan, Refusal, TokenDecision};
-pub use secret::{Secret, SecretBook, SecretKind, MIN_MASKED_CHARS};
+pub use secret::{masked_curl, Secret, SecretBook, SecretKind, MIN_MASKED_CHARS};
 pub use snapshot::{RunSnapshot, SentHeader, TokenKey};
 pub use step::{StepResult, StepState};
 pub use verdict::{checks_headline, verdict, ChecksHeadline, Outcome, RunFacts, Verdict};

@@ -174,7 +174,10 @@ mod tests {
         let first = snapshot(Job::Run, demo(), "demo-client-secret");
         let held = held_for(&first);
         let same = plan(&first, Some(&held), NOW + 10, 5).unwrap();
-        assert!(matches!(same.token, TokenDecision::Reuse { .. }), "{same:?}");
+        assert!(
+            matches!(same.token, TokenDecision::Reuse { .. }),
+            "{same:?}"
+        );
 
         let changed = snapshot(Job::Run, demo(), "WRONG-secret");
         let plan = plan(&changed, Some(&held), NOW + 10, 5).unwrap();

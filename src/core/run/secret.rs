@@ -6,7 +6,7 @@
 //! tab has sent or received (typed secrets, credential headers, tokens, token signatures), so
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
-use crate::core::exchange::{mask_each, Found, REDACTED};
+use crate::core::exchange::{curl_command, mask_each, Found, RecordedRequest, REDACTED};
 
 /// A value that must never be shown, stored or logged as it is.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -161,9 +161,64 @@ impl SecretBook {
     }
 }
 
+/// A `curl` command for the request with every known secret replaced by a shell variable
+/// (`"$CLIENT_SECRET"`, `"$ACCESS_TOKEN"`): safe to paste into a ticket, and it still runs once
+/// the variables named in its first lines are set.
+pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
+    let command = book.mask_for_shell(&curl_command(request));
+    let variables = book.variables_in(&command);
+    if variables.is_empty() {
+        return command;
+    }
+    let mut out = String::from("# Secrets are shell variables here; set them before running:\n");
+    for name in variables {
+        let how = if name.ends_with("_URLENCODED") {
+            " (URL-encoded, as in the request body)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("#   export {name}='…'{how}\n"));
+    }
+    out.push_str(&command);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Masked curl showed dots, so the command could not run; and after an edit of the secret
+    /// field the old secret was left in clear.
+    #[test]
+    fn masked_curl_runs_with_variables_and_hides_every_secret() {
+        let mut book = SecretBook::new();
+        book.add(SecretKind::ClientSecret, &Secret::new("old-secret-value"));
+        book.add(SecretKind::ClientSecret, &Secret::new("new-secret-value"));
+        book.add_token("aaaa.bbbb.cccc-signature");
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/oauth2/token".into(),
+            headers: vec![(
+                "Authorization".into(),
+                "Bearer aaaa.bbbb.cccc-signature".into(),
+            )],
+            body: Some("client_secret=old-secret-value".into()),
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(
+            !curl.contains("old-secret-value") && !curl.contains("cccc-signature"),
+            "{curl}"
+        );
+        assert!(
+            curl.contains("-H 'Authorization: Bearer '\"$ACCESS_TOKEN\"''"),
+            "{curl}"
+        );
+        assert!(
+            curl.contains("--data-raw 'client_secret='\"$CLIENT_SECRET\"''"),
+            "{curl}"
+        );
+        assert!(curl.starts_with("# Secrets are shell variables"), "{curl}");
+    }
 
     #[test]
     fn the_book_keeps_every_value_once_and_masks_all_of_them() {

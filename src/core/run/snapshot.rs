@@ -196,17 +196,25 @@ mod tests {
     #[test]
     fn every_input_of_the_token_is_in_its_key() {
         let base = key(demo(), "demo-client-secret");
-        assert!(base.changes_from(&key(demo(), " demo-client-secret ")).is_empty());
+        assert!(base
+            .changes_from(&key(demo(), " demo-client-secret "))
+            .is_empty());
         assert_eq!(
             key(demo(), "WRONG-secret").changes_from(&base),
             vec!["Client secret"]
         );
         let mut other = demo();
         other.client_id = "other".into();
-        assert_eq!(key(other, "demo-client-secret").changes_from(&base), vec!["Client ID"]);
+        assert_eq!(
+            key(other, "demo-client-secret").changes_from(&base),
+            vec!["Client ID"]
+        );
         let mut other = demo();
         other.scope = "demo/other".into();
-        assert_eq!(key(other, "demo-client-secret").changes_from(&base), vec!["Scope"]);
+        assert_eq!(
+            key(other, "demo-client-secret").changes_from(&base),
+            vec!["Scope"]
+        );
         let mut other = demo();
         other.client_auth = ClientAuth::BasicHeader;
         assert_eq!(
@@ -215,7 +223,10 @@ mod tests {
         );
         let mut other = demo();
         other.domain = "http://127.0.0.1:9091".into();
-        assert_eq!(key(other, "demo-client-secret").changes_from(&base), vec!["Domain"]);
+        assert_eq!(
+            key(other, "demo-client-secret").changes_from(&base),
+            vec!["Domain"]
+        );
         // Scope order and repeats do not change what the token grants.
         let mut a = demo();
         a.scope = "b/x a/y".into();
@@ -231,7 +242,13 @@ mod tests {
         settings.extra_headers = "X-Api-Key: key-1234\nX-Trace: trace-1\nX-Tenant: tenant-9".into();
         settings.secret_headers = vec!["x-tenant".into()];
         settings.client_auth = ClientAuth::BasicHeader;
-        let snapshot = RunSnapshot::new(Job::Run, settings, Secret::new("demo-client-secret"), "", 0.0);
+        let snapshot = RunSnapshot::new(
+            Job::Run,
+            settings,
+            Secret::new("demo-client-secret"),
+            "",
+            0.0,
+        );
         let mut book = SecretBook::new();
         assert!(snapshot.register_secrets(&mut book));
         let masked = book.mask(

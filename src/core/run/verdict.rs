@@ -80,7 +80,8 @@ pub struct RunFacts<'a> {
     pub token: Option<&'a StepResult<AccessToken>>,
     pub api: Option<&'a StepResult<()>>,
     /// The assertions as frozen at the start of the run.
-    pub assertions: Option<&'a Result<Vec<crate::core::assertions::Assertion>, AssertionParseErrors>>,
+    pub assertions:
+        Option<&'a Result<Vec<crate::core::assertions::Assertion>, AssertionParseErrors>>,
     pub assertion_results: &'a [AssertionResult],
     /// The Checks panel's lines for the token the run used.
     pub checks: &'a [Check],
@@ -192,9 +193,9 @@ pub fn verdict(facts: &RunFacts) -> Option<Verdict> {
         .collect();
     if !failed_assertions.is_empty() || !failed_checks.is_empty() {
         let headline = match (failed_assertions.first(), failed_checks.len()) {
-            (Some(first), _) => format!(
-                "the API answered {status}, but an assertion failed: {first}"
-            ),
+            (Some(first), _) => {
+                format!("the API answered {status}, but an assertion failed: {first}")
+            }
             (None, n) => format!(
                 "the API answered {status}, but {n} token check{} failed",
                 plural(n)

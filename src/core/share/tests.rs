@@ -63,7 +63,13 @@ fn credential_headers_are_withheld() {
     };
     let fragment = to_fragment(&settings).unwrap();
     let json = decoded(&fragment);
-    for hidden in ["eyJhbGciOiJSUzI1NiJ9", "k-123", "a=b", "Authorization", "ticked-secret"] {
+    for hidden in [
+        "eyJhbGciOiJSUzI1NiJ9",
+        "k-123",
+        "a=b",
+        "Authorization",
+        "ticked-secret",
+    ] {
         assert!(!json.contains(hidden), "{hidden} in {json}");
     }
     let shared = from_fragment(&fragment).unwrap();

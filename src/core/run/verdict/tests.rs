@@ -52,7 +52,10 @@ fn check(name: &'static str, status: Status) -> Check {
 }
 
 fn verified() -> Vec<Check> {
-    vec![check("Structure", Status::Pass), check("Signature", Status::Pass)]
+    vec![
+        check("Structure", Status::Pass),
+        check("Signature", Status::Pass),
+    ]
 }
 
 struct Case {
@@ -98,7 +101,11 @@ const PETS: &str = r#"[{"id":1},{"id":2},{"id":3}]"#;
 #[test]
 fn pass_needs_the_answer_every_assertion_and_every_check() {
     let api = api_ok(200, PETS);
-    let v = judge_api(&api, &assertions("status 200\nlength 3", 200, PETS), &verified());
+    let v = judge_api(
+        &api,
+        &assertions("status 200\nlength 3", 200, PETS),
+        &verified(),
+    );
     assert_eq!(v.outcome, Outcome::Pass);
     assert_eq!(
         v.headline,
@@ -111,11 +118,19 @@ fn pass_needs_the_answer_every_assertion_and_every_check() {
 #[test]
 fn unreadable_assertions_are_never_a_pass() {
     let api = api_ok(200, PETS);
-    let v = judge_api(&api, &assertions("status 200\nlength 3\nstatus 2xx", 200, PETS), &verified());
+    let v = judge_api(
+        &api,
+        &assertions("status 200\nlength 3\nstatus 2xx", 200, PETS),
+        &verified(),
+    );
     assert_eq!(v.outcome, Outcome::CannotJudge);
     assert_eq!(v.reasons.len(), 1);
     assert!(v.reasons[0].starts_with("Line 3:"), "{:?}", v.reasons);
-    let v = judge_api(&api, &assertions("statsu 200\nlength x", 200, PETS), &verified());
+    let v = judge_api(
+        &api,
+        &assertions("statsu 200\nlength x", 200, PETS),
+        &verified(),
+    );
     assert_eq!(v.outcome, Outcome::CannotJudge);
     assert_eq!(v.reasons.len(), 2);
 }
@@ -145,7 +160,10 @@ fn a_failed_token_check_fails_the_run() {
     checks.push(check("Client ID", Status::Fail));
     let v = judge_api(&api, &assertions("", 200, PETS), &checks);
     assert_eq!(v.outcome, Outcome::Fail);
-    assert_eq!(v.reasons, vec!["Check Client ID: Client ID detail.".to_string()]);
+    assert_eq!(
+        v.reasons,
+        vec!["Check Client ID: Client ID detail.".to_string()]
+    );
 }
 
 #[test]
@@ -154,7 +172,10 @@ fn an_unverified_signature_is_said_even_on_a_pass() {
     let checks = vec![check("Signature", Status::Warn)];
     let v = judge_api(&api, &assertions("status 200", 200, PETS), &checks);
     assert_eq!(v.outcome, Outcome::Pass);
-    assert_eq!(v.reasons, vec!["Signature not verified: Signature detail.".to_string()]);
+    assert_eq!(
+        v.reasons,
+        vec!["Signature not verified: Signature detail.".to_string()]
+    );
 }
 
 #[test]
@@ -165,9 +186,15 @@ fn cancelled_skipped_and_not_sent_are_their_own_outcomes() {
         state: StepState::Cancelled(diagnosis("cancelled")),
     };
     let case = assertions("status 200", 200, PETS);
-    assert_eq!(judge_api(&cancelled, &case, &[]).outcome, Outcome::Cancelled);
+    assert_eq!(
+        judge_api(&cancelled, &case, &[]).outcome,
+        Outcome::Cancelled
+    );
     let not_sent: StepResult<()> = StepResult::not_sent(diagnosis("bad header"));
-    assert_eq!(judge_api(&not_sent, &case, &[]).outcome, Outcome::CannotJudge);
+    assert_eq!(
+        judge_api(&not_sent, &case, &[]).outcome,
+        Outcome::CannotJudge
+    );
     let busy = Refusal::Busy;
     let v = verdict(&RunFacts {
         job: Job::Run,
@@ -193,7 +220,10 @@ fn failures_name_the_step() {
     };
     let v = judge_api(&failed, &assertions("status 200", 401, ""), &verified());
     assert_eq!(v.outcome, Outcome::Fail);
-    assert_eq!(v.headline, "FAIL — API call: The API refused the token (401).");
+    assert_eq!(
+        v.headline,
+        "FAIL — API call: The API refused the token (401)."
+    );
     let token: StepResult<AccessToken> = StepResult {
         exchange: None,
         proxied_target: None,
@@ -268,12 +298,25 @@ fn get_token_alone_is_not_a_pass_of_the_api() {
 #[test]
 fn checks_headline_needs_a_verified_signature() {
     assert_eq!(checks_headline(&verified()), ChecksHeadline::AllPass);
-    let warn = vec![check("Structure", Status::Pass), check("Signature", Status::Warn)];
+    let warn = vec![
+        check("Structure", Status::Pass),
+        check("Signature", Status::Warn),
+    ];
     let headline = checks_headline(&warn);
     assert!(matches!(headline, ChecksHeadline::Unverified(_)));
-    assert!(!headline.text().contains("should accept"), "{}", headline.text());
+    assert!(
+        !headline.text().contains("should accept"),
+        "{}",
+        headline.text()
+    );
     let info = vec![check("Signature", Status::Info)];
-    assert!(matches!(checks_headline(&info), ChecksHeadline::Unverified(_)));
-    let fail = vec![check("Signature", Status::Fail), check("Key ID", Status::Fail)];
+    assert!(matches!(
+        checks_headline(&info),
+        ChecksHeadline::Unverified(_)
+    ));
+    let fail = vec![
+        check("Signature", Status::Fail),
+        check("Key ID", Status::Fail),
+    ];
     assert_eq!(checks_headline(&fail), ChecksHeadline::Failed(2));
 }

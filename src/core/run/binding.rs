@@ -1,0 +1,98 @@
+//! Where a secret was entered: the token endpoint's origin, the client and the API host. A
+//! secret typed (or remembered) for one of these is never sent to another by settings that
+//! arrive from a share link or a profile — as a password manager binds a password to a site.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::settings::Settings;
+use crate::whatwg_url::Url;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretBinding {
+    pub token_origin: String,
+    pub client_id: String,
+    pub api_origin: String,
+}
+
+impl SecretBinding {
+    /// The binding for these settings (empty parts where a field does not resolve yet).
+    pub fn of(settings: &Settings) -> Self {
+        Self {
+            token_origin: settings
+                .token_endpoint()
+                .ok()
+                .and_then(|e| origin(&e.url))
+                .unwrap_or_default(),
+            client_id: settings.client_id.trim().to_owned(),
+            api_origin: origin(settings.api_url.trim()).unwrap_or_default(),
+        }
+    }
+
+    /// What differs, as sentences naming the old and new values (none: the secret fits).
+    pub fn differences(&self, next: &SecretBinding) -> Vec<String> {
+        let mut out = Vec::new();
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(none)".to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        for (what, old, new) in [
+            ("token endpoint", &self.token_origin, &next.token_origin),
+            ("Client ID", &self.client_id, &next.client_id),
+            ("API host", &self.api_origin, &next.api_origin),
+        ] {
+            if old != new {
+                out.push(format!("{what} {} → {}", shown(old), shown(new)));
+            }
+        }
+        out
+    }
+}
+
+fn origin(url: &str) -> Option<String> {
+    let url = Url::parse(url).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Settings {
+        Settings {
+            client_id: "demo-client-id".into(),
+            domain: "http://127.0.0.1:9090".into(),
+            api_url: "http://127.0.0.1:9090/dev".into(),
+            ..Settings::default()
+        }
+    }
+
+    /// A share link whose Domain is another host re-pointed the remembered secret.
+    #[test]
+    fn another_host_or_client_is_another_binding() {
+        let bound = SecretBinding::of(&demo());
+        assert_eq!(bound.token_origin, "http://127.0.0.1:9090");
+        assert!(bound.differences(&SecretBinding::of(&demo())).is_empty());
+        let mut moved = demo();
+        moved.domain = "https://evil.example.com".into();
+        assert_eq!(
+            bound.differences(&SecretBinding::of(&moved)),
+            vec!["token endpoint http://127.0.0.1:9090 → https://evil.example.com".to_string()]
+        );
+        let mut other = demo();
+        other.client_id = "other".into();
+        other.api_url = "https://api.example.com/dev".into();
+        assert_eq!(bound.differences(&SecretBinding::of(&other)).len(), 2);
+        // A different path or scope on the same hosts is the same binding.
+        let mut same = demo();
+        same.api_url = "http://127.0.0.1:9090/dev/pets?x=1".into();
+        same.scope = "demo/other".into();
+        assert!(bound.differences(&SecretBinding::of(&same)).is_empty());
+    }
+}
