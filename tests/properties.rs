@@ -33,18 +33,17 @@ use cognito_api_tester::core::exchange::{
     body_preview, body_view, redact_request, redact_text, truncate_chars, BodyView, Exchange,
     RecordedRequest, RecordedResponse, REDACTED,
 };
+use cognito_api_tester::core::headers::{parse_extra_headers, withheld_headers};
 use cognito_api_tester::core::import::{parse_import, SECRET_KEYS};
 use cognito_api_tester::core::jwt::{
     base64url_decode, claim_rows, decode, Base64Problem, SegmentProblem, ShapeProblem,
 };
 use cognito_api_tester::core::negative::{authorization_for, NegativeCase};
 use cognito_api_tester::core::proxy::{backend_origin, proxied_path, trunk_proxy_block, Route};
-use cognito_api_tester::core::settings::{
-    parse_extra_headers, resolve_token_endpoint, Field, HttpMethod, Settings,
-};
+use cognito_api_tester::core::run::Secret;
+use cognito_api_tester::core::settings::{resolve_token_endpoint, Field, HttpMethod, Settings};
 use cognito_api_tester::core::share::{
-    from_fragment, to_fragment, withheld_headers, ShareError, SharedSettings, MAX_FRAGMENT_BYTES,
-    SHARE_VERSION,
+    from_fragment, to_fragment, ShareError, SharedSettings, MAX_FRAGMENT_BYTES, SHARE_VERSION,
 };
 use cognito_api_tester::core::token::{
     parse_token_response, ClientAuth, OAuthErrorCode, TokenFailure,
@@ -196,11 +195,10 @@ fn settings() -> impl Strategy<Value = Settings> {
     )
         .prop_map(
             |(
-                (client_id, client_secret, domain, region, scope, api_url),
+                (client_id, _client_secret, domain, region, scope, api_url),
                 (method, api_body, extra_headers, client_auth, via_proxy, timeout_secs, jwks),
             )| Settings {
                 client_id,
-                client_secret,
                 domain,
                 region,
                 scope,
@@ -212,6 +210,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                 via_proxy,
                 timeout_secs,
                 jwks,
+                secret_headers: Vec::new(),
             },
         )
 }
@@ -698,7 +697,8 @@ proptest! {
             for (name, value) in &headers {
                 prop_assert!(!name.is_empty() && name.chars().all(is_tchar), "{:?}", name);
                 prop_assert_eq!(value.trim(), value.as_str());
-                prop_assert!(!value.contains('\n'));
+                // What the browser's Headers.set accepts: bytes, no CR, LF or NUL.
+                prop_assert!(value.chars().all(|c| u32::from(c) <= 0xFF && !matches!(c, '\n' | '\r' | '\0')), "{:?}", value);
             }
         }
     }
@@ -706,7 +706,7 @@ proptest! {
     /// `Name: value` lines read back as written (surrounding spaces dropped).
     #[test]
     fn extra_headers_round_trip(
-        headers in prop::collection::vec(("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,16}", "[^\n]{0,30}"), 0..8),
+        headers in prop::collection::vec(("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,16}", r"[^\n\r\x00\x{100}-\x{10FFFF}]{0,30}"), 0..8),
         blank in "[ \t]{0,2}",
     ) {
         let text: String = headers
@@ -784,11 +784,12 @@ proptest! {
             }
             Ok(import) => {
                 prop_assert_eq!(import.values.client_secret.as_deref(), Some(secret.as_str()));
-                let (next, summary) = import.apply(&current);
+                let current_secret = Secret::new("the-secret-before");
+                let (next, next_secret, summary) = import.apply(&current, &current_secret);
                 let v = &import.values;
+                prop_assert_eq!(next_secret.expose(), v.client_secret.as_deref().unwrap_or("the-secret-before"));
                 for (field, value, before, after) in [
                     (Field::ClientId, &v.client_id, &current.client_id, &next.client_id),
-                    (Field::ClientSecret, &v.client_secret, &current.client_secret, &next.client_secret),
                     (Field::Domain, &v.domain, &current.domain, &next.domain),
                     (Field::Region, &v.region, &current.region, &next.region),
                     (Field::Scope, &v.scope, &current.scope, &next.scope),
@@ -823,7 +824,9 @@ proptest! {
         header in prop::sample::select(vec!["Authorization", "cookie", "X-Api-Key", "proxy-AUTHORIZATION", "x-amz-security-token"]),
         at in 0..3usize,
     ) {
-        s.client_secret = secret.clone();
+        // Settings has no field for the client secret: a link cannot carry it by construction.
+        prop_assert!(!serde_json::to_string(&s).unwrap().contains("client_secret"));
+        let _ = &secret;
         let mut lines: Vec<&str> = s.extra_headers.lines().collect();
         let credential_line = format!("{header}: Bearer {credential}");
         lines.insert(at.min(lines.len()), &credential_line);
@@ -841,11 +844,8 @@ proptest! {
                 let json = String::from_utf8(json).unwrap();
                 prop_assert!(!json.contains(&secret));
                 prop_assert!(!json.contains(&credential));
-                prop_assert!(withheld_headers(&s.extra_headers).iter().any(|h| h == header));
-                // Applying the link keeps the receiver's secret.
-                let receiver = Settings { client_secret: "mine".into(), ..Settings::default() };
-                let applied = shared.apply(&receiver);
-                prop_assert_eq!(applied.client_secret.as_str(), "mine");
+                prop_assert!(withheld_headers(&s.extra_headers, &[]).iter().any(|h| h == header));
+                let applied = shared.settings();
                 prop_assert_eq!(&applied.api_url, &s.api_url);
             }
         }
@@ -1159,15 +1159,16 @@ proptest! {
         prop_assert_eq!(records.len(), runs.len() + 1);
         prop_assert_eq!(
             records[0].join(","),
-            "started_at_utc,passed,status,token_fetched,token_ms,api_ms,token_note,first_failure"
+            "started_at_utc,passed,outcome,status,token_fetched,token_ms,api_ms,token_note,first_failure"
         );
         for (run, record) in runs.iter().zip(&records[1..]) {
-            prop_assert_eq!(record.len(), 8);
+            prop_assert_eq!(record.len(), 9);
             prop_assert_eq!(&record[0], &expected_iso(run.started_at_unix_ms));
             prop_assert_eq!(&record[1], &run.passed.to_string());
-            prop_assert_eq!(&record[2], &run.status.map(|s| s.to_string()).unwrap_or_default());
-            prop_assert_eq!(&record[3], &run.token_fetched.to_string());
-            for (field, ms) in [(&record[4], run.token_ms), (&record[5], run.api_ms)] {
+            prop_assert_eq!(&record[2], &run.outcome);
+            prop_assert_eq!(&record[3], &run.status.map(|s| s.to_string()).unwrap_or_default());
+            prop_assert_eq!(&record[4], &run.token_fetched.to_string());
+            for (field, ms) in [(&record[5], run.token_ms), (&record[6], run.api_ms)] {
                 match ms.filter(|v| v.is_finite()) {
                     None => prop_assert_eq!(field.as_str(), ""),
                     Some(v) => {
@@ -1176,8 +1177,8 @@ proptest! {
                     }
                 }
             }
-            prop_assert_eq!(&record[6], &guarded(run.token_note.as_deref()));
-            prop_assert_eq!(&record[7], &guarded(run.first_failure.as_deref()));
+            prop_assert_eq!(&record[7], &guarded(run.token_note.as_deref()));
+            prop_assert_eq!(&record[8], &guarded(run.first_failure.as_deref()));
         }
         let json: Value = serde_json::from_str(&history.to_json()).unwrap();
         prop_assert_eq!(json.as_array().map(Vec::len), Some(runs.len()));
@@ -1371,6 +1372,7 @@ fn run_record() -> impl Strategy<Value = RunRecord> {
                 api_ms,
                 status,
                 passed,
+                outcome: if passed { "PASS" } else { "FAIL" }.to_owned(),
                 first_failure,
             },
         )

@@ -13,6 +13,7 @@ fn run(i: usize, passed: bool) -> RunRecord {
         api_ms: Some(100.0 + i as f64),
         status: Some(if passed { 200 } else { 401 }),
         passed,
+        outcome: if passed { "PASS" } else { "FAIL" }.to_owned(),
         first_failure: (!passed).then(|| "status is 200 (actual 401)".to_owned()),
     }
 }
@@ -129,6 +130,7 @@ fn csv_header_rows_and_quoting() {
         api_ms: Some(183.0),
         status: Some(200),
         passed: true,
+        outcome: "PASS".to_owned(),
         first_failure: None,
     });
     h.push(RunRecord {
@@ -139,6 +141,7 @@ fn csv_header_rows_and_quoting() {
         api_ms: Some(f64::NAN),
         status: Some(200),
         passed: false,
+        outcome: "FAIL".to_owned(),
         first_failure: Some("/0/type is \"dog\" (actual \"cat\"), line\nbreak".into()),
     });
     h.push(RunRecord {
@@ -149,18 +152,19 @@ fn csv_header_rows_and_quoting() {
         api_ms: None,
         status: None,
         passed: false,
+        outcome: "FAIL".to_owned(),
         first_failure: Some("=HYPERLINK(\"x\")".into()),
     });
     assert_eq!(
         h.to_csv(),
-        "started_at_utc,passed,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n\
-         2026-11-27T06:05:41.123Z,true,200,true,412.3,183.0,new token: the last one expires in 4 s,\r\n\
-         2026-11-27T06:06:41.123Z,false,200,false,,,,\"/0/type is \"\"dog\"\" (actual \"\"cat\"\"), line\nbreak\"\r\n\
-         2026-11-27T06:07:41.123Z,false,,false,,,,\"'=HYPERLINK(\"\"x\"\")\"\r\n"
+        "started_at_utc,passed,outcome,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n\
+         2026-11-27T06:05:41.123Z,true,PASS,200,true,412.3,183.0,new token: the last one expires in 4 s,\r\n\
+         2026-11-27T06:06:41.123Z,false,FAIL,200,false,,,,\"/0/type is \"\"dog\"\" (actual \"\"cat\"\"), line\nbreak\"\r\n\
+         2026-11-27T06:07:41.123Z,false,FAIL,,false,,,,\"'=HYPERLINK(\"\"x\"\")\"\r\n"
     );
     assert_eq!(
         History::default().to_csv(),
-        "started_at_utc,passed,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n"
+        "started_at_utc,passed,outcome,status,token_fetched,token_ms,api_ms,token_note,first_failure\r\n"
     );
     assert_eq!(csv_field("plain"), "plain");
     assert_eq!(csv_field("a,b"), "\"a,b\"");
@@ -188,6 +192,7 @@ fn json_shape() {
             "api_ms": 101.0,
             "status": 401,
             "passed": false,
+            "outcome": "FAIL",
             "first_failure": "status is 200 (actual 401)"
         })
     );

@@ -174,6 +174,7 @@ fn user_pool_client() {
         summary.filled,
         vec!["Client ID", "Client secret", "Region", "Scope"]
     );
+    assert_eq!(secret.expose(), SECRET);
     // Fields the import lacks stay exactly as they were.
     assert_eq!(settings.domain, "old-pool");
     assert_eq!(settings.api_url, "https://old.example.com/dev");
@@ -491,7 +492,7 @@ fn apply_touches_only_imported_fields() {
         },
         warnings: vec![],
     };
-    let (settings, secret, summary) = import.apply(&existing(), &old_secret());
+    let (settings, _secret, summary) = import.apply(&existing(), &old_secret());
     assert_eq!(
         settings,
         Settings {
