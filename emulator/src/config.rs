@@ -198,5 +198,3 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
-
-pub(crate) use crate::validate::{normalize_template, substitute};

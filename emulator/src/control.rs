@@ -6,8 +6,9 @@
 //! - `GET  /_emulator/status`
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 
@@ -42,8 +43,8 @@ fn status(state: &AppState) -> serde_json::Value {
     })
 }
 
-pub(crate) async fn handle(state: &AppState, req: Request) -> Response {
-    let mut resp = route(state, req).await;
+pub(crate) async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let mut resp = route(&state, req).await;
     allow_any_origin(resp.headers_mut());
     resp
 }

@@ -1,6 +1,7 @@
 //! The rules a configuration must follow (what Cognito and API Gateway enforce, plus the emulator's own).
 
 use crate::config::{Authorization, Config, ConfigError, MAX_VALIDITY_SECS};
+use crate::templates::{normalize_template, substitute, validate_path};
 
 /// Words the emulator's own routes use as the first path segment: neither the pool id nor the stage may be one.
 const RESERVED_SEGMENTS: [&str; 3] = ["oauth2", "faults", "_emulator"];
@@ -14,70 +15,6 @@ fn is_url_segment(s: &str) -> bool {
 const VERBS: [&str; 8] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
 ];
-
-/// Replaces every `{name}` / `{name+}` placeholder of `template` with a value from `lookup`
-/// (JSON-escaped, without quotes). Used for method bodies.
-pub(crate) fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let (before, from_brace) = rest.split_at(start);
-        out.push_str(before);
-        let after = from_brace.get(1..).unwrap_or("");
-        let close = after.find('}');
-        let name = close.and_then(|end| after.get(..end));
-        match name.filter(|n| is_param_name(n.trim_end_matches('+'))) {
-            Some(n) => {
-                if let Some(v) = lookup(n.trim_end_matches('+')) {
-                    let quoted = serde_json::to_string(&v).unwrap_or_default();
-                    out.push_str(quoted.trim_matches('"'));
-                } else {
-                    out.push('{');
-                    out.push_str(n);
-                    out.push('}');
-                }
-                rest = after.get(n.len() + 1..).unwrap_or("");
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-pub(crate) fn is_param_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn validate_path(path: &str) -> Result<(), String> {
-    if !path.starts_with('/') {
-        return Err(format!("path \"{path}\" must start with /"));
-    }
-    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
-    for (i, seg) in segments.iter().enumerate() {
-        if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            let greedy = inner.ends_with('+');
-            if !is_param_name(inner.trim_end_matches('+')) {
-                return Err(format!(
-                    "path parameter \"{seg}\" must look like {{name}} or {{name+}}"
-                ));
-            }
-            if greedy && i + 1 != segments.len() {
-                return Err(format!(
-                    "greedy parameter \"{seg}\" must be the last segment"
-                ));
-            }
-        } else if seg.contains(['{', '}', '?', '#', ' ']) {
-            return Err(format!(
-                "path segment \"{seg}\" is not a literal or a {{parameter}}"
-            ));
-        }
-    }
-    Ok(())
-}
 
 impl Config {
     /// Checks the rules Cognito and API Gateway would enforce, plus the emulator's own.
@@ -245,26 +182,6 @@ impl Config {
     }
 }
 
-/// `/pets/{petId}/` → `/pets/{}`: two templates equal after this are the same resource.
-pub(crate) fn normalize_template(path: &str) -> String {
-    let segs: Vec<String> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            if s.starts_with('{') {
-                if s.ends_with("+}") {
-                    "{+}".to_string()
-                } else {
-                    "{}".to_string()
-                }
-            } else {
-                s.to_string()
-            }
-        })
-        .collect();
-    format!("/{}", segs.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,28 +193,11 @@ mod tests {
     }
 
     #[test]
-    fn substitute_escapes_and_keeps_unknown() {
-        let out = substitute(r#"{"id":"{id}","x":"{other}"}"#, &|n| {
-            (n == "id").then(|| "a\"b".to_string())
-        });
-        assert_eq!(out, r#"{"id":"a\"b","x":"{other}"}"#);
-        assert_eq!(substitute("{ {", &|_| None), "{ {");
-    }
-
-    #[test]
     fn cors_mode_parses() {
         assert_eq!(
             "success-only".parse::<CorsMode>(),
             Ok(CorsMode::SuccessOnly)
         );
         assert!("sometimes".parse::<CorsMode>().is_err());
-    }
-
-    #[test]
-    fn bad_paths_are_refused() {
-        assert!(validate_path("pets").is_err());
-        assert!(validate_path("/{proxy+}/x").is_err());
-        assert!(validate_path("/a{b}").is_err());
-        assert!(validate_path("/pets/{id}").is_ok());
     }
 }
