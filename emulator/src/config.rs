@@ -74,14 +74,21 @@ impl ResourceServer {
     }
 }
 
+/// Cognito keeps at most two active secrets per app client (`AddUserPoolClientSecret`), so a secret can be
+/// rotated without downtime.
+pub const MAX_SECRETS: usize = 2;
+
 /// An app client of the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppClient {
     pub id: String,
-    /// `None` is a public client (no secret): it cannot use client credentials.
-    pub secret: Option<String>,
+    /// The active secrets (at most [`MAX_SECRETS`]); any of them authenticates the client. Empty is a
+    /// public client (no secret): it cannot use client credentials.
+    pub secrets: Vec<String>,
     /// Whether the client credentials flow is enabled for this client.
     pub client_credentials: bool,
+    /// `ALLOW_CLIENT_TOKEN_AUTH` as the client's only explicit auth flow: it may call GetClientToken.
+    pub client_token_auth: bool,
     /// Full scope strings the client may ask for; a token request without `scope` gets all of them.
     pub allowed_scopes: Vec<String>,
     /// Access-token validity in seconds (`expires_in`).
@@ -113,6 +120,13 @@ pub struct ApiMethod {
     pub body: Option<String>,
     /// Answer the request's own JSON body instead of `body`.
     pub echo: bool,
+}
+
+impl AppClient {
+    /// Whether `secret` is one of the client's active secrets (compared exactly: no decoding).
+    pub fn accepts_secret(&self, secret: &str) -> bool {
+        self.secrets.iter().any(|s| s == secret)
+    }
 }
 
 /// Everything the emulator needs to run.
@@ -154,7 +168,7 @@ impl Config {
     pub fn demo_client(&self) -> Option<&AppClient> {
         self.clients
             .iter()
-            .find(|c| c.client_credentials && c.secret.is_some())
+            .find(|c| c.client_credentials && !c.secrets.is_empty())
     }
 }
 

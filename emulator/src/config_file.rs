@@ -24,7 +24,8 @@
 //!
 //! [[clients]]
 //! id = "demo-client-id"
-//! secret = "demo-client-secret"  # omit for a public client
+//! secret = "demo-client-secret"  # omit for a public client; or, two active secrets:
+//! # secrets = ["old-secret", "new-secret"]
 //! client_credentials = true      # default false
 //! allowed_scopes = ["demo/example"]
 //! access_token_validity = 3600   # seconds, default 3600
@@ -102,7 +103,9 @@ struct RawResourceServer {
 struct RawClient {
     id: Spanned<String>,
     secret: Option<Spanned<String>>,
+    secrets: Option<Spanned<Vec<String>>>,
     client_credentials: Option<Spanned<bool>>,
+    client_token_auth: Option<Spanned<bool>>,
     allowed_scopes: Option<Spanned<Vec<String>>>,
     access_token_validity: Option<Spanned<u64>>,
 }
@@ -316,17 +319,33 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
         })
         .collect();
 
-    config.clients = raw
-        .clients
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| AppClient {
+    let mut clients = Vec::new();
+    for (i, c) in raw.clients.into_iter().enumerate() {
+        let secret = sp.opt(format!("clients[{i}].secret"), c.secret);
+        let secrets = sp.opt(format!("clients[{i}].secrets"), c.secrets);
+        let secrets = match (secret, secrets) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].secrets"),
+                    "give either secret = \"...\" or secrets = [\"...\", \"...\"], not both",
+                ))
+            }
+            (Some(one), None) => vec![one],
+            (None, list) => list.unwrap_or_default(),
+        };
+        clients.push(AppClient {
             id: sp.take(format!("clients[{i}].id"), c.id),
-            secret: sp.opt(format!("clients[{i}].secret"), c.secret),
+            secrets,
             client_credentials: sp
                 .opt(
                     format!("clients[{i}].client_credentials"),
                     c.client_credentials,
+                )
+                .unwrap_or(false),
+            client_token_auth: sp
+                .opt(
+                    format!("clients[{i}].client_token_auth"),
+                    c.client_token_auth,
                 )
                 .unwrap_or(false),
             allowed_scopes: sp
@@ -338,8 +357,9 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
                     c.access_token_validity,
                 )
                 .unwrap_or(DEFAULT_VALIDITY_SECS),
-        })
-        .collect();
+        });
+    }
+    config.clients = clients;
 
     if let Some(stage) = sp.opt("api.stage".into(), raw.api.stage) {
         config.stage = stage;

@@ -43,10 +43,12 @@ use tokio::task::JoinHandle;
 
 pub use api::API_BODY_LIMIT;
 pub use config::{
-    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer, PETS_JSON,
+    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer,
+    MAX_SECRETS, PETS_JSON,
 };
 pub use faults::{CLOSE_MID_BODY_DECLARED, MAX_BIG_MB, XSS_PROBES};
 pub use keys::{generate_key_pem, KeyError};
+pub use seed::SPECIAL_SECRET_CLIENT;
 pub use token::{TokenFault, MAX_DELAY_MS, TOKEN_BODY_LIMIT};
 
 use keys::{KeyStore, SigningKey};
@@ -405,7 +407,7 @@ impl Running {
                      \x20 Client secret  : {}\n\
                      \x20 Scope          : {}\n",
                     client.id,
-                    client.secret.as_deref().unwrap_or(""),
+                    client.secrets.first().map(String::as_str).unwrap_or(""),
                     client.allowed_scopes.join(" "),
                 ));
             }

@@ -29,12 +29,17 @@ fn method(
 fn client(id: &str, secret: Option<&str>, cc: bool, scopes: &[&str]) -> AppClient {
     AppClient {
         id: id.to_string(),
-        secret: secret.map(str::to_string),
+        secrets: secret.map(str::to_string).into_iter().collect(),
         client_credentials: cc,
+        client_token_auth: false,
         allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
         access_token_validity: DEFAULT_VALIDITY_SECS,
     }
 }
+
+/// The demo client whose secret holds `/` and `+`: (id, secret).
+pub const SPECIAL_SECRET_CLIENT: (&str, &str) =
+    ("special-secret-client", "special/secret+with=chars");
 
 impl Default for Config {
     /// The seed's reference scenario (`emulator/demo.toml` written out).
@@ -76,6 +81,19 @@ impl Default for Config {
                     &["demo/example"],
                 ),
                 client("public-client", None, false, &[]),
+                // Two active secrets, as during a rotation: either one works.
+                AppClient {
+                    secrets: vec!["rotating-secret-old".into(), "rotating-secret-new".into()],
+                    ..client("rotating-client", None, true, &["demo/example"])
+                },
+                // A secret with '/' and '+': Cognito decodes Basic credentials without percent-decoding, so
+                // this secret sent form-urlencoded inside Basic is refused, raw or in the body it works.
+                client(
+                    SPECIAL_SECRET_CLIENT.0,
+                    Some(SPECIAL_SECRET_CLIENT.1),
+                    true,
+                    &["demo/example"],
+                ),
             ],
             stage: "dev".into(),
             methods: vec![

@@ -168,16 +168,9 @@ fn parse_form(bytes: &[u8]) -> Option<HashMap<String, String>> {
     Some(form)
 }
 
-/// Form-urlencoding decode (`+` is a space), as RFC 6749 §2.3.1 asks for Basic credentials.
-fn form_decode(s: &str) -> Option<String> {
-    let spaced = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8()
-        .ok()
-        .map(|c| c.into_owned())
-}
-
-/// `Authorization: Basic base64(urlenc(id):urlenc(secret))` → (id, secret). `Err` when malformed.
+/// `Authorization: Basic Base64Encode(client_id:client_secret)` → (id, secret), decoded as Cognito
+/// documents it: base64 of the raw `id:secret`, split on the first colon, **no** percent-decoding (so a
+/// secret holding `/` or `+` that the caller form-urlencoded first does not match). `Err` when malformed.
 fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), ()>> {
     let value = headers.get(axum::http::header::AUTHORIZATION)?;
     let Ok(text) = value.to_str() else {
@@ -195,7 +188,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), ()>
     let pair = decoded
         .as_deref()
         .and_then(|d| d.split_once(':'))
-        .and_then(|(id, secret)| Some((form_decode(id)?, form_decode(secret)?)));
+        .map(|(id, secret)| (id.to_string(), secret.to_string()));
     Some(pair.ok_or(()))
 }
 
@@ -247,11 +240,11 @@ fn token_request(
         .iter()
         .find(|c| c.id == client_id)
         .ok_or(OAuthError::InvalidClient)?;
-    let Some(expected) = &client.secret else {
+    if client.secrets.is_empty() {
         // A public client cannot use client credentials.
         return Err(OAuthError::UnauthorizedClient);
-    };
-    if secret.as_deref() != Some(expected.as_str()) {
+    }
+    if !secret.is_some_and(|s| client.accepts_secret(&s)) {
         return Err(OAuthError::InvalidClient);
     }
     match grant_type {
@@ -345,16 +338,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn basic_credentials_decode_both_layers() {
+    fn basic_credentials_are_raw_and_split_on_the_first_colon() {
         let mut h = HeaderMap::new();
-        let raw = STANDARD.encode("a%3Ab+c:s%26%25");
+        let raw = STANDARD.encode("a%3Ab+c:s/e+c:ret%2F");
         h.insert(
             "authorization",
             HeaderValue::from_str(&format!("Basic {raw}")).unwrap(),
         );
         assert_eq!(
             basic_credentials(&h),
-            Some(Ok(("a:b c".into(), "s&%".into())))
+            Some(Ok(("a%3Ab+c".into(), "s/e+c:ret%2F".into())))
         );
         h.insert("authorization", HeaderValue::from_static("Basic !!!"));
         assert_eq!(basic_credentials(&h), Some(Err(())));

@@ -1,6 +1,6 @@
 //! The rules a configuration must follow (what Cognito and API Gateway enforce, plus the emulator's own).
 
-use crate::config::{Authorization, Config, ConfigError, MAX_VALIDITY_SECS};
+use crate::config::{Authorization, Config, ConfigError, MAX_SECRETS, MAX_VALIDITY_SECS};
 use crate::templates::{normalize_template, substitute, validate_path};
 
 /// Words the emulator's own routes use as the first path segment: neither the pool id nor the stage may be one.
@@ -81,10 +81,34 @@ impl Config {
                     ),
                 ));
             }
-            if c.client_credentials && c.allowed_scopes.is_empty() {
+            if c.secrets.len() > MAX_SECRETS {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].secrets"),
+                    format!(
+                        "{} secrets: Cognito keeps at most {MAX_SECRETS} active secrets per app client",
+                        c.secrets.len()
+                    ),
+                ));
+            }
+            if c.secrets
+                .iter()
+                .any(|s| s.is_empty() || s.chars().any(char::is_control))
+            {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].secrets"),
+                    "a secret must be non-empty without control characters",
+                ));
+            }
+            if c.client_token_auth && c.secrets.is_empty() {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].client_token_auth"),
+                    "GetClientToken (ALLOW_CLIENT_TOKEN_AUTH) needs a client with a secret",
+                ));
+            }
+            if (c.client_credentials || c.client_token_auth) && c.allowed_scopes.is_empty() {
                 return Err(ConfigError::at(
                     format!("clients[{i}].allowed_scopes"),
-                    "a client with client_credentials needs at least one allowed scope (as on Cognito)",
+                    "a client with client_credentials or client_token_auth needs at least one allowed scope (as on Cognito)",
                 ));
             }
             // Cognito allows 5 minutes to 1 day; shorter is allowed here so tests can watch tokens expire.
