@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use crate::authorizer::authorize;
+use crate::authorizer::{authorize, authorize_jwt, Denied};
 use crate::config::{ApiMethod, Authorization};
 use crate::cors;
 use crate::gateway::{self, message_json, missing_token, ApiReply, JSON};
@@ -83,10 +83,25 @@ async fn route(state: &AppState, req: Request) -> ApiReply {
         Err(BodyError::TooLarge) => return gateway::too_large(),
         Err(BodyError::Broken) => return gateway::bad_request(),
     };
-    if method.authorization == Authorization::CognitoUserPools {
-        if let Err(denied) = authorize(&parts.headers, &state.keys, &state.issuer, method) {
-            return denied.into();
+    let verdict = match method.authorization {
+        Authorization::CognitoUserPools => {
+            authorize(&parts.headers, &state.keys, &state.issuer, method)
         }
+        Authorization::Jwt => match config.jwt_authorizer(method) {
+            Some(authorizer) => authorize_jwt(
+                &parts.headers,
+                &state.keys,
+                &state.issuer,
+                authorizer,
+                method,
+            ),
+            // Validation guarantees the authorizer exists; refuse rather than let the call through.
+            None => Err(Denied::Unauthorized),
+        },
+        Authorization::None => Ok(()),
+    };
+    if let Err(denied) = verdict {
+        return denied.into();
     }
     if state.api_failing() {
         // The integration is down: what a failing backend answers through the API.

@@ -100,6 +100,9 @@ pub struct AppClient {
 pub enum Authorization {
     /// A `COGNITO_USER_POOLS` authorizer on the pool.
     CognitoUserPools,
+    /// A REST API `JWT` authorizer (see [`JwtAuthorizer`]): issuer, audience, then the method's scopes;
+    /// a valid token without them gets 403 (the Cognito authorizer answers 401).
+    Jwt,
     /// No authorizer: anyone may call (a misconfiguration, useful for security findings).
     None,
 }
@@ -112,7 +115,10 @@ pub struct ApiMethod {
     /// Path relative to the stage, e.g. `/pets/{id}`; `{name+}` as the last segment matches the rest.
     pub path: String,
     pub authorization: Authorization,
-    /// Authorization scopes. Empty with the Cognito authorizer means API Gateway expects an ID token.
+    /// With [`Authorization::Jwt`]: the [`JwtAuthorizer`]'s name (`None`: the first one).
+    pub authorizer: Option<String>,
+    /// Authorization scopes. Empty with the Cognito authorizer means API Gateway expects an ID token; with
+    /// a JWT authorizer, that any valid token will do. Otherwise the token needs at least one of them.
     pub scopes: Vec<String>,
     /// Status of the integration response.
     pub status: u16,
@@ -129,6 +135,17 @@ impl AppClient {
     }
 }
 
+/// A REST API JWT authorizer: the issuer it trusts and the audiences it accepts from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwtAuthorizer {
+    pub name: String,
+    /// The trusted `iss`, exactly. `None` is the emulated pool's own issuer (`<base url>/<pool id>`).
+    pub issuer: Option<String>,
+    /// Accepted audiences, compared with the token's `aud`, or with `client_id` when the token has no
+    /// `aud` (Cognito access tokens: their `client_id` is the app client id).
+    pub audiences: Vec<String>,
+}
+
 /// Everything the emulator needs to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -139,6 +156,8 @@ pub struct Config {
     /// API Gateway stage name: the API lives under `/<stage>`.
     pub stage: String,
     pub methods: Vec<ApiMethod>,
+    /// The REST API's JWT authorizers, used by methods with [`Authorization::Jwt`].
+    pub jwt_authorizers: Vec<JwtAuthorizer>,
     pub cors: CorsMode,
     pub bind: IpAddr,
     /// 0 picks any free port.
@@ -162,6 +181,14 @@ impl Config {
             .iter()
             .flat_map(ResourceServer::full_scopes)
             .collect()
+    }
+
+    /// The JWT authorizer a method uses: the one it names, or the first.
+    pub fn jwt_authorizer(&self, method: &ApiMethod) -> Option<&JwtAuthorizer> {
+        match &method.authorizer {
+            Some(name) => self.jwt_authorizers.iter().find(|a| &a.name == name),
+            None => self.jwt_authorizers.first(),
+        }
     }
 
     /// The client the banner shows: the first one that can get a token.

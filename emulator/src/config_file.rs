@@ -37,11 +37,17 @@
 //! [[api.methods]]
 //! method = "GET"                 # GET POST PUT PATCH DELETE HEAD OPTIONS ANY
 //! path = "/pets/{id}"            # relative to the stage; {name+} as last segment is greedy
-//! authorization = "cognito"      # cognito (default) | none
+//! authorization = "cognito"      # cognito (default) | jwt | none
+//! # authorizer = "demo-jwt"      # with jwt: which [[api.jwt_authorizers]] (default: the first)
 //! scopes = ["demo/example"]      # empty with cognito: API Gateway expects an ID token
 //! status = 200                   # default 200
 //! body = '{"id":"{id}"}'         # JSON answered; {name} replaced by the path parameter
 //! # echo = true                  # answer the request's JSON body instead of `body`
+//!
+//! [[api.jwt_authorizers]]
+//! name = "demo-jwt"
+//! # issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_demo"  # default: this pool's issuer
+//! audiences = ["demo-client-id"] # compared with aud, else client_id
 //! ```
 
 use std::collections::HashMap;
@@ -53,8 +59,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{
-    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer,
-    DEFAULT_VALIDITY_SECS,
+    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, JwtAuthorizer,
+    ResourceServer, DEFAULT_VALIDITY_SECS,
 };
 
 #[derive(Deserialize)]
@@ -117,6 +123,16 @@ struct RawApi {
     cors: Option<Spanned<String>>,
     #[serde(default)]
     methods: Vec<RawMethod>,
+    #[serde(default)]
+    jwt_authorizers: Vec<RawJwtAuthorizer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJwtAuthorizer {
+    name: Spanned<String>,
+    issuer: Option<Spanned<String>>,
+    audiences: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +141,7 @@ struct RawMethod {
     method: Spanned<String>,
     path: Spanned<String>,
     authorization: Option<Spanned<String>>,
+    authorizer: Option<Spanned<String>>,
     scopes: Option<Spanned<Vec<String>>>,
     status: Option<Spanned<u16>>,
     body: Option<Spanned<String>>,
@@ -374,11 +391,12 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
         let key = |f: &str| format!("api.methods[{i}].{f}");
         let authorization = match sp.opt(key("authorization"), m.authorization).as_deref() {
             None | Some("cognito") | Some("COGNITO_USER_POOLS") => Authorization::CognitoUserPools,
+            Some("jwt") | Some("JWT") => Authorization::Jwt,
             Some("none") | Some("NONE") => Authorization::None,
             Some(other) => {
                 return Err(ConfigError::at(
                     key("authorization"),
-                    format!("authorization \"{other}\" must be \"cognito\" or \"none\""),
+                    format!("authorization \"{other}\" must be \"cognito\", \"jwt\" or \"none\""),
                 ))
             }
         };
@@ -386,6 +404,7 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
             method: sp.take(key("method"), m.method).to_ascii_uppercase(),
             path: sp.take(key("path"), m.path),
             authorization,
+            authorizer: sp.opt(key("authorizer"), m.authorizer),
             scopes: sp.opt(key("scopes"), m.scopes).unwrap_or_default(),
             status: sp.opt(key("status"), m.status).unwrap_or(200),
             body: sp.opt(key("body"), m.body),
@@ -393,6 +412,19 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
         });
     }
     config.methods = methods;
+    config.jwt_authorizers = raw
+        .api
+        .jwt_authorizers
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| JwtAuthorizer {
+            name: sp.take(format!("api.jwt_authorizers[{i}].name"), a.name),
+            issuer: sp.opt(format!("api.jwt_authorizers[{i}].issuer"), a.issuer),
+            audiences: sp
+                .opt(format!("api.jwt_authorizers[{i}].audiences"), a.audiences)
+                .unwrap_or_default(),
+        })
+        .collect();
     Ok(config)
 }
 

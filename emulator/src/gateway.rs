@@ -109,6 +109,13 @@ impl From<Denied> for ApiReply {
                 "The incoming token has expired",
                 Some("UnauthorizedException"),
             ),
+            // A JWT authorizer's valid token without the method's scopes: documented as 403 Forbidden. The
+            // x-amzn-ErrorType is the emulator's choice (the ACCESS_DENIED Gateway Response's type).
+            Denied::Forbidden => gateway(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                Some("AccessDeniedException"),
+            ),
         }
     }
 }

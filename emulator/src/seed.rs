@@ -3,8 +3,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::config::{
-    ApiMethod, AppClient, Authorization, Config, CorsMode, ResourceServer, DEFAULT_PORT,
-    DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS, PETS_JSON,
+    ApiMethod, AppClient, Authorization, Config, CorsMode, JwtAuthorizer, ResourceServer,
+    DEFAULT_PORT, DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS, PETS_JSON,
 };
 
 fn method(
@@ -19,6 +19,7 @@ fn method(
         method: verb.to_string(),
         path: path.to_string(),
         authorization: Authorization::CognitoUserPools,
+        authorizer: None,
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         status,
         body: body.map(str::to_string),
@@ -37,6 +38,9 @@ fn client(id: &str, secret: Option<&str>, cc: bool, scopes: &[&str]) -> AppClien
     }
 }
 
+/// The default scenario's JWT authorizer.
+pub const DEMO_JWT_AUTHORIZER: &str = "demo-jwt";
+
 /// The demo client whose secret holds `/` and `+`: (id, secret).
 pub const SPECIAL_SECRET_CLIENT: (&str, &str) =
     ("special-secret-client", "special/secret+with=chars");
@@ -54,6 +58,10 @@ impl Default for Config {
             false,
         );
         open.authorization = Authorization::None;
+        // Behind the JWT authorizer: a token without demo/example gets 403, not 401.
+        let mut jwt_pets = method("GET", "/jwt/pets", &ex, 200, Some(PETS_JSON), false);
+        jwt_pets.authorization = Authorization::Jwt;
+        jwt_pets.authorizer = Some(DEMO_JWT_AUTHORIZER.into());
         Config {
             pool_id: "us-east-1_demo".into(),
             region: "us-east-1".into(),
@@ -133,7 +141,15 @@ impl Default for Config {
                     false,
                 ),
                 open,
+                jwt_pets,
             ],
+            jwt_authorizers: vec![JwtAuthorizer {
+                name: DEMO_JWT_AUTHORIZER.into(),
+                issuer: None,
+                // other-scope-client is accepted too, so that its token (a valid audience without the
+                // method's scope) shows the JWT authorizer's 403.
+                audiences: vec!["demo-client-id".into(), "other-scope-client".into()],
+            }],
             cors: CorsMode::Full,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,

@@ -155,7 +155,26 @@ impl Config {
             if m.authorization == Authorization::None && !m.scopes.is_empty() {
                 return Err(ConfigError::at(
                     key("scopes"),
-                    "scopes need authorization = \"cognito\"",
+                    "scopes need authorization = \"cognito\" or \"jwt\"",
+                ));
+            }
+            if m.authorization == Authorization::Jwt {
+                if self.jwt_authorizer(m).is_none() {
+                    return Err(ConfigError::at(
+                        key("authorizer"),
+                        match &m.authorizer {
+                            Some(name) => format!("no [[api.jwt_authorizers]] is named \"{name}\""),
+                            None => {
+                                "authorization = \"jwt\" needs an [[api.jwt_authorizers]] table"
+                                    .into()
+                            }
+                        },
+                    ));
+                }
+            } else if m.authorizer.is_some() {
+                return Err(ConfigError::at(
+                    key("authorizer"),
+                    "authorizer names a JWT authorizer: it needs authorization = \"jwt\"",
                 ));
             }
             if let Some(bad) = m.scopes.iter().find(|s| !defined.contains(s)) {
@@ -179,6 +198,38 @@ impl Config {
                     return Err(ConfigError::at(
                         key("body"),
                         format!("body is not JSON ({e}); put {{name}} placeholders inside strings"),
+                    ));
+                }
+            }
+        }
+        for (i, a) in self.jwt_authorizers.iter().enumerate() {
+            let key = |f: &str| format!("api.jwt_authorizers[{i}].{f}");
+            if a.name.trim().is_empty()
+                || self
+                    .jwt_authorizers
+                    .iter()
+                    .take(i)
+                    .any(|o| o.name == a.name)
+            {
+                return Err(ConfigError::at(
+                    key("name"),
+                    format!(
+                        "authorizer name \"{}\" must be non-empty and unique",
+                        a.name
+                    ),
+                ));
+            }
+            if a.audiences.is_empty() || a.audiences.iter().any(|s| s.is_empty()) {
+                return Err(ConfigError::at(
+                    key("audiences"),
+                    "a JWT authorizer needs at least one audience (e.g. the app client id)",
+                ));
+            }
+            if let Some(iss) = &a.issuer {
+                if !(iss.starts_with("http://") || iss.starts_with("https://")) {
+                    return Err(ConfigError::at(
+                        key("issuer"),
+                        format!("issuer \"{iss}\" must be a URL, exactly the tokens' iss"),
                     ));
                 }
             }
