@@ -1,6 +1,7 @@
 //! `/_emulator/...`: runtime switches over HTTP, for people and browser tests. CORS `*`.
 //!
 //! - `POST /_emulator/api-failing?on=true|false`
+//! - `POST /_emulator/pre-token-lambda?fail=true|false`
 //! - `POST /_emulator/token-fault?mode=html500|empty405|notjson200|slow&ms=N|none`
 //! - `POST /_emulator/rotate-key`
 //! - `GET  /_emulator/status`
@@ -36,11 +37,21 @@ fn status(state: &AppState) -> serde_json::Value {
     let fault = state.token_fault();
     serde_json::json!({
         "api_failing": state.api_failing(),
+        "pre_token_lambda_failing": state.pre_token_lambda_failing(),
         "token_fault": fault.map(|f| f.name()).unwrap_or("none"),
         "token_fault_ms": match fault { Some(TokenFault::Slow { ms }) => Some(ms), _ => None },
         "current_kid": state.keys.current_kid(),
         "kids": state.keys.kids(),
     })
+}
+
+/// `true`/`1`/`on` or `false`/`0`/`off`.
+fn switch(value: Option<&String>) -> Option<bool> {
+    match value.map(|s| s.to_ascii_lowercase()).as_deref() {
+        Some("true") | Some("1") | Some("on") => Some(true),
+        Some("false") | Some("0") | Some("off") => Some(false),
+        _ => None,
+    }
 }
 
 pub(crate) async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
@@ -75,12 +86,17 @@ async fn route(state: &AppState, req: Request) -> Response {
             json(StatusCode::OK, status(state))
         }
         ("/_emulator/api-failing", true) => {
-            let on = match query.get("on").map(|s| s.to_ascii_lowercase()).as_deref() {
-                Some("true") | Some("1") | Some("on") => true,
-                Some("false") | Some("0") | Some("off") => false,
-                _ => return bad_request("api-failing needs ?on=true or ?on=false".into()),
+            let Some(on) = switch(query.get("on")) else {
+                return bad_request("api-failing needs ?on=true or ?on=false".into());
             };
             state.set_api_failing(on);
+            json(StatusCode::OK, status(state))
+        }
+        ("/_emulator/pre-token-lambda", true) => {
+            let Some(fail) = switch(query.get("fail")) else {
+                return bad_request("pre-token-lambda needs ?fail=true or ?fail=false".into());
+            };
+            state.set_pre_token_lambda_failing(fail);
             json(StatusCode::OK, status(state))
         }
         ("/_emulator/token-fault", true) => {
@@ -127,6 +143,7 @@ async fn route(state: &AppState, req: Request) -> Response {
         (
             "/_emulator/status"
             | "/_emulator/api-failing"
+            | "/_emulator/pre-token-lambda"
             | "/_emulator/token-fault"
             | "/_emulator/rotate-key",
             _,
@@ -149,7 +166,7 @@ async fn route(state: &AppState, req: Request) -> Response {
         _ => json(
             StatusCode::NOT_FOUND,
             serde_json::json!({
-                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key or GET /_emulator/status"
+                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/pre-token-lambda?fail=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key or GET /_emulator/status"
             }),
         ),
     }

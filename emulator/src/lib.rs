@@ -20,6 +20,7 @@ mod control;
 mod cors;
 mod faults;
 mod gateway;
+mod idp;
 pub mod keys;
 mod oauth_error;
 mod respond;
@@ -303,6 +304,12 @@ impl Running {
         self.state.issuer.clone()
     }
 
+    /// `base_url/`: the user pools API endpoint (`https://cognito-idp.<region>.amazonaws.com/` on AWS) for
+    /// GetClientToken.
+    pub fn idp_url(&self) -> String {
+        format!("{}/", self.state.base_url)
+    }
+
     /// `base_url/oauth2/token`.
     pub fn token_url(&self) -> String {
         format!("{}/oauth2/token", self.state.base_url)
@@ -326,6 +333,12 @@ impl Running {
     /// While on, authorized API calls get 500 `{"message":"Internal server error"}`.
     pub fn set_api_failing(&self, failing: bool) {
         self.state.set_api_failing(failing);
+    }
+
+    /// While on, the (emulated) pre token generation Lambda trigger fails: the token endpoint answers 500
+    /// and GetClientToken `UserLambdaValidationException`.
+    pub fn set_pre_token_lambda_failing(&self, failing: bool) {
+        self.state.set_pre_token_lambda_failing(failing);
     }
 
     /// Makes the token endpoint misbehave until cleared with `None`.

@@ -26,6 +26,9 @@ pub(crate) enum OAuthError {
     TooLarge,
     /// Signing failed: 500 `server_error`.
     ServerError,
+    /// The pre token generation Lambda trigger failed: 500 `server_error` with a description (the shape
+    /// is the emulator's; AWS documents only that the token endpoint answers 500).
+    PreTokenLambdaFailed,
 }
 
 impl OAuthError {
@@ -38,14 +41,16 @@ impl OAuthError {
             OAuthError::InvalidScope => "invalid_scope",
             OAuthError::UnsupportedGrantType => "unsupported_grant_type",
             OAuthError::InvalidGrant => "invalid_grant",
-            OAuthError::ServerError => "server_error",
+            OAuthError::ServerError | OAuthError::PreTokenLambdaFailed => "server_error",
         }
     }
 
     fn status(self) -> StatusCode {
         match self {
             OAuthError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            OAuthError::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            OAuthError::ServerError | OAuthError::PreTokenLambdaFailed => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -54,10 +59,13 @@ impl OAuthError {
 impl IntoResponse for OAuthError {
     /// Documented as 400 `{"error": ...}`; no `error_description`, as usually observed.
     fn into_response(self) -> Response {
-        response(
-            self.status(),
-            JSON_UTF8,
-            serde_json::json!({ "error": self.code() }).to_string(),
-        )
+        let body = match self {
+            OAuthError::PreTokenLambdaFailed => serde_json::json!({
+                "error": self.code(),
+                "error_description": crate::token::PRE_TOKEN_FAILURE,
+            }),
+            _ => serde_json::json!({ "error": self.code() }),
+        };
+        response(self.status(), JSON_UTF8, body.to_string())
     }
 }

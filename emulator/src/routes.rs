@@ -7,13 +7,14 @@ use axum::routing::any;
 use axum::Router;
 
 use crate::state::AppState;
-use crate::{api, control, faults, token, well_known};
+use crate::{api, control, faults, idp, token, well_known};
 
 /// The emulator as an axum app. Paths come from the validated configuration (the pool id and the stage
 /// are distinct single segments, none of them `oauth2`, `faults` or `_emulator`), so routes never clash.
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     let stage = format!("/{}", state.config.stage);
     Router::new()
+        .route("/", idp::routes())
         .route("/oauth2/token", token::routes())
         .route(&state.jwks_path(), well_known::jwks())
         .route(&state.discovery_path(), well_known::discovery())

@@ -96,6 +96,16 @@ impl Default for Config {
                 },
                 // A secret with '/' and '+': Cognito decodes Basic credentials without percent-decoding, so
                 // this secret sent form-urlencoded inside Basic is refused, raw or in the body it works.
+                // GetClientToken only: ALLOW_CLIENT_TOKEN_AUTH as its only auth flow, no OAuth grant.
+                AppClient {
+                    client_token_auth: true,
+                    ..client(
+                        "client-token-client",
+                        Some("client-token-secret"),
+                        false,
+                        &["demo/example"],
+                    )
+                },
                 client(
                     SPECIAL_SECRET_CLIENT.0,
                     Some(SPECIAL_SECRET_CLIENT.1),

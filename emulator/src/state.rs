@@ -13,6 +13,7 @@ pub(crate) struct AppState {
     pub(crate) issuer: String,
     pub(crate) keys: KeyStore,
     api_failing: AtomicBool,
+    pre_token_lambda_failing: AtomicBool,
     token_fault: Mutex<Option<TokenFault>>,
 }
 
@@ -25,6 +26,7 @@ impl AppState {
             issuer,
             keys,
             api_failing: AtomicBool::new(false),
+            pre_token_lambda_failing: AtomicBool::new(false),
             token_fault: Mutex::new(None),
         }
     }
@@ -35,6 +37,15 @@ impl AppState {
 
     pub(crate) fn set_api_failing(&self, on: bool) {
         self.api_failing.store(on, Ordering::SeqCst);
+    }
+
+    /// While on, the pre token generation trigger "fails": token requests get Cognito's trigger error.
+    pub(crate) fn pre_token_lambda_failing(&self) -> bool {
+        self.pre_token_lambda_failing.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_pre_token_lambda_failing(&self, on: bool) {
+        self.pre_token_lambda_failing.store(on, Ordering::SeqCst);
     }
 
     pub(crate) fn token_fault(&self) -> Option<TokenFault> {

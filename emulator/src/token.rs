@@ -22,6 +22,11 @@ use crate::state::AppState;
 
 /// Largest token request body accepted.
 pub const TOKEN_BODY_LIMIT: usize = 64 * 1024;
+/// What the (emulated) pre token generation trigger's failure says, in Cognito's
+/// "<trigger> failed with error <message>." form.
+pub(crate) const PRE_TOKEN_FAILURE: &str =
+    "PreTokenGeneration failed with error Emulated pre token generation Lambda failure.";
+
 /// Longest delay a fault may impose.
 pub const MAX_DELAY_MS: u64 = 120_000;
 
@@ -263,6 +268,14 @@ fn token_request(
     }
     let scopes = select_scopes(client, form.get("scope").map(String::as_str))
         .map_err(|()| OAuthError::InvalidScope)?;
+    // aws_client_metadata: JSON of string pairs for the version 3 pre token generation trigger (M2M).
+    if let Some(meta) = form.get("aws_client_metadata") {
+        serde_json::from_str::<HashMap<String, String>>(meta)
+            .map_err(|_| OAuthError::InvalidRequest)?;
+    }
+    if state.pre_token_lambda_failing() {
+        return Err(OAuthError::PreTokenLambdaFailed);
+    }
     let (token, validity) = issue(state, client, &scopes)?;
     Ok(response(
         StatusCode::OK,
