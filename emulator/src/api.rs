@@ -66,9 +66,11 @@ async fn route(state: &AppState, req: Request) -> ApiReply {
         .copied();
     let Some(method) = chosen else {
         if req.method() == Method::OPTIONS {
-            if let Some(resp) =
-                cors::api_preflight(config.cors, &verbs_for_preflight(&siblings), req.headers())
-            {
+            if let Some(resp) = cors::api_preflight(
+                config.cors,
+                &verbs_for_preflight(&siblings),
+                &config.cors_allow_headers,
+            ) {
                 return ApiReply::integration(resp);
             }
         }

@@ -17,6 +17,15 @@ pub const DEFAULT_VALIDITY_SECS: u64 = 3600;
 /// Cognito allows at most one day for an access token.
 pub const MAX_VALIDITY_SECS: u64 = 86_400;
 
+/// The `Access-Control-Allow-Headers` API Gateway's console puts on the OPTIONS mock when enabling CORS.
+pub const DEFAULT_CORS_ALLOW_HEADERS: [&str; 5] = [
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+];
+
 /// The seed's three pets, byte for byte what `GET /pets` answers.
 pub const PETS_JSON: &str = r#"[{"id":1,"type":"dog","price":249.99},{"id":2,"type":"cat","price":124.99},{"id":3,"type":"fish","price":0.99}]"#;
 
@@ -159,6 +168,10 @@ pub struct Config {
     /// The REST API's JWT authorizers, used by methods with [`Authorization::Jwt`].
     pub jwt_authorizers: Vec<JwtAuthorizer>,
     pub cors: CorsMode,
+    /// `Access-Control-Allow-Headers` of the API's OPTIONS mock, answered as configured whatever the
+    /// preflight asks (a header not listed makes the browser refuse the call). Default: the list API
+    /// Gateway's console sets when enabling CORS ([`DEFAULT_CORS_ALLOW_HEADERS`]).
+    pub cors_allow_headers: Vec<String>,
     pub bind: IpAddr,
     /// 0 picks any free port.
     pub port: u16,

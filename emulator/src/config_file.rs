@@ -33,6 +33,7 @@
 //! [api]
 //! stage = "dev"                  # the API lives under /dev
 //! cors = "full"                  # full | none | success-only
+//! # cors_allow_headers = ["Content-Type", "Authorization"]  # the preflight's answer, as configured
 //!
 //! [[api.methods]]
 //! method = "GET"                 # GET POST PUT PATCH DELETE HEAD OPTIONS ANY
@@ -121,6 +122,7 @@ struct RawClient {
 struct RawApi {
     stage: Option<Spanned<String>>,
     cors: Option<Spanned<String>>,
+    cors_allow_headers: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     methods: Vec<RawMethod>,
     #[serde(default)]
@@ -385,6 +387,9 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
         config.cors = cors
             .parse::<CorsMode>()
             .map_err(|e| ConfigError::at("api.cors", e))?;
+    }
+    if let Some(headers) = sp.opt("api.cors_allow_headers".into(), raw.api.cors_allow_headers) {
+        config.cors_allow_headers = headers;
     }
     let mut methods = Vec::new();
     for (i, m) in raw.api.methods.into_iter().enumerate() {

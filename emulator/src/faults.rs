@@ -62,7 +62,11 @@ async fn route(state: &AppState, req: Request) -> ApiReply {
     }
     let method = req.method();
     if method == Method::OPTIONS {
-        return match cors::api_preflight(state.config.cors, "GET,OPTIONS", req.headers()) {
+        return match cors::api_preflight(
+            state.config.cors,
+            "GET,OPTIONS",
+            &state.config.cors_allow_headers,
+        ) {
             Some(resp) => ApiReply::integration(resp),
             None => missing_token(),
         };

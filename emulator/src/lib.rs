@@ -398,7 +398,8 @@ impl Running {
              \x20 Issuer         : {iss}\n\
              \x20 API            : {api}   (CORS: {cors})\n\
              \x20 Faults         : {base}/faults/{{delay/MS,status/CODE,html,truncated-json,big/MB,xss,invalid-utf8,close-mid-body}}\n\
-             \x20 Control        : POST {base}/_emulator/api-failing?on=true | token-fault?mode=... | rotate-key\n",
+             \x20 GetClientToken : POST {base}/   (X-Amz-Target: AWSCognitoIdentityProviderService.GetClientToken)\n\
+             \x20 Control        : POST {base}/_emulator/api-failing?on=true | pre-token-lambda?fail=true | token-fault?mode=... | rotate-key\n",
             pool = c.pool_id,
             region = c.region,
             listen = self.local_addr,
@@ -408,6 +409,18 @@ impl Running {
             api = self.api_url(),
             cors = c.cors,
         ));
+        for m in c
+            .methods
+            .iter()
+            .filter(|m| m.authorization == Authorization::Jwt)
+        {
+            out.push_str(&format!(
+                "  JWT authorizer : {} {}{}\n",
+                m.method,
+                self.api_url(),
+                m.path
+            ));
+        }
         if let (Some(url), Some(dir)) = (&self.static_url, &c.static_dir) {
             out.push_str(&format!("  Static site    : {url}   ({})\n", dir.display()));
         }

@@ -4,7 +4,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::config::{
     ApiMethod, AppClient, Authorization, Config, CorsMode, JwtAuthorizer, ResourceServer,
-    DEFAULT_PORT, DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS, PETS_JSON,
+    DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_PORT, DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS,
+    PETS_JSON,
 };
 
 fn method(
@@ -161,6 +162,7 @@ impl Default for Config {
                 audiences: vec!["demo-client-id".into(), "other-scope-client".into()],
             }],
             cors: CorsMode::Full,
+            cors_allow_headers: DEFAULT_CORS_ALLOW_HEADERS.map(String::from).to_vec(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
             public_url: None,

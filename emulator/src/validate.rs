@@ -234,6 +234,17 @@ impl Config {
                 }
             }
         }
+        if let Some(bad) = self.cors_allow_headers.iter().find(|h| {
+            h.is_empty()
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.!#$%&'*+^`|~".contains(&b))
+        }) {
+            return Err(ConfigError::at(
+                "api.cors_allow_headers",
+                format!("\"{bad}\" is not a header name"),
+            ));
+        }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://"))
                 || url.contains(char::is_whitespace)

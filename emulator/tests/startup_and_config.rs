@@ -249,6 +249,9 @@ async fn banner_names_endpoints_and_demo_client() {
         "demo-client-id".to_string(),
         "demo-client-secret".to_string(),
         "demo/example".to_string(),
+        format!("GetClientToken : POST {base}/"),
+        format!("JWT authorizer : GET {base}/dev/jwt/pets"),
+        "pre-token-lambda?fail=true".to_string(),
     ] {
         assert!(banner.contains(&needle), "{needle} missing from\n{banner}");
     }
