@@ -103,7 +103,8 @@ fn finish(mut resp: Response) -> Response {
     resp
 }
 
-/// The preflight: POST with the headers the AWS JSON protocol needs.
+/// The preflight: POST with the headers AWS's own browser clients send (Amplify JS: `Content-Type`,
+/// `X-Amz-Target`, `X-Amz-User-Agent`, `Cache-Control`).
 async fn preflight() -> Response {
     let mut resp = empty(StatusCode::OK);
     let h = resp.headers_mut();
@@ -113,7 +114,7 @@ async fn preflight() -> Response {
     );
     h.insert(
         "access-control-allow-headers",
-        HeaderValue::from_static("content-type, x-amz-target, x-amz-user-agent"),
+        HeaderValue::from_static("content-type, x-amz-target, x-amz-user-agent, cache-control"),
     );
     h.insert("access-control-max-age", HeaderValue::from_static("86400"));
     finish(resp)

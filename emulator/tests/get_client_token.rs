@@ -190,7 +190,7 @@ async fn browsers_preflight_is_answered_and_other_methods_are_api_gateway_403() 
     assert_eq!(header(&resp, "access-control-allow-methods"), Some("POST"));
     assert_eq!(
         header(&resp, "access-control-allow-headers"),
-        Some("content-type, x-amz-target, x-amz-user-agent")
+        Some("content-type, x-amz-target, x-amz-user-agent, cache-control")
     );
     let resp = client().get(em.idp_url()).send().await.unwrap();
     assert_eq!(resp.status(), 403);

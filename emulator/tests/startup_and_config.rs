@@ -104,6 +104,7 @@ fn bad_config_files_name_file_line_and_key() {
         ("[pool]\nid = \"us-east-1_x\"\n\n[[clients]]\nsecret = \"b\"\n", 4, "clients", "missing field `id`"),
         ("[pool]\nid = \"us-east-1_x\"\n[[clients]]\nid = \"a\"\nsecret = \"s\"\nsecrets = [\"t\"]\n", 6, "clients[0].secrets", "not both"),
         ("[pool]\nid = \"us-east-1_x\"\n[[clients]]\nid = \"a\"\nsecrets = [\"a\", \"b\", \"c\"]\n", 5, "clients[0].secrets", "at most 2 active secrets"),
+        ("[pool]\nid = \"us-east-1_x\"\n[api]\ncors_allow_headers = [\"Authorization\", \"bad header\"]\n", 4, "api.cors_allow_headers", "not a header name"),
     ];
     for (i, (src, line, key, message)) in cases.iter().enumerate() {
         let path = dir.join(format!("case{i}.toml"));
