@@ -27,6 +27,13 @@ cat <<EOT
     Domain         http://127.0.0.1:$EMULATOR_PORT
     Scope          demo/example
     API URL        http://127.0.0.1:$EMULATOR_PORT/dev
+  Other demo clients (Domain and Scope as above):
+    other-scope-client     / other-scope-secret           a token without the API's scope (401; 403 on /dev/jwt/pets)
+    rotating-client        / rotating-secret-old or -new  two active secrets: either works
+    special-secret-client  / special/secret+with=chars    works with "Secret in body"; invalid_client with a
+                                                          form-urlencoded Basic header (Cognito does not decode it)
+    client-token-client    / client-token-secret          GetClientToken only (POST http://127.0.0.1:$EMULATOR_PORT/)
+  JWT authorizer API:     http://127.0.0.1:$EMULATOR_PORT/dev/jwt/pets
   Direct calls use the emulator's CORS; tick "Route through proxy" to go through trunk's /proxy/ routes.
   Ctrl+C stops both.
 

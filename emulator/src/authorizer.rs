@@ -1,12 +1,13 @@
-//! API Gateway's `COGNITO_USER_POOLS` authorizer.
+//! API Gateway's authorizers: `COGNITO_USER_POOLS` and the REST API `JWT` authorizer.
 
 use axum::http::HeaderMap;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 
-use crate::config::ApiMethod;
+use crate::config::{ApiMethod, JwtAuthorizer};
 use crate::keys::KeyStore;
+use crate::token::now_secs;
 
 /// Why the authorizer refused a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +16,8 @@ pub(crate) enum Denied {
     Unauthorized,
     /// 401 `{"message":"The incoming token has expired"}` (observed wording).
     Expired,
+    /// 403 `{"message":"Forbidden"}`: a JWT authorizer's valid token without any of the method's scopes.
+    Forbidden,
 }
 
 #[derive(Deserialize)]
@@ -22,6 +25,34 @@ struct Claims {
     iss: Option<String>,
     token_use: Option<String>,
     scope: Option<String>,
+}
+
+/// A claim that may be one string or a list of strings (`aud`, `scp`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn values(&self) -> Vec<&str> {
+        match self {
+            // A space-separated `scp` string is a list too.
+            OneOrMany::One(s) => s.split_whitespace().collect(),
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct JwtClaims {
+    iss: Option<String>,
+    aud: Option<OneOrMany>,
+    client_id: Option<String>,
+    iat: Option<u64>,
+    scope: Option<String>,
+    scp: Option<OneOrMany>,
 }
 
 /// The token from `Authorization`: `Bearer <jwt>` or the raw `<jwt>` (both work in practice).
@@ -40,15 +71,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-/// AWS's verification steps in order: structure, known `kid`, RS256 signature, `exp`, `iss`,
-/// `token_use`, then the method's scopes.
-pub(crate) fn authorize(
-    headers: &HeaderMap,
-    keys: &KeyStore,
-    issuer: &str,
-    method: &ApiMethod,
-) -> Result<(), Denied> {
-    let token = bearer(headers).ok_or(Denied::Unauthorized)?;
+/// The token's header checks both authorizers share: RS256 and a `kid` in the pool's JWKS.
+fn verified<T: serde::de::DeserializeOwned>(token: &str, keys: &KeyStore) -> Result<T, Denied> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| Denied::Unauthorized)?;
     if header.alg != Algorithm::RS256 {
         return Err(Denied::Unauthorized);
@@ -61,14 +85,78 @@ pub(crate) fn authorize(
     let mut validation = Validation::new(Algorithm::RS256);
     validation.leeway = 0;
     validation.validate_aud = false;
+    validation.validate_nbf = true;
     validation.set_required_spec_claims(&["exp"]);
-    let data = jsonwebtoken::decode::<Claims>(token, key.decoding_key(), &validation).map_err(
-        |e| match e.kind() {
+    jsonwebtoken::decode::<T>(token, key.decoding_key(), &validation)
+        .map(|data| data.claims)
+        .map_err(|e| match e.kind() {
             ErrorKind::ExpiredSignature => Denied::Expired,
             _ => Denied::Unauthorized,
-        },
-    )?;
-    let claims = data.claims;
+        })
+}
+
+/// A REST API JWT authorizer, in the documented order: token from `Authorization`, RS256 signature by a
+/// key of the issuer, `exp`/`nbf`/`iat`, `iss` is the trusted issuer, the audience (`aud`, or `client_id`
+/// when there is no `aud`) is accepted, then `scope` or `scp` holds at least one of the method's scopes.
+/// Every failure before the scopes is 401 `Unauthorized` (expiry included: the "has expired" wording is
+/// the Cognito authorizer's); missing scopes are 403.
+pub(crate) fn authorize_jwt(
+    headers: &HeaderMap,
+    keys: &KeyStore,
+    pool_issuer: &str,
+    authorizer: &JwtAuthorizer,
+    method: &ApiMethod,
+) -> Result<(), Denied> {
+    let token = bearer(headers).ok_or(Denied::Unauthorized)?;
+    let claims: JwtClaims = verified(token, keys).map_err(|_| Denied::Unauthorized)?;
+    if claims.iat.is_some_and(|iat| iat > now_secs()) {
+        return Err(Denied::Unauthorized);
+    }
+    let issuer = authorizer.issuer.as_deref().unwrap_or(pool_issuer);
+    if claims.iss.as_deref() != Some(issuer) {
+        return Err(Denied::Unauthorized);
+    }
+    let audience_ok = match &claims.aud {
+        Some(aud) => aud
+            .values()
+            .iter()
+            .any(|a| authorizer.audiences.iter().any(|x| x == a)),
+        None => claims
+            .client_id
+            .as_deref()
+            .is_some_and(|c| authorizer.audiences.iter().any(|x| x == c)),
+    };
+    if !audience_ok {
+        return Err(Denied::Unauthorized);
+    }
+    if method.scopes.is_empty() {
+        return Ok(());
+    }
+    let mut granted: Vec<&str> = claims
+        .scope
+        .as_deref()
+        .map(|s| s.split_whitespace().collect())
+        .unwrap_or_default();
+    if let Some(scp) = &claims.scp {
+        granted.extend(scp.values());
+    }
+    if granted.iter().any(|s| method.scopes.iter().any(|m| m == s)) {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+/// AWS's verification steps in order: structure, known `kid`, RS256 signature, `exp`, `iss`,
+/// `token_use`, then the method's scopes.
+pub(crate) fn authorize(
+    headers: &HeaderMap,
+    keys: &KeyStore,
+    issuer: &str,
+    method: &ApiMethod,
+) -> Result<(), Denied> {
+    let token = bearer(headers).ok_or(Denied::Unauthorized)?;
+    let claims: Claims = verified(token, keys)?;
     if claims.iss.as_deref() != Some(issuer) {
         return Err(Denied::Unauthorized);
     }

@@ -17,6 +17,15 @@ pub const DEFAULT_VALIDITY_SECS: u64 = 3600;
 /// Cognito allows at most one day for an access token.
 pub const MAX_VALIDITY_SECS: u64 = 86_400;
 
+/// The `Access-Control-Allow-Headers` API Gateway's console puts on the OPTIONS mock when enabling CORS.
+pub const DEFAULT_CORS_ALLOW_HEADERS: [&str; 5] = [
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+];
+
 /// The seed's three pets, byte for byte what `GET /pets` answers.
 pub const PETS_JSON: &str = r#"[{"id":1,"type":"dog","price":249.99},{"id":2,"type":"cat","price":124.99},{"id":3,"type":"fish","price":0.99}]"#;
 
@@ -74,14 +83,21 @@ impl ResourceServer {
     }
 }
 
+/// Cognito keeps at most two active secrets per app client (`AddUserPoolClientSecret`), so a secret can be
+/// rotated without downtime.
+pub const MAX_SECRETS: usize = 2;
+
 /// An app client of the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppClient {
     pub id: String,
-    /// `None` is a public client (no secret): it cannot use client credentials.
-    pub secret: Option<String>,
+    /// The active secrets (at most [`MAX_SECRETS`]); any of them authenticates the client. Empty is a
+    /// public client (no secret): it cannot use client credentials.
+    pub secrets: Vec<String>,
     /// Whether the client credentials flow is enabled for this client.
     pub client_credentials: bool,
+    /// `ALLOW_CLIENT_TOKEN_AUTH` as the client's only explicit auth flow: it may call GetClientToken.
+    pub client_token_auth: bool,
     /// Full scope strings the client may ask for; a token request without `scope` gets all of them.
     pub allowed_scopes: Vec<String>,
     /// Access-token validity in seconds (`expires_in`).
@@ -93,6 +109,9 @@ pub struct AppClient {
 pub enum Authorization {
     /// A `COGNITO_USER_POOLS` authorizer on the pool.
     CognitoUserPools,
+    /// A REST API `JWT` authorizer (see [`JwtAuthorizer`]): issuer, audience, then the method's scopes;
+    /// a valid token without them gets 403 (the Cognito authorizer answers 401).
+    Jwt,
     /// No authorizer: anyone may call (a misconfiguration, useful for security findings).
     None,
 }
@@ -105,7 +124,10 @@ pub struct ApiMethod {
     /// Path relative to the stage, e.g. `/pets/{id}`; `{name+}` as the last segment matches the rest.
     pub path: String,
     pub authorization: Authorization,
-    /// Authorization scopes. Empty with the Cognito authorizer means API Gateway expects an ID token.
+    /// With [`Authorization::Jwt`]: the [`JwtAuthorizer`]'s name (`None`: the first one).
+    pub authorizer: Option<String>,
+    /// Authorization scopes. Empty with the Cognito authorizer means API Gateway expects an ID token; with
+    /// a JWT authorizer, that any valid token will do. Otherwise the token needs at least one of them.
     pub scopes: Vec<String>,
     /// Status of the integration response.
     pub status: u16,
@@ -113,6 +135,24 @@ pub struct ApiMethod {
     pub body: Option<String>,
     /// Answer the request's own JSON body instead of `body`.
     pub echo: bool,
+}
+
+impl AppClient {
+    /// Whether `secret` is one of the client's active secrets (compared exactly: no decoding).
+    pub fn accepts_secret(&self, secret: &str) -> bool {
+        self.secrets.iter().any(|s| s == secret)
+    }
+}
+
+/// A REST API JWT authorizer: the issuer it trusts and the audiences it accepts from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwtAuthorizer {
+    pub name: String,
+    /// The trusted `iss`, exactly. `None` is the emulated pool's own issuer (`<base url>/<pool id>`).
+    pub issuer: Option<String>,
+    /// Accepted audiences, compared with the token's `aud`, or with `client_id` when the token has no
+    /// `aud` (Cognito access tokens: their `client_id` is the app client id).
+    pub audiences: Vec<String>,
 }
 
 /// Everything the emulator needs to run.
@@ -125,7 +165,13 @@ pub struct Config {
     /// API Gateway stage name: the API lives under `/<stage>`.
     pub stage: String,
     pub methods: Vec<ApiMethod>,
+    /// The REST API's JWT authorizers, used by methods with [`Authorization::Jwt`].
+    pub jwt_authorizers: Vec<JwtAuthorizer>,
     pub cors: CorsMode,
+    /// `Access-Control-Allow-Headers` of the API's OPTIONS mock, answered as configured whatever the
+    /// preflight asks (a header not listed makes the browser refuse the call). Default: the list API
+    /// Gateway's console sets when enabling CORS ([`DEFAULT_CORS_ALLOW_HEADERS`]).
+    pub cors_allow_headers: Vec<String>,
     pub bind: IpAddr,
     /// 0 picks any free port.
     pub port: u16,
@@ -150,11 +196,19 @@ impl Config {
             .collect()
     }
 
+    /// The JWT authorizer a method uses: the one it names, or the first.
+    pub fn jwt_authorizer(&self, method: &ApiMethod) -> Option<&JwtAuthorizer> {
+        match &method.authorizer {
+            Some(name) => self.jwt_authorizers.iter().find(|a| &a.name == name),
+            None => self.jwt_authorizers.first(),
+        }
+    }
+
     /// The client the banner shows: the first one that can get a token.
     pub fn demo_client(&self) -> Option<&AppClient> {
         self.clients
             .iter()
-            .find(|c| c.client_credentials && c.secret.is_some())
+            .find(|c| c.client_credentials && !c.secrets.is_empty())
     }
 }
 
@@ -198,5 +252,3 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
-
-pub(crate) use crate::validate::{normalize_template, substitute};

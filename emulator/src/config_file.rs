@@ -24,7 +24,8 @@
 //!
 //! [[clients]]
 //! id = "demo-client-id"
-//! secret = "demo-client-secret"  # omit for a public client
+//! secret = "demo-client-secret"  # omit for a public client; or, two active secrets:
+//! # secrets = ["old-secret", "new-secret"]
 //! client_credentials = true      # default false
 //! allowed_scopes = ["demo/example"]
 //! access_token_validity = 3600   # seconds, default 3600
@@ -32,15 +33,22 @@
 //! [api]
 //! stage = "dev"                  # the API lives under /dev
 //! cors = "full"                  # full | none | success-only
+//! # cors_allow_headers = ["Content-Type", "Authorization"]  # the preflight's answer, as configured
 //!
 //! [[api.methods]]
 //! method = "GET"                 # GET POST PUT PATCH DELETE HEAD OPTIONS ANY
 //! path = "/pets/{id}"            # relative to the stage; {name+} as last segment is greedy
-//! authorization = "cognito"      # cognito (default) | none
+//! authorization = "cognito"      # cognito (default) | jwt | none
+//! # authorizer = "demo-jwt"      # with jwt: which [[api.jwt_authorizers]] (default: the first)
 //! scopes = ["demo/example"]      # empty with cognito: API Gateway expects an ID token
 //! status = 200                   # default 200
 //! body = '{"id":"{id}"}'         # JSON answered; {name} replaced by the path parameter
 //! # echo = true                  # answer the request's JSON body instead of `body`
+//!
+//! [[api.jwt_authorizers]]
+//! name = "demo-jwt"
+//! # issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_demo"  # default: this pool's issuer
+//! audiences = ["demo-client-id"] # compared with aud, else client_id
 //! ```
 
 use std::collections::HashMap;
@@ -52,8 +60,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{
-    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer,
-    DEFAULT_VALIDITY_SECS,
+    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, JwtAuthorizer,
+    ResourceServer, DEFAULT_VALIDITY_SECS,
 };
 
 #[derive(Deserialize)]
@@ -102,7 +110,9 @@ struct RawResourceServer {
 struct RawClient {
     id: Spanned<String>,
     secret: Option<Spanned<String>>,
+    secrets: Option<Spanned<Vec<String>>>,
     client_credentials: Option<Spanned<bool>>,
+    client_token_auth: Option<Spanned<bool>>,
     allowed_scopes: Option<Spanned<Vec<String>>>,
     access_token_validity: Option<Spanned<u64>>,
 }
@@ -112,8 +122,19 @@ struct RawClient {
 struct RawApi {
     stage: Option<Spanned<String>>,
     cors: Option<Spanned<String>>,
+    cors_allow_headers: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     methods: Vec<RawMethod>,
+    #[serde(default)]
+    jwt_authorizers: Vec<RawJwtAuthorizer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJwtAuthorizer {
+    name: Spanned<String>,
+    issuer: Option<Spanned<String>>,
+    audiences: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +143,7 @@ struct RawMethod {
     method: Spanned<String>,
     path: Spanned<String>,
     authorization: Option<Spanned<String>>,
+    authorizer: Option<Spanned<String>>,
     scopes: Option<Spanned<Vec<String>>>,
     status: Option<Spanned<u16>>,
     body: Option<Spanned<String>>,
@@ -316,17 +338,33 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
         })
         .collect();
 
-    config.clients = raw
-        .clients
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| AppClient {
+    let mut clients = Vec::new();
+    for (i, c) in raw.clients.into_iter().enumerate() {
+        let secret = sp.opt(format!("clients[{i}].secret"), c.secret);
+        let secrets = sp.opt(format!("clients[{i}].secrets"), c.secrets);
+        let secrets = match (secret, secrets) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].secrets"),
+                    "give either secret = \"...\" or secrets = [\"...\", \"...\"], not both",
+                ))
+            }
+            (Some(one), None) => vec![one],
+            (None, list) => list.unwrap_or_default(),
+        };
+        clients.push(AppClient {
             id: sp.take(format!("clients[{i}].id"), c.id),
-            secret: sp.opt(format!("clients[{i}].secret"), c.secret),
+            secrets,
             client_credentials: sp
                 .opt(
                     format!("clients[{i}].client_credentials"),
                     c.client_credentials,
+                )
+                .unwrap_or(false),
+            client_token_auth: sp
+                .opt(
+                    format!("clients[{i}].client_token_auth"),
+                    c.client_token_auth,
                 )
                 .unwrap_or(false),
             allowed_scopes: sp
@@ -338,8 +376,9 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
                     c.access_token_validity,
                 )
                 .unwrap_or(DEFAULT_VALIDITY_SECS),
-        })
-        .collect();
+        });
+    }
+    config.clients = clients;
 
     if let Some(stage) = sp.opt("api.stage".into(), raw.api.stage) {
         config.stage = stage;
@@ -349,16 +388,20 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
             .parse::<CorsMode>()
             .map_err(|e| ConfigError::at("api.cors", e))?;
     }
+    if let Some(headers) = sp.opt("api.cors_allow_headers".into(), raw.api.cors_allow_headers) {
+        config.cors_allow_headers = headers;
+    }
     let mut methods = Vec::new();
     for (i, m) in raw.api.methods.into_iter().enumerate() {
         let key = |f: &str| format!("api.methods[{i}].{f}");
         let authorization = match sp.opt(key("authorization"), m.authorization).as_deref() {
             None | Some("cognito") | Some("COGNITO_USER_POOLS") => Authorization::CognitoUserPools,
+            Some("jwt") | Some("JWT") => Authorization::Jwt,
             Some("none") | Some("NONE") => Authorization::None,
             Some(other) => {
                 return Err(ConfigError::at(
                     key("authorization"),
-                    format!("authorization \"{other}\" must be \"cognito\" or \"none\""),
+                    format!("authorization \"{other}\" must be \"cognito\", \"jwt\" or \"none\""),
                 ))
             }
         };
@@ -366,6 +409,7 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
             method: sp.take(key("method"), m.method).to_ascii_uppercase(),
             path: sp.take(key("path"), m.path),
             authorization,
+            authorizer: sp.opt(key("authorizer"), m.authorizer),
             scopes: sp.opt(key("scopes"), m.scopes).unwrap_or_default(),
             status: sp.opt(key("status"), m.status).unwrap_or(200),
             body: sp.opt(key("body"), m.body),
@@ -373,6 +417,19 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
         });
     }
     config.methods = methods;
+    config.jwt_authorizers = raw
+        .api
+        .jwt_authorizers
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| JwtAuthorizer {
+            name: sp.take(format!("api.jwt_authorizers[{i}].name"), a.name),
+            issuer: sp.opt(format!("api.jwt_authorizers[{i}].issuer"), a.issuer),
+            audiences: sp
+                .opt(format!("api.jwt_authorizers[{i}].audiences"), a.audiences)
+                .unwrap_or_default(),
+        })
+        .collect();
     Ok(config)
 }
 

@@ -1,17 +1,19 @@
 //! `/_emulator/...`: runtime switches over HTTP, for people and browser tests. CORS `*`.
 //!
 //! - `POST /_emulator/api-failing?on=true|false`
+//! - `POST /_emulator/pre-token-lambda?fail=true|false`
 //! - `POST /_emulator/token-fault?mode=html500|empty405|notjson200|slow&ms=N|none`
 //! - `POST /_emulator/rotate-key`
 //! - `GET  /_emulator/status`
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 
-use crate::cors::{allow_any_origin, allowed_request_headers};
+use crate::cors::allow_any_origin;
 use crate::keys::SigningKey;
 use crate::respond::{empty, response, set_header};
 use crate::state::AppState;
@@ -35,6 +37,7 @@ fn status(state: &AppState) -> serde_json::Value {
     let fault = state.token_fault();
     serde_json::json!({
         "api_failing": state.api_failing(),
+        "pre_token_lambda_failing": state.pre_token_lambda_failing(),
         "token_fault": fault.map(|f| f.name()).unwrap_or("none"),
         "token_fault_ms": match fault { Some(TokenFault::Slow { ms }) => Some(ms), _ => None },
         "current_kid": state.keys.current_kid(),
@@ -42,8 +45,17 @@ fn status(state: &AppState) -> serde_json::Value {
     })
 }
 
-pub(crate) async fn handle(state: &AppState, req: Request) -> Response {
-    let mut resp = route(state, req).await;
+/// `true`/`1`/`on` or `false`/`0`/`off`.
+fn switch(value: Option<&String>) -> Option<bool> {
+    match value.map(|s| s.to_ascii_lowercase()).as_deref() {
+        Some("true") | Some("1") | Some("on") => Some(true),
+        Some("false") | Some("0") | Some("off") => Some(false),
+        _ => None,
+    }
+}
+
+pub(crate) async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let mut resp = route(&state, req).await;
     allow_any_origin(resp.headers_mut());
     resp
 }
@@ -56,10 +68,9 @@ async fn route(state: &AppState, req: Request) -> Response {
             "access-control-allow-methods",
             HeaderValue::from_static("GET, POST"),
         );
-        set_header(
-            h,
+        h.insert(
             "access-control-allow-headers",
-            &allowed_request_headers(req.headers()),
+            HeaderValue::from_static("content-type"),
         );
         return resp;
     }
@@ -74,12 +85,17 @@ async fn route(state: &AppState, req: Request) -> Response {
             json(StatusCode::OK, status(state))
         }
         ("/_emulator/api-failing", true) => {
-            let on = match query.get("on").map(|s| s.to_ascii_lowercase()).as_deref() {
-                Some("true") | Some("1") | Some("on") => true,
-                Some("false") | Some("0") | Some("off") => false,
-                _ => return bad_request("api-failing needs ?on=true or ?on=false".into()),
+            let Some(on) = switch(query.get("on")) else {
+                return bad_request("api-failing needs ?on=true or ?on=false".into());
             };
             state.set_api_failing(on);
+            json(StatusCode::OK, status(state))
+        }
+        ("/_emulator/pre-token-lambda", true) => {
+            let Some(fail) = switch(query.get("fail")) else {
+                return bad_request("pre-token-lambda needs ?fail=true or ?fail=false".into());
+            };
+            state.set_pre_token_lambda_failing(fail);
             json(StatusCode::OK, status(state))
         }
         ("/_emulator/token-fault", true) => {
@@ -126,6 +142,7 @@ async fn route(state: &AppState, req: Request) -> Response {
         (
             "/_emulator/status"
             | "/_emulator/api-failing"
+            | "/_emulator/pre-token-lambda"
             | "/_emulator/token-fault"
             | "/_emulator/rotate-key",
             _,
@@ -148,7 +165,7 @@ async fn route(state: &AppState, req: Request) -> Response {
         _ => json(
             StatusCode::NOT_FOUND,
             serde_json::json!({
-                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key or GET /_emulator/status"
+                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/pre-token-lambda?fail=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key or GET /_emulator/status"
             }),
         ),
     }

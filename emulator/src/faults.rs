@@ -2,16 +2,17 @@
 //! they count as integration responses for CORS.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use futures_util::stream;
 
-use crate::api::{finish, missing_token, ApiReply};
 use crate::cors;
+use crate::gateway::{missing_token, ApiReply, JSON};
 use crate::respond::{empty, response};
 use crate::state::AppState;
 use crate::token::MAX_DELAY_MS;
@@ -20,8 +21,6 @@ use crate::token::MAX_DELAY_MS;
 pub const MAX_BIG_MB: u64 = 50;
 /// Bytes `/faults/close-mid-body` declares in Content-Length.
 pub const CLOSE_MID_BODY_DECLARED: usize = 4096;
-
-const JSON: &str = "application/json";
 
 /// The XSS probes `/faults/xss` carries.
 pub const XSS_PROBES: [&str; 4] = [
@@ -39,9 +38,8 @@ fn message(status: StatusCode, text: &str) -> ApiReply {
     ))
 }
 
-pub(crate) async fn handle(state: &AppState, req: Request) -> Response {
-    let reply = route(state, req).await;
-    finish(state, reply)
+pub(crate) async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    route(&state, req).await.finish(state.config.cors)
 }
 
 async fn route(state: &AppState, req: Request) -> ApiReply {
@@ -64,7 +62,11 @@ async fn route(state: &AppState, req: Request) -> ApiReply {
     }
     let method = req.method();
     if method == Method::OPTIONS {
-        return match cors::api_preflight(state.config.cors, "GET,OPTIONS", req.headers()) {
+        return match cors::api_preflight(
+            state.config.cors,
+            "GET,OPTIONS",
+            &state.config.cors_allow_headers,
+        ) {
             Some(resp) => ApiReply::integration(resp),
             None => missing_token(),
         };

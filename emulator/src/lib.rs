@@ -1,6 +1,6 @@
 //! A local stand-in for an Amazon Cognito user pool's token endpoint and JWKS, and for an API Gateway
 //! REST API protected by a `COGNITO_USER_POOLS` authorizer — so the Cognito API Tester can be tried,
-//! demonstrated and tested without AWS. It follows `shared/reference/aws-behaviour.md`.
+//! demonstrated and tested without AWS. It follows `docs/aws-behaviour.md`.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), cognito_emulator::StartError> {
@@ -19,13 +19,19 @@ pub mod config_file;
 mod control;
 mod cors;
 mod faults;
+mod gateway;
+mod idp;
 pub mod keys;
+mod oauth_error;
 mod respond;
+mod routes;
 mod seed;
 mod state;
 pub mod static_files;
+mod templates;
 mod token;
 mod validate;
+mod well_known;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -38,10 +44,12 @@ use tokio::task::JoinHandle;
 
 pub use api::API_BODY_LIMIT;
 pub use config::{
-    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer, PETS_JSON,
+    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer,
+    MAX_SECRETS, PETS_JSON,
 };
 pub use faults::{CLOSE_MID_BODY_DECLARED, MAX_BIG_MB, XSS_PROBES};
 pub use keys::{generate_key_pem, KeyError};
+pub use seed::SPECIAL_SECRET_CLIENT;
 pub use token::{TokenFault, MAX_DELAY_MS, TOKEN_BODY_LIMIT};
 
 use keys::{KeyStore, SigningKey};
@@ -134,6 +142,19 @@ async fn bind(ip: IpAddr, port: u16, listener: Listener) -> Result<TcpListener, 
     })
 }
 
+/// The warning [`Running::exposure_warning`] gives for a listener on `addr`.
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    if addr.ip().is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "WARNING: listening on {addr}, reachable from other machines. The emulator is not a security \
+         boundary: its /_emulator/* control routes have no authentication and allow any origin (CORS *), \
+         so anyone who can reach this address can switch faults on, rotate keys and get demo tokens. \
+         Use --bind 127.0.0.1 unless you mean it."
+    ))
+}
+
 /// `http://ip:port`, using loopback when bound to every interface.
 fn origin_of(addr: SocketAddr) -> String {
     let ip = match addr.ip() {
@@ -163,6 +184,27 @@ fn spawn_server(
     })
 }
 
+/// The signing key the configuration names, or a new one.
+fn signing_key(config: &Config) -> Result<SigningKey, StartError> {
+    match &config.key_pem {
+        Some(pem) => SigningKey::from_pem(pem),
+        None => SigningKey::generate(),
+    }
+    .map_err(StartError::Key)
+}
+
+/// The emulator as an axum [`Router`](axum::Router), to serve yourself or to call in-process without a
+/// socket (e.g. with `tower::ServiceExt::oneshot`). `base_url` is the origin clients use: the base of
+/// the token issuer and of the discovery document's URLs. Without `key_pem` a new key is generated
+/// (this blocks for a moment).
+pub fn app(config: Config, base_url: &str) -> Result<axum::Router, StartError> {
+    config.validate().map_err(StartError::Config)?;
+    let key = signing_key(&config)?;
+    let base_url = base_url.trim_end_matches('/').to_string();
+    let state = Arc::new(AppState::new(config, base_url, KeyStore::new(key)));
+    Ok(routes::router(state))
+}
+
 /// Starts the emulator: binds its listener(s) and serves in background tokio tasks.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     config.validate().map_err(StartError::Config)?;
@@ -181,14 +223,14 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         Some(_) => Some(bind(config.bind, config.static_port, Listener::Static).await?),
         None => None,
     };
-    let key = match config.key_pem.clone() {
-        Some(pem) => SigningKey::from_pem(&pem),
+    let key = match config.key_pem {
+        Some(_) => signing_key(&config)?,
         None => tokio::task::spawn_blocking(SigningKey::generate)
             .await
             .map_err(|e| KeyError::Generate(e.to_string()))
-            .and_then(|r| r),
-    }
-    .map_err(StartError::Key)?;
+            .and_then(|r| r)
+            .map_err(StartError::Key)?,
+    };
 
     let local = main_listener.local_addr().map_err(|e| StartError::Bind {
         addr: SocketAddr::new(config.bind, config.port),
@@ -215,7 +257,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let state = Arc::new(AppState::new(config, base_url, KeyStore::new(key)));
     tasks.push(spawn_server(
         main_listener,
-        state::router(Arc::clone(&state)),
+        routes::router(Arc::clone(&state)),
         stop_rx,
     ));
     Ok(Running {
@@ -262,6 +304,12 @@ impl Running {
         self.state.issuer.clone()
     }
 
+    /// `base_url/`: the user pools API endpoint (`https://cognito-idp.<region>.amazonaws.com/` on AWS) for
+    /// GetClientToken.
+    pub fn idp_url(&self) -> String {
+        format!("{}/", self.state.base_url)
+    }
+
     /// `base_url/oauth2/token`.
     pub fn token_url(&self) -> String {
         format!("{}/oauth2/token", self.state.base_url)
@@ -285,6 +333,12 @@ impl Running {
     /// While on, authorized API calls get 500 `{"message":"Internal server error"}`.
     pub fn set_api_failing(&self, failing: bool) {
         self.state.set_api_failing(failing);
+    }
+
+    /// While on, the (emulated) pre token generation Lambda trigger fails: the token endpoint answers 500
+    /// and GetClientToken `UserLambdaValidationException`.
+    pub fn set_pre_token_lambda_failing(&self, failing: bool) {
+        self.state.set_pre_token_lambda_failing(failing);
     }
 
     /// Makes the token endpoint misbehave until cleared with `None`.
@@ -319,26 +373,54 @@ impl Running {
         self.state.keys.sign(claims)
     }
 
-    /// The startup text: endpoints and the demo client's id, secret and scope.
+    /// A warning when the emulator listens beyond this machine (any address that is not loopback, e.g.
+    /// `0.0.0.0`): the `/_emulator/*` control routes have no authentication and answer CORS `*`, so any
+    /// host on the network (and any web page its users open) could flip the switches.
+    pub fn exposure_warning(&self) -> Option<String> {
+        exposure_warning(self.local_addr)
+    }
+
+    /// The startup text: the bound address (and a warning if it is not loopback), endpoints and the
+    /// demo client's id, secret and scope.
     pub fn banner(&self) -> String {
         let c = &self.state.config;
         let base = &self.state.base_url;
-        let mut out = format!(
+        let mut out = String::new();
+        if let Some(warning) = self.exposure_warning() {
+            out.push_str(&warning);
+            out.push('\n');
+        }
+        out.push_str(&format!(
             "Cognito emulator for user pool {pool} ({region})\n\
+             \x20 Listening on   : {listen}\n\
              \x20 Token endpoint : {token}\n\
              \x20 JWKS           : {jwks}\n\
              \x20 Issuer         : {iss}\n\
              \x20 API            : {api}   (CORS: {cors})\n\
              \x20 Faults         : {base}/faults/{{delay/MS,status/CODE,html,truncated-json,big/MB,xss,invalid-utf8,close-mid-body}}\n\
-             \x20 Control        : POST {base}/_emulator/api-failing?on=true | token-fault?mode=... | rotate-key\n",
+             \x20 GetClientToken : POST {base}/   (X-Amz-Target: AWSCognitoIdentityProviderService.GetClientToken)\n\
+             \x20 Control        : POST {base}/_emulator/api-failing?on=true | pre-token-lambda?fail=true | token-fault?mode=... | rotate-key\n",
             pool = c.pool_id,
             region = c.region,
+            listen = self.local_addr,
             token = self.token_url(),
             jwks = self.jwks_url(),
             iss = self.state.issuer,
             api = self.api_url(),
             cors = c.cors,
-        );
+        ));
+        for m in c
+            .methods
+            .iter()
+            .filter(|m| m.authorization == Authorization::Jwt)
+        {
+            out.push_str(&format!(
+                "  JWT authorizer : {} {}{}\n",
+                m.method,
+                self.api_url(),
+                m.path
+            ));
+        }
         if let (Some(url), Some(dir)) = (&self.static_url, &c.static_dir) {
             out.push_str(&format!("  Static site    : {url}   ({})\n", dir.display()));
         }
@@ -351,7 +433,7 @@ impl Running {
                      \x20 Client secret  : {}\n\
                      \x20 Scope          : {}\n",
                     client.id,
-                    client.secret.as_deref().unwrap_or(""),
+                    client.secrets.first().map(String::as_str).unwrap_or(""),
                     client.allowed_scopes.join(" "),
                 ));
             }

@@ -82,6 +82,10 @@ async fn run(config: Config) -> Result<(), String> {
     let running = cognito_emulator::start(config)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(warning) = running.exposure_warning() {
+        // Also on stderr, where it stands out from the banner and survives `> log`.
+        eprintln!("cognito-emulator: {warning}");
+    }
     println!("{}", running.banner());
     println!("Press Ctrl-C to stop.");
     let stopped = tokio::signal::ctrl_c().await;

@@ -3,8 +3,9 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::config::{
-    ApiMethod, AppClient, Authorization, Config, CorsMode, ResourceServer, DEFAULT_PORT,
-    DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS, PETS_JSON,
+    ApiMethod, AppClient, Authorization, Config, CorsMode, JwtAuthorizer, ResourceServer,
+    DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_PORT, DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS,
+    PETS_JSON,
 };
 
 fn method(
@@ -19,6 +20,7 @@ fn method(
         method: verb.to_string(),
         path: path.to_string(),
         authorization: Authorization::CognitoUserPools,
+        authorizer: None,
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         status,
         body: body.map(str::to_string),
@@ -29,12 +31,20 @@ fn method(
 fn client(id: &str, secret: Option<&str>, cc: bool, scopes: &[&str]) -> AppClient {
     AppClient {
         id: id.to_string(),
-        secret: secret.map(str::to_string),
+        secrets: secret.map(str::to_string).into_iter().collect(),
         client_credentials: cc,
+        client_token_auth: false,
         allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
         access_token_validity: DEFAULT_VALIDITY_SECS,
     }
 }
+
+/// The default scenario's JWT authorizer.
+pub const DEMO_JWT_AUTHORIZER: &str = "demo-jwt";
+
+/// The demo client whose secret holds `/` and `+`: (id, secret).
+pub const SPECIAL_SECRET_CLIENT: (&str, &str) =
+    ("special-secret-client", "special/secret+with=chars");
 
 impl Default for Config {
     /// The seed's reference scenario (`emulator/demo.toml` written out).
@@ -49,6 +59,10 @@ impl Default for Config {
             false,
         );
         open.authorization = Authorization::None;
+        // Behind the JWT authorizer: a token without demo/example gets 403, not 401.
+        let mut jwt_pets = method("GET", "/jwt/pets", &ex, 200, Some(PETS_JSON), false);
+        jwt_pets.authorization = Authorization::Jwt;
+        jwt_pets.authorizer = Some(DEMO_JWT_AUTHORIZER.into());
         Config {
             pool_id: "us-east-1_demo".into(),
             region: "us-east-1".into(),
@@ -76,6 +90,29 @@ impl Default for Config {
                     &["demo/example"],
                 ),
                 client("public-client", None, false, &[]),
+                // Two active secrets, as during a rotation: either one works.
+                AppClient {
+                    secrets: vec!["rotating-secret-old".into(), "rotating-secret-new".into()],
+                    ..client("rotating-client", None, true, &["demo/example"])
+                },
+                // A secret with '/' and '+': Cognito decodes Basic credentials without percent-decoding, so
+                // this secret sent form-urlencoded inside Basic is refused, raw or in the body it works.
+                // GetClientToken only: ALLOW_CLIENT_TOKEN_AUTH as its only auth flow, no OAuth grant.
+                AppClient {
+                    client_token_auth: true,
+                    ..client(
+                        "client-token-client",
+                        Some("client-token-secret"),
+                        false,
+                        &["demo/example"],
+                    )
+                },
+                client(
+                    SPECIAL_SECRET_CLIENT.0,
+                    Some(SPECIAL_SECRET_CLIENT.1),
+                    true,
+                    &["demo/example"],
+                ),
             ],
             stage: "dev".into(),
             methods: vec![
@@ -115,8 +152,17 @@ impl Default for Config {
                     false,
                 ),
                 open,
+                jwt_pets,
             ],
+            jwt_authorizers: vec![JwtAuthorizer {
+                name: DEMO_JWT_AUTHORIZER.into(),
+                issuer: None,
+                // other-scope-client is accepted too, so that its token (a valid audience without the
+                // method's scope) shows the JWT authorizer's 403.
+                audiences: vec!["demo-client-id".into(), "other-scope-client".into()],
+            }],
             cors: CorsMode::Full,
+            cors_allow_headers: DEFAULT_CORS_ALLOW_HEADERS.map(String::from).to_vec(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
             public_url: None,

@@ -1,17 +1,20 @@
 //! `POST /oauth2/token`: Cognito's token endpoint for the client credentials grant.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, MethodRouter};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::Serialize;
 
 use crate::config::AppClient;
 use crate::cors::allow_any_origin;
+use crate::oauth_error::{OAuthError, JSON_UTF8};
 use crate::respond::{
     empty, media_type, read_limited, request_id, response, set_header, BodyError,
 };
@@ -19,10 +22,13 @@ use crate::state::AppState;
 
 /// Largest token request body accepted.
 pub const TOKEN_BODY_LIMIT: usize = 64 * 1024;
+/// What the (emulated) pre token generation trigger's failure says, in Cognito's
+/// "<trigger> failed with error <message>." form.
+pub(crate) const PRE_TOKEN_FAILURE: &str =
+    "PreTokenGeneration failed with error Emulated pre token generation Lambda failure.";
+
 /// Longest delay a fault may impose.
 pub const MAX_DELAY_MS: u64 = 120_000;
-
-const JSON: &str = "application/json;charset=UTF-8";
 
 /// Ways the token endpoint can be told to misbehave (see [`crate::Running::set_token_fault`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,47 +93,44 @@ pub(crate) fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-/// Every token response, errors and faults included, carries these (the docs promise `*`).
-fn finish(mut resp: Response) -> Response {
+/// `/oauth2/token`: POST issues tokens, OPTIONS answers preflights, anything else an empty 405 (as
+/// observed). Every answer, errors and faults included, carries CORS `*` and a request id.
+pub(crate) fn routes() -> MethodRouter<Arc<AppState>> {
+    post(handle)
+        .options(preflight)
+        .fallback(not_allowed)
+        .layer(axum::middleware::map_response(finish))
+}
+
+/// The docs promise `Access-Control-Allow-Origin: *` on every answer.
+async fn finish(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     allow_any_origin(h);
     set_header(h, "x-amz-cognito-request-id", &request_id());
     resp
 }
 
-fn oauth_error(code: &str) -> Response {
-    // Documented as 400 with {"error": ...}; no error_description, as usually observed.
-    response(
-        StatusCode::BAD_REQUEST,
-        JSON,
-        serde_json::json!({ "error": code }).to_string(),
-    )
+/// Preflight handling is undocumented on Cognito; answer what a browser needs for client_secret_basic.
+async fn preflight() -> Response {
+    let mut resp = empty(StatusCode::NO_CONTENT);
+    let h = resp.headers_mut();
+    h.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("POST"),
+    );
+    h.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("authorization, content-type"),
+    );
+    resp
 }
 
-pub(crate) async fn handle(state: &AppState, req: Request) -> Response {
-    finish(handle_inner(state, req).await)
+/// The endpoint is POST only; the observed answer to requests it does not take is an empty 405.
+async fn not_allowed() -> Response {
+    empty(StatusCode::METHOD_NOT_ALLOWED)
 }
 
-async fn handle_inner(state: &AppState, req: Request) -> Response {
-    let method = req.method().clone();
-    if method == Method::OPTIONS {
-        // Preflight handling is undocumented on Cognito; answer what a browser needs for client_secret_basic.
-        let mut resp = empty(StatusCode::NO_CONTENT);
-        let h = resp.headers_mut();
-        h.insert(
-            "access-control-allow-methods",
-            HeaderValue::from_static("POST"),
-        );
-        h.insert(
-            "access-control-allow-headers",
-            HeaderValue::from_static("authorization, content-type"),
-        );
-        return resp;
-    }
-    if method != Method::POST {
-        // The endpoint is POST only; the observed answer to requests it does not take is an empty 405.
-        return empty(StatusCode::METHOD_NOT_ALLOWED);
-    }
+async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     match state.token_fault() {
         Some(TokenFault::Html500) => {
             return response(
@@ -153,15 +156,10 @@ async fn handle_inner(state: &AppState, req: Request) -> Response {
     }
     let bytes = match read_limited(&parts.headers, body, TOKEN_BODY_LIMIT).await {
         Ok(b) => b,
-        // Cognito's answer to a huge body is not documented; 413 with invalid_request is the emulator's.
-        Err(BodyError::TooLarge) => {
-            let mut r = oauth_error("invalid_request");
-            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            return r;
-        }
-        Err(BodyError::Broken) => return oauth_error("invalid_request"),
+        Err(BodyError::TooLarge) => return OAuthError::TooLarge.into_response(),
+        Err(BodyError::Broken) => return OAuthError::InvalidRequest.into_response(),
     };
-    token_request(state, &parts.headers, &bytes)
+    token_request(&state, &parts.headers, &bytes).into_response()
 }
 
 /// The form, or `None` when a parameter appears twice (RFC 6749 §3.2: invalid_request).
@@ -175,16 +173,9 @@ fn parse_form(bytes: &[u8]) -> Option<HashMap<String, String>> {
     Some(form)
 }
 
-/// Form-urlencoding decode (`+` is a space), as RFC 6749 §2.3.1 asks for Basic credentials.
-fn form_decode(s: &str) -> Option<String> {
-    let spaced = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8()
-        .ok()
-        .map(|c| c.into_owned())
-}
-
-/// `Authorization: Basic base64(urlenc(id):urlenc(secret))` → (id, secret). `Err` when malformed.
+/// `Authorization: Basic Base64Encode(client_id:client_secret)` → (id, secret), decoded as Cognito
+/// documents it: base64 of the raw `id:secret`, split on the first colon, **no** percent-decoding (so a
+/// secret holding `/` or `+` that the caller form-urlencoded first does not match). `Err` when malformed.
 fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), ()>> {
     let value = headers.get(axum::http::header::AUTHORIZATION)?;
     let Ok(text) = value.to_str() else {
@@ -202,77 +193,111 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), ()>
     let pair = decoded
         .as_deref()
         .and_then(|d| d.split_once(':'))
-        .and_then(|(id, secret)| Some((form_decode(id)?, form_decode(secret)?)));
+        .map(|(id, secret)| (id.to_string(), secret.to_string()));
     Some(pair.ok_or(()))
 }
 
-fn token_request(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {
-    let Some(form) = parse_form(body) else {
-        return oauth_error("invalid_request");
-    };
+/// Who is asking: client_secret_basic and/or client_secret_post, which must agree.
+fn client_authentication(
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<(String, Option<String>), OAuthError> {
+    let post_id = form.get("client_id").filter(|s| !s.is_empty());
+    let post_secret = form.get("client_secret");
+    match basic_credentials(headers) {
+        Some(Err(())) => Err(OAuthError::InvalidClient),
+        Some(Ok((id, secret))) => {
+            let disagree =
+                post_id.is_some_and(|p| *p != id) || post_secret.is_some_and(|p| *p != secret);
+            if disagree {
+                return Err(OAuthError::InvalidClient);
+            }
+            Ok((id, Some(secret)))
+        }
+        // No client authentication at all: RFC 6749 §5.2 says invalid_client (Cognito's exact code unconfirmed).
+        None => match post_id {
+            Some(id) => Ok((id.clone(), post_secret.cloned())),
+            None => Err(OAuthError::InvalidClient),
+        },
+    }
+}
+
+fn token_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, OAuthError> {
+    let form = parse_form(body).ok_or(OAuthError::InvalidRequest)?;
     let grant_type = match form.get("grant_type").map(String::as_str) {
-        None | Some("") => return oauth_error("invalid_request"),
+        None | Some("") => return Err(OAuthError::InvalidRequest),
         Some(g) => g,
     };
     if !matches!(
         grant_type,
         "client_credentials" | "authorization_code" | "refresh_token"
     ) {
-        return oauth_error("unsupported_grant_type");
+        return Err(OAuthError::UnsupportedGrantType);
     }
-    // Client authentication: client_secret_basic and/or client_secret_post.
-    let post_id = form.get("client_id").filter(|s| !s.is_empty());
-    let post_secret = form.get("client_secret");
-    let (client_id, secret) = match basic_credentials(headers) {
-        Some(Err(())) => return oauth_error("invalid_client"),
-        Some(Ok((id, secret))) => {
-            let disagree =
-                post_id.is_some_and(|p| *p != id) || post_secret.is_some_and(|p| *p != secret);
-            if disagree {
-                return oauth_error("invalid_client");
-            }
-            (id, Some(secret))
-        }
-        // No client authentication at all: RFC 6749 §5.2 says invalid_client (Cognito's exact code unconfirmed).
-        None => match post_id {
-            Some(id) => (id.clone(), post_secret.cloned()),
-            None => return oauth_error("invalid_client"),
-        },
-    };
-    let Some(client) = state.config.clients.iter().find(|c| c.id == client_id) else {
-        return oauth_error("invalid_client");
-    };
-    let Some(expected) = &client.secret else {
+    let (client_id, secret) = client_authentication(headers, &form)?;
+    let client = state
+        .config
+        .clients
+        .iter()
+        .find(|c| c.id == client_id)
+        .ok_or(OAuthError::InvalidClient)?;
+    if client.secrets.is_empty() {
         // A public client cannot use client credentials.
-        return oauth_error("unauthorized_client");
-    };
-    if secret.as_deref() != Some(expected.as_str()) {
-        return oauth_error("invalid_client");
+        return Err(OAuthError::UnauthorizedClient);
+    }
+    if !secret.is_some_and(|s| client.accepts_secret(&s)) {
+        return Err(OAuthError::InvalidClient);
     }
     match grant_type {
         "client_credentials" => {}
         // The emulator issues no codes or refresh tokens, so any presented one is invalid.
         "authorization_code" if !form.contains_key("code") => {
-            return oauth_error("invalid_request")
+            return Err(OAuthError::InvalidRequest)
         }
         "refresh_token" if !form.contains_key("refresh_token") => {
-            return oauth_error("invalid_request")
+            return Err(OAuthError::InvalidRequest)
         }
-        _ => return oauth_error("invalid_grant"),
+        _ => return Err(OAuthError::InvalidGrant),
     }
     if !client.client_credentials {
-        return oauth_error("unauthorized_client");
+        return Err(OAuthError::UnauthorizedClient);
     }
-    let scopes = match select_scopes(client, form.get("scope").map(String::as_str)) {
-        Ok(s) => s,
-        Err(()) => return oauth_error("invalid_scope"),
-    };
-    issue(state, client, &scopes)
+    let scopes = select_scopes(client, form.get("scope").map(String::as_str))
+        .map_err(|()| OAuthError::InvalidScope)?;
+    // aws_client_metadata: JSON of string pairs for the version 3 pre token generation trigger (M2M).
+    if let Some(meta) = form.get("aws_client_metadata") {
+        serde_json::from_str::<HashMap<String, String>>(meta)
+            .map_err(|_| OAuthError::InvalidRequest)?;
+    }
+    if state.pre_token_lambda_failing() {
+        return Err(OAuthError::PreTokenLambdaFailed);
+    }
+    let (token, validity) = issue(state, client, &scopes)?;
+    Ok(response(
+        StatusCode::OK,
+        JSON_UTF8,
+        serde_json::json!({
+            "access_token": token,
+            "expires_in": validity,
+            "token_type": "Bearer",
+        })
+        .to_string(),
+    ))
 }
 
 /// The requested scopes (deduplicated, in order) if all are allowed; every allowed scope when none is asked.
-fn select_scopes(client: &AppClient, requested: Option<&str>) -> Result<Vec<String>, ()> {
-    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
+pub(crate) fn select_scopes<'a>(
+    client: &AppClient,
+    requested: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>, ()> {
+    let requested: Vec<&str> = requested
+        .into_iter()
+        .flat_map(str::split_whitespace)
+        .collect();
     if requested.is_empty() {
         return Ok(client.allowed_scopes.clone());
     }
@@ -288,7 +313,12 @@ fn select_scopes(client: &AppClient, requested: Option<&str>) -> Result<Vec<Stri
     Ok(out)
 }
 
-fn issue(state: &AppState, client: &AppClient, scopes: &[String]) -> Response {
+/// A signed access token for `client` with `scopes`, and its validity in seconds.
+pub(crate) fn issue(
+    state: &AppState,
+    client: &AppClient,
+    scopes: &[String],
+) -> Result<(String, u64), OAuthError> {
     let validity = state
         .config
         .token_validity
@@ -306,26 +336,14 @@ fn issue(state: &AppState, client: &AppClient, scopes: &[String]) -> Response {
         jti: uuid::Uuid::new_v4().to_string(),
         client_id: &client.id,
     };
-    match state.keys.sign(&claims) {
-        Ok(token) => response(
-            StatusCode::OK,
-            JSON,
-            serde_json::json!({
-                "access_token": token,
-                "expires_in": validity,
-                "token_type": "Bearer",
-            })
-            .to_string(),
-        ),
-        Err(e) => {
+    state
+        .keys
+        .sign(&claims)
+        .map(|token| (token, validity))
+        .map_err(|e| {
             eprintln!("cognito-emulator: {e}");
-            response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                JSON,
-                serde_json::json!({ "error": "server_error" }).to_string(),
-            )
-        }
-    }
+            OAuthError::ServerError
+        })
 }
 
 #[cfg(test)]
@@ -333,16 +351,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn basic_credentials_decode_both_layers() {
+    fn basic_credentials_are_raw_and_split_on_the_first_colon() {
         let mut h = HeaderMap::new();
-        let raw = STANDARD.encode("a%3Ab+c:s%26%25");
+        let raw = STANDARD.encode("a%3Ab+c:s/e+c:ret%2F");
         h.insert(
             "authorization",
             HeaderValue::from_str(&format!("Basic {raw}")).unwrap(),
         );
         assert_eq!(
             basic_credentials(&h),
-            Some(Ok(("a:b c".into(), "s&%".into())))
+            Some(Ok(("a%3Ab+c".into(), "s/e+c:ret%2F".into())))
         );
         h.insert("authorization", HeaderValue::from_static("Basic !!!"));
         assert_eq!(basic_credentials(&h), Some(Err(())));

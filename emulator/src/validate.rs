@@ -1,6 +1,7 @@
 //! The rules a configuration must follow (what Cognito and API Gateway enforce, plus the emulator's own).
 
-use crate::config::{Authorization, Config, ConfigError, MAX_VALIDITY_SECS};
+use crate::config::{Authorization, Config, ConfigError, MAX_SECRETS, MAX_VALIDITY_SECS};
+use crate::templates::{normalize_template, substitute, validate_path};
 
 /// Words the emulator's own routes use as the first path segment: neither the pool id nor the stage may be one.
 const RESERVED_SEGMENTS: [&str; 3] = ["oauth2", "faults", "_emulator"];
@@ -14,70 +15,6 @@ fn is_url_segment(s: &str) -> bool {
 const VERBS: [&str; 8] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
 ];
-
-/// Replaces every `{name}` / `{name+}` placeholder of `template` with a value from `lookup`
-/// (JSON-escaped, without quotes). Used for method bodies.
-pub(crate) fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let (before, from_brace) = rest.split_at(start);
-        out.push_str(before);
-        let after = from_brace.get(1..).unwrap_or("");
-        let close = after.find('}');
-        let name = close.and_then(|end| after.get(..end));
-        match name.filter(|n| is_param_name(n.trim_end_matches('+'))) {
-            Some(n) => {
-                if let Some(v) = lookup(n.trim_end_matches('+')) {
-                    let quoted = serde_json::to_string(&v).unwrap_or_default();
-                    out.push_str(quoted.trim_matches('"'));
-                } else {
-                    out.push('{');
-                    out.push_str(n);
-                    out.push('}');
-                }
-                rest = after.get(n.len() + 1..).unwrap_or("");
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-pub(crate) fn is_param_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn validate_path(path: &str) -> Result<(), String> {
-    if !path.starts_with('/') {
-        return Err(format!("path \"{path}\" must start with /"));
-    }
-    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
-    for (i, seg) in segments.iter().enumerate() {
-        if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            let greedy = inner.ends_with('+');
-            if !is_param_name(inner.trim_end_matches('+')) {
-                return Err(format!(
-                    "path parameter \"{seg}\" must look like {{name}} or {{name+}}"
-                ));
-            }
-            if greedy && i + 1 != segments.len() {
-                return Err(format!(
-                    "greedy parameter \"{seg}\" must be the last segment"
-                ));
-            }
-        } else if seg.contains(['{', '}', '?', '#', ' ']) {
-            return Err(format!(
-                "path segment \"{seg}\" is not a literal or a {{parameter}}"
-            ));
-        }
-    }
-    Ok(())
-}
 
 impl Config {
     /// Checks the rules Cognito and API Gateway would enforce, plus the emulator's own.
@@ -144,10 +81,34 @@ impl Config {
                     ),
                 ));
             }
-            if c.client_credentials && c.allowed_scopes.is_empty() {
+            if c.secrets.len() > MAX_SECRETS {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].secrets"),
+                    format!(
+                        "{} secrets: Cognito keeps at most {MAX_SECRETS} active secrets per app client",
+                        c.secrets.len()
+                    ),
+                ));
+            }
+            if c.secrets
+                .iter()
+                .any(|s| s.is_empty() || s.chars().any(char::is_control))
+            {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].secrets"),
+                    "a secret must be non-empty without control characters",
+                ));
+            }
+            if c.client_token_auth && c.secrets.is_empty() {
+                return Err(ConfigError::at(
+                    format!("clients[{i}].client_token_auth"),
+                    "GetClientToken (ALLOW_CLIENT_TOKEN_AUTH) needs a client with a secret",
+                ));
+            }
+            if (c.client_credentials || c.client_token_auth) && c.allowed_scopes.is_empty() {
                 return Err(ConfigError::at(
                     format!("clients[{i}].allowed_scopes"),
-                    "a client with client_credentials needs at least one allowed scope (as on Cognito)",
+                    "a client with client_credentials or client_token_auth needs at least one allowed scope (as on Cognito)",
                 ));
             }
             // Cognito allows 5 minutes to 1 day; shorter is allowed here so tests can watch tokens expire.
@@ -194,7 +155,26 @@ impl Config {
             if m.authorization == Authorization::None && !m.scopes.is_empty() {
                 return Err(ConfigError::at(
                     key("scopes"),
-                    "scopes need authorization = \"cognito\"",
+                    "scopes need authorization = \"cognito\" or \"jwt\"",
+                ));
+            }
+            if m.authorization == Authorization::Jwt {
+                if self.jwt_authorizer(m).is_none() {
+                    return Err(ConfigError::at(
+                        key("authorizer"),
+                        match &m.authorizer {
+                            Some(name) => format!("no [[api.jwt_authorizers]] is named \"{name}\""),
+                            None => {
+                                "authorization = \"jwt\" needs an [[api.jwt_authorizers]] table"
+                                    .into()
+                            }
+                        },
+                    ));
+                }
+            } else if m.authorizer.is_some() {
+                return Err(ConfigError::at(
+                    key("authorizer"),
+                    "authorizer names a JWT authorizer: it needs authorization = \"jwt\"",
                 ));
             }
             if let Some(bad) = m.scopes.iter().find(|s| !defined.contains(s)) {
@@ -222,6 +202,49 @@ impl Config {
                 }
             }
         }
+        for (i, a) in self.jwt_authorizers.iter().enumerate() {
+            let key = |f: &str| format!("api.jwt_authorizers[{i}].{f}");
+            if a.name.trim().is_empty()
+                || self
+                    .jwt_authorizers
+                    .iter()
+                    .take(i)
+                    .any(|o| o.name == a.name)
+            {
+                return Err(ConfigError::at(
+                    key("name"),
+                    format!(
+                        "authorizer name \"{}\" must be non-empty and unique",
+                        a.name
+                    ),
+                ));
+            }
+            if a.audiences.is_empty() || a.audiences.iter().any(|s| s.is_empty()) {
+                return Err(ConfigError::at(
+                    key("audiences"),
+                    "a JWT authorizer needs at least one audience (e.g. the app client id)",
+                ));
+            }
+            if let Some(iss) = &a.issuer {
+                if !(iss.starts_with("http://") || iss.starts_with("https://")) {
+                    return Err(ConfigError::at(
+                        key("issuer"),
+                        format!("issuer \"{iss}\" must be a URL, exactly the tokens' iss"),
+                    ));
+                }
+            }
+        }
+        if let Some(bad) = self.cors_allow_headers.iter().find(|h| {
+            h.is_empty()
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.!#$%&'*+^`|~".contains(&b))
+        }) {
+            return Err(ConfigError::at(
+                "api.cors_allow_headers",
+                format!("\"{bad}\" is not a header name"),
+            ));
+        }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://"))
                 || url.contains(char::is_whitespace)
@@ -245,26 +268,6 @@ impl Config {
     }
 }
 
-/// `/pets/{petId}/` → `/pets/{}`: two templates equal after this are the same resource.
-pub(crate) fn normalize_template(path: &str) -> String {
-    let segs: Vec<String> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            if s.starts_with('{') {
-                if s.ends_with("+}") {
-                    "{+}".to_string()
-                } else {
-                    "{}".to_string()
-                }
-            } else {
-                s.to_string()
-            }
-        })
-        .collect();
-    format!("/{}", segs.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,28 +279,11 @@ mod tests {
     }
 
     #[test]
-    fn substitute_escapes_and_keeps_unknown() {
-        let out = substitute(r#"{"id":"{id}","x":"{other}"}"#, &|n| {
-            (n == "id").then(|| "a\"b".to_string())
-        });
-        assert_eq!(out, r#"{"id":"a\"b","x":"{other}"}"#);
-        assert_eq!(substitute("{ {", &|_| None), "{ {");
-    }
-
-    #[test]
     fn cors_mode_parses() {
         assert_eq!(
             "success-only".parse::<CorsMode>(),
             Ok(CorsMode::SuccessOnly)
         );
         assert!("sometimes".parse::<CorsMode>().is_err());
-    }
-
-    #[test]
-    fn bad_paths_are_refused() {
-        assert!(validate_path("pets").is_err());
-        assert!(validate_path("/{proxy+}/x").is_err());
-        assert!(validate_path("/a{b}").is_err());
-        assert!(validate_path("/pets/{id}").is_ok());
     }
 }

@@ -65,7 +65,7 @@ async fn observe(mode: CorsMode) -> [bool; 6] {
             );
             assert_eq!(
                 header(&pre, "access-control-allow-headers"),
-                Some("authorization, content-type, x-custom-trace")
+                Some("Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token")
             );
             true
         }
@@ -150,5 +150,35 @@ async fn preflight_on_the_stage_root_and_unknown_paths() {
     let unknown = preflight(&em, "/dev/unknown").await;
     assert_eq!(unknown.status(), 403);
     assert!(has_cors(&unknown));
+    em.shutdown().await;
+}
+
+#[tokio::test]
+async fn preflight_answers_the_configured_headers_not_what_it_is_asked() {
+    // The default: API Gateway console's list; the requested x-custom-trace is not echoed, so a browser
+    // would refuse to send it.
+    let em = start_default().await;
+    let pre = preflight(&em, "/dev/pets").await;
+    let allowed = header(&pre, "access-control-allow-headers")
+        .unwrap()
+        .to_string();
+    assert!(
+        !allowed.to_ascii_lowercase().contains("x-custom-trace"),
+        "{allowed}"
+    );
+    em.shutdown().await;
+    // Configured: exactly that list.
+    let em = start_with(|c| {
+        c.cors_allow_headers = vec!["Authorization".into(), "X-Custom-Trace".into()]
+    })
+    .await;
+    for path in ["/dev/pets", "/faults/html"] {
+        let pre = preflight(&em, path).await;
+        assert_eq!(
+            header(&pre, "access-control-allow-headers"),
+            Some("Authorization,X-Custom-Trace"),
+            "{path}"
+        );
+    }
     em.shutdown().await;
 }

@@ -102,6 +102,9 @@ fn bad_config_files_name_file_line_and_key() {
         ("[pool]\nid = \"us-east-1_x\"\n[server]\nkey_file = \"no-such.pem\"\n", 4, "server.key_file", "cannot read key file"),
         ("[pool]\nid = \"us-east-1_x\"\nx = [\n", 3, "pool.x", ""),
         ("[pool]\nid = \"us-east-1_x\"\n\n[[clients]]\nsecret = \"b\"\n", 4, "clients", "missing field `id`"),
+        ("[pool]\nid = \"us-east-1_x\"\n[[clients]]\nid = \"a\"\nsecret = \"s\"\nsecrets = [\"t\"]\n", 6, "clients[0].secrets", "not both"),
+        ("[pool]\nid = \"us-east-1_x\"\n[[clients]]\nid = \"a\"\nsecrets = [\"a\", \"b\", \"c\"]\n", 5, "clients[0].secrets", "at most 2 active secrets"),
+        ("[pool]\nid = \"us-east-1_x\"\n[api]\ncors_allow_headers = [\"Authorization\", \"bad header\"]\n", 4, "api.cors_allow_headers", "not a header name"),
     ];
     for (i, (src, line, key, message)) in cases.iter().enumerate() {
         let path = dir.join(format!("case{i}.toml"));
@@ -247,6 +250,9 @@ async fn banner_names_endpoints_and_demo_client() {
         "demo-client-id".to_string(),
         "demo-client-secret".to_string(),
         "demo/example".to_string(),
+        format!("GetClientToken : POST {base}/"),
+        format!("JWT authorizer : GET {base}/dev/jwt/pets"),
+        "pre-token-lambda?fail=true".to_string(),
     ] {
         assert!(banner.contains(&needle), "{needle} missing from\n{banner}");
     }
@@ -353,4 +359,63 @@ fn binary_starts_and_prints_the_banner() {
         "the real port is shown: {banner}"
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn loopback_bind_shows_its_address_and_no_warning() {
+    let em = start_default().await;
+    let banner = em.banner();
+    let listen = format!("Listening on   : {}", em.local_addr());
+    assert!(banner.contains(&listen), "{listen} missing from\n{banner}");
+    assert!(em.local_addr().ip().is_loopback());
+    assert_eq!(em.exposure_warning(), None);
+    assert!(!banner.contains("WARNING"), "{banner}");
+    em.shutdown().await;
+}
+
+#[tokio::test]
+async fn any_interface_bind_is_shown_as_bound_and_warned_about() {
+    let em = start_with(|c| c.bind = "0.0.0.0".parse().unwrap()).await;
+    let port = em.local_addr().port();
+    let banner = em.banner();
+    // The real bound address, not the loopback origin clients use.
+    assert!(
+        banner.contains(&format!("Listening on   : 0.0.0.0:{port}")),
+        "{banner}"
+    );
+    let warning = em.exposure_warning().expect("a warning for 0.0.0.0");
+    assert!(
+        warning.starts_with("WARNING: listening on 0.0.0.0:"),
+        "{warning}"
+    );
+    assert!(warning.contains("/_emulator/*"), "{warning}");
+    assert!(warning.contains("--bind 127.0.0.1"), "{warning}");
+    assert!(
+        banner.starts_with(&warning),
+        "the warning leads the banner:\n{banner}"
+    );
+    em.shutdown().await;
+}
+
+#[test]
+fn binary_warns_on_stderr_for_a_non_loopback_bind() {
+    let mut child = binary()
+        .args(["--port", "0", "--bind", "0.0.0.0", "--key"])
+        .arg({
+            let dir = temp_dir("bind");
+            std::fs::write(dir.join("key.pem"), test_key_pem()).unwrap();
+            dir.join("key.pem")
+        })
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let first = BufReader::new(stderr).lines().next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first.starts_with("cognito-emulator: WARNING: listening on 0.0.0.0:"),
+        "{first}"
+    );
 }

@@ -15,7 +15,13 @@ use common::*;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
+/// `Basic Base64Encode(client_id:client_secret)`, as AWS documents it.
 fn basic(id: &str, secret: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
+}
+
+/// RFC 6749 §2.3.1's form: id and secret form-urlencoded before base64. Cognito does not decode it.
+fn basic_urlencoded(id: &str, secret: &str) -> String {
     format!(
         "Basic {}",
         STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
@@ -152,12 +158,13 @@ async fn discovery_document_points_at_jwks_and_token_endpoint() {
 }
 
 #[tokio::test]
-async fn client_secret_basic_works_and_decodes_both_layers() {
+async fn client_secret_basic_is_decoded_as_cognito_does() {
     let em = start_with(|c| {
         c.clients.push(AppClient {
-            id: "weird id:+&%".into(),
-            secret: Some("s3cr3t/+=:&% é".into()),
+            id: "weird id+&%".into(),
+            secrets: vec!["s3cr3t/+=:&% é".into()],
             client_credentials: true,
+            client_token_auth: false,
             allowed_scopes: vec!["demo/example".into()],
             access_token_validity: 900,
         })
@@ -172,10 +179,11 @@ async fn client_secret_basic_works_and_decodes_both_layers() {
     .await;
     assert_eq!(resp.status(), 200);
 
+    // Raw id:secret, split on the first colon: a colon in the secret is part of it.
     let resp = post_raw(
         &em,
         Some(FORM),
-        Some(&basic("weird id:+&%", "s3cr3t/+=:&% é")),
+        Some(&basic("weird id+&%", "s3cr3t/+=:&% é")),
         "grant_type=client_credentials",
     )
     .await;
@@ -183,10 +191,10 @@ async fn client_secret_basic_works_and_decodes_both_layers() {
     let json: Value = resp.json().await.unwrap();
     assert_eq!(json["expires_in"], 900);
 
-    // The same secret without the urlencoding layer is a different (wrong) secret.
+    // No percent-decoding: an encoded character is a different (wrong) secret.
     let raw = format!(
         "Basic {}",
-        STANDARD.encode("demo-client-id:demo%2Dclient-secretX")
+        STANDARD.encode("demo-client-id:demo%2Dclient-secret")
     );
     let resp = post_raw(&em, Some(FORM), Some(&raw), "grant_type=client_credentials").await;
     assert_eq!(oauth_error(resp).await, "invalid_client");
@@ -199,6 +207,61 @@ async fn client_secret_basic_works_and_decodes_both_layers() {
         let resp = post_raw(&em, Some(FORM), Some(bad), "grant_type=client_credentials").await;
         assert_eq!(oauth_error(resp).await, "invalid_client", "{bad}");
     }
+    em.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_secret_with_slash_and_plus_works_raw_or_in_the_body_but_not_urlencoded_in_basic() {
+    let em = start_default().await;
+    let (id, secret) = cognito_emulator::SPECIAL_SECRET_CLIENT;
+    assert!(secret.contains('/') && secret.contains('+'));
+    // Secret in body (client_secret_post): form-urlencoded by design, decoded by the form parser.
+    token_for(&em, id, secret, None).await;
+    // Basic, the AWS way.
+    let resp = post_raw(
+        &em,
+        Some(FORM),
+        Some(&basic(id, secret)),
+        "grant_type=client_credentials",
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    // Basic, RFC 6749 §2.3.1's way: '/' and '+' become %2F and %2B, which Cognito does not decode.
+    let resp = post_raw(
+        &em,
+        Some(FORM),
+        Some(&basic_urlencoded(id, secret)),
+        "grant_type=client_credentials",
+    )
+    .await;
+    assert_eq!(oauth_error(resp).await, "invalid_client");
+    em.shutdown().await;
+}
+
+#[tokio::test]
+async fn either_of_two_active_secrets_authenticates() {
+    let em = start_default().await;
+    for secret in ["rotating-secret-old", "rotating-secret-new"] {
+        token_for(&em, "rotating-client", secret, None).await;
+        let resp = post_raw(
+            &em,
+            Some(FORM),
+            Some(&basic("rotating-client", secret)),
+            "grant_type=client_credentials",
+        )
+        .await;
+        assert_eq!(resp.status(), 200, "{secret}");
+    }
+    let resp = token_post(
+        &em,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "rotating-client"),
+            ("client_secret", "rotating-secret-older"),
+        ],
+    )
+    .await;
+    assert_eq!(oauth_error(resp).await, "invalid_client");
     em.shutdown().await;
 }
 
