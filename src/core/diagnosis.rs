@@ -1,6 +1,6 @@
 //! Turns a failure into three sentences for a QA engineer: what happened, the likely cause, and
 //! what to do — naming the status, host and values involved. Causes follow AWS's documented
-//! behaviour (see the reference notes); where AWS does not promise a behaviour, the text says "usually".
+//! behaviour (see docs/aws-behaviour.md); where AWS does not promise a behaviour, the text says "usually".
 
 use serde::Serialize;
 use serde_json::Value;
