@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 use cognito_api_tester::core::assertions::{
     evaluate, parse_lines, to_lines, Assertion, ResponseFacts,
 };
+use cognito_api_tester::core::aws;
 use cognito_api_tester::core::canary::{iso_utc_ms, History, RunRecord};
 use cognito_api_tester::core::checks::{token_checks, Signature, Status, TokenContext};
 use cognito_api_tester::core::clock_skew::{parse_http_date, skew_from_exchange};
@@ -33,7 +34,7 @@ use cognito_api_tester::core::exchange::{
 };
 use cognito_api_tester::core::import::{parse_import, SECRET_KEYS};
 use cognito_api_tester::core::jwt::{
-    base64url_decode, claim_rows, decode, Base64Problem, SegmentProblem, ShapeProblem,
+    base64url_decode, claim_rows, decode, parse_issuer, Base64Problem, SegmentProblem, ShapeProblem,
 };
 use cognito_api_tester::core::negative::{authorization_for, NegativeCase};
 use cognito_api_tester::core::proxy::{backend_origin, proxied_path, trunk_proxy_block, Route};
@@ -1479,5 +1480,64 @@ fn regression_token_checks_with_extreme_times() {
         let checks = token_checks(&d, &Signature::Pending, &ctx);
         let expiry = checks.iter().find(|c| c.name == "Expiry").unwrap();
         assert_eq!(expiry.status == Status::Pass, time > NOW);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS names (core::aws): never panic on any text; what is built parses back.
+
+fn aws_region() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z]{2}-[a-z]{4,9}-[1-9]",
+        "cn-(north|northwest)-[1-9]",
+        "us-gov-(west|east)-[1-9]",
+        "eusc-[a-z]{2}-(east|west)-[1-9]",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn aws_parsers_never_panic(s in text(80)) {
+        let _ = aws::parse_region(&s);
+        let _ = aws::parse_pool_id(&s);
+        let _ = aws::parse_cognito_idp_host(&s);
+        let _ = aws::parse_cognito_domain_host(&s);
+        let _ = aws::parse_execute_api_host(&s);
+        let _ = aws::is_loopback_host(&s);
+        let _ = aws::is_domain_prefix(&s);
+    }
+
+    #[test]
+    fn aws_built_names_parse_back(
+        region in aws_region(),
+        id in "[A-Za-z0-9]{1,12}",
+        prefix in "[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?",
+        api_id in "[a-z0-9]{10}",
+        fips in any::<bool>(),
+    ) {
+        let r = aws::parse_region(&region).unwrap();
+        prop_assert_eq!(r.as_str(), region.as_str());
+        prop_assert_eq!(aws::parse_cognito_idp_host(&aws::cognito_idp_host(&r)), Some(r.clone()));
+
+        let pool = aws::parse_pool_id(&format!("{region}_{id}")).unwrap();
+        prop_assert_eq!(&pool.region, &r);
+        prop_assert_eq!(pool.to_string(), format!("{region}_{id}"));
+        let issuer = parse_issuer(&aws::issuer_url(&pool)).unwrap();
+        prop_assert_eq!(issuer.region, region.clone());
+        prop_assert_eq!(issuer.pool_id, pool.to_string());
+
+        let api = aws::ExecuteApiHost { api_id, region: r.clone() };
+        prop_assert_eq!(aws::parse_execute_api_host(&api.host()), Some(api));
+
+        let domain = aws::CognitoDomain { prefix, region: r.clone(), fips };
+        match domain.host() {
+            Ok(host) => prop_assert_eq!(aws::parse_cognito_domain_host(&host), Some(domain)),
+            Err(e) => prop_assert_eq!(
+                e,
+                aws::DomainError::NoPrefixDomains(r.partition())
+            ),
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::core::aws::ISSUER_SHAPE;
 use crate::core::clock_skew::describe_skew;
 use crate::core::jwt::{format_relative, format_utc, parse_issuer, DecodedJwt};
 use crate::core::token::normalise_scopes;
@@ -255,8 +256,12 @@ fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             .fix("Cognito always sets iss; get the token from the pool's token endpoint.");
     };
     let Some(parsed) = parse_issuer(iss) else {
-        return Check::new(NAME, Status::Warn, format!("iss {iss} is not a Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>)."))
-            .fix("A Cognito authorizer only accepts tokens from its own pool.");
+        return Check::new(
+            NAME,
+            Status::Warn,
+            format!("iss {iss} is not a Cognito user pool ({ISSUER_SHAPE})."),
+        )
+        .fix("A Cognito authorizer only accepts tokens from its own pool.");
     };
     let region = ctx.region.trim();
     if !region.is_empty() && region != parsed.region {

@@ -82,7 +82,7 @@ pub enum NetworkFailure {
     Unreachable,
 }
 
-const POOL_DOMAIN: &str = "https://<prefix>.auth.<region>.amazoncognito.com";
+const POOL_DOMAIN: &str = super::aws::PREFIX_DOMAIN_SHAPE;
 
 /// [`token_failure_with_scope`] without the requested scopes.
 pub fn token_failure(failure: &TokenFailure, auth: ClientAuth) -> Diagnosis {

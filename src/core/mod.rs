@@ -1,6 +1,7 @@
 //! The pure core: no web-sys, no gloo, no clock. Time comes in as an argument,
 //! so every rule here is tested natively with `cargo test`.
 pub mod assertions;
+pub mod aws;
 pub mod canary;
 pub mod checks;
 pub mod clock_skew;
