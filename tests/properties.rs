@@ -20,7 +20,6 @@ use serde_json::{json, Map, Value};
 use cognito_api_tester::core::assertions::{
     evaluate, parse_lines, to_lines, Assertion, ResponseFacts,
 };
-use cognito_api_tester::core::aws;
 use cognito_api_tester::core::canary::{iso_utc_ms, History, RunRecord};
 use cognito_api_tester::core::checks::{token_checks, Signature, Status, TokenContext};
 use cognito_api_tester::core::clock_skew::{parse_http_date, skew_from_exchange};
@@ -48,6 +47,7 @@ use cognito_api_tester::core::share::{
 use cognito_api_tester::core::token::{
     parse_token_response, ClientAuth, OAuthErrorCode, TokenFailure,
 };
+use cognito_api_tester::core::{aws, client_token, diagnosis};
 
 /// Cases per property: `PROPTEST_CASES` (proptest reads it too), else 256 for a quick local run.
 fn cases() -> u32 {
@@ -1538,6 +1538,33 @@ proptest! {
                 e,
                 aws::DomainError::NoPrefixDomains(r.partition())
             ),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// GetClientToken's answer is read without panicking, and an echoed secret never comes back
+    /// in what the tool shows (message, snippet, diagnosis).
+    #[test]
+    fn client_token_answers_never_leak_the_secret(
+        status in any::<u16>(),
+        secret in "[A-Za-z0-9+/=]{24,64}",
+        noise in text(40),
+        shape in 0..4u8,
+    ) {
+        let body = match shape {
+            0 => format!(r#"{{"__type":"NotAuthorizedException","message":"{noise} {secret}"}}"#),
+            1 => format!("<html>{noise}{secret}</html>"),
+            2 => noise.clone(),
+            _ => format!(r#"{{"ClientAuthenticationResult":{{"AccessToken":"{noise}"}}}}"#),
+        };
+        if let Err(failure) = client_token::parse_client_token_response(status, &body, &secret) {
+            prop_assert!(!failure.to_string().contains(&secret));
+            let d = diagnosis::client_token_failure(&failure, "");
+            prop_assert!(!d.what.contains(&secret));
+            prop_assert!(!d.cause.contains(&secret) && !d.fix.contains(&secret));
         }
     }
 }

@@ -5,7 +5,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
+mod client_token;
 mod network;
+pub use client_token::client_token_failure;
 pub use network::network_failure;
 
 use super::exchange::{header, reason_phrase};

@@ -4,6 +4,8 @@ pub mod assertions;
 pub mod aws;
 pub mod canary;
 pub mod checks;
+pub mod client_metadata;
+pub mod client_token;
 pub mod clock_skew;
 pub mod diagnosis;
 pub mod exchange;
