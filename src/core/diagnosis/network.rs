@@ -41,7 +41,7 @@ pub fn network_failure(
         NetworkFailure::TimedOut { after_ms } => {
             let secs = crate::core::numbers::trimmed(f64::from(after_ms) / 1000.0, 3);
             let api_note = if step == Step::Api {
-                " API Gateway itself gives up on a slow integration after 29 s and answers 504, so a longer silence points at the network."
+                " API Gateway itself gives up on a slow integration after its integration timeout (29 s by default, more only where a Regional or private REST API raised it) and answers 504, so a longer silence points at the network."
             } else {
                 ""
             };
@@ -146,7 +146,8 @@ mod tests {
             d.what,
             "No answer from the API (x.execute-api.us-east-1.amazonaws.com) within 30 s, so the request was stopped."
         );
-        assert!(d.cause.contains("29 s"));
+        assert!(d.cause.contains("29 s by default"));
+        assert!(d.cause.contains("Regional or private REST API raised it"));
         assert!(!d.cause.contains("proxy route"));
         assert!(d.fix.contains("raise the timeout"));
 

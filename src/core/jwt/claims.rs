@@ -26,7 +26,7 @@ const KNOWN: [(&str, &str); 16] = [
     ("version", "Version of the Cognito access-token format."),
     ("jti", "Unique identifier of this token."),
     ("client_id", "The app client the token was issued to."),
-    ("aud", "Audience. Cognito access tokens have no aud (ID tokens do), so its presence suggests an ID token or another issuer."),
+    ("aud", "Audience: the app client in ID tokens, or the resource an access token was issued for (resource indicators). Access tokens from client credentials usually have none; token_use tells access and ID tokens apart."),
     ("username", "The user's name in the pool; absent for client credentials, where no user is involved."),
     ("cognito:groups", "User-pool groups of the user; absent for client credentials."),
     ("origin_jti", "Identifier of the original authentication, shared by tokens refreshed from it."),
@@ -241,7 +241,9 @@ mod tests {
             ]
         );
         assert!(find(&rows, "token_use").detail[0].contains("ID token"));
-        assert!(find(&rows, "aud").meaning.contains("have no aud"));
+        assert!(find(&rows, "aud")
+            .meaning
+            .contains("token_use tells access and ID tokens apart"));
         assert_eq!(find(&rows, "cognito:groups").detail, ["admins", "qa"]);
         assert_eq!(find(&rows, "cognito:groups").value, r#"["admins","qa"]"#);
         assert_eq!(find(&rows, "nbf").time, Some(5));
