@@ -1568,3 +1568,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The AWS and RFC 6749 Basic forms differ exactly when the secret has a character
+    /// URL-encoding changes (the characters invalid_client names).
+    #[test]
+    fn basic_forms_differ_only_on_sensitive_characters(secret in text(40)) {
+        use cognito_api_tester::core::token::{
+            basic_authorization, basic_authorization_rfc6749, url_encoding_sensitive_chars,
+        };
+        let same = basic_authorization("id", &secret) == basic_authorization_rfc6749("id", &secret);
+        prop_assert_eq!(same, url_encoding_sensitive_chars(&secret).is_empty());
+    }
+
+    /// Client metadata text never panics the validator, and accepted metadata written out as
+    /// JSON reads back the same.
+    #[test]
+    fn client_metadata_round_trip(
+        text_in in text(60),
+        pairs in prop::collection::btree_map("[a-z]{1,8}", text(12), 0..5),
+    ) {
+        use cognito_api_tester::core::client_metadata::{metadata_json, parse_client_metadata};
+        let _ = parse_client_metadata(&text_in);
+        match metadata_json(&pairs) {
+            Some(json) => prop_assert_eq!(parse_client_metadata(&json).unwrap(), pairs),
+            None => prop_assert!(pairs.is_empty()),
+        }
+    }
+}
