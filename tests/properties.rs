@@ -36,7 +36,7 @@ use cognito_api_tester::core::exchange::{
 use cognito_api_tester::core::headers::{parse_extra_headers, withheld_headers};
 use cognito_api_tester::core::import::{parse_import, SECRET_KEYS};
 use cognito_api_tester::core::jwt::{
-    base64url_decode, claim_rows, decode, Base64Problem, SegmentProblem, ShapeProblem,
+    base64url_decode, claim_rows, decode, parse_issuer, Base64Problem, SegmentProblem, ShapeProblem,
 };
 use cognito_api_tester::core::negative::{authorization_for, NegativeCase};
 use cognito_api_tester::core::proxy::{backend_origin, proxied_path, trunk_proxy_block, Route};
@@ -48,6 +48,7 @@ use cognito_api_tester::core::share::{
 use cognito_api_tester::core::token::{
     parse_token_response, ClientAuth, OAuthErrorCode, TokenFailure,
 };
+use cognito_api_tester::core::{aws, client_token, diagnosis};
 
 /// The seed every run uses unless `PROPTEST_RNG_SEED` names another: CI (`make test`) must pass
 /// or fail the same way every time. `make properties-explore` draws a new seed each run instead.
@@ -1519,5 +1520,121 @@ fn regression_token_checks_with_extreme_times() {
         let checks = token_checks(&d, &Signature::Pending, &ctx);
         let expiry = checks.iter().find(|c| c.name == "Expiry").unwrap();
         assert_eq!(expiry.status == Status::Pass, time > NOW);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS names (core::aws): never panic on any text; what is built parses back.
+
+fn aws_region() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z]{2}-[a-z]{4,9}-[1-9]",
+        "cn-(north|northwest)-[1-9]",
+        "us-gov-(west|east)-[1-9]",
+        "eusc-[a-z]{2}-(east|west)-[1-9]",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn aws_parsers_never_panic(s in text(80)) {
+        let _ = aws::parse_region(&s);
+        let _ = aws::parse_pool_id(&s);
+        let _ = aws::parse_cognito_idp_host(&s);
+        let _ = aws::parse_cognito_domain_host(&s);
+        let _ = aws::parse_execute_api_host(&s);
+        let _ = aws::is_loopback_host(&s);
+        let _ = aws::is_domain_prefix(&s);
+    }
+
+    #[test]
+    fn aws_built_names_parse_back(
+        region in aws_region(),
+        id in "[A-Za-z0-9]{1,12}",
+        prefix in "[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?",
+        api_id in "[a-z0-9]{10}",
+        fips in any::<bool>(),
+    ) {
+        let r = aws::parse_region(&region).unwrap();
+        prop_assert_eq!(r.as_str(), region.as_str());
+        prop_assert_eq!(aws::parse_cognito_idp_host(&aws::cognito_idp_host(&r)), Some(r.clone()));
+
+        let pool = aws::parse_pool_id(&format!("{region}_{id}")).unwrap();
+        prop_assert_eq!(&pool.region, &r);
+        prop_assert_eq!(pool.to_string(), format!("{region}_{id}"));
+        let issuer = parse_issuer(&aws::issuer_url(&pool)).unwrap();
+        prop_assert_eq!(issuer.region, region.clone());
+        prop_assert_eq!(issuer.pool_id, pool.to_string());
+
+        let api = aws::ExecuteApiHost { api_id, region: r.clone() };
+        prop_assert_eq!(aws::parse_execute_api_host(&api.host()), Some(api));
+
+        let domain = aws::CognitoDomain { prefix, region: r.clone(), fips };
+        match domain.host() {
+            Ok(host) => prop_assert_eq!(aws::parse_cognito_domain_host(&host), Some(domain)),
+            Err(e) => prop_assert_eq!(
+                e,
+                aws::DomainError::NoPrefixDomains(r.partition())
+            ),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// GetClientToken's answer is read without panicking, and an echoed secret never comes back
+    /// in what the tool shows (message, snippet, diagnosis).
+    #[test]
+    fn client_token_answers_never_leak_the_secret(
+        status in any::<u16>(),
+        secret in "[A-Za-z0-9+/=]{24,64}",
+        noise in text(40),
+        shape in 0..4u8,
+    ) {
+        let body = match shape {
+            0 => format!(r#"{{"__type":"NotAuthorizedException","message":"{noise} {secret}"}}"#),
+            1 => format!("<html>{noise}{secret}</html>"),
+            2 => noise.clone(),
+            _ => format!(r#"{{"ClientAuthenticationResult":{{"AccessToken":"{noise}"}}}}"#),
+        };
+        if let Err(failure) = client_token::parse_client_token_response(status, &body, &secret) {
+            prop_assert!(!failure.to_string().contains(&secret));
+            let d = diagnosis::client_token_failure(&failure, "");
+            prop_assert!(!d.what.contains(&secret));
+            prop_assert!(!d.cause.contains(&secret) && !d.fix.contains(&secret));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The AWS and RFC 6749 Basic forms differ exactly when the secret has a character
+    /// URL-encoding changes (the characters invalid_client names).
+    #[test]
+    fn basic_forms_differ_only_on_sensitive_characters(secret in text(40)) {
+        use cognito_api_tester::core::token::{
+            basic_authorization, basic_authorization_rfc6749, url_encoding_sensitive_chars,
+        };
+        let same = basic_authorization("id", &secret) == basic_authorization_rfc6749("id", &secret);
+        prop_assert_eq!(same, url_encoding_sensitive_chars(&secret).is_empty());
+    }
+
+    /// Client metadata text never panics the validator, and accepted metadata written out as
+    /// JSON reads back the same.
+    #[test]
+    fn client_metadata_round_trip(
+        text_in in text(60),
+        pairs in prop::collection::btree_map("[a-z]{1,8}", text(12), 0..5),
+    ) {
+        use cognito_api_tester::core::client_metadata::{metadata_json, parse_client_metadata};
+        let _ = parse_client_metadata(&text_in);
+        match metadata_json(&pairs) {
+            Some(json) => prop_assert_eq!(parse_client_metadata(&json).unwrap(), pairs),
+            None => prop_assert!(pairs.is_empty()),
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::core::aws::ISSUER_SHAPE;
 use crate::core::clock_skew::describe_skew;
 use crate::core::jwt::{format_relative, format_utc, parse_issuer, DecodedJwt};
 use crate::core::token::normalise_scopes;
@@ -255,8 +256,12 @@ fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             .fix("Cognito always sets iss; get the token from the pool's token endpoint.");
     };
     let Some(parsed) = parse_issuer(iss) else {
-        return Check::new(NAME, Status::Warn, format!("iss {iss} is not a Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>)."))
-            .fix("A Cognito authorizer only accepts tokens from its own pool.");
+        return Check::new(
+            NAME,
+            Status::Warn,
+            format!("iss {iss} is not a Cognito user pool ({ISSUER_SHAPE})."),
+        )
+        .fix("A Cognito authorizer only accepts tokens from its own pool.");
     };
     let region = ctx.region.trim();
     if !region.is_empty() && region != parsed.region {
@@ -350,9 +355,12 @@ fn scopes(token: &DecodedJwt, ctx: &TokenContext) -> Check {
 
 fn audience(token: &DecodedJwt) -> Check {
     const NAME: &str = "Audience";
-    match token.claims().and_then(|c| c.get("aud")) {
-        None => Check::new(NAME, Status::Info, "No aud claim, as expected: Cognito access tokens carry client_id instead. An HTTP API JWT authorizer must list the client id as audience, which it matches against client_id."),
-        Some(aud) => Check::new(NAME, Status::Info, format!("aud is {aud}: Cognito puts aud in ID tokens, not in access tokens.")),
+    let client = claim_str(token, "client_id").unwrap_or("<client id>");
+    // aud alone does not make an ID token: access tokens for a named resource carry it too.
+    match (token.claims().and_then(|c| c.get("aud")), claim_str(token, "token_use")) {
+        (None, _) => Check::new(NAME, Status::Info, format!("No aud claim: a Cognito authorizer does not need one. A JWT authorizer (an HTTP API, or a REST API method of authorization type JWT) must list the app client ID {client} among the issuer's audiences; HTTP APIs match it against client_id when aud is absent.")),
+        (Some(aud), Some("id")) => Check::new(NAME, Status::Info, format!("aud is {aud}, the app client an ID token was issued to.")),
+        (Some(aud), _) => Check::new(NAME, Status::Info, format!("aud is {aud}: an access token issued for a resource (resource indicator). A JWT authorizer must list {aud} among this issuer's audiences; token_use, not aud, tells access and ID tokens apart.")),
     }
 }
 

@@ -1,15 +1,19 @@
 //! Turns a failure into three sentences for a QA engineer: what happened, the likely cause, and
 //! what to do — naming the status, host and values involved. Causes follow AWS's documented
-//! behaviour (see the reference notes); where AWS does not promise a behaviour, the text says "usually".
+//! behaviour (see docs/aws-behaviour.md); where AWS does not promise a behaviour, the text says "usually".
 
 use serde::Serialize;
 use serde_json::Value;
 
+mod client_token;
 mod network;
+pub use client_token::client_token_failure;
 pub use network::network_failure;
 
 use super::exchange::{header, reason_phrase};
-use super::token::{normalise_scopes, ClientAuth, OAuthErrorCode, TokenFailure};
+use super::token::{
+    normalise_scopes, url_encoding_sensitive_chars, ClientAuth, OAuthErrorCode, TokenFailure,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Severity {
@@ -82,7 +86,7 @@ pub enum NetworkFailure {
     Unreachable,
 }
 
-const POOL_DOMAIN: &str = "https://<prefix>.auth.<region>.amazoncognito.com";
+const POOL_DOMAIN: &str = super::aws::PREFIX_DOMAIN_SHAPE;
 
 /// [`token_failure_with_scope`] without the requested scopes.
 pub fn token_failure(failure: &TokenFailure, auth: ClientAuth) -> Diagnosis {
@@ -95,12 +99,39 @@ pub fn token_failure_with_scope(
     auth: ClientAuth,
     scope: &str,
 ) -> Diagnosis {
+    token_failure_with_secret(failure, auth, scope, "")
+}
+
+/// As [`token_failure_with_scope`]; the client secret (never quoted) lets `invalid_client` name
+/// the characters on which Basic encodings disagree.
+pub fn token_failure_with_secret(
+    failure: &TokenFailure,
+    auth: ClientAuth,
+    scope: &str,
+    secret: &str,
+) -> Diagnosis {
+    let mut diagnosis = token_failure_inner(failure, auth, scope, secret);
+    let status = failure.status();
+    if (500..600).contains(&status) {
+        // docs/aws-behaviour.md: a failing pre token generation trigger makes the endpoint fail.
+        diagnosis.cause.push_str(" If the user pool has a pre token generation Lambda trigger (event version V3_0 runs for client credentials), a trigger that throws, times out or returns a response Cognito cannot use also makes the token endpoint fail with a 5xx.");
+        diagnosis.fix.push_str(" Check the trigger function's CloudWatch logs for this request's time, and any aws_client_metadata sent to it.");
+    }
+    diagnosis
+}
+
+fn token_failure_inner(
+    failure: &TokenFailure,
+    auth: ClientAuth,
+    scope: &str,
+    secret: &str,
+) -> Diagnosis {
     match failure {
         TokenFailure::OAuth {
             status,
             code,
             description,
-        } => oauth_error(*status, code, description.as_deref(), auth, scope),
+        } => oauth_error(*status, code, description.as_deref(), auth, scope, secret),
         TokenFailure::EmptyBody { status } => empty_token_body(*status),
         TokenFailure::NotJson { status, snippet } => {
             let (shown, _) = super::exchange::truncate_chars(snippet, 80);
@@ -142,6 +173,7 @@ fn oauth_error(
     description: Option<&str>,
     auth: ClientAuth,
     scope: &str,
+    secret: &str,
 ) -> Diagnosis {
     let said = description.map_or(String::new(), |d| format!(" Cognito says: \"{d}\"."));
     let what = |summary: &str| {
@@ -152,8 +184,8 @@ fn oauth_error(
     match code {
         OAuthErrorCode::InvalidClient => error(
             what("the client credentials were not accepted"),
-            format!("The client ID or client secret is wrong (a copy error, a rotated secret, or an app client of another user pool than this domain), or Cognito expected the secret another way: it was sent as \"{}\".", auth.label()),
-            format!("Copy the client ID and secret again from the app client (Amazon Cognito → User pools → App clients). If they are right, switch \"Client authentication\" to \"{}\" and retry.", auth.other().label()),
+            format!("The client ID or client secret is wrong (a copy error, an app client of another user pool than this domain, or a secret rotated away: an app client holds at most two active secrets, and the old one stops working once it is deleted), or Cognito expected the secret another way: it was sent as \"{}\".{}", auth.label(), basic_encoding_note(auth, secret)),
+            format!("Copy the client ID and an active secret again from the app client (Amazon Cognito → User pools → App clients → the client's secrets). If they are right, switch \"Client authentication\" to \"{}\" and retry.", auth.other().label()),
         ),
         OAuthErrorCode::UnauthorizedClient => error(
             what("this app client may not use client credentials"),
@@ -185,8 +217,8 @@ fn oauth_error(
         ),
         OAuthErrorCode::InvalidGrant => error(
             what("the grant is not valid"),
-            "Cognito uses invalid_grant for authorization codes and refresh tokens; for client credentials it is unusual and suggests the request was changed on the way or the endpoint is not Cognito.".to_owned(),
-            "Check the raw request body reads grant_type=client_credentials and that the Domain field is the user pool domain, then retry.".to_owned(),
+            "Cognito uses invalid_grant for authorization codes and refresh tokens; for client credentials it usually means the app client has OAuth turned off (AllowedOAuthFlowsUserPoolClient is false, e.g. a client set up only for GetClientToken or API sign-in), or the request was changed on the way, or the endpoint is not Cognito.".to_owned(),
+            "In the app client's login pages settings, enable OAuth 2.0 with the \"Client credentials\" grant and a custom scope (AllowedOAuthFlowsUserPoolClient true); check the raw request body reads grant_type=client_credentials and the Domain field is the user pool domain, then retry.".to_owned(),
         ),
         OAuthErrorCode::Other(_) => error(
             what("an error code Cognito does not document"),
@@ -194,6 +226,17 @@ fn oauth_error(
             format!("Read the raw response and its description, check the Domain field is the user pool domain ({POOL_DOMAIN}), and retry later if it looks temporary."),
         ),
     }
+}
+
+/// For `invalid_client` with the Basic header: which characters of the secret the two Basic
+/// encodings treat differently (the characters only, never the secret).
+fn basic_encoding_note(auth: ClientAuth, secret: &str) -> String {
+    let special = url_encoding_sensitive_chars(secret);
+    if auth != ClientAuth::BasicHeader || special.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = special.iter().map(|c| format!("'{c}'")).collect();
+    format!(" The secret contains {}, which the Basic header's encoding can change: this tool sends Base64(client_id:client_secret) as AWS documents it, while RFC 6749 clients URL-encode both first; a server (or a proxy) expecting the other form refuses the secret. \"Secret in body\" avoids the question.", shown.join(", "))
 }
 
 fn empty_token_body(status: u16) -> Diagnosis {
@@ -281,7 +324,7 @@ pub fn api_failure(status: u16, body: &str, headers: &[(String, String)]) -> Opt
             "Get a new token (Get token, or Run) and call again. If a fresh token is refused as expired, compare the computer's clock with the response's Date header and the token's iat.".to_owned(),
         ),
         401 => {
-            let mut cause = "The Cognito authorizer rejected the token. Usual reasons: no token or a malformed Authorization header; a token from another user pool than the authorizer's; none of the method's scopes is in the token's scope claim; or the method has no Authorization Scopes, in which case API Gateway expects an ID token and refuses access tokens from client credentials.".to_owned();
+            let mut cause = "The Cognito authorizer rejected the token. Usual reasons: no token or a malformed Authorization header; a token from another user pool than the authorizer's; none of the method's scopes is in the token's scope claim; or the method has no Authorization Scopes, in which case API Gateway expects an ID token and refuses access tokens from client credentials. With a JWT authorizer instead, 401 means the token itself was refused (issuer not trusted, audience not listed, expired, wrong algorithm or signature); a missing scope gets 403 there.".to_owned();
             if let Some(challenge) = header(headers, "www-authenticate") {
                 cause.push_str(&format!(" The www-authenticate header says: {challenge}"));
             }
@@ -300,6 +343,11 @@ pub fn api_failure(status: u16, body: &str, headers: &[(String, String)]) -> Opt
             what,
             "The method uses IAM authorization (AWS Signature V4), not the Cognito authorizer, so a Bearer token cannot work.".to_owned(),
             "Set the method's Authorization to the Cognito user pool authorizer and deploy the API, or call it with SigV4-signed requests instead.".to_owned(),
+        ),
+        403 if message_lower.trim() == "forbidden" => error(
+            what,
+            "With a JWT authorizer (a REST API method with authorization type JWT, or an HTTP API route), 403 Forbidden means the token was valid but carries none of the method's authorization scopes (a Cognito authorizer answers 401 for that). Without a JWT authorizer, a resource policy, AWS WAF or a private API's endpoint policy refused the call.".to_owned(),
+            "Compare the token's scope claim with the method's Authorization Scopes (Cognito scopes look like resourceServerId/scopeName), allow that scope on the app client and get a new token; otherwise check the resource policy and WAF rules.".to_owned(),
         ),
         403 => error(
             what,
@@ -334,8 +382,8 @@ pub fn api_failure(status: u16, body: &str, headers: &[(String, String)]) -> Opt
         ),
         504 => error(
             what,
-            "The integration did not answer in time: API Gateway gives up after 29 seconds by default (\"Endpoint request timed out\"), e.g. a slow Lambda, a cold start in a VPC, or an unreachable backend.".to_owned(),
-            "Check the backend's duration in its logs, the Lambda timeout and VPC networking, and make the call faster than the integration timeout.".to_owned(),
+            "The integration did not answer within its timeout (\"Endpoint request timed out\"): 29 seconds by default, which Regional and private REST APIs can raise since 2024 (edge-optimized REST APIs and HTTP APIs cannot). E.g. a slow Lambda, a cold start in a VPC, or an unreachable backend.".to_owned(),
+            "Check the backend's duration in its logs, the Lambda timeout and VPC networking; make the call faster than the integration timeout, or raise the integration timeout (Regional or private REST API, through Service Quotas).".to_owned(),
         ),
         s if s >= 500 => error(
             what,
@@ -405,6 +453,72 @@ mod tests {
     }
 
     #[test]
+    fn invalid_client_mentions_rotation() {
+        let d = token_failure(&oauth("invalid_client", None), ClientAuth::default());
+        assert!(d.cause.contains("two active secrets"));
+        assert!(d.fix.contains("an active secret"));
+    }
+
+    #[test]
+    fn invalid_client_names_the_basic_encoding_for_special_characters() {
+        let secret = "abc+def/ghi=jkl%mno:pqr";
+        let d = token_failure_with_secret(
+            &oauth("invalid_client", None),
+            ClientAuth::BasicHeader,
+            "",
+            secret,
+        );
+        assert!(d.cause.contains("'+', '/', '=', '%', ':'"), "{}", d.cause);
+        assert!(d.cause.contains("Base64(client_id:client_secret)"));
+        assert!(d.cause.contains("RFC 6749"));
+        assert!(!d.cause.contains(secret) && !d.what.contains(secret) && !d.fix.contains(secret));
+        // A plain secret, or the body form, says nothing about encodings.
+        let plain = token_failure_with_secret(
+            &oauth("invalid_client", None),
+            ClientAuth::BasicHeader,
+            "",
+            "abcdef0123456789",
+        );
+        assert!(!plain.cause.contains("RFC 6749"));
+        let body = token_failure_with_secret(
+            &oauth("invalid_client", None),
+            ClientAuth::SecretInBody,
+            "",
+            secret,
+        );
+        assert!(!body.cause.contains("RFC 6749"));
+    }
+
+    #[test]
+    fn token_endpoint_5xx_names_the_pre_token_generation_trigger() {
+        for failure in [
+            TokenFailure::EmptyBody { status: 500 },
+            TokenFailure::NotJson {
+                status: 502,
+                snippet: "x".into(),
+            },
+            TokenFailure::MissingAccessToken { status: 500 },
+            TokenFailure::OAuth {
+                status: 500,
+                code: OAuthErrorCode::Other("server_error".into()),
+                description: None,
+            },
+        ] {
+            let d = token_failure(&failure, ClientAuth::default());
+            complete(&d);
+            assert!(
+                d.cause.contains("pre token generation Lambda trigger"),
+                "{d:?}"
+            );
+            assert!(d.cause.contains("V3_0"));
+            assert!(d.fix.contains("CloudWatch logs"));
+            assert!(d.fix.contains("aws_client_metadata"));
+        }
+        let d = token_failure(&oauth("invalid_client", None), ClientAuth::default());
+        assert!(!d.cause.contains("pre token generation"));
+    }
+
+    #[test]
     fn description_is_quoted_when_present() {
         let d = token_failure(
             &oauth("invalid_client", Some("Client secret mismatch")),
@@ -466,7 +580,8 @@ mod tests {
 
         let d = token_failure(&oauth("invalid_grant", None), ClientAuth::default());
         complete(&d);
-        assert!(d.cause.contains("unusual"));
+        assert!(d.cause.contains("AllowedOAuthFlowsUserPoolClient is false"));
+        assert!(d.fix.contains("AllowedOAuthFlowsUserPoolClient true"));
 
         let d = token_failure(&oauth("server_error", None), ClientAuth::default());
         complete(&d);
@@ -618,6 +733,28 @@ mod tests {
     }
 
     #[test]
+    fn api_403_forbidden_from_a_jwt_authorizer_means_a_missing_scope() {
+        let d = api(403, r#"{"message":"Forbidden"}"#);
+        complete(&d);
+        assert!(d.cause.contains("JWT authorizer"));
+        assert!(d
+            .cause
+            .contains("none of the method's authorization scopes"));
+        assert!(d.cause.contains("Cognito authorizer answers 401"));
+        assert!(d.fix.contains("Authorization Scopes"));
+        // Other 403 messages keep their own explanations.
+        let d = api(
+            403,
+            r#"{"Message":"User is not authorized to access this resource"}"#,
+        );
+        assert!(!d.cause.contains("JWT authorizer"));
+        // And a 401 explains both authorizers.
+        let d = api(401, r#"{"message":"Unauthorized"}"#);
+        assert!(d.cause.contains("With a JWT authorizer instead"));
+        assert!(d.cause.contains("a missing scope gets 403 there"));
+    }
+
+    #[test]
     fn api_401_quotes_www_authenticate() {
         let d = api_failure(
             401,
@@ -718,7 +855,11 @@ mod tests {
 
         let d = api(504, r#"{"message":"Endpoint request timed out"}"#);
         complete(&d);
-        assert!(d.cause.contains("29 seconds"));
+        assert!(d.cause.contains("29 seconds by default"));
+        assert!(d
+            .cause
+            .contains("Regional and private REST APIs can raise since 2024"));
+        assert!(d.fix.contains("raise the integration timeout"));
 
         let d = api(507, "");
         complete(&d);

@@ -83,7 +83,7 @@ pub fn jwks_url_for_issuer(iss: Option<&str>) -> Result<String, JwksError> {
         .ok_or(JwksError::NoIssuer)?;
     let url =
         crate::whatwg_url::Url::parse(iss).map_err(|_| JwksError::IssuerNotUrl(iss.to_string()))?;
-    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    let local = url.host_str().is_some_and(super::aws::is_loopback_host);
     if !(url.scheme() == "https" || (url.scheme() == "http" && local)) {
         return Err(JwksError::IssuerNotUrl(iss.to_string()));
     }

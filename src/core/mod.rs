@@ -1,8 +1,11 @@
 //! The pure core: no web-sys, no gloo, no clock. Time comes in as an argument,
 //! so every rule here is tested natively with `cargo test`.
 pub mod assertions;
+pub mod aws;
 pub mod canary;
 pub mod checks;
+pub mod client_metadata;
+pub mod client_token;
 pub mod clock_skew;
 pub mod diagnosis;
 pub mod exchange;

@@ -14,7 +14,7 @@ pub enum ClientAuth {
     /// `client_secret_post`: `client_id` and `client_secret` in the form body.
     #[default]
     SecretInBody,
-    /// `client_secret_basic`: `Authorization: Basic base64(id:secret)`.
+    /// `client_secret_basic`: `Authorization: Basic base64(id:secret)`, as AWS documents it.
     BasicHeader,
 }
 
@@ -106,13 +106,33 @@ pub fn build_token_request(
     }
 }
 
-/// RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded,
-/// so a `:` in either cannot shift the split.
+/// `Basic Base64Encode(client_id:client_secret)`, exactly as Cognito's token endpoint documents
+/// it: no URL-encoding step (docs/aws-behaviour.md, "Client authentication and the Basic encoding").
 pub fn basic_authorization(client_id: &str, client_secret: &str) -> String {
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{client_secret}"));
+    format!("Basic {encoded}")
+}
+
+/// RFC 6749 §2.3.1's form: id and secret form-urlencoded before they are joined and encoded. It
+/// differs from [`basic_authorization`] only for values with characters URL-encoding changes.
+pub fn basic_authorization_rfc6749(client_id: &str, client_secret: &str) -> String {
     let id: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
     let secret: String = form_urlencoded::byte_serialize(client_secret.as_bytes()).collect();
-    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    format!("Basic {encoded}")
+    basic_authorization(&id, &secret)
+}
+
+/// The characters of `text` that form-urlencoding changes (each once, in order of appearance):
+/// where the AWS and RFC 6749 Basic encodings disagree. Never the text itself.
+pub fn url_encoding_sensitive_chars(text: &str) -> Vec<char> {
+    let mut found = Vec::new();
+    for c in text.chars() {
+        let unchanged = c.is_ascii_alphanumeric() || matches!(c, '*' | '-' | '.' | '_');
+        if !unchanged && !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    found
 }
 
 /// A successful token response. Other field names are kept (never their values) so the UI can
@@ -444,14 +464,48 @@ mod tests {
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .unwrap();
-        // RFC 6749 §2.3.1: form-urlencoded before base64.
-        assert_eq!(String::from_utf8(decoded).unwrap(), "my+id:a%3Ab%2Bc");
+        // As AWS documents it: Base64Encode(client_id:client_secret), no URL-encoding.
+        assert_eq!(String::from_utf8(decoded).unwrap(), "my id:a:b+c");
     }
 
     #[test]
     fn basic_authorization_plain_values() {
-        // "id:secret" in standard base64.
+        // "id:secret" in standard base64; both forms agree when nothing needs encoding.
         assert_eq!(basic_authorization("id", "secret"), "Basic aWQ6c2VjcmV0");
+        assert_eq!(
+            basic_authorization_rfc6749("id", "secret"),
+            "Basic aWQ6c2VjcmV0"
+        );
+    }
+
+    #[test]
+    fn basic_authorization_aws_and_rfc_forms_differ_on_special_characters() {
+        let decode = |header: String| {
+            let encoded = header.strip_prefix("Basic ").unwrap().to_owned();
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        assert_eq!(decode(basic_authorization("id", "a+b/c=")), "id:a+b/c=");
+        assert_eq!(
+            decode(basic_authorization_rfc6749("id", "a+b/c=")),
+            "id:a%2Bb%2Fc%3D"
+        );
+    }
+
+    #[test]
+    fn sensitive_characters_are_named_once() {
+        assert_eq!(
+            url_encoding_sensitive_chars("abcXYZ019-._*"),
+            Vec::<char>::new()
+        );
+        assert_eq!(
+            url_encoding_sensitive_chars("a+b/c+%d:e f=é"),
+            vec!['+', '/', '%', ':', ' ', '=', 'é']
+        );
     }
 
     #[test]

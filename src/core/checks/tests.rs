@@ -350,7 +350,50 @@ fn audience_is_information_only() {
     });
     let a = check(&token_checks(&with_aud, &verified(), &ctx()), "Audience");
     assert_eq!(a.status, Status::Info);
-    assert!(a.detail.contains("ID tokens"));
+    // An access token with aud (resource indicators) is not called an ID token.
+    assert!(
+        a.detail.contains("access token issued for a resource"),
+        "{}",
+        a.detail
+    );
+    assert!(a.detail.contains("JWT authorizer must list \"abc\""));
+    assert!(!a.detail.contains("ID tokens, not"));
+    let id = with_payload(|m| {
+        m.insert("aud".into(), "abc".into());
+        m.insert("token_use".into(), "id".into());
+    });
+    let a = check(&token_checks(&id, &verified(), &ctx()), "Audience");
+    assert!(a.detail.contains("ID token"));
+    let a = check(&token_checks(&good(), &verified(), &ctx()), "Audience");
+    assert!(a.detail.contains("No aud claim"));
+    assert!(a.detail.contains("JWT authorizer"));
+    assert!(a.detail.contains("demo-client-id"));
+    assert!(a.detail.contains("client_id"));
+}
+
+#[test]
+fn issuer_in_other_partitions_matches_the_region() {
+    for (iss, region) in [
+        (
+            "https://cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_Ab1",
+            "eusc-de-east-1",
+        ),
+        (
+            "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/cn-northwest-1_Ab1",
+            "cn-northwest-1",
+        ),
+    ] {
+        let t = with_payload(|m| {
+            m.insert("iss".into(), iss.into());
+        });
+        let c = TokenContext {
+            region: region.into(),
+            ..ctx()
+        };
+        let issuer = check(&token_checks(&t, &verified(), &c), "Issuer");
+        assert_eq!(issuer.status, Status::Pass, "{issuer:?}");
+        assert!(issuer.detail.contains(region));
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use crate::whatwg_url::Url;
 
 use super::{error, Diagnosis, NetworkFailure, Severity, Step, POOL_DOMAIN};
+use crate::core::aws::JWKS_URL_SHAPE;
 
 /// Names the host of a URL, or says it is this page's own server for a relative proxy path.
 fn host_of(url: &str) -> (String, Option<Url>) {
@@ -40,7 +41,7 @@ pub fn network_failure(
         NetworkFailure::TimedOut { after_ms } => {
             let secs = crate::core::numbers::trimmed(f64::from(after_ms) / 1000.0, 3);
             let api_note = if step == Step::Api {
-                " API Gateway itself gives up on a slow integration after 29 s and answers 504, so a longer silence points at the network."
+                " API Gateway itself gives up on a slow integration after its integration timeout (29 s by default, more only where a Regional or private REST API raised it) and answers 504, so a longer silence points at the network."
             } else {
                 ""
             };
@@ -59,10 +60,10 @@ pub fn network_failure(
         NetworkFailure::CorsBlocked => cors_blocked(step, &host, via_proxy),
         NetworkFailure::Unreachable => {
             let is_http = parsed.as_ref().is_some_and(|u| u.scheme() == "http");
-            let is_local = matches!(
-                host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h),
-                "localhost" | "127.0.0.1" | "[::1]"
-            );
+            let is_local = parsed
+                .as_ref()
+                .and_then(Url::host_str)
+                .is_some_and(crate::core::aws::is_loopback_host);
             let mut cause = "The request failed before any answer: the host name does not resolve (a typo in the Domain, Region or API URL field, or a private endpoint only reachable through a VPN), this computer is offline, or the connection was refused.".to_owned();
             if is_http {
                 cause.push_str(" The URL is http://: if this page is served over https, the browser blocks it as mixed content.");
@@ -104,7 +105,7 @@ fn cors_blocked(step: Step, host: &str, via_proxy: bool) -> Diagnosis {
         ),
         Step::Jwks => (
             format!("The JWKS document (the pool's public keys) is served without a CORS header this page's origin can use, so the signature cannot be checked from the browser directly.{proxy_note}"),
-            "Turn on \"Route through proxy\", and check the JWKS URL is https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/jwks.json.".to_owned(),
+            format!("Turn on \"Route through proxy\", and check the JWKS URL is {JWKS_URL_SHAPE}."),
         ),
     };
     error(what, cause, fix)
@@ -145,7 +146,8 @@ mod tests {
             d.what,
             "No answer from the API (x.execute-api.us-east-1.amazonaws.com) within 30 s, so the request was stopped."
         );
-        assert!(d.cause.contains("29 s"));
+        assert!(d.cause.contains("29 s by default"));
+        assert!(d.cause.contains("Regional or private REST API raised it"));
         assert!(!d.cause.contains("proxy route"));
         assert!(d.fix.contains("raise the timeout"));
 

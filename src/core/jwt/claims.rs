@@ -26,7 +26,7 @@ const KNOWN: [(&str, &str); 16] = [
     ("version", "Version of the Cognito access-token format."),
     ("jti", "Unique identifier of this token."),
     ("client_id", "The app client the token was issued to."),
-    ("aud", "Audience. Cognito access tokens have no aud (ID tokens do), so its presence suggests an ID token or another issuer."),
+    ("aud", "Audience: the app client in ID tokens, or the resource an access token was issued for (resource indicators). Access tokens from client credentials usually have none; token_use tells access and ID tokens apart."),
     ("username", "The user's name in the pool; absent for client credentials, where no user is involved."),
     ("cognito:groups", "User-pool groups of the user; absent for client credentials."),
     ("origin_jti", "Identifier of the original authentication, shared by tokens refreshed from it."),
@@ -133,41 +133,19 @@ pub fn parse_issuer(iss: &str) -> Option<Issuer> {
     if segments.next().is_some() {
         return None;
     }
-    let (region, id) = pool_id.split_once('_')?;
-    if !is_region(region) || id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let aws_region = host
-        .strip_prefix("cognito-idp.")
-        .and_then(|rest| rest.strip_suffix(".amazonaws.com"));
-    if let Some(host_region) = aws_region {
-        if url.scheme() != "https" || host_region != region {
+    let pool = crate::core::aws::parse_pool_id(pool_id)?;
+    // An AWS host must be the pool's own region's cognito-idp host, in its partition, over https.
+    if host.starts_with("cognito-idp.") && host.contains(".amazonaws.") {
+        let host_region = crate::core::aws::parse_cognito_idp_host(host)?;
+        if url.scheme() != "https" || host_region != pool.region {
             return None;
         }
     }
     Some(Issuer {
-        region: region.to_owned(),
+        region: pool.region.to_string(),
         pool_id: pool_id.to_owned(),
         url: format!("{}/{pool_id}", url.origin()),
     })
-}
-
-/// `us-east-1`, `eu-central-2`, `us-gov-west-1`: letters, then words, then a number.
-fn is_region(region: &str) -> bool {
-    let parts: Vec<&str> = region.split('-').collect();
-    let Some((last, rest)) = parts.split_last() else {
-        return false;
-    };
-    let Some((first, middle)) = rest.split_first() else {
-        return false;
-    };
-    let lower = |s: &&str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase());
-    first.len() == 2
-        && lower(first)
-        && !middle.is_empty()
-        && middle.iter().all(lower)
-        && !last.is_empty()
-        && last.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -263,7 +241,9 @@ mod tests {
             ]
         );
         assert!(find(&rows, "token_use").detail[0].contains("ID token"));
-        assert!(find(&rows, "aud").meaning.contains("have no aud"));
+        assert!(find(&rows, "aud")
+            .meaning
+            .contains("token_use tells access and ID tokens apart"));
         assert_eq!(find(&rows, "cognito:groups").detail, ["admins", "qa"]);
         assert_eq!(find(&rows, "cognito:groups").value, r#"["admins","qa"]"#);
         assert_eq!(find(&rows, "nbf").time, Some(5));
@@ -313,6 +293,29 @@ mod tests {
                 .unwrap()
                 .region,
             "us-gov-west-1"
+        );
+    }
+
+    #[test]
+    fn issuer_in_other_partitions() {
+        for (iss, region) in [
+            (
+                "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/cn-northwest-1_Ab1",
+                "cn-northwest-1",
+            ),
+            (
+                "https://cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_Ab1",
+                "eusc-de-east-1",
+            ),
+        ] {
+            assert_eq!(parse_issuer(iss).unwrap().region, region, "{iss}");
+        }
+        // A China pool on the commercial suffix, or the other way round, is not a real issuer.
+        assert!(
+            parse_issuer("https://cognito-idp.cn-north-1.amazonaws.com/cn-north-1_a").is_none()
+        );
+        assert!(
+            parse_issuer("https://cognito-idp.us-east-1.amazonaws.com.cn/us-east-1_a").is_none()
         );
     }
 
