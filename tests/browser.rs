@@ -50,6 +50,31 @@ async fn fetch_records_status_headers_body_and_timing() {
     assert!(exchange.started_at_unix_ms > 1.7e12);
 }
 
+/// gloo-net's builder appended `&` to a URL with a query: the URL sent was not the one shown.
+/// A data: URL answers with exactly the text after the comma, so the body shows what was fetched.
+#[wasm_bindgen_test]
+async fn the_url_is_sent_byte_for_byte() {
+    let in_flight = InFlight::new().unwrap();
+    let (exchange, outcome) = send(&get("data:text/plain,hello?x=1&y=2"), 5_000, &in_flight).await;
+    assert_eq!(outcome, Ok(()));
+    assert_eq!(exchange.response.unwrap().body, "hello?x=1&y=2");
+}
+
+/// A header value the browser refuses threw inside gloo-net, so the run never finished and the
+/// page hung. It is a typed "not sent" now (the core also refuses it before sending).
+#[wasm_bindgen_test]
+async fn a_refused_header_is_not_sent_and_nothing_hangs() {
+    let in_flight = InFlight::new().unwrap();
+    let mut request = get("data:text/plain,ok");
+    request.headers.push(("X-Note".into(), "naive €5".into()));
+    let (exchange, outcome) = send(&request, 5_000, &in_flight).await;
+    match outcome {
+        Err(SendFailure::NotBuilt { message }) => assert!(message.contains("X-Note"), "{message}"),
+        other => panic!("expected NotBuilt, got {other:?}"),
+    }
+    assert!(exchange.response.is_none());
+}
+
 #[wasm_bindgen_test]
 async fn invalid_utf8_is_flagged_not_fatal() {
     let in_flight = InFlight::new().unwrap();
