@@ -66,6 +66,7 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 # The deploy tools' Python packages live in a venv, reinstalled only when deploy/requirements.txt changes.
+# That file pins every package, dependencies included, with its hashes: pip refuses anything else (--require-hashes).
 VENV := .tools/venv
 test-deploy:
 	@want=$$(sha256sum deploy/requirements.txt | cut -d' ' -f1); \
@@ -75,7 +76,7 @@ test-deploy:
 	fi; \
 	if [ "$$(cat $(VENV)/requirements.sha256 2>/dev/null)" != "$$want" ]; then \
 	  echo "==> test-deploy: installing deploy/requirements.txt into $(VENV)"; \
-	  $(VENV)/bin/pip install -q --disable-pip-version-check -r deploy/requirements.txt || exit 1; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes --only-binary :all: -r deploy/requirements.txt || exit 1; \
 	  echo "$$want" > $(VENV)/requirements.sha256; \
 	fi
 	$(VENV)/bin/cfn-lint deploy/cloudfront.yaml
