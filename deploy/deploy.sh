@@ -201,8 +201,18 @@ fi
 say "uploaded $(( ${#files[@]} + 1 )) files, removed ${#stale[@]} stale"
 
 # 9. Where to open it.
+http_warning() {
+  say "WARNING: the site is plain HTTP (S3 website endpoints are HTTP only). This page handles client secrets and"
+  say "  tokens: anyone on the network path (the Wi-Fi, a proxy, the ISP) can read them and change the page itself."
+  say "  The browser also withholds WebCrypto (token signature checks) and the clipboard from it. For HTTPS put"
+  say "  CloudFront in front (deploy/cloudfront.yaml) and deploy with PUBLIC_URL=<its SiteUrl>."
+}
 if [ -n "$public_url" ]; then
   say "site: $public_url"
+  case "$public_url" in # an http:// URL other than this machine is as exposed as the S3 endpoint
+    http://localhost[:/]*|http://localhost|http://127.*) ;;
+    http://*) http_warning ;;
+  esac
 else
   region=$(awsc s3api get-bucket-location --bucket "$bucket" --query LocationConstraint --output text 2>/dev/null || true)
   case "$region" in ""|None|null) region="${AWS_REGION:-us-east-1}" ;; EU) region=eu-west-1 ;; esac
@@ -213,10 +223,7 @@ else
     *) host="$bucket.s3-website.$region.amazonaws.com" ;;
   esac
   say "site: http://$host/$key_base"
-  say "WARNING: S3 website endpoints are HTTP only. This page handles client secrets and tokens: over HTTP anyone on"
-  say "  the network path (the Wi-Fi, a proxy, the ISP) can read them and change the page itself. The browser also"
-  say "  withholds WebCrypto (token signature checks) and the clipboard from it. For HTTPS put CloudFront in front"
-  say "  (deploy/cloudfront.yaml) and deploy with PUBLIC_URL=<its SiteUrl>."
+  http_warning
   if ! awsc s3api get-bucket-website --bucket "$bucket" >/dev/null 2>&1; then
     say "note: the bucket has no website configuration; enable it with: aws s3 website s3://$bucket --index-document index.html (and allow public reads)"
   fi

@@ -184,7 +184,7 @@ def test_first_deploy_sets_content_type_and_cache_control(s3, bucket, base_env, 
     assert sorted(order) == sorted([*V1.values(), "index.html"])
     assert order[-1] == "index.html", result.stdout
     assert f"http://{bucket}.s3-website-us-east-1.amazonaws.com/" in result.stdout
-    assert "WARNING: S3 website endpoints are HTTP only" in result.stdout
+    assert "WARNING: the site is plain HTTP" in result.stdout
     assert "anyone on" in result.stdout and "network path" in result.stdout
     assert "HTTPS" in result.stdout and "CloudFront" in result.stdout
 
@@ -416,3 +416,11 @@ def test_first_load_over_the_wire_of_the_real_build(s3, bucket, base_env):
     out.parent.mkdir(exist_ok=True)
     out.write_text(report + "\n")
     print("\n" + report)
+
+
+def test_an_http_public_url_gets_the_warning_too(s3, bucket, base_env, tmp_path):
+    dist = make_dist(tmp_path / "dist", V1)
+    result = deploy(base_env, BUCKET=bucket, PUBLIC_URL="http://tester.example.com/", DIST_DIR=dist)
+    assert result.returncode == 0, result.stderr
+    assert "site: http://tester.example.com/" in result.stdout
+    assert "WARNING: the site is plain HTTP" in result.stdout
