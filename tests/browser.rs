@@ -180,3 +180,86 @@ fn browser_url_parser_matches_the_native_one() {
         assert_eq!(describe(input), *expected, "{input}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A page over plain http: no navigator.clipboard, no crypto.subtle. The runner's page is on
+// localhost (a secure context), so these take the two away the way an http:// page lacks them.
+// ---------------------------------------------------------------------------------------------
+
+/// Makes `object[name]` undefined for the duration of `f`, then restores the browser's own.
+async fn without<F, Fut>(object: &wasm_bindgen::JsValue, name: &str, f: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let key = wasm_bindgen::JsValue::from_str(name);
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &descriptor,
+        &"value".into(),
+        &wasm_bindgen::JsValue::UNDEFINED,
+    )
+    .unwrap();
+    js_sys::Reflect::set(
+        &descriptor,
+        &"configurable".into(),
+        &wasm_bindgen::JsValue::TRUE,
+    )
+    .unwrap();
+    js_sys::Object::define_property(object.unchecked_ref::<js_sys::Object>(), &key, &descriptor);
+    assert!(js_sys::Reflect::get(object, &key).unwrap().is_undefined());
+    f().await;
+    js_sys::Reflect::delete_property(object.unchecked_ref::<js_sys::Object>(), &key).unwrap();
+    assert!(!js_sys::Reflect::get(object, &key).unwrap().is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn copy_without_a_clipboard_is_a_message_not_an_exception() {
+    use cognito_api_tester::web::{files, secure};
+    assert!(secure::is_secure_context(), "the test page is on localhost");
+    let navigator = web_sys::window().unwrap().navigator();
+    without(&navigator, "clipboard", || async {
+        assert_eq!(
+            files::copy("text").await,
+            Err(secure::NO_CLIPBOARD.to_string())
+        );
+    })
+    .await;
+    assert!(secure::NO_CLIPBOARD.contains("plain http://"));
+}
+
+#[wasm_bindgen_test]
+async fn verify_without_webcrypto_is_not_checked_and_says_why() {
+    use cognito_api_tester::core::checks::Signature;
+    use cognito_api_tester::core::jwt::decode;
+    use cognito_api_tester::web::crypto::{verify_rs256, CryptoError};
+    use cognito_api_tester::web::secure;
+    use cognito_api_tester::web::verify::{verify, JwksSource};
+    let jwks =
+        r#"{"keys":[{"alg":"RS256","e":"AQAB","kid":"k1","kty":"RSA","n":"sXch","use":"sig"}]}"#;
+    // {"alg":"RS256","kid":"k1"} . {"sub":"x"} . "sig"
+    let token = decode("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ4In0.c2ln");
+    let key = cognito_api_tester::core::jwks::Jwks::parse(jwks).unwrap();
+    let key = key.find("k1").unwrap().clone();
+    let crypto: wasm_bindgen::JsValue = web_sys::window().unwrap().crypto().unwrap().into();
+    without(&crypto, "subtle", || async {
+        assert_eq!(
+            verify_rs256(&key, b"data", b"sig").await,
+            Err(CryptoError::Unavailable(secure::NO_WEBCRYPTO.to_string()))
+        );
+        let signature = verify(&token, &JwksSource::Pasted(jwks.into()), false).await;
+        // Not "the JWKS could not be read … turn on Route through proxy": no proxy helps here.
+        assert_eq!(
+            signature,
+            Signature::NotChecked {
+                reason: secure::NO_WEBCRYPTO.to_string()
+            }
+        );
+    })
+    .await;
+    // With WebCrypto back, the same call reaches WebCrypto (which rejects this toy key).
+    assert!(matches!(
+        verify_rs256(&key, b"data", b"sig").await,
+        Err(CryptoError::Failed(_))
+    ));
+}

@@ -31,7 +31,10 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
         // The signature is a secret: with the claims shown above, it alone rebuilds the token.
         let shown = state.mask(&token.signature.encoded);
         let signature = match &token.signature.bytes {
-            Ok(bytes) => format!("{shown} ({} bytes; masked: with these claims it is the whole token)", bytes.len()),
+            Ok(bytes) => format!(
+                "{shown} ({} bytes; masked: with these claims it is the whole token)",
+                bytes.len()
+            ),
             Err(e) => format!("{shown} — {e}"),
         };
         let rows = token.claims().map(claim_rows).unwrap_or_default();

@@ -46,7 +46,9 @@ async fn a_changed_credential_is_never_answered_with_the_old_token() {
             b.wait_idle().await;
             let verdict = b.wait_text(VERDICT, "FAIL — token request").await;
             assert!(
-                verdict.contains(&format!("{field} changed since the held token was obtained")),
+                verdict.contains(&format!(
+                    "{field} changed since the held token was obtained"
+                )),
                 "{verdict}"
             );
         }
@@ -58,7 +60,10 @@ async fn a_changed_credential_is_never_answered_with_the_old_token() {
         b.click("Run").await;
         b.wait_idle().await;
         let verdict = b.wait_text(VERDICT, "PASS").await;
-        assert!(verdict.contains("Client authentication changed"), "{verdict}");
+        assert!(
+            verdict.contains("Client authentication changed"),
+            "{verdict}"
+        );
     })
     .await;
     emu.shutdown().await;
@@ -71,17 +76,25 @@ async fn unreadable_assertion_lines_cannot_be_judged() {
     Browser::with(async |b| {
         b.open(&site).await;
         b.fill_demo(&emu, "/dev/pets").await;
-        b.fill("Assertions", "status 200\nstatsu 200\nlength x").await;
+        b.fill("Assertions", "status 200\nstatsu 200\nlength x")
+            .await;
         b.click("Run").await;
         b.wait_idle().await;
         let verdict = b.wait_text(VERDICT, "CANNOT JUDGE").await;
-        assert!(verdict.contains("Line 2") && verdict.contains("Line 3"), "{verdict}");
+        assert!(
+            verdict.contains("Line 2") && verdict.contains("Line 3"),
+            "{verdict}"
+        );
         assert!(!verdict.contains("PASS"), "{verdict}");
         // A failing line is a failure, whatever else the field holds.
         b.fill("Assertions", "status 201\nstatsu 200").await;
         b.click("Run").await;
         b.wait_idle().await;
-        b.wait_text(VERDICT, "FAIL — the API answered 200, but an assertion failed").await;
+        b.wait_text(
+            VERDICT,
+            "FAIL — the API answered 200, but an assertion failed",
+        )
+        .await;
     })
     .await;
     emu.shutdown().await;
@@ -95,7 +108,8 @@ async fn an_unverified_signature_never_reads_as_every_check_passing() {
         b.open(&site).await;
         b.fill_demo(&emu, "/dev/pets").await;
         // Nothing listens on port 1: the keys cannot be read.
-        b.fill("JWKS URL or JSON", "http://127.0.0.1:1/jwks.json").await;
+        b.fill("JWKS URL or JSON", "http://127.0.0.1:1/jwks.json")
+            .await;
         b.click("Get token").await;
         b.wait_idle().await;
         let checks = b.wait_text(CHECKS, "signature was not verified").await;
@@ -117,17 +131,30 @@ async fn secrets_edited_after_sending_headers_and_echoes_stay_masked() {
     Browser::with(async |b| {
         b.open(&site).await;
         b.fill_demo(&emu, "/dev/pets").await;
-        b.fill("Extra headers", &format!("X-Api-Key: {API_KEY}\nX-Trace: trace-42")).await;
+        b.fill(
+            "Extra headers",
+            &format!("X-Api-Key: {API_KEY}\nX-Trace: trace-42"),
+        )
+        .await;
         b.click("Run").await;
         b.wait_idle().await;
         b.wait_text(VERDICT, "PASS").await;
         // Edit the secret after it was sent: the request on screen must stay masked.
         b.fill("Client secret", "edited-later-secret").await;
         let api = b.text(API).await;
-        assert!(!api.contains(API_KEY), "the API key is in the API panel:\n{api}");
-        assert!(api.contains("trace-42"), "an ordinary header is shown:\n{api}");
+        assert!(
+            !api.contains(API_KEY),
+            "the API key is in the API panel:\n{api}"
+        );
+        assert!(
+            api.contains("trace-42"),
+            "an ordinary header is shown:\n{api}"
+        );
         let token = b.text(TOKEN).await;
-        assert!(!token.contains(SECRET), "the sent secret shows after an edit:\n{token}");
+        assert!(
+            !token.contains(SECRET),
+            "the sent secret shows after an edit:\n{token}"
+        );
 
         // A server that echoes the credentials it got: its message is masked too.
         emu.set_token_fault(Some(TokenFault::EchoCredentials));
@@ -148,8 +175,14 @@ async fn secrets_edited_after_sending_headers_and_echoes_stay_masked() {
         let stored = b
             .js_string("return JSON.stringify(Object.assign({}, localStorage))")
             .await;
-        let dom = b.js_string("return document.documentElement.outerHTML").await;
-        for (place, text) in [("the report", &report), ("localStorage", &stored), ("the DOM", &dom)] {
+        let dom = b
+            .js_string("return document.documentElement.outerHTML")
+            .await;
+        for (place, text) in [
+            ("the report", &report),
+            ("localStorage", &stored),
+            ("the DOM", &dom),
+        ] {
             for secret in [SECRET, API_KEY] {
                 assert!(!text.contains(secret), "{secret} leaked into {place}");
             }
@@ -195,17 +228,23 @@ async fn stop_then_start_leaves_one_schedule() {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {
             let count = b
-                .js_string("return String(document.querySelectorAll('table.history tbody tr').length)")
+                .js_string(
+                    "return String(document.querySelectorAll('table.history tbody tr').length)",
+                )
                 .await;
             if count.parse::<usize>().unwrap_or(0) >= 6 {
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "the schedule stalled at {count} runs");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the schedule stalled at {count} runs"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         b.click("Stop schedule").await;
         b.click("Download JSON").await;
-        let history: serde_json::Value = serde_json::from_str(&b.downloaded(".json").await).unwrap();
+        let history: serde_json::Value =
+            serde_json::from_str(&b.downloaded(".json").await).unwrap();
         let starts: Vec<f64> = history
             .as_array()
             .unwrap()
@@ -215,7 +254,11 @@ async fn stop_then_start_leaves_one_schedule() {
         // One loop starts a run at most once per interval: by construction, not by timing
         // luck. Two loops interleave and leave gaps well under the interval.
         for pair in starts.windows(2).skip(1) {
-            assert!(pair[1] - pair[0] >= 900.0, "two runs {} ms apart: {starts:?}", pair[1] - pair[0]);
+            assert!(
+                pair[1] - pair[0] >= 900.0,
+                "two runs {} ms apart: {starts:?}",
+                pair[1] - pair[0]
+            );
         }
     })
     .await;
@@ -229,7 +272,11 @@ async fn a_share_link_to_another_host_never_gets_the_remembered_secret() {
     Browser::with(async |b| {
         b.open(&site).await;
         b.fill_demo(&emu, "/dev/pets").await;
-        b.control("Remember secret in this tab").await.click().await.unwrap();
+        b.control("Remember secret in this tab")
+            .await
+            .click()
+            .await
+            .unwrap();
         let elsewhere = serde_json::json!({
             "v": 1,
             "client_id": "demo-client-id",
@@ -243,14 +290,20 @@ async fn a_share_link_to_another_host_never_gets_the_remembered_secret() {
         b.open(&link).await;
         let notice = b.wait_text(VERDICT, "Client secret was cleared").await;
         assert!(notice.contains("http://127.0.0.1:9"), "{notice}");
-        let secret = b.control("Client secret").await.prop("value").await.unwrap();
+        let secret = b
+            .control("Client secret")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
         assert_eq!(secret.as_deref(), Some(""));
         let session = b
             .js_string("return JSON.stringify(Object.assign({}, sessionStorage))")
             .await;
         assert!(!session.contains(SECRET), "still remembered: {session}");
         b.click("Run").await;
-        b.wait_text(VERDICT, "Not sent: Client secret is required.").await;
+        b.wait_text(VERDICT, "Not sent: Client secret is required.")
+            .await;
     })
     .await;
     emu.shutdown().await;
