@@ -274,8 +274,36 @@ async fn the_checks_panel_is_green_for_a_good_token_and_red_on_mismatch() {
             "the Signature line was redrawn on a clock tick: {still:?}"
         );
 
-        // The checks compare the token with the form, live.
+        // The checks judge the run's own settings: editing the form afterwards changes nothing.
         b.fill("Client ID", "someone-else").await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let checks = b.text(CHECKS).await;
+        assert!(checks.contains("Every check passes"), "{checks}");
+
+        // A pasted token has no run: it is compared with the form, live.
+        let reveal = b
+            .client
+            .find(Locator::XPath("//section[@aria-labelledby='token-response-heading']//label[contains(., 'Reveal secrets')]/input"))
+            .await
+            .unwrap();
+        reveal.click().await.unwrap();
+        let text = b.wait_text(TOKEN, "\"access_token\": \"eyJ").await;
+        reveal.click().await.unwrap();
+        let token = text
+            .split("\"access_token\": \"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_string();
+        b.client
+            .find(Locator::XPath("//summary[normalize-space()='Paste a token']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.fill("Token to inspect", &token).await;
+        b.click("Inspect token").await;
         let checks = b.wait_text(CHECKS, "check failed").await;
         assert!(
             checks.contains(
