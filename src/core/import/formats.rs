@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{Import, ImportError, ImportFormat, ImportedValues, SECRET_KEYS};
-use crate::core::settings::{check_region, resolve_token_endpoint, DomainForm};
+use crate::core::aws;
+use crate::core::settings::{resolve_token_endpoint, DomainForm};
 
 pub(super) fn classify(map: &Map<String, Value>) -> Result<Import, ImportError> {
     let has = |key: &str| map.contains_key(key);
@@ -165,7 +166,7 @@ fn pool_region(
     };
     let region = pool.split_once('_').map(|(region, _)| region.to_owned());
     match region {
-        Some(region) if check_region(&region).is_ok() => Ok(Some(region)),
+        Some(region) if aws::is_region(&region) => Ok(Some(region)),
         _ => {
             warnings.push("UserPoolId does not start with a region (pool IDs look like us-east-1_AbC123), so Region was not filled.".into());
             Ok(None)

@@ -36,6 +36,8 @@ fn existing() -> Settings {
         timeout_secs: 12,
         jwks: "https://keys.example.com/jwks.json".into(),
         secret_headers: Vec::new(),
+        token_source: crate::core::client_token::TokenSource::GetClientToken,
+        client_metadata: "{\"tenant\": \"old\"}".into(),
     }
 }
 
