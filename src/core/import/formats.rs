@@ -112,7 +112,11 @@ fn user_pool_client(map: &Map<String, Value>, path: &str) -> Result<Import, Impo
     let mut warnings = Vec::new();
     let region = pool_region(map, path, &mut warnings)?;
     let flows = strings(map.get("AllowedOAuthFlows"), &key("AllowedOAuthFlows"))?;
-    if !flows.iter().any(|f| f == "client_credentials") {
+    let auth_flows = strings(map.get("ExplicitAuthFlows"), &key("ExplicitAuthFlows"))?;
+    if auth_flows.iter().any(|f| f == "ALLOW_CLIENT_TOKEN_AUTH") {
+        // docs/aws-behaviour.md, GetClientToken: its only auth flow, no OAuth grant needed.
+        warnings.push("this app client has ALLOW_CLIENT_TOKEN_AUTH: it gets its token from GetClientToken, so choose Token source \"GetClientToken API\" and fill Region.".into());
+    } else if !flows.iter().any(|f| f == "client_credentials") {
         warnings.push("this app client does not allow the client_credentials flow (AllowedOAuthFlows), so Cognito will answer unauthorized_client. Enable \"Client credentials\" in the app client's OAuth grant types.".into());
     } else if map.get("AllowedOAuthFlowsUserPoolClient") == Some(&Value::Bool(false)) {
         warnings.push("AllowedOAuthFlowsUserPoolClient is false, so Cognito ignores the allowed OAuth flows and refuses the token request. Turn OAuth on for this app client.".into());
