@@ -171,7 +171,7 @@ fn route() -> impl Strategy<Value = Route> {
 }
 
 fn step() -> impl Strategy<Value = Step> {
-    prop::sample::select(vec![Step::Token, Step::Api, Step::Jwks])
+    prop::sample::select(vec![Step::Token, Step::ClientToken, Step::Api, Step::Jwks])
 }
 
 /// Any `Settings`, field by field.
@@ -194,11 +194,18 @@ fn settings() -> impl Strategy<Value = Settings> {
             any::<u32>(),
             tricky_text(30),
         ),
+        (
+            prop::sample::select(
+                cognito_api_tester::core::client_token::TokenSource::all().to_vec(),
+            ),
+            tricky_text(30),
+        ),
     )
         .prop_map(
             |(
                 (client_id, _client_secret, domain, region, scope, api_url),
                 (method, api_body, extra_headers, client_auth, via_proxy, timeout_secs, jwks),
+                (token_source, client_metadata),
             )| Settings {
                 client_id,
                 domain,
@@ -213,6 +220,8 @@ fn settings() -> impl Strategy<Value = Settings> {
                 timeout_secs,
                 jwks,
                 secret_headers: Vec::new(),
+                token_source,
+                client_metadata,
             },
         )
 }
@@ -1029,7 +1038,7 @@ proptest! {
             prop_assert!(!path.contains('#'));
             prop_assert!(backend_origin(&input).is_ok());
         }
-        let _ = trunk_proxy_block(&input, &input, Some(&input));
+        let _ = trunk_proxy_block(&input, &input, Some(&input), Some(&input));
     }
 
     /// For an http(s) URL the route keeps the whole path and query, and drops the fragment.
@@ -1074,7 +1083,7 @@ proptest! {
             _ => format!("{scheme}://{host}/"),
         };
         prop_assert_eq!(backend_origin(&url), Ok(origin.clone()));
-        let block = trunk_proxy_block(&url, &url, None).unwrap();
+        let block = trunk_proxy_block(&url, &url, None, None).unwrap();
         prop_assert_eq!(block.matches("[[proxy]]").count(), 2);
         let backend_line = format!("backend = \"{origin}\"");
         prop_assert!(block.contains(&backend_line));
@@ -1758,8 +1767,14 @@ proptest! {
         token_url in hosting_token_url(),
         api_url in hosting_api_url(),
         region in hosting_region(),
+        idp in proptest::option::of(hosting_token_url()),
     ) {
-        let values = HostingValues { token_url: &token_url, api_url: &api_url, region: &region };
+        let values = HostingValues {
+            token_url: &token_url,
+            api_url: &api_url,
+            region: &region,
+            client_token_url: idp.as_deref(),
+        };
         let [trunk, cloudfront, cors] = setup_blocks(&values, DEFAULT_STACK_NAME);
         for (title, block) in [&cloudfront, &cors] {
             prop_assert!(block.ends_with('\n'), "{}", title);

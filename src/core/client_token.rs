@@ -29,9 +29,21 @@ pub enum TokenSource {
 impl TokenSource {
     pub fn label(self) -> &'static str {
         match self {
-            TokenSource::TokenEndpoint => "Token endpoint (/oauth2/token)",
-            TokenSource::GetClientToken => "GetClientToken (user pools API)",
+            TokenSource::TokenEndpoint => "Token endpoint (OAuth 2.0)",
+            TokenSource::GetClientToken => "GetClientToken API",
         }
+    }
+
+    /// The value of the form's `<option>` (stable: tests and links do not depend on labels).
+    pub fn value(self) -> &'static str {
+        match self {
+            TokenSource::TokenEndpoint => "token-endpoint",
+            TokenSource::GetClientToken => "get-client-token",
+        }
+    }
+
+    pub fn from_value(value: &str) -> Option<TokenSource> {
+        Self::all().into_iter().find(|s| s.value() == value)
     }
 
     pub fn all() -> [TokenSource; 2] {

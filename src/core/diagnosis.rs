@@ -43,6 +43,8 @@ fn error(what: String, cause: String, fix: String) -> Diagnosis {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Token,
+    /// The token from GetClientToken (the user-pools API).
+    ClientToken,
     Api,
     Jwks,
 }
@@ -51,6 +53,7 @@ impl Step {
     fn target(self) -> &'static str {
         match self {
             Step::Token => "the token endpoint",
+            Step::ClientToken => "the user pools API (GetClientToken)",
             Step::Api => "the API",
             Step::Jwks => "the JWKS endpoint",
         }
@@ -59,6 +62,7 @@ impl Step {
     fn subject(self) -> &'static str {
         match self {
             Step::Token => "The token endpoint",
+            Step::ClientToken => "The user pools API (GetClientToken)",
             Step::Api => "The API",
             Step::Jwks => "The JWKS endpoint",
         }

@@ -12,8 +12,8 @@ use std::fmt;
 
 use crate::whatwg_url::Url;
 
+use crate::core::aws;
 use crate::core::proxy::{self, ProxyError};
-use crate::core::settings::check_region;
 
 /// The stack name the generated commands use when the caller has no better one.
 pub const DEFAULT_STACK_NAME: &str = "cognito-api-tester";
@@ -37,6 +37,8 @@ pub struct HostingValues<'a> {
     pub api_url: &'a str,
     /// The Region field: the user pool's region. May be empty.
     pub region: &'a str,
+    /// Where GetClientToken goes (`Settings::client_token_endpoint`), when it resolves.
+    pub client_token_url: Option<&'a str>,
 }
 
 /// What an execute-api URL says about the REST API behind it.
@@ -126,23 +128,8 @@ pub fn execute_api(api_url: &str) -> Result<ExecuteApi, HostingError> {
     let not_execute_api = || HostingError::NotExecuteApi {
         host: host.to_owned(),
     };
-    let labels: Vec<&str> = host
-        .strip_suffix(".amazonaws.com")
-        .ok_or_else(not_execute_api)?
-        .split('.')
-        .collect();
-    let (api_id, region) = match labels.as_slice() {
-        [api_id, "execute-api", region]
-            if !api_id.is_empty()
-                && api_id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
-        {
-            (*api_id, *region)
-        }
-        _ => return Err(not_execute_api()),
-    };
-    check_region(region).map_err(|_| not_execute_api())?;
+    let aws::ExecuteApiHost { api_id, region } =
+        aws::parse_execute_api_host(host).ok_or_else(not_execute_api)?;
     require_https("API URL", &url)?;
     let no_stage = || HostingError::NoStage {
         api_url: api_url.trim().to_owned(),
@@ -163,8 +150,8 @@ pub fn execute_api(api_url: &str) -> Result<ExecuteApi, HostingError> {
         .unwrap_or_default();
     let resource_path = if rest.is_empty() { "/" } else { rest };
     Ok(ExecuteApi {
-        api_id: api_id.to_owned(),
-        region: region.to_owned(),
+        api_id,
+        region: region.to_string(),
         stage: stage.to_owned(),
         resource_path: resource_path.to_owned(),
     })
@@ -338,19 +325,29 @@ pub fn cors_commands(values: &HostingValues<'_>) -> Result<String, HostingError>
     Ok(lines.join("\n") + "\n")
 }
 
-/// The Trunk.toml `[[proxy]]` block for `make serve`, with the JWKS route when the pool's region is known.
+/// The Trunk.toml `[[proxy]]` block for `make serve`: the JWKS and user-pools API routes when the
+/// pool's region is known (both go to `cognito-idp`), the latter also for a local GetClientToken URL.
 pub fn trunk_proxy_config(values: &HostingValues<'_>) -> Result<String, HostingError> {
     parse_url("token endpoint", values.token_url)?;
     parse_url("API URL", values.api_url)?;
     let api_region = execute_api(values.api_url).ok().map(|api| api.region);
     let jwks = pool_region(values)?
         .or(api_region)
-        .map(|region| format!("https://cognito-idp.{region}.amazonaws.com/"));
-    proxy::trunk_proxy_block(values.token_url, values.api_url, jwks.as_deref()).map_err(|error| {
-        HostingError::BadUrl {
-            field: "proxy route",
-            error,
-        }
+        .and_then(|region| aws::parse_region(&region).ok())
+        .map(|region| aws::cognito_idp_endpoint(&region));
+    let idp = values
+        .client_token_url
+        .map(str::to_owned)
+        .or_else(|| jwks.clone());
+    proxy::trunk_proxy_block(
+        values.token_url,
+        values.api_url,
+        jwks.as_deref(),
+        idp.as_deref(),
+    )
+    .map_err(|error| HostingError::BadUrl {
+        field: "proxy route",
+        error,
     })
 }
 
@@ -358,28 +355,15 @@ pub fn trunk_proxy_config(values: &HostingValues<'_>) -> Result<String, HostingE
 fn pool_region(values: &HostingValues<'_>) -> Result<Option<String>, HostingError> {
     let token = parse_url("token endpoint", values.token_url)?;
     let host = token.host_str().unwrap_or_default();
-    if let Some(region) = cognito_domain_region(host) {
-        check_region(region).map_err(|_| HostingError::BadRegion(region.to_owned()))?;
-        return Ok(Some(region.to_owned()));
+    if let Some(cognito) = aws::parse_cognito_domain_host(host) {
+        return Ok(Some(cognito.region.to_string()));
     }
     let field = values.region.trim();
     if field.is_empty() {
         return Ok(None);
     }
-    check_region(field).map_err(|_| HostingError::BadRegion(field.to_owned()))?;
+    aws::parse_region(field).map_err(|_| HostingError::BadRegion(field.to_owned()))?;
     Ok(Some(field.to_owned()))
-}
-
-/// `<prefix>.auth.<region>.amazoncognito.com` (or `auth-fips`) → the region.
-fn cognito_domain_region(host: &str) -> Option<&str> {
-    let labels: Vec<&str> = host
-        .strip_suffix(".amazoncognito.com")?
-        .split('.')
-        .collect();
-    match labels.as_slice() {
-        [_, "auth" | "auth-fips", region] => Some(region),
-        _ => None,
-    }
 }
 
 fn parse_url(field: &'static str, text: &str) -> Result<Url, HostingError> {
@@ -502,6 +486,7 @@ mod tests {
             token_url,
             api_url,
             region,
+            client_token_url: None,
         }
     }
 
@@ -880,9 +865,25 @@ mod tests {
             proxy::trunk_proxy_block(
                 TOKEN,
                 API,
+                Some("https://cognito-idp.us-east-1.amazonaws.com/"),
                 Some("https://cognito-idp.us-east-1.amazonaws.com/")
             )
             .unwrap()
+        );
+        assert!(block.contains("rewrite = \"/proxy/idp/\""));
+        // Other partitions: their cognito-idp host.
+        let china = trunk_proxy_config(&values(
+            "https://auth.example.cn/oauth2/token",
+            "https://q7.execute-api.cn-northwest-1.amazonaws.com.cn/dev",
+            "cn-northwest-1",
+        ))
+        .unwrap();
+        assert!(
+            china.contains("backend = \"https://cognito-idp.cn-northwest-1.amazonaws.com.cn/\""),
+            "{china}"
+        );
+        assert!(
+            china.contains("backend = \"https://q7.execute-api.cn-northwest-1.amazonaws.com.cn/\"")
         );
         // A custom domain: the JWKS route follows the Region field, else the API's region.
         let custom = "https://auth.example.com/oauth2/token";
@@ -901,6 +902,19 @@ mod tests {
         .unwrap();
         assert_eq!(local.matches("[[proxy]]").count(), 2);
         assert!(!local.contains("jwks"));
+        // Local GetClientToken: the user-pools API route goes to the emulator.
+        let local_idp = trunk_proxy_config(&HostingValues {
+            client_token_url: Some("http://127.0.0.1:9090/"),
+            ..values(
+                "http://127.0.0.1:9090/oauth2/token",
+                "http://127.0.0.1:9090/dev/pets",
+                "",
+            )
+        })
+        .unwrap();
+        assert_eq!(local_idp.matches("[[proxy]]").count(), 3);
+        assert!(local_idp
+            .ends_with("rewrite = \"/proxy/idp/\"\nbackend = \"http://127.0.0.1:9090/\"\n"));
         assert_eq!(
             trunk_proxy_config(&values("nope", API, "")),
             Err(HostingError::BadUrl {

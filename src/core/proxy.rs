@@ -10,6 +10,8 @@ pub enum Route {
     Token,
     Api,
     Jwks,
+    /// The user-pools API (`https://cognito-idp.<region>.amazonaws.com/`): GetClientToken.
+    Idp,
 }
 
 impl Route {
@@ -18,6 +20,7 @@ impl Route {
             Route::Token => "/proxy/token/",
             Route::Api => "/proxy/api/",
             Route::Jwks => "/proxy/jwks/",
+            Route::Idp => "/proxy/idp/",
         }
     }
 
@@ -27,11 +30,12 @@ impl Route {
             Route::Token => "token endpoint",
             Route::Api => "API",
             Route::Jwks => "JWKS",
+            Route::Idp => "user pools API (GetClientToken)",
         }
     }
 
-    pub fn all() -> [Route; 3] {
-        [Route::Token, Route::Api, Route::Jwks]
+    pub fn all() -> [Route; 4] {
+        [Route::Token, Route::Api, Route::Jwks, Route::Idp]
     }
 }
 
@@ -90,15 +94,20 @@ pub fn backend_origin(target_url: &str) -> Result<String, ProxyError> {
     Ok(format!("{}/", url.origin()))
 }
 
-/// The `[[proxy]]` entries for Trunk.toml, one per route, for the values in the form.
+/// The `[[proxy]]` entries for Trunk.toml, one per route, for the values in the form: the JWKS
+/// and user-pools API routes when their targets are known.
 pub fn trunk_proxy_block(
     token_url: &str,
     api_url: &str,
     jwks_url: Option<&str>,
+    idp_url: Option<&str>,
 ) -> Result<String, ProxyError> {
     let mut routes = vec![(Route::Token, token_url), (Route::Api, api_url)];
     if let Some(jwks) = jwks_url {
         routes.push((Route::Jwks, jwks));
+    }
+    if let Some(idp) = idp_url {
+        routes.push((Route::Idp, idp));
     }
     let mut blocks = Vec::new();
     for (route, target) in routes {
@@ -139,7 +148,11 @@ mod tests {
         assert_eq!(Route::Token.name(), "token endpoint");
         assert_eq!(Route::Api.name(), "API");
         assert_eq!(Route::Jwks.name(), "JWKS");
-        assert_eq!(Route::all(), [Route::Token, Route::Api, Route::Jwks]);
+        assert_eq!(Route::Idp.prefix(), "/proxy/idp/");
+        assert_eq!(
+            Route::all(),
+            [Route::Token, Route::Api, Route::Jwks, Route::Idp]
+        );
     }
 
     #[test]
@@ -164,6 +177,10 @@ mod tests {
                 Route::Jwks
             ),
             Ok("/proxy/jwks/us-east-1_demo/.well-known/jwks.json".into())
+        );
+        assert_eq!(
+            proxied_path("https://cognito-idp.us-east-1.amazonaws.com/", Route::Idp),
+            Ok("/proxy/idp/".into())
         );
     }
 
@@ -277,6 +294,7 @@ mod tests {
             Some(
                 "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_demo/.well-known/jwks.json",
             ),
+            Some("https://cognito-idp.us-east-1.amazonaws.com/"),
         )
         .unwrap();
         assert_eq!(
@@ -286,11 +304,13 @@ mod tests {
              # API\n[[proxy]]\nrewrite = \"/proxy/api/\"\n\
              backend = \"https://x.execute-api.us-east-1.amazonaws.com/\"\n\n\
              # JWKS\n[[proxy]]\nrewrite = \"/proxy/jwks/\"\n\
+             backend = \"https://cognito-idp.us-east-1.amazonaws.com/\"\n\n\
+             # user pools API (GetClientToken)\n[[proxy]]\nrewrite = \"/proxy/idp/\"\n\
              backend = \"https://cognito-idp.us-east-1.amazonaws.com/\"\n"
         );
         let pairs = assert_toml_shape(&block);
-        assert_eq!(pairs.len(), 6);
-        assert_eq!(block.matches("[[proxy]]").count(), 3);
+        assert_eq!(pairs.len(), 8);
+        assert_eq!(block.matches("[[proxy]]").count(), 4);
     }
 
     #[test]
@@ -299,17 +319,23 @@ mod tests {
             "http://127.0.0.1:9090/oauth2/token",
             "http://127.0.0.1:9090/dev",
             None,
+            None,
         )
         .unwrap();
         assert_eq!(block.matches("[[proxy]]").count(), 2);
         assert!(!block.contains("jwks"));
         assert_eq!(assert_toml_shape(&block)[1].1, "http://127.0.0.1:9090/");
         assert_eq!(
-            trunk_proxy_block("https://a.example/", "nope", None),
+            trunk_proxy_block("https://a.example/", "nope", None, None),
             Err(ProxyError::NotAUrl("nope".into()))
         );
         assert_eq!(
-            trunk_proxy_block("https://a.example/", "https://b.example/", Some("ftp://c/")),
+            trunk_proxy_block(
+                "https://a.example/",
+                "https://b.example/",
+                Some("ftp://c/"),
+                None
+            ),
             Err(ProxyError::UnsupportedScheme("ftp".into()))
         );
     }

@@ -35,8 +35,12 @@ pub struct EvidenceSettings {
     pub client_secret: String,
     pub domain: String,
     pub region: String,
-    /// The token endpoint the Domain and Region fields make, when they make one.
+    /// `Token endpoint (OAuth 2.0)` or `GetClientToken API`.
+    pub token_source: String,
+    /// Where the token request goes (the token endpoint, or GetClientToken's), when it resolves.
     pub token_url: Option<String>,
+    /// The client metadata as typed (a JSON object of strings), empty when none.
+    pub client_metadata: String,
     pub scope: String,
     pub api_url: String,
     pub method: String,
@@ -118,7 +122,9 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         },
         domain: red(&s.domain),
         region: red(&s.region),
-        token_url: s.token_endpoint().ok().map(|e| red(&e.url)),
+        token_source: s.token_source.label().to_owned(),
+        token_url: s.token_request_url().ok().map(|url| red(&url)),
+        client_metadata: red(&s.client_metadata),
         scope: red(&s.scope),
         api_url: red(&s.api_url),
         method: s.method.as_str().to_owned(),

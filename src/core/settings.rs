@@ -1,5 +1,6 @@
-//! The form's values and the rules that make them usable: required fields, the
-//! three ways to give a Cognito domain, regions, scopes, the API URL, extra headers.
+//! The form's values and the rules that make them usable: required fields, the token source,
+//! the three ways to give a Cognito domain, regions, scopes, client metadata, the API URL,
+//! extra headers. AWS name shapes (regions, Cognito hosts, loopback) come from [`crate::core::aws`].
 //!
 //! Validation is live (the UI calls [`Settings::validate`] on every keystroke), so it
 //! is cheap and returns every problem at once, each tied to the field it belongs to.
@@ -8,6 +9,9 @@ use crate::whatwg_url::{Url, UrlError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::core::aws::{self, RegionError};
+use crate::core::client_metadata::parse_client_metadata;
+use crate::core::client_token::TokenSource;
 use crate::core::headers::parse_extra_headers;
 use crate::core::run::Secret;
 use crate::core::token::ClientAuth;
@@ -80,6 +84,13 @@ pub struct Settings {
     /// Extra-header names the user ticked as secret, besides the credential names.
     #[serde(default)]
     pub secret_headers: Vec<String>,
+    /// Where the token comes from: the domain's token endpoint or GetClientToken.
+    #[serde(default)]
+    pub token_source: TokenSource,
+    /// Client metadata for the pre token generation trigger, as typed: a JSON object of strings
+    /// (`aws_client_metadata` on the token endpoint, `ClientMetadata` on GetClientToken).
+    #[serde(default)]
+    pub client_metadata: String,
 }
 
 impl Default for Settings {
@@ -98,6 +109,8 @@ impl Default for Settings {
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             jwks: String::new(),
             secret_headers: Vec::new(),
+            token_source: TokenSource::TokenEndpoint,
+            client_metadata: String::new(),
         }
     }
 }
@@ -116,6 +129,8 @@ pub enum Field {
     ExtraHeaders,
     Timeout,
     Jwks,
+    TokenSource,
+    ClientMetadata,
 }
 
 impl Field {
@@ -132,6 +147,8 @@ impl Field {
             Self::ExtraHeaders => "Extra headers",
             Self::Timeout => "Timeout (seconds)",
             Self::Jwks => "JWKS URL or JSON",
+            Self::TokenSource => "Token source",
+            Self::ClientMetadata => "Client metadata (JSON)",
         }
     }
 }
@@ -185,9 +202,17 @@ pub enum DomainError {
     InsecureRemote(String),
     HasQuery,
     PrefixNeedsRegion,
-    BadPrefix(String),
-    BadRegion(String),
-    RegionMismatch { domain: String, field: String },
+    /// A prefix Cognito does not allow, or a partition without known prefix domains.
+    Prefix(aws::DomainError),
+    BadRegion(RegionError),
+    RegionMismatch {
+        domain: String,
+        field: String,
+    },
+    /// Ends in `.amazoncognito.com` but is not `<prefix>.auth.<region>.amazoncognito.com`.
+    NotCognitoHost(String),
+    /// GetClientToken goes to the region's user-pools API and the Region field is empty.
+    RegionRequired,
 }
 
 impl fmt::Display for DomainError {
@@ -200,9 +225,11 @@ impl fmt::Display for DomainError {
             Self::InsecureRemote(host) => write!(f, "Cognito serves the token endpoint over HTTPS only. Use https://{host}, or http:// only for a server on this machine (localhost, 127.0.0.1)."),
             Self::HasQuery => write!(f, "Domain has a query (?…) or fragment (#…). Give just the domain; the tool adds /oauth2/token."),
             Self::PrefixNeedsRegion => write!(f, "A domain prefix needs the Region too (for example us-east-1), or give the full domain."),
-            Self::BadPrefix(why) => write!(f, "Not a valid Cognito domain prefix: {why}."),
-            Self::BadRegion(r) => write!(f, "\"{r}\" is not an AWS region. Regions look like us-east-1 or eu-central-1."),
+            Self::Prefix(e) => write!(f, "{e}"),
+            Self::BadRegion(e) => write!(f, "{e}"),
             Self::RegionMismatch { domain, field } => write!(f, "The domain is in {domain} but Region says {field}. Correct one of them."),
+            Self::NotCognitoHost(host) => write!(f, "{host} ends in amazoncognito.com but is not a Cognito domain: they look like {}.", aws::PREFIX_DOMAIN_SHAPE),
+            Self::RegionRequired => write!(f, "Region is required for GetClientToken: the token comes from https://cognito-idp.<region>.amazonaws.com/ (e.g. us-east-1, the start of the user pool ID)."),
         }
     }
 }
@@ -212,10 +239,31 @@ const API_URL_MISSING: &str =
 const TOKEN_PATH: &str = "/oauth2/token";
 const COGNITO_SUFFIX: &str = ".amazoncognito.com";
 
+/// Where GetClientToken is POSTed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientTokenEndpoint {
+    pub url: String,
+    /// True when a Domain URL on this computer (the local emulator) stands in for AWS.
+    pub local: bool,
+}
+
 impl Settings {
     /// The token endpoint for the Domain and Region fields.
     pub fn token_endpoint(&self) -> Result<TokenEndpoint, DomainError> {
         resolve_token_endpoint(&self.domain, &self.region)
+    }
+
+    /// Where GetClientToken goes for the Region field (or a local Domain URL).
+    pub fn client_token_endpoint(&self) -> Result<ClientTokenEndpoint, DomainError> {
+        resolve_client_token_endpoint(&self.domain, &self.region)
+    }
+
+    /// The URL the chosen token source's request goes to.
+    pub fn token_request_url(&self) -> Result<String, DomainError> {
+        match self.token_source {
+            TokenSource::TokenEndpoint => self.token_endpoint().map(|e| e.url),
+            TokenSource::GetClientToken => self.client_token_endpoint().map(|e| e.url),
+        }
     }
 
     /// Every problem in the form (with the secret typed beside it), in field order. An empty
@@ -237,27 +285,42 @@ impl Settings {
                 push(field, level, message);
             }
         }
-        match self.token_endpoint() {
-            Err(DomainError::BadRegion(r)) => push(
-                Field::Region,
-                Level::Error,
-                DomainError::BadRegion(r).to_string(),
-            ),
-            Err(DomainError::RegionMismatch { domain, field }) => push(
-                Field::Region,
-                Level::Error,
-                DomainError::RegionMismatch { domain, field }.to_string(),
-            ),
-            Err(e @ DomainError::PrefixNeedsRegion) => {
-                push(Field::Region, Level::Error, e.to_string())
-            }
-            Err(e @ DomainError::Empty) => push(Field::Domain, Level::Missing, e.to_string()),
-            Err(e) => push(Field::Domain, Level::Error, e.to_string()),
-            Ok(_) => {
-                if let Err(e) = check_region_field(&self.region) {
-                    push(Field::Region, Level::Error, e.to_string());
+        match self.token_source {
+            TokenSource::TokenEndpoint => match self.token_endpoint() {
+                Err(
+                    e @ (DomainError::BadRegion(_)
+                    | DomainError::RegionMismatch { .. }
+                    | DomainError::PrefixNeedsRegion),
+                ) => push(Field::Region, Level::Error, e.to_string()),
+                Err(e @ DomainError::Empty) => push(Field::Domain, Level::Missing, e.to_string()),
+                Err(e) => push(Field::Domain, Level::Error, e.to_string()),
+                Ok(_) => {
+                    if let Err(e) = check_region_field(&self.region) {
+                        push(Field::Region, Level::Error, e.to_string());
+                    }
                 }
-            }
+            },
+            TokenSource::GetClientToken => match self.client_token_endpoint() {
+                Err(e @ DomainError::RegionRequired) => {
+                    push(Field::Region, Level::Missing, e.to_string())
+                }
+                Err(e) => push(Field::Region, Level::Error, e.to_string()),
+                Ok(endpoint) => {
+                    if let Err(e) = check_region_field(&self.region) {
+                        push(Field::Region, Level::Error, e.to_string());
+                    }
+                    if !endpoint.local && !self.domain.trim().is_empty() {
+                        push(
+                            Field::Domain,
+                            Level::Warning,
+                            format!("GetClientToken does not use the Domain: the token comes from {}. Only a URL on this computer (e.g. http://127.0.0.1:9090, the emulator) takes that endpoint's place.", endpoint.url),
+                        );
+                    }
+                }
+            },
+        }
+        if let Err(e) = parse_client_metadata(&self.client_metadata) {
+            push(Field::ClientMetadata, Level::Error, e.to_string());
         }
         for scope in crate::core::token::normalise_scopes(&self.scope) {
             if !scope.contains('/') {
@@ -313,6 +376,7 @@ impl Settings {
                             | Field::ClientSecret
                             | Field::Domain
                             | Field::Region
+                            | Field::ClientMetadata
                             | Field::Timeout
                     )
             })
@@ -395,16 +459,25 @@ pub fn resolve_token_endpoint(domain: &str, region: &str) -> Result<TokenEndpoin
         return endpoint_from_url(domain, region, true);
     }
     if !domain.contains('.') && !domain.contains(':') && !domain.contains('/') {
-        check_prefix(domain)?;
+        if !aws::is_domain_prefix(domain) {
+            return Err(DomainError::Prefix(aws::DomainError::BadPrefix(
+                domain.to_owned(),
+            )));
+        }
         if region.is_empty() {
             return Err(DomainError::PrefixNeedsRegion);
         }
-        check_region(region)?;
+        let region = aws::parse_region(region).map_err(DomainError::BadRegion)?;
+        let cognito = aws::CognitoDomain {
+            prefix: domain.to_owned(),
+            region,
+            fips: false,
+        };
         return Ok(TokenEndpoint {
-            url: format!("https://{domain}.auth.{region}{COGNITO_SUFFIX}{TOKEN_PATH}"),
+            url: cognito.token_url().map_err(DomainError::Prefix)?,
             form: DomainForm::Prefix {
-                prefix: domain.to_string(),
-                region: region.to_string(),
+                prefix: cognito.prefix,
+                region: cognito.region.to_string(),
             },
         });
     }
@@ -422,7 +495,7 @@ fn endpoint_from_url(
     if host.is_empty() {
         return Err(DomainError::NotAUrl("no host name".into()));
     }
-    if url.scheme() == "http" && !is_loopback(&host) {
+    if url.scheme() == "http" && !aws::is_loopback_host(&host) {
         return Err(DomainError::InsecureRemote(host));
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -436,9 +509,9 @@ fn endpoint_from_url(
         url.with_path(&format!("{path}{TOKEN_PATH}"))
     }
     .map_err(|e| DomainError::NotAUrl(e.to_string()))?;
-    let form = match cognito_host_parts(&host) {
-        Some((prefix, domain_region)) => {
-            check_region(&domain_region)?;
+    let form = match aws::parse_cognito_domain_host(&host) {
+        Some(cognito) => {
+            let domain_region = cognito.region.to_string();
             if !region.is_empty() && region != domain_region {
                 return Err(DomainError::RegionMismatch {
                     domain: domain_region,
@@ -446,10 +519,11 @@ fn endpoint_from_url(
                 });
             }
             DomainForm::CognitoHost {
-                prefix,
+                prefix: cognito.prefix,
                 region: domain_region,
             }
         }
+        None if host.ends_with(COGNITO_SUFFIX) => return Err(DomainError::NotCognitoHost(host)),
         None if explicit_scheme => DomainForm::FullUrl,
         None => DomainForm::CustomHost { host },
     };
@@ -459,77 +533,51 @@ fn endpoint_from_url(
     })
 }
 
-/// `prefix.auth.region.amazoncognito.com` (or `auth-fips`) → (prefix, region).
-fn cognito_host_parts(host: &str) -> Option<(String, String)> {
-    let rest = host.strip_suffix(COGNITO_SUFFIX)?;
-    let mut parts = rest.split('.');
-    let (prefix, auth, region) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || !(auth == "auth" || auth == "auth-fips") {
-        return None;
-    }
-    Some((prefix.to_string(), region.to_string()))
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.starts_with("127.") || host == "[::1]"
-}
-
-/// Cognito's rule: lowercase letters, digits and hyphens, not at either end, at most 63.
-fn check_prefix(prefix: &str) -> Result<(), DomainError> {
-    if prefix.len() > 63 {
-        return Err(DomainError::BadPrefix("at most 63 characters".into()));
-    }
-    if let Some(c) = prefix
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        let hint = if c.is_ascii_uppercase() {
-            "use lowercase letters".to_string()
-        } else {
-            format!("'{c}' is not allowed; use lowercase letters, digits and hyphens")
-        };
-        return Err(DomainError::BadPrefix(hint));
-    }
-    if prefix.starts_with('-') || prefix.ends_with('-') {
-        return Err(DomainError::BadPrefix(
-            "it may not start or end with a hyphen".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// The Region field on its own: optional unless the domain is a prefix, but never wrong.
 fn check_region_field(region: &str) -> Result<(), DomainError> {
     let region = region.trim();
     if region.is_empty() {
         Ok(())
     } else {
-        check_region(region)
+        aws::parse_region(region)
+            .map(|_| ())
+            .map_err(DomainError::BadRegion)
     }
 }
 
-/// AWS region names: two letters, one or two words, a number (`us-east-1`, `us-gov-west-1`).
-pub fn check_region(region: &str) -> Result<(), DomainError> {
-    let parts: Vec<&str> = region.split('-').collect();
-    let valid = match parts.as_slice() {
-        [area, middle @ .., number] => {
-            area.len() == 2
-                && area.chars().all(|c| c.is_ascii_lowercase())
-                && (1..=2).contains(&middle.len())
-                && middle
-                    .iter()
-                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
-                && !number.is_empty()
-                && number.len() <= 2
-                && number.chars().all(|c| c.is_ascii_digit())
-        }
-        _ => false,
-    };
-    if valid {
-        Ok(())
-    } else {
-        Err(DomainError::BadRegion(region.to_string()))
+/// GetClientToken's endpoint: the Region's user-pools API, or — for local work — the origin of a
+/// Domain URL on this computer (the emulator answers GetClientToken on `POST /`, as AWS does).
+pub fn resolve_client_token_endpoint(
+    domain: &str,
+    region: &str,
+) -> Result<ClientTokenEndpoint, DomainError> {
+    if let Some(url) = local_origin(domain) {
+        return Ok(ClientTokenEndpoint { url, local: true });
     }
+    let region = region.trim();
+    if region.is_empty() {
+        return Err(DomainError::RegionRequired);
+    }
+    let region = aws::parse_region(region).map_err(DomainError::BadRegion)?;
+    Ok(ClientTokenEndpoint {
+        url: aws::cognito_idp_endpoint(&region),
+        local: false,
+    })
+}
+
+/// `<scheme>://<host>[:port]/` when the Domain is an http(s) URL on this computer.
+fn local_origin(domain: &str) -> Option<String> {
+    let domain = domain.trim();
+    let (scheme, _) = domain.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let url = Url::parse(domain).ok()?;
+    let host = url.host_str().filter(|h| aws::is_loopback_host(h))?;
+    Some(match url.port() {
+        Some(port) => format!("{}://{host}:{port}/", url.scheme()),
+        None => format!("{}://{host}/", url.scheme()),
+    })
 }
 
 fn check_api_url(text: &str) -> Result<Url, String> {
@@ -561,7 +609,7 @@ fn check_api_url(text: &str) -> Result<Url, String> {
 fn api_url_warning(text: &str) -> Option<String> {
     let url = Url::parse(text.trim()).ok()?;
     let host = url.host_str().unwrap_or_default();
-    if url.scheme() == "http" && !is_loopback(host) {
+    if url.scheme() == "http" && !aws::is_loopback_host(host) {
         return Some("API Gateway only serves HTTPS; http:// will probably fail.".into());
     }
     if host.ends_with(".execute-api.amazonaws.com") || host.contains(".execute-api.") {
@@ -664,14 +712,14 @@ mod tests {
     fn prefix_rules() {
         for bad in ["My-Pool", "-pool", "pool-", "my_pool", "pööl"] {
             assert!(
-                matches!(endpoint(bad, "us-east-1"), Err(DomainError::BadPrefix(_))),
+                matches!(endpoint(bad, "us-east-1"), Err(DomainError::Prefix(_))),
                 "{bad} should be refused"
             );
         }
         let long = "a".repeat(64);
         assert!(matches!(
             endpoint(&long, "us-east-1"),
-            Err(DomainError::BadPrefix(_))
+            Err(DomainError::Prefix(_))
         ));
         assert!(endpoint(&"a".repeat(63), "us-east-1").is_ok());
         assert!(endpoint("pool-2", "us-east-1").is_ok());
@@ -688,8 +736,9 @@ mod tests {
             "us-gov-west-1",
             "cn-north-1",
             "il-central-1",
+            "eusc-de-east-1",
         ] {
-            assert!(check_region(good).is_ok(), "{good}");
+            assert!(check_region_field(good).is_ok(), "{good}");
         }
         for bad in [
             "",
@@ -702,8 +751,12 @@ mod tests {
             "us-east-123",
             "eu-ñorth-1",
             "us east 1",
+            "us-iso-east-1",
         ] {
-            assert!(check_region(bad).is_err(), "{bad} should be refused");
+            assert!(
+                bad.is_empty() || check_region_field(bad).is_err(),
+                "{bad} should be refused"
+            );
         }
         assert!(matches!(
             endpoint("my-pool", "moon-base-1"),
@@ -1021,8 +1074,171 @@ mod tests {
         );
     }
 
+    /// Regions of every partition validate, and a prefix domain is built only where its suffix is known.
+    #[test]
+    fn partitions() {
+        for region in ["cn-north-1", "us-gov-west-1", "eusc-de-east-1"] {
+            let mut s = filled();
+            s.domain = "auth.example.com".into();
+            s.region = region.into();
+            assert!(issues_for(&s, Field::Region).is_empty(), "{region}");
+            s.token_source = TokenSource::GetClientToken;
+            assert!(issues_for(&s, Field::Region).is_empty(), "{region}");
+        }
+        assert_eq!(
+            endpoint("my-pool", "us-gov-west-1").unwrap().url,
+            "https://my-pool.auth.us-gov-west-1.amazoncognito.com/oauth2/token"
+        );
+        let china = endpoint("my-pool", "cn-north-1").unwrap_err();
+        assert!(matches!(china, DomainError::Prefix(_)));
+        assert!(china.to_string().contains("full domain"), "{china}");
+        assert!(matches!(
+            endpoint("my-pool", "us-iso-east-1"),
+            Err(DomainError::BadRegion(RegionError::Isolated(_)))
+        ));
+        assert_eq!(
+            endpoint("p.auth.narnia.amazoncognito.com", ""),
+            Err(DomainError::NotCognitoHost(
+                "p.auth.narnia.amazoncognito.com".into()
+            ))
+        );
+    }
+
+    fn client_token(domain: &str, region: &str) -> Settings {
+        Settings {
+            token_source: TokenSource::GetClientToken,
+            domain: domain.into(),
+            region: region.into(),
+            ..filled()
+        }
+    }
+
+    #[test]
+    fn get_client_token_goes_to_the_regions_user_pools_api() {
+        let s = client_token("", "eu-west-1");
+        assert_eq!(
+            s.client_token_endpoint(),
+            Ok(ClientTokenEndpoint {
+                url: "https://cognito-idp.eu-west-1.amazonaws.com/".into(),
+                local: false
+            })
+        );
+        assert_eq!(
+            s.token_request_url().unwrap(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/"
+        );
+        assert_eq!(s.validate(&secret()), vec![]);
+        assert_eq!(
+            client_token("", "cn-northwest-1")
+                .token_request_url()
+                .unwrap(),
+            "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/"
+        );
+        // The token endpoint source keeps using the Domain.
+        assert_eq!(
+            filled().token_request_url().unwrap(),
+            "https://my-pool.auth.us-east-1.amazoncognito.com/oauth2/token"
+        );
+    }
+
+    #[test]
+    fn get_client_token_needs_the_region_not_the_domain() {
+        let s = client_token("", "");
+        let region = issues_for(&s, Field::Region);
+        assert_eq!(region.len(), 1);
+        assert_eq!(region[0].level, Level::Missing);
+        assert!(region[0].message.contains("cognito-idp"));
+        assert!(issues_for(&s, Field::Domain).is_empty());
+        assert_eq!(s.token_blockers(&secret()).len(), 1);
+        let bad = client_token("", "moon-1");
+        assert_eq!(issues_for(&bad, Field::Region)[0].level, Level::Error);
+        // A Domain that is not used is a warning only, never a blocker.
+        let ignored = client_token("my pool!", "us-east-1");
+        let domain = issues_for(&ignored, Field::Domain);
+        assert_eq!(domain.len(), 1);
+        assert_eq!(domain[0].level, Level::Warning);
+        assert!(domain[0].message.contains("does not use the Domain"));
+        assert!(ignored.token_blockers(&secret()).is_empty());
+    }
+
+    /// For local work a Domain URL on this computer replaces the AWS endpoint: its origin, path `/`.
+    #[test]
+    fn get_client_token_on_a_local_domain_url() {
+        for (domain, url) in [
+            ("http://127.0.0.1:9090", "http://127.0.0.1:9090/"),
+            (
+                " http://localhost:9090/oauth2/token ",
+                "http://localhost:9090/",
+            ),
+            ("https://[::1]:8443/x", "https://[::1]:8443/"),
+        ] {
+            let s = client_token(domain, "");
+            assert_eq!(
+                s.client_token_endpoint(),
+                Ok(ClientTokenEndpoint {
+                    url: url.into(),
+                    local: true
+                }),
+                "{domain}"
+            );
+            assert!(s.validate(&secret()).is_empty(), "{domain}");
+        }
+        // Not on this computer: AWS's endpoint, whatever the Domain says.
+        for domain in ["https://auth.example.com", "my-pool", "127.0.0.1:9090"] {
+            assert_eq!(
+                client_token(domain, "us-east-1")
+                    .token_request_url()
+                    .unwrap(),
+                "https://cognito-idp.us-east-1.amazonaws.com/",
+                "{domain}"
+            );
+        }
+        // A Region given beside a local URL must still be a region.
+        assert_eq!(
+            issues_for(
+                &client_token("http://127.0.0.1:9090", "nowhere"),
+                Field::Region
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn client_metadata_is_checked_for_both_sources() {
+        for source in TokenSource::all() {
+            let mut s = filled();
+            s.region = "us-east-1".into();
+            s.token_source = source;
+            s.client_metadata = r#"{"tenant": "acme"}"#.into();
+            assert!(issues_for(&s, Field::ClientMetadata).is_empty());
+            s.client_metadata = r#"{"tenant": 1}"#.into();
+            let issues = issues_for(&s, Field::ClientMetadata);
+            assert_eq!(issues.len(), 1);
+            assert_eq!(issues[0].level, Level::Error);
+            assert!(issues[0].message.contains("tenant"));
+            // Bad metadata stops the token, not a call with a held token.
+            assert_eq!(s.token_blockers(&secret()).len(), 1);
+            assert!(s.api_blockers().is_empty());
+        }
+    }
+
+    /// Links and profiles written before these settings existed still load.
+    #[test]
+    fn older_settings_json_reads_the_defaults() {
+        let mut json = serde_json::to_value(filled()).unwrap();
+        let object = json.as_object_mut().unwrap();
+        object.remove("token_source");
+        object.remove("client_metadata");
+        let read: Settings = serde_json::from_value(json).unwrap();
+        assert_eq!(read.token_source, TokenSource::TokenEndpoint);
+        assert_eq!(read, filled());
+    }
+
     #[test]
     fn labels_match_the_interface_contract() {
+        assert_eq!(Field::TokenSource.label(), "Token source");
+        assert_eq!(Field::ClientMetadata.label(), "Client metadata (JSON)");
         assert_eq!(Field::ClientId.label(), "Client ID");
         assert_eq!(Field::ClientSecret.label(), "Client secret");
         assert_eq!(Field::ApiUrl.label(), "API URL");

@@ -10,6 +10,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::core::client_token::TokenSource;
 use crate::core::exchange::format_size;
 use crate::core::headers::without_secret_headers;
 use crate::core::settings::{HttpMethod, Settings};
@@ -46,6 +47,8 @@ pub struct SharedSettings {
     pub timeout_secs: u32,
     pub jwks: String,
     pub secret_headers: Vec<String>,
+    pub token_source: TokenSource,
+    pub client_metadata: String,
 }
 
 impl Default for SharedSettings {
@@ -72,6 +75,8 @@ impl SharedSettings {
             via_proxy: s.via_proxy,
             timeout_secs: s.timeout_secs,
             jwks: s.jwks.clone(),
+            token_source: s.token_source,
+            client_metadata: s.client_metadata.clone(),
         }
     }
 
@@ -93,6 +98,8 @@ impl SharedSettings {
             timeout_secs: self.timeout_secs,
             jwks: self.jwks.clone(),
             secret_headers: self.secret_headers.clone(),
+            token_source: self.token_source,
+            client_metadata: self.client_metadata.clone(),
         }
     }
 }

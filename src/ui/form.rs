@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::client_token::TokenSource;
 use crate::core::run::Job;
 use crate::core::settings::{DomainForm, Field, FieldIssue, HttpMethod, Level, Settings};
 use crate::core::token::ClientAuth;
@@ -45,8 +46,26 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                     <p class="hint">"Kept in this tab's memory only: never stored, never put in a URL."</p>
                 </div>
                 <div class="field">
+                    <label for="token-source">"Token source"</label>
+                    <select id="token-source"
+                        on:change:target=move |e| {
+                            if let Some(source) = TokenSource::from_value(&e.target().value()) {
+                                settings.update(|s| s.token_source = source);
+                            }
+                        }>
+                        {TokenSource::all().into_iter().map(|source| view! {
+                            <option value=source.value() selected=move || settings.with(|s| s.token_source == source)>{source.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="hint">{move || match settings.with(|s| s.token_source) {
+                        TokenSource::TokenEndpoint => "POST <Domain>/oauth2/token with grant_type=client_credentials.",
+                        TokenSource::GetClientToken => "POST https://cognito-idp.<Region>.amazonaws.com/ (the user pools API): no domain needed; the app client needs ALLOW_CLIENT_TOKEN_AUTH as its only auth flow.",
+                    }}</p>
+                </div>
+                <div class="field">
                     <label for="client-auth">"Client authentication"</label>
                     <select id="client-auth"
+                        disabled=move || settings.with(|s| s.token_source == TokenSource::GetClientToken)
                         on:change:target=move |e| {
                             let auth = if e.target().value() == "basic" { ClientAuth::BasicHeader } else { ClientAuth::SecretInBody };
                             settings.update(|s| s.client_auth = auth);
@@ -54,9 +73,10 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                         <option value="body" selected=move || settings.with(|s| s.client_auth == ClientAuth::SecretInBody)>"Secret in body"</option>
                         <option value="basic" selected=move || settings.with(|s| s.client_auth == ClientAuth::BasicHeader)>"Basic header"</option>
                     </select>
-                    <p class="hint">{move || match settings.with(|s| s.client_auth) {
-                        ClientAuth::SecretInBody => "client_id and client_secret in the form body (client_secret_post): no CORS preflight.",
-                        ClientAuth::BasicHeader => "Authorization: Basic base64(id:secret) (client_secret_basic): the browser sends a CORS preflight first.",
+                    <p class="hint">{move || match settings.with(|s| (s.token_source, s.client_auth)) {
+                        (TokenSource::GetClientToken, _) => "Not used by GetClientToken: the secret travels in its JSON body.",
+                        (_, ClientAuth::SecretInBody) => "client_id and client_secret in the form body (client_secret_post): no CORS preflight.",
+                        (_, ClientAuth::BasicHeader) => "Authorization: Basic Base64(client_id:client_secret), as Cognito documents it (client_secret_basic): the browser sends a CORS preflight first.",
                     }}</p>
                 </div>
             </fieldset>
@@ -65,21 +85,22 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                 <TextField state issues field=Field::Domain id="domain"
                     get=|s| s.domain.clone() set=|s, v| s.domain = v
                     placeholder="my-pool, auth.example.com or https://…" />
-                <p class="resolved" id="token-url" aria-live="polite">{move || settings.with(|s| match s.token_endpoint() {
-                    Ok(endpoint) => format!("Token endpoint: {}{}", endpoint.url, match endpoint.form {
-                        DomainForm::Prefix { .. } | DomainForm::CognitoHost { .. } => " (Amazon Cognito domain)",
-                        DomainForm::CustomHost { .. } => " (custom domain)",
-                        DomainForm::FullUrl => "",
-                    }),
-                    Err(crate::core::settings::DomainError::Empty) => "Token endpoint: enter a domain to see it.".to_string(),
-                    Err(e) => format!("Token endpoint: not yet — {e}"),
-                })}</p>
+                <p class="resolved" id="token-url" aria-live="polite">{move || settings.with(resolved_token_url)}</p>
                 <TextField state issues field=Field::Region id="region"
                     get=|s| s.region.clone() set=|s, v| s.region = v
                     placeholder="us-east-1" />
                 <TextField state issues field=Field::Scope id="scope"
                     get=|s| s.scope.clone() set=|s, v| s.scope = v
                     placeholder="demo/example (empty: every scope the client allows)" />
+                <div class="field">
+                    <label for="client-metadata">{Field::ClientMetadata.label()}</label>
+                    <textarea id="client-metadata" rows="2" spellcheck="false" placeholder=r#"optional, e.g. {"tenant": "acme"}"#
+                        aria-describedby="client-metadata-issues"
+                        prop:value=move || settings.with(|s| s.client_metadata.clone())
+                        on:input:target=move |e| settings.update(|s| s.client_metadata = e.target().value())></textarea>
+                    <FieldIssues issues attempted=state.attempted field=Field::ClientMetadata id="client-metadata-issues" />
+                    <p class="hint">"Passed to the pre token generation Lambda trigger (aws_client_metadata on the token endpoint, ClientMetadata on GetClientToken): a JSON object of string values."</p>
+                </div>
                 <TextField state issues field=Field::Jwks id="jwks"
                     get=|s| s.jwks.clone() set=|s, v| s.jwks = v
                     placeholder="empty: the token's <iss>/.well-known/jwks.json" />
@@ -145,6 +166,36 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                     title="Escape">"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// The line under Domain: where the chosen token source's request will go.
+fn resolved_token_url(s: &Settings) -> String {
+    use crate::core::settings::DomainError;
+    match s.token_source {
+        TokenSource::TokenEndpoint => match s.token_endpoint() {
+            Ok(endpoint) => format!(
+                "Token endpoint: {}{}",
+                endpoint.url,
+                match endpoint.form {
+                    DomainForm::Prefix { .. } | DomainForm::CognitoHost { .. } => {
+                        " (Amazon Cognito domain)"
+                    }
+                    DomainForm::CustomHost { .. } => " (custom domain)",
+                    DomainForm::FullUrl => "",
+                }
+            ),
+            Err(DomainError::Empty) => "Token endpoint: enter a domain to see it.".to_string(),
+            Err(e) => format!("Token endpoint: not yet — {e}"),
+        },
+        TokenSource::GetClientToken => match s.client_token_endpoint() {
+            Ok(endpoint) if endpoint.local => format!(
+                "GetClientToken endpoint: {} (the local Domain URL stands in for cognito-idp)",
+                endpoint.url
+            ),
+            Ok(endpoint) => format!("GetClientToken endpoint: {} (from Region)", endpoint.url),
+            Err(e) => format!("GetClientToken endpoint: not yet — {e}"),
+        },
     }
 }
 

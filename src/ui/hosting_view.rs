@@ -24,10 +24,12 @@ pub fn HostingView(state: AppState) -> impl IntoView {
             if s.api_url.trim().is_empty() {
                 return Err("Fill in the API URL first.".to_string());
             }
+            let client_token_url = s.client_token_endpoint().ok().map(|e| e.url);
             let values = HostingValues {
                 token_url: &token_url,
                 api_url: s.api_url.trim(),
                 region: s.region.trim(),
+                client_token_url: client_token_url.as_deref(),
             };
             Ok(setup_blocks(&values, STACK_NAME))
         })

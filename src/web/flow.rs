@@ -1,6 +1,8 @@
 //! The two steps of a run — get a token, call the API — as the browser performs them: the core
 //! builds and judges from the run's frozen snapshot, this module only sends.
 
+use crate::core::client_metadata::with_aws_client_metadata;
+use crate::core::client_token::{self, TokenSource};
 use crate::core::diagnosis::{self, Diagnosis, NetworkFailure, Severity, Step};
 use crate::core::exchange::RecordedRequest;
 use crate::core::proxy::{self, Route};
@@ -9,24 +11,53 @@ use crate::core::settings::Settings;
 use crate::core::token::{self, AccessToken};
 use crate::web::http::{self, InFlight, SendFailure};
 
-/// POSTs the client-credentials grant and parses the answer.
+/// Gets a token from the snapshot's token source — the client-credentials grant at the token
+/// endpoint, or GetClientToken — and reads the answer into the same [`AccessToken`].
 pub async fn request_token(
     snapshot: &RunSnapshot,
     in_flight: &InFlight,
 ) -> StepResult<AccessToken> {
     let settings = &snapshot.settings;
-    let endpoint = match settings.token_endpoint() {
-        Ok(endpoint) => endpoint,
-        Err(e) => return StepResult::not_sent(form_problem(e.to_string())),
+    let metadata = match &snapshot.client_metadata {
+        Ok(metadata) => metadata,
+        Err(e) => return StepResult::not_sent(form_problem(e.clone())),
     };
-    let built = token::build_token_request(
-        &endpoint.url,
-        settings.client_id.trim(),
-        snapshot.secret.expose(),
-        &settings.scope,
-        settings.client_auth,
-    );
-    let (url, proxied_target) = match route(&built.url, Route::Token, settings.via_proxy) {
+    let secret = snapshot.secret.expose();
+    let (built, route_to, step) = match settings.token_source {
+        TokenSource::TokenEndpoint => {
+            let endpoint = match settings.token_endpoint() {
+                Ok(endpoint) => endpoint,
+                Err(e) => return StepResult::not_sent(form_problem(e.to_string())),
+            };
+            let request = token::build_token_request(
+                &endpoint.url,
+                settings.client_id.trim(),
+                secret,
+                &settings.scope,
+                settings.client_auth,
+            );
+            (
+                with_aws_client_metadata(request, metadata),
+                Route::Token,
+                Step::Token,
+            )
+        }
+        TokenSource::GetClientToken => {
+            let endpoint = match settings.client_token_endpoint() {
+                Ok(endpoint) => endpoint,
+                Err(e) => return StepResult::not_sent(form_problem(e.to_string())),
+            };
+            let request = client_token::build_client_token_request(
+                &endpoint.url,
+                settings.client_id.trim(),
+                secret,
+                &settings.scope,
+                metadata,
+            );
+            (request, Route::Idp, Step::ClientToken)
+        }
+    };
+    let (url, proxied_target) = match route(&built.url, route_to, settings.via_proxy) {
         Ok(pair) => pair,
         Err(d) => return StepResult::not_sent(d),
     };
@@ -38,20 +69,31 @@ pub async fn request_token(
     };
     let (exchange, sent) = http::send(&request, timeout_ms(settings), in_flight).await;
     let state = match (sent, &exchange.response) {
-        (Err(failure), _) => failed(Step::Token, failure, &request.url, settings.via_proxy),
-        (Ok(()), None) => {
-            StepState::Failed(diagnosis::body_interrupted(Step::Token, "no response"))
-        }
-        (Ok(()), Some(response)) => {
-            match token::parse_token_response(response.status, &response.body) {
-                Ok(token) => StepState::Done(token),
-                Err(failure) => StepState::Failed(diagnosis::token_failure_with_scope(
-                    &failure,
-                    settings.client_auth,
-                    &settings.scope,
-                )),
+        (Err(failure), _) => failed(step, failure, &request.url, settings.via_proxy),
+        (Ok(()), None) => StepState::Failed(diagnosis::body_interrupted(step, "no response")),
+        (Ok(()), Some(response)) => match settings.token_source {
+            TokenSource::TokenEndpoint => {
+                match token::parse_token_response(response.status, &response.body) {
+                    Ok(token) => StepState::Done(token),
+                    Err(failure) => StepState::Failed(diagnosis::token_failure_with_secret(
+                        &failure,
+                        settings.client_auth,
+                        &settings.scope,
+                        secret,
+                    )),
+                }
             }
-        }
+            TokenSource::GetClientToken => match client_token::parse_client_token_response(
+                response.status,
+                &response.body,
+                secret,
+            ) {
+                Ok(token) => StepState::Done(token),
+                Err(failure) => {
+                    StepState::Failed(diagnosis::client_token_failure(&failure, &settings.scope))
+                }
+            },
+        },
     };
     StepResult {
         exchange: Some(exchange),

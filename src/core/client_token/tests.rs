@@ -61,10 +61,16 @@ fn token_source_labels() {
         TokenSource::all(),
         [TokenSource::TokenEndpoint, TokenSource::GetClientToken]
     );
-    assert!(TokenSource::GetClientToken
-        .label()
-        .contains("GetClientToken"));
-    assert!(TokenSource::TokenEndpoint.label().contains("/oauth2/token"));
+    // The labels of the interface contract.
+    assert_eq!(
+        TokenSource::TokenEndpoint.label(),
+        "Token endpoint (OAuth 2.0)"
+    );
+    assert_eq!(TokenSource::GetClientToken.label(), "GetClientToken API");
+    for source in TokenSource::all() {
+        assert_eq!(TokenSource::from_value(source.value()), Some(source));
+    }
+    assert_eq!(TokenSource::from_value("other"), None);
 }
 
 #[test]

@@ -99,6 +99,10 @@ fn cors_blocked(step: Step, host: &str, via_proxy: bool) -> Diagnosis {
             format!("Cognito's own token endpoint sends CORS headers, so this usually means the URL is not that endpoint: a custom domain behind a CDN or proxy that drops the headers, a corporate proxy, or a wrong Domain. With \"Basic header\" the browser first sends an OPTIONS preflight, which such servers often refuse.{proxy_note}"),
             format!("Turn on \"Route through proxy\". Otherwise check the Domain field is the user pool domain ({POOL_DOMAIN}), and try \"Client authentication\" = \"Secret in body\", which needs no preflight."),
         ),
+        Step::ClientToken => (
+            format!("The user pools API (cognito-idp) normally answers browsers' CORS preflights (AWS's browser SDKs call it from pages), so this usually means the request did not reach it: a wrong Region, a corporate proxy, or an endpoint that refused the preflight GetClientToken always needs (X-Amz-Target and the JSON 1.1 content type are not simple headers).{proxy_note}"),
+            "Turn on \"Route through proxy\" (its /proxy/idp/ route goes to https://cognito-idp.<region>.amazonaws.com/), or check the Region; the token endpoint (Token source: Token endpoint) is the other way to the same kind of token.".to_owned(),
+        ),
         Step::Api => (
             format!("The API did not send an Access-Control-Allow-Origin header for this origin. API Gateway only adds CORS headers where configured; 401 and 403 answers come from Gateway Responses, which have none by default, so even a correctly configured method looks blocked when the token is refused. A stage, path or method that does not exist looks the same: API Gateway refuses the browser's preflight with 403 Missing Authentication Token.{proxy_note}"),
             "Check the stage and path in the API URL; then turn on \"Route through proxy\" (which also shows the real status), or enable CORS on API Gateway: an OPTIONS method without authorizer, Access-Control-Allow-Origin on the integration responses AND on the Gateway Responses DEFAULT_4XX and DEFAULT_5XX (otherwise 401/403 bodies stay unreadable even when successful calls work), then redeploy the stage.".to_owned(),
@@ -162,6 +166,29 @@ mod tests {
             .contains("the token endpoint (this page's own server) within 2.5 s"));
         assert!(!d.cause.contains("29 s"));
         assert!(d.cause.contains("Trunk.toml"));
+    }
+
+    #[test]
+    fn get_client_token_failures_name_the_user_pools_api() {
+        let d = network_failure(
+            Step::ClientToken,
+            NetworkFailure::CorsBlocked,
+            "https://cognito-idp.us-east-1.amazonaws.com/",
+            false,
+        );
+        complete(&d);
+        assert!(d.what.starts_with(
+            "The user pools API (GetClientToken) (cognito-idp.us-east-1.amazonaws.com) answered"
+        ));
+        assert!(d.cause.contains("preflight"));
+        assert!(d.fix.contains("/proxy/idp/"));
+        let d = network_failure(
+            Step::ClientToken,
+            NetworkFailure::Unreachable,
+            "https://cognito-idp.us-east-1.amazonaws.com/",
+            false,
+        );
+        assert!(d.what.contains("the user pools API (GetClientToken)"));
     }
 
     #[test]

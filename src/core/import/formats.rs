@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{Import, ImportError, ImportFormat, ImportedValues, SECRET_KEYS};
-use crate::core::settings::{check_region, resolve_token_endpoint, DomainForm};
+use crate::core::aws;
+use crate::core::settings::{resolve_token_endpoint, DomainForm};
 
 pub(super) fn classify(map: &Map<String, Value>) -> Result<Import, ImportError> {
     let has = |key: &str| map.contains_key(key);
@@ -111,7 +112,11 @@ fn user_pool_client(map: &Map<String, Value>, path: &str) -> Result<Import, Impo
     let mut warnings = Vec::new();
     let region = pool_region(map, path, &mut warnings)?;
     let flows = strings(map.get("AllowedOAuthFlows"), &key("AllowedOAuthFlows"))?;
-    if !flows.iter().any(|f| f == "client_credentials") {
+    let auth_flows = strings(map.get("ExplicitAuthFlows"), &key("ExplicitAuthFlows"))?;
+    if auth_flows.iter().any(|f| f == "ALLOW_CLIENT_TOKEN_AUTH") {
+        // docs/aws-behaviour.md, GetClientToken: its only auth flow, no OAuth grant needed.
+        warnings.push("this app client has ALLOW_CLIENT_TOKEN_AUTH: it gets its token from GetClientToken, so choose Token source \"GetClientToken API\" and fill Region.".into());
+    } else if !flows.iter().any(|f| f == "client_credentials") {
         warnings.push("this app client does not allow the client_credentials flow (AllowedOAuthFlows), so Cognito will answer unauthorized_client. Enable \"Client credentials\" in the app client's OAuth grant types.".into());
     } else if map.get("AllowedOAuthFlowsUserPoolClient") == Some(&Value::Bool(false)) {
         warnings.push("AllowedOAuthFlowsUserPoolClient is false, so Cognito ignores the allowed OAuth flows and refuses the token request. Turn OAuth on for this app client.".into());
@@ -165,7 +170,7 @@ fn pool_region(
     };
     let region = pool.split_once('_').map(|(region, _)| region.to_owned());
     match region {
-        Some(region) if check_region(&region).is_ok() => Ok(Some(region)),
+        Some(region) if aws::is_region(&region) => Ok(Some(region)),
         _ => {
             warnings.push("UserPoolId does not start with a region (pool IDs look like us-east-1_AbC123), so Region was not filled.".into());
             Ok(None)

@@ -36,6 +36,8 @@ fn existing() -> Settings {
         timeout_secs: 12,
         jwks: "https://keys.example.com/jwks.json".into(),
         secret_headers: Vec::new(),
+        token_source: crate::core::client_token::TokenSource::GetClientToken,
+        client_metadata: "{\"tenant\": \"old\"}".into(),
     }
 }
 
@@ -551,4 +553,15 @@ fn still_missing_in_form_order() {
         still_missing(&prefix, &Secret::default()),
         vec!["Client ID", "Client secret", "Region", "API URL"]
     );
+}
+
+/// A GetClientToken client is pointed at its token source, not told to enable client credentials.
+#[test]
+fn a_client_token_client_is_pointed_at_get_client_token() {
+    let json = r#"{"UserPoolClient": {"UserPoolId": "us-east-1_demo", "ClientId": "client-token-client",
+        "ClientSecret": "client-token-secret", "ExplicitAuthFlows": ["ALLOW_CLIENT_TOKEN_AUTH"]}}"#;
+    let import = parse_import(json).unwrap();
+    assert_eq!(import.warnings.len(), 1, "{:?}", import.warnings);
+    assert!(import.warnings[0].contains("GetClientToken API"));
+    assert!(!import.warnings[0].contains("client_credentials"));
 }

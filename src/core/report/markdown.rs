@@ -118,10 +118,12 @@ fn settings_table(e: &Evidence) -> String {
         ("Client secret", or_empty(&s.client_secret)),
         ("Domain", or_empty(&s.domain)),
         ("Region", or_empty(&s.region)),
+        ("Token source", s.token_source.clone()),
         (
-            "Token endpoint",
+            "Token request URL",
             s.token_url.clone().unwrap_or_else(|| "(not valid)".into()),
         ),
+        ("Client metadata (JSON)", or_empty(&s.client_metadata)),
         ("Scope", or_empty(&s.scope)),
         ("API URL", or_empty(&s.api_url)),
         ("Method", s.method.clone()),

@@ -315,7 +315,7 @@ fn an_empty_run_renders() {
     assert_eq!(evidence.settings.client_secret, "");
     let md = to_markdown(&evidence);
     assert!(md.contains("| Client secret | (empty) |"), "{md}");
-    assert!(md.contains("| Token endpoint | (not valid) |"), "{md}");
+    assert!(md.contains("| Token request URL | (not valid) |"), "{md}");
     assert!(serde_json::from_str::<Value>(&to_json(&evidence)).is_ok());
 }
 

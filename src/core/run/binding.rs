@@ -1,4 +1,5 @@
-//! Where a secret was entered: the token endpoint's origin, the client and the API host. A
+//! Where a secret was entered: the origin its token request goes to (the token endpoint, or
+//! GetClientToken's `cognito-idp`), the client and the API host. A
 //! secret typed (or remembered) for one of these is never sent to another by settings that
 //! arrive from a share link or a profile — as a password manager binds a password to a site.
 
@@ -19,9 +20,9 @@ impl SecretBinding {
     pub fn of(settings: &Settings) -> Self {
         Self {
             token_origin: settings
-                .token_endpoint()
+                .token_request_url()
                 .ok()
-                .and_then(|e| origin(&e.url))
+                .and_then(|url| origin(&url))
                 .unwrap_or_default(),
             client_id: settings.client_id.trim().to_owned(),
             api_origin: origin(settings.api_url.trim()).unwrap_or_default(),
@@ -94,5 +95,27 @@ mod tests {
         same.api_url = "http://127.0.0.1:9090/dev/pets?x=1".into();
         same.scope = "demo/other".into();
         assert!(bound.differences(&SecretBinding::of(&same)).is_empty());
+    }
+
+    /// GetClientToken sends the secret to cognito-idp, not to the Domain: another binding.
+    #[test]
+    fn the_token_source_decides_where_the_secret_goes() {
+        let mut aws = demo();
+        aws.domain = "my-pool.auth.us-east-1.amazoncognito.com".into();
+        let bound = SecretBinding::of(&aws);
+        aws.token_source = crate::core::client_token::TokenSource::GetClientToken;
+        aws.region = "us-east-1".into();
+        let moved = SecretBinding::of(&aws);
+        assert_eq!(
+            moved.token_origin,
+            "https://cognito-idp.us-east-1.amazonaws.com"
+        );
+        assert_eq!(bound.differences(&moved).len(), 1);
+        // Locally both go to the emulator.
+        let mut local = demo();
+        local.token_source = crate::core::client_token::TokenSource::GetClientToken;
+        assert!(SecretBinding::of(&demo())
+            .differences(&SecretBinding::of(&local))
+            .is_empty());
     }
 }

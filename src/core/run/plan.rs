@@ -71,13 +71,12 @@ pub fn plan(
     let token = match snapshot.job {
         Job::Token => TokenDecision::Fetch { why: None },
         Job::Api => TokenDecision::UseHeld,
-        Job::Run => match held {
-            None => TokenDecision::Fetch { why: None },
-            Some(held) => {
-                let changed = key
-                    .as_ref()
-                    .map(|k| k.changes_from(&held.key))
-                    .unwrap_or_default();
+        Job::Run => match (held, &key) {
+            // No key: the form cannot make a token as it stands (the blockers below say why);
+            // a held token made by other inputs is never reused for it.
+            (None, _) | (_, None) => TokenDecision::Fetch { why: None },
+            (Some(held), Some(key)) => {
+                let changed = key.changes_from(&held.key);
                 if !changed.is_empty() {
                     TokenDecision::Fetch {
                         why: Some(format!(
@@ -126,7 +125,7 @@ fn reuse_or_refetch(need: TokenNeed, now: i64) -> TokenDecision {
         },
         TokenNeed::Reuse { seconds_left } => TokenDecision::Reuse {
             why: format!(
-                "Reused the token from the last run (same client, secret, scope and domain); it is valid for {}.",
+                "Reused the token from the last run (same token source, client, secret, scope and endpoint); it is valid for {}.",
                 format_relative(seconds_left).trim_start_matches("in ")
             ),
         },
@@ -221,5 +220,25 @@ mod tests {
         bad.extra_headers = "X-Note: naive €5".into();
         let run = snapshot(Job::Run, bad, "s3cret-value");
         assert!(matches!(plan(&run, None, NOW, 5), Err(Refusal::Blocked(m)) if m.contains('€')));
+    }
+
+    /// A form that cannot make a token never reuses the held one: it is refused with the reason.
+    #[test]
+    fn a_form_without_a_key_is_refused_not_reused() {
+        let first = snapshot(Job::Run, demo(), "demo-client-secret");
+        let held = held_for(&first);
+        let mut bad = demo();
+        bad.client_metadata = r#"{"tenant": 1}"#.into();
+        let run = snapshot(Job::Run, bad, "demo-client-secret");
+        assert!(
+            matches!(plan(&run, Some(&held), NOW + 10, 5), Err(Refusal::Blocked(m)) if m.contains("tenant"))
+        );
+        let mut no_region = demo();
+        no_region.domain.clear();
+        no_region.token_source = crate::core::client_token::TokenSource::GetClientToken;
+        let run = snapshot(Job::Run, no_region, "demo-client-secret");
+        assert!(
+            matches!(plan(&run, Some(&held), NOW + 10, 5), Err(Refusal::Blocked(m)) if m.contains("Region"))
+        );
     }
 }

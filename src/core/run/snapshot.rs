@@ -5,6 +5,8 @@ use std::fmt;
 use super::secret::{Secret, SecretBook, SecretKind};
 use super::Job;
 use crate::core::assertions::{parse_each_line, parse_lines, Assertion, AssertionParseErrors};
+use crate::core::client_metadata::{parse_client_metadata, ClientMetadata};
+use crate::core::client_token::TokenSource;
 use crate::core::headers::{is_secret_header, parse_extra_headers};
 use crate::core::settings::Settings;
 use crate::core::token::{normalise_scopes, ClientAuth};
@@ -33,6 +35,8 @@ pub struct RunSnapshot {
     pub secret: Secret,
     /// The extra headers, parsed (an unreadable field is a blocker before any snapshot is used).
     pub headers: Result<Vec<SentHeader>, String>,
+    /// The client metadata, parsed (unreadable metadata is a blocker before a token is fetched).
+    pub client_metadata: Result<ClientMetadata, String>,
     /// The assertions as parsed at the start: bad lines are the run's own outcome.
     pub assertions: Result<Vec<Assertion>, AssertionParseErrors>,
     /// The readable lines, checked even when others are bad (a failing one is a FAIL).
@@ -58,8 +62,11 @@ impl RunSnapshot {
                 })
                 .collect()
         });
+        let client_metadata =
+            parse_client_metadata(&settings.client_metadata).map_err(|e| e.to_string());
         Self {
             job,
+            client_metadata,
             secret: secret.trimmed(),
             assertions: parse_lines(assertions_text),
             checkable: parse_each_line(assertions_text).0,
@@ -73,7 +80,7 @@ impl RunSnapshot {
     /// what it sends is masked even if the form changes a moment later.
     pub fn register_secrets(&self, book: &mut SecretBook) -> bool {
         let mut changed = book.add(SecretKind::ClientSecret, &self.secret);
-        if self.settings.client_auth == ClientAuth::BasicHeader {
+        if self.client_auth() == Some(ClientAuth::BasicHeader) {
             let header = crate::core::token::basic_authorization(
                 self.settings.client_id.trim(),
                 self.secret.expose(),
@@ -87,32 +94,48 @@ impl RunSnapshot {
         changed
     }
 
-    /// The key a token fetched by this run is held under. None when the Domain does not resolve.
+    /// How the token endpoint request carries the secret; None for GetClientToken (the secret
+    /// is in its JSON body, whatever the Client authentication control says).
+    pub fn client_auth(&self) -> Option<ClientAuth> {
+        (self.settings.token_source == TokenSource::TokenEndpoint)
+            .then_some(self.settings.client_auth)
+    }
+
+    /// The key a token fetched by this run is held under. None when the token source's endpoint
+    /// does not resolve or the client metadata does not parse (such a run is refused).
     pub fn token_key(&self) -> Option<TokenKey> {
-        let endpoint = self.settings.token_endpoint().ok()?;
+        let endpoint = self.settings.token_request_url().ok()?;
+        let metadata = self.client_metadata.clone().ok()?;
         let mut scopes = normalise_scopes(&self.settings.scope);
         scopes.sort();
         scopes.dedup();
         Some(TokenKey::Fetched {
-            endpoint: endpoint.url,
+            source: self.settings.token_source,
+            endpoint,
             client_id: self.settings.client_id.trim().to_owned(),
             secret: self.secret.clone(),
-            client_auth: self.settings.client_auth,
+            client_auth: self.client_auth(),
             scopes,
+            metadata,
         })
     }
 }
 
 /// What made a token. A run reuses the held token only when its own key is equal: a changed
-/// secret, client, scope, domain or client authentication means a new token.
+/// token source, secret, client, scope, domain (or region), client authentication or client
+/// metadata (the pre token generation trigger may put it in the claims) means a new token.
 #[derive(Clone, PartialEq, Eq)]
 pub enum TokenKey {
     Fetched {
+        source: TokenSource,
+        /// The token endpoint, or GetClientToken's endpoint.
         endpoint: String,
         client_id: String,
         secret: Secret,
-        client_auth: ClientAuth,
+        /// None for GetClientToken.
+        client_auth: Option<ClientAuth>,
         scopes: Vec<String>,
+        metadata: ClientMetadata,
     },
     /// Pasted under Decoded token: Call API uses it, Run never reuses it.
     Pasted,
@@ -124,25 +147,33 @@ impl TokenKey {
         match (held, self) {
             (
                 TokenKey::Fetched {
+                    source: so1,
                     endpoint: e1,
                     client_id: c1,
                     secret: s1,
                     client_auth: a1,
                     scopes: sc1,
+                    metadata: m1,
                 },
                 TokenKey::Fetched {
+                    source: so2,
                     endpoint: e2,
                     client_id: c2,
                     secret: s2,
                     client_auth: a2,
                     scopes: sc2,
+                    metadata: m2,
                 },
             ) => [
-                (e1 != e2, "Domain"),
+                (so1 != so2, "Token source"),
+                // Another source has another endpoint and no client authentication of its own:
+                // "Token source" says it all.
+                (so1 == so2 && e1 != e2, endpoint_field(*so2)),
                 (c1 != c2, "Client ID"),
                 (s1 != s2, "Client secret"),
-                (a1 != a2, "Client authentication"),
+                (so1 == so2 && a1 != a2, "Client authentication"),
                 (sc1 != sc2, "Scope"),
+                (m1 != m2, "Client metadata"),
             ]
             .into_iter()
             .filter_map(|(changed, field)| changed.then_some(field))
@@ -153,22 +184,34 @@ impl TokenKey {
     }
 }
 
+/// The field that moves a source's endpoint.
+fn endpoint_field(source: TokenSource) -> &'static str {
+    match source {
+        TokenSource::TokenEndpoint => "Domain",
+        TokenSource::GetClientToken => "Region",
+    }
+}
+
 impl fmt::Debug for TokenKey {
     /// Without the secret: a key can appear in a test failure, never its secret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Fetched {
+                source,
                 endpoint,
                 client_id,
                 client_auth,
                 scopes,
+                metadata,
                 ..
             } => f
                 .debug_struct("Fetched")
+                .field("source", source)
                 .field("endpoint", endpoint)
                 .field("client_id", client_id)
                 .field("client_auth", client_auth)
                 .field("scopes", scopes)
+                .field("metadata", metadata)
                 .finish_non_exhaustive(),
             Self::Pasted => f.write_str("Pasted"),
         }
@@ -237,6 +280,69 @@ mod tests {
         b.scope = "a/y, b/x a/y".into();
         assert!(key(a, "s").changes_from(&key(b, "s")).is_empty());
         assert!(!TokenKey::Pasted.changes_from(&base).is_empty());
+    }
+
+    #[test]
+    fn token_source_and_client_metadata_are_in_the_key() {
+        let base = key(demo(), "demo-client-secret");
+        let mut other = demo();
+        other.token_source = TokenSource::GetClientToken;
+        other.client_auth = ClientAuth::BasicHeader;
+        let client_token = key(other.clone(), "demo-client-secret");
+        // The local Domain URL stands in for cognito-idp: its origin, path `/`.
+        assert!(format!("{client_token:?}").contains("endpoint: \"http://127.0.0.1:9090/\""));
+        assert_eq!(client_token.changes_from(&base), vec!["Token source"]);
+        // GetClientToken ignores the Client authentication control.
+        other.client_auth = ClientAuth::SecretInBody;
+        assert!(key(other.clone(), "demo-client-secret")
+            .changes_from(&client_token)
+            .is_empty());
+        // Its endpoint follows the Region.
+        other.domain.clear();
+        other.region = "eu-west-1".into();
+        let aws = key(other.clone(), "demo-client-secret");
+        other.region = "eu-west-2".into();
+        assert_eq!(
+            key(other, "demo-client-secret").changes_from(&aws),
+            vec!["Region"]
+        );
+        // Client metadata, compared as parsed: spacing and key order do not matter.
+        let mut tenant = demo();
+        tenant.client_metadata = r#"{"tenant":"a","zone":"eu"}"#.into();
+        assert_eq!(
+            key(tenant.clone(), "demo-client-secret").changes_from(&base),
+            vec!["Client metadata"]
+        );
+        let mut same = demo();
+        same.client_metadata = r#"{ "zone": "eu", "tenant": "a" }"#.into();
+        assert!(key(same, "demo-client-secret")
+            .changes_from(&key(tenant, "demo-client-secret"))
+            .is_empty());
+        // Metadata that does not parse makes no key (the run is refused).
+        let mut bad = demo();
+        bad.client_metadata = "{".into();
+        let snapshot = RunSnapshot::new(Job::Run, bad, Secret::new("x"), "", 0.0);
+        assert!(snapshot.token_key().is_none());
+        assert!(snapshot.client_metadata.is_err());
+    }
+
+    /// GetClientToken sends the secret in JSON: no Basic credentials to register.
+    #[test]
+    fn get_client_token_registers_no_basic_credentials() {
+        let mut settings = demo();
+        settings.token_source = TokenSource::GetClientToken;
+        settings.client_auth = ClientAuth::BasicHeader;
+        let snapshot = RunSnapshot::new(
+            Job::Run,
+            settings,
+            Secret::new("demo-client-secret"),
+            "",
+            0.0,
+        );
+        assert_eq!(snapshot.client_auth(), None);
+        let mut book = SecretBook::new();
+        snapshot.register_secrets(&mut book);
+        assert_eq!(book.len(), 1);
     }
 
     #[test]

@@ -18,6 +18,8 @@ fn full() -> Settings {
         timeout_secs: 45,
         jwks: "https://keys.example.com/jwks.json".into(),
         secret_headers: vec!["X-Tenant".into()],
+        token_source: crate::core::client_token::TokenSource::GetClientToken,
+        client_metadata: "{\"tenant\": \"acme\"}".into(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Both steps through the same-origin proxy routes of `trunk serve`, with the
 //! `[[proxy]]` block the app's Proxy setup panel writes for the form's values
-//! (so the generated block is proven to parse and to route). The API runs
+//! (so the generated block is proven to parse and to route), for both token sources. The API runs
 //! without CORS, so only the proxy can reach it.
 #![allow(
     clippy::unwrap_used,
@@ -51,6 +51,14 @@ async fn the_generated_trunk_proxy_block_carries_the_whole_flow() {
             .unwrap();
         block = pre.text().await.unwrap();
         assert!(text.contains("rewrite = \"/proxy/api/\""), "{text}");
+        // GetClientToken's route: a local Domain URL stands in for cognito-idp.
+        assert!(
+            block.contains(&format!(
+                "rewrite = \"/proxy/idp/\"\nbackend = \"{}/\"",
+                emu.base_url()
+            )),
+            "{block}"
+        );
         assert!(
             block.contains(&format!("backend = \"{}/\"", emu.base_url())),
             "{block}"
@@ -116,6 +124,18 @@ async fn the_generated_trunk_proxy_block_carries_the_whole_flow() {
             assert!(api.contains("fish"), "{api}");
             b.wait_idle().await;
         }
+        // GetClientToken through its route, then the API with that token.
+        b.choose("Token source", "GetClientToken API").await;
+        b.fill("Client ID", "client-token-client").await;
+        b.fill("Client secret", "client-token-secret").await;
+        b.click("Run").await;
+        let token = b
+            .wait_text(TOKEN, &format!("127.0.0.1:{port}/proxy/idp/"))
+            .await;
+        assert!(token.contains("200 OK"), "{token}");
+        assert!(token.contains("ClientAuthenticationResult"), "{token}");
+        let api = b.wait_text(API, "200 OK").await;
+        assert!(api.contains("fish"), "{api}");
     })
     .await;
     let _ = serve.kill().await;
