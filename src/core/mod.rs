@@ -3,6 +3,7 @@
 pub mod assertions;
 pub mod aws;
 pub mod canary;
+pub mod canary_export;
 pub mod checks;
 pub mod client_metadata;
 pub mod client_token;
