@@ -325,3 +325,30 @@ fn write(path: &PathBuf, text: &str, flag: &str) -> Result<(), String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn intervals_read_as_the_canary_panel_allows() {
+        assert_eq!(parse_interval("60s"), Ok(60));
+        assert_eq!(parse_interval("90"), Ok(90));
+        assert_eq!(parse_interval("5m"), Ok(300));
+        assert_eq!(parse_interval("1h"), Ok(3600));
+        assert!(parse_interval("0s").is_err());
+        assert!(parse_interval("25h").is_err());
+        assert!(parse_interval("1d").unwrap_err().contains("60s, 5m or 1h"));
+        assert!(parse_interval("soon").is_err());
+    }
+
+    #[test]
+    fn a_failure_outweighs_a_run_that_could_not_be_judged() {
+        assert_eq!(worse(PASS, CANNOT_JUDGE), CANNOT_JUDGE);
+        assert_eq!(worse(CANNOT_JUDGE, FAIL), FAIL);
+        assert_eq!(worse(FAIL, PASS), FAIL);
+        assert_eq!(code_for(Outcome::SecurityFinding), FAIL);
+        assert_eq!(code_for(Outcome::Pass), PASS);
+    }
+}

@@ -403,3 +403,28 @@ async fn negative_checks_are_refused_by_the_emulator() {
     assert_eq!(ran.code, 0, "{}", ran.all());
     assert_eq!(ran.stdout.matches("✓ refused").count(), 4, "{}", ran.stdout);
 }
+
+#[tokio::test]
+async fn a_terminal_gets_a_progress_line() {
+    let em = start_default().await;
+    let mut args = vec!["cognito-api-tester".to_string(), "run".to_string()];
+    args.extend(demo_flags(&em));
+    let env = |name: &str| (name == "COGNITO_CLIENT_SECRET").then(|| DEMO_SECRET.to_string());
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut input: &[u8] = b"";
+    let code = {
+        let mut io = cognito_api_tester_cli::Io {
+            stdin: &mut input,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            env: &env,
+            progress: true,
+        };
+        cognito_api_tester_cli::run(args, &mut io).await
+    };
+    assert_eq!(code, 0);
+    let stderr = String::from_utf8(stderr).unwrap();
+    assert!(stderr.contains("\r\x1b[2KRun 1…"), "{stderr:?}");
+    // The progress line never lands in standard output.
+    assert!(!String::from_utf8(stdout).unwrap().contains('\r'));
+}
