@@ -11,7 +11,7 @@ WASM := --target wasm32-unknown-unknown
 # Every cargo build of this workspace uses Cargo.lock as committed: a build that would change it fails instead.
 LOCKED := --locked
 
-.PHONY: help setup serve demo dist test lint test-native test-properties properties-explore fuzz test-deploy test-browser e2e deploy clean
+.PHONY: help setup serve demo dist test lint test-native test-properties properties-explore fuzz test-deploy test-browser e2e deploy reference-stack clean
 
 help:
 	@echo "make demo          run the local Cognito emulator and the app (http://127.0.0.1:8080)"
@@ -29,6 +29,7 @@ help:
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
 	@echo "make bench         measure the release dist/ in headless chromium (size, start-up, Run vs plain JS, 5 MB body, canary memory) into bench/RESULTS.md (~6 min)"
 	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
+	@echo "make reference-stack DOMAIN_PREFIX=name [STACK=name] [BACKEND_URL=url]   deploy the seed's environment (deploy/reference-stack.yaml, AWS CLI)"
 
 setup:
 	@bash tools/setup.sh
@@ -91,6 +92,7 @@ test-deploy:
 	  echo "$$want" > $(VENV)/requirements.sha256; \
 	fi
 	$(VENV)/bin/cfn-lint deploy/cloudfront.yaml
+	$(VENV)/bin/cfn-lint deploy/reference-stack.yaml
 	node --test deploy/tests/
 	PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -p no:cacheprovider -q deploy/tests
 
@@ -109,6 +111,14 @@ bench: dist
 
 deploy:
 	bash deploy/deploy.sh
+
+# The seed's user pool, client, secret and API as one stack; its outputs fill the form.
+STACK ?= cognito-api-tester-reference
+reference-stack:
+	@test -n "$(DOMAIN_PREFIX)" || { echo "make reference-stack DOMAIN_PREFIX=<unique-prefix> [STACK=$(STACK)] [BACKEND_URL=https://…]" >&2; exit 2; }
+	aws cloudformation deploy --template-file deploy/reference-stack.yaml --stack-name $(STACK) \
+	  --parameter-overrides DomainPrefix=$(DOMAIN_PREFIX) $(if $(BACKEND_URL),BackendUrl=$(BACKEND_URL))
+	aws cloudformation describe-stacks --stack-name $(STACK) --query 'Stacks[0].Outputs' --output table
 
 clean:
 	cargo clean

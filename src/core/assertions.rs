@@ -251,7 +251,7 @@ fn shorten(text: &str) -> String {
 
 /// The expected text as a JSON value; text that is not JSON is taken as a plain string, so
 /// `dog` means `"dog"`.
-fn expected_value(expected: &str) -> Value {
+pub fn expected_value(expected: &str) -> Value {
     serde_json::from_str(expected.trim()).unwrap_or_else(|_| Value::String(expected.to_owned()))
 }
 
