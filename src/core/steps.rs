@@ -4,6 +4,8 @@
 //! and hands the answer (or its [`SendFailure`]) back to [`token_state`] / [`api_state`].
 
 use crate::core::assertions::{evaluate, AssertionResult, ResponseFacts};
+use crate::core::client_metadata::with_aws_client_metadata;
+use crate::core::client_token::{self, TokenSource};
 use crate::core::diagnosis::{self, Diagnosis, NetworkFailure, Severity, Step};
 use crate::core::exchange::{RecordedRequest, RecordedResponse};
 use crate::core::run::{RunSnapshot, StepResult, StepState};
@@ -20,26 +22,57 @@ pub enum SendFailure {
     NotBuilt { message: String },
 }
 
-/// The client-credentials token request of this run (the proxy route, a browser matter, is
-/// applied by the page afterwards).
+/// The token request of this run from its token source: the client-credentials grant at the
+/// token endpoint, or GetClientToken (the proxy route, a browser matter, is applied by the page
+/// afterwards).
 pub fn token_request(snapshot: &RunSnapshot) -> Result<RecordedRequest, Diagnosis> {
     let settings = &snapshot.settings;
-    let endpoint = settings
-        .token_endpoint()
-        .map_err(|e| form_problem(e.to_string()))?;
-    let built = token::build_token_request(
-        &endpoint.url,
-        settings.client_id.trim(),
-        snapshot.secret.expose(),
-        &settings.scope,
-        settings.client_auth,
-    );
+    let metadata = snapshot
+        .client_metadata
+        .as_ref()
+        .map_err(|e| form_problem(e.clone()))?;
+    let secret = snapshot.secret.expose();
+    let built = match settings.token_source {
+        TokenSource::TokenEndpoint => {
+            let endpoint = settings
+                .token_endpoint()
+                .map_err(|e| form_problem(e.to_string()))?;
+            let request = token::build_token_request(
+                &endpoint.url,
+                settings.client_id.trim(),
+                secret,
+                &settings.scope,
+                settings.client_auth,
+            );
+            with_aws_client_metadata(request, metadata)
+        }
+        TokenSource::GetClientToken => {
+            let endpoint = settings
+                .client_token_endpoint()
+                .map_err(|e| form_problem(e.to_string()))?;
+            client_token::build_client_token_request(
+                &endpoint.url,
+                settings.client_id.trim(),
+                secret,
+                &settings.scope,
+                metadata,
+            )
+        }
+    };
     Ok(RecordedRequest {
         method: "POST".into(),
         url: built.url,
         headers: built.headers,
         body: Some(built.body),
     })
+}
+
+/// Which request of a run the token step is, for its diagnoses.
+pub fn token_step(snapshot: &RunSnapshot) -> Step {
+    match snapshot.settings.token_source {
+        TokenSource::TokenEndpoint => Step::Token,
+        TokenSource::GetClientToken => Step::ClientToken,
+    }
 }
 
 /// The API call of this run with exactly this Authorization header (None: no header at all, for
@@ -82,21 +115,34 @@ pub fn token_state(
     url: &str,
 ) -> StepState<AccessToken> {
     let settings = &snapshot.settings;
+    let step = token_step(snapshot);
+    let secret = snapshot.secret.expose();
     match (sent, response) {
-        (Err(failure), _) => failed(Step::Token, failure, url, settings.via_proxy),
-        (Ok(()), None) => {
-            StepState::Failed(diagnosis::body_interrupted(Step::Token, "no response"))
-        }
-        (Ok(()), Some(response)) => {
-            match token::parse_token_response(response.status, &response.body) {
-                Ok(token) => StepState::Done(token),
-                Err(failure) => StepState::Failed(diagnosis::token_failure_with_scope(
-                    &failure,
-                    settings.client_auth,
-                    &settings.scope,
-                )),
+        (Err(failure), _) => failed(step, failure, url, settings.via_proxy),
+        (Ok(()), None) => StepState::Failed(diagnosis::body_interrupted(step, "no response")),
+        (Ok(()), Some(response)) => match settings.token_source {
+            TokenSource::TokenEndpoint => {
+                match token::parse_token_response(response.status, &response.body) {
+                    Ok(token) => StepState::Done(token),
+                    Err(failure) => StepState::Failed(diagnosis::token_failure_with_secret(
+                        &failure,
+                        settings.client_auth,
+                        &settings.scope,
+                        secret,
+                    )),
+                }
             }
-        }
+            TokenSource::GetClientToken => match client_token::parse_client_token_response(
+                response.status,
+                &response.body,
+                secret,
+            ) {
+                Ok(token) => StepState::Done(token),
+                Err(failure) => {
+                    StepState::Failed(diagnosis::client_token_failure(&failure, &settings.scope))
+                }
+            },
+        },
     }
 }
 
@@ -119,12 +165,10 @@ pub fn api_state(
     }
 }
 
-/// The run's frozen assertions against the API's answer (none when they do not parse: the
-/// verdict then says it cannot judge).
+/// The run's frozen, readable assertions against the API's answer (bad lines are the verdict's
+/// "cannot judge", unless a readable one fails).
 pub fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<AssertionResult> {
-    let Ok(assertions) = &snapshot.assertions else {
-        return Vec::new();
-    };
+    let assertions = &snapshot.checkable;
     let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
     let facts = ResponseFacts {
         status: response.map(|r| r.status),

@@ -6,9 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::assertions::{
-    default_assertions, evaluate, to_lines, AssertionResult, ResponseFacts,
-};
+use crate::core::assertions::{default_assertions, to_lines, AssertionResult};
 use crate::core::canary::RunRecord;
 use crate::core::checks::{token_checks, Check, Signature, TokenContext};
 use crate::core::clock_skew::skew_from_exchange;
@@ -288,7 +286,7 @@ impl AppState {
                 if big {
                     clock::next_task().await;
                 }
-                let results = check_assertions(&snapshot, &step);
+                let results = crate::core::steps::check_assertions(&snapshot, &step);
                 if big {
                     clock::next_task().await;
                 }
@@ -678,19 +676,6 @@ impl AppState {
     pub fn verdict_untracked(self) -> Option<Verdict> {
         untrack(|| self.verdict())
     }
-}
-
-/// The run's frozen, readable assertions against the API's answer (bad lines are the verdict's
-/// "cannot judge", unless a readable one fails).
-fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<AssertionResult> {
-    let assertions = &snapshot.checkable;
-    let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
-    let facts = ResponseFacts {
-        status: response.map(|r| r.status),
-        body: response.map(|r| r.body.as_str()).unwrap_or_default(),
-        elapsed_ms: step.elapsed_ms().unwrap_or_default(),
-    };
-    evaluate(assertions, &facts)
 }
 
 impl Default for AppState {

@@ -15,16 +15,8 @@ const TIMEOUT_REASON: &str = "cognito-api-tester:timeout";
 /// How long the CORS probe may take before the host counts as unreachable.
 const PROBE_TIMEOUT_MS: u32 = 5_000;
 
-/// Why no complete response arrived.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SendFailure {
-    /// No response at all: a network error, CORS, a timeout or the user's cancel.
-    Network(NetworkFailure),
-    /// Status and headers arrived but the body broke off (connection closed, aborted).
-    BodyInterrupted { message: String },
-    /// The browser refused to build the request (nothing was sent).
-    NotBuilt { message: String },
-}
+// Why no complete response arrived: one type for every shell that sends (the CLI too).
+pub use crate::core::steps::SendFailure;
 
 /// A request in flight that the user can cancel.
 #[derive(Clone, Debug)]
