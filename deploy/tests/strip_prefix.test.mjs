@@ -69,6 +69,10 @@ test('JWKS route', () => {
   );
 });
 
+test('GetClientToken route: cognito-idp root', () => {
+  assert.equal(uriAfter('/proxy/idp/'), '/');
+});
+
 test('a bare route becomes the root', () => {
   assert.equal(uriAfter('/proxy/api'), '/');
   assert.equal(uriAfter('/proxy/api/'), '/');

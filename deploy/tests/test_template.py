@@ -145,6 +145,10 @@ def test_proxy_origin_requests_carry_no_cookies_and_no_host(template):
         ("GET", "/proxy/api/dev", "api"),
         ("GET", "/proxy/jwks/us-east-1_abc/.well-known/jwks.json", "cognito-jwks"),
         ("HEAD", "/proxy/jwks/us-east-1_abc/.well-known/jwks.json", "cognito-jwks"),
+        # GetClientToken: POST to cognito-idp's root, and its preflight; nothing below the root.
+        ("POST", "/proxy/idp/", "cognito-jwks"),
+        ("OPTIONS", "/proxy/idp/", "cognito-jwks"),
+        ("GET", "/proxy/idp/x", "site"),
         # Everything else under /proxy/ lands on the private site bucket (404), never on an upstream.
         ("GET", "/proxy/token/login", "site"),
         ("GET", "/proxy/token/logout", "site"),
