@@ -12,4 +12,12 @@ while IFS= read -r -d '' f; do
   case "$f" in *.html|*.js|*.wasm|*.css) total=$((total + bytes)); total_gz=$((total_gz + gz));; esac
 done < <(find "$dir" -type f -print0 | sort -z)
 printf '%-44s %10d %10d\n' "first load (html+js+wasm+css)" "$total" "$total_gz"
-printf 'first-load gzip: %d KB (budget 150 KB)\n' $(( (total_gz + 1023) / 1024 ))
+budget_file="$(dirname "$0")/../bench/size-budget.txt"
+budget=$(grep -v '^#' "$budget_file" | tr -d '[:space:]')
+printf 'first-load gzip: %d bytes (%d KB); budget %d bytes (bench/size-budget.txt); target 150 KB\n' \
+  "$total_gz" $(( (total_gz + 1023) / 1024 )) "$budget"
+if [ "$total_gz" -gt "$budget" ]; then
+  echo "dist-report: the first load is $((total_gz - budget)) bytes over the committed budget." >&2
+  echo "  Find what grew (make bench's size table), make it smaller, or raise bench/size-budget.txt with the reason in the same commit." >&2
+  exit 1
+fi
