@@ -65,7 +65,7 @@ test-properties:
 # Not part of `make test`: the same properties with a new random seed each run, to find new cases.
 # A failure prints the seed; keep the case as a plain regression test at the end of the file.
 properties-explore:
-	PROPTEST_RNG_SEED=random PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test --release -p cognito-api-tester --test properties
+	PROPTEST_RNG_SEED=random PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test $(LOCKED) --release -p cognito-api-tester --test properties
 
 # libFuzzer through cargo-fuzz (nightly): each target in fuzz/fuzz_targets runs FUZZ_SECONDS,
 # then fuzz/run.sh prints its executions and crashes. Corpus and crashes stay in fuzz/ (ignored).

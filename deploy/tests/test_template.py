@@ -110,7 +110,7 @@ def test_every_behavior_has_a_response_headers_policy(template):
 
 def test_proxy_answers_are_inert(template):
     proxies = proxy_behaviors(template)
-    assert len(proxies) == 4
+    assert len(proxies) == 5  # token, API stage (two patterns), JWKS, GetClientToken
     for behavior in proxies:
         assert behavior["ResponseHeadersPolicyId"] == Tag("Ref", "ProxyResponseHeadersPolicy")
         assert resolve(behavior["CachePolicyId"], template) == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
