@@ -1774,6 +1774,7 @@ proptest! {
             api_url: &api_url,
             region: &region,
             client_token_url: idp.as_deref(),
+            extra_headers: &[],
         };
         let [trunk, cloudfront, cors] = setup_blocks(&values, DEFAULT_STACK_NAME);
         for (title, block) in [&cloudfront, &cors] {

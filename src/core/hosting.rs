@@ -24,8 +24,12 @@ pub const RESOURCE_ID_PLACEHOLDER: &str = "<resource-id>";
 
 /// CloudFormation allows 128, but the template names a CloudFront Function `<stack>-strip-prefix` (at most 64).
 const MAX_STACK_NAME: usize = 50;
-const CORS_ALLOW_HEADERS: &str =
-    "Authorization,Content-Type,X-Amz-Date,X-Api-Key,X-Amz-Security-Token";
+/// What the app itself sends to the API; the form's extra headers are added to it. A preflight
+/// that allows more than is sent only widens the API's surface.
+const CORS_BASE_HEADERS: [&str; 2] = ["Authorization", "Content-Type"];
+/// API Gateway's answers the app reads beyond the CORS-safelisted ones: the clock-skew check reads
+/// `Date`, the diagnoses the error type and request ids.
+const CORS_EXPOSE_HEADERS: &str = "Date,x-amzn-ErrorType,x-amzn-RequestId,x-amz-apigw-id";
 const CORS_ALLOW_METHODS: &str = "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE";
 
 /// The form's values that hosting needs.
@@ -39,6 +43,8 @@ pub struct HostingValues<'a> {
     pub region: &'a str,
     /// Where GetClientToken goes (`Settings::client_token_endpoint`), when it resolves.
     pub client_token_url: Option<&'a str>,
+    /// The names of the form's extra headers: the API's preflight must allow exactly these too.
+    pub extra_headers: &'a [String],
 }
 
 /// What an execute-api URL says about the REST API behind it.
@@ -257,17 +263,26 @@ pub fn cors_commands(values: &HostingValues<'_>) -> Result<String, HostingError>
         header("Origin"): false,
     })
     .to_string();
+    let mut allowed: Vec<&str> = CORS_BASE_HEADERS.to_vec();
+    // A quote would end API Gateway's '…' literal: such a name (legal, but never real) is left out.
+    for name in values.extra_headers.iter().filter(|n| !n.contains('\'')) {
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+            allowed.push(name);
+        }
+    }
     let answered = serde_json::json!({
-        header("Headers"): static_value(CORS_ALLOW_HEADERS),
+        header("Headers"): static_value(&allowed.join(",")),
         header("Methods"): static_value(CORS_ALLOW_METHODS),
         header("Origin"): static_value("*"),
     })
     .to_string();
     let mock_template =
         serde_json::json!({ "application/json": "{\"statusCode\": 200}" }).to_string();
-    let gateway_origin =
-        serde_json::json!({ "gatewayresponse.header.Access-Control-Allow-Origin": static_value("*") })
-            .to_string();
+    let gateway_origin = serde_json::json!({
+        "gatewayresponse.header.Access-Control-Allow-Origin": static_value("*"),
+        "gatewayresponse.header.Access-Control-Expose-Headers": static_value(CORS_EXPOSE_HEADERS),
+    })
+    .to_string();
     let gateway_response = |kind: &str| {
         on_api(&[
             "put-gateway-response",
@@ -297,10 +312,13 @@ pub fn cors_commands(values: &HostingValues<'_>) -> Result<String, HostingError>
             "--response-parameters",
             &declared,
         ]),
+        // NEVER: a request with another content type is refused (415) instead of passed through.
         on_options(&[
             "put-integration",
             "--type",
             "MOCK",
+            "--passthrough-behavior",
+            "NEVER",
             "--request-templates",
             &mock_template,
         ]),
@@ -487,6 +505,7 @@ mod tests {
             api_url,
             region,
             client_token_url: None,
+            extra_headers: &[],
         }
     }
 
@@ -748,6 +767,25 @@ mod tests {
         assert!(script.contains("'BUCKET=<BucketName output>'"));
     }
 
+    /// The preflight allows what the app sends — Authorization, Content-Type and the form's extra
+    /// headers — and nothing more.
+    #[test]
+    fn the_preflight_allows_exactly_the_headers_sent() {
+        let extra = vec!["X-Trace".to_string(), "content-type".to_string()];
+        let script = cors_commands(&HostingValues {
+            extra_headers: &extra,
+            ..values(TOKEN, API, "us-east-1")
+        })
+        .unwrap();
+        let commands = aws_lines(&script);
+        let answered: serde_json::Value =
+            serde_json::from_str(arg(&commands[4], "--response-parameters")).unwrap();
+        assert_eq!(
+            answered["method.response.header.Access-Control-Allow-Headers"],
+            "'Authorization,Content-Type,X-Trace'"
+        );
+    }
+
     #[test]
     fn cors_commands_for_the_api() {
         let script = cors_commands(&values(TOKEN, API, "us-east-1")).unwrap();
@@ -784,6 +822,8 @@ mod tests {
         ));
         assert_eq!(arg(&commands[1], "--authorization-type"), "NONE");
         assert_eq!(arg(&commands[3], "--type"), "MOCK");
+        assert_eq!(arg(&commands[3], "--passthrough-behavior"), "NEVER");
+
         let template: serde_json::Value =
             serde_json::from_str(arg(&commands[3], "--request-templates")).unwrap();
         assert_eq!(template["application/json"], "{\"statusCode\": 200}");
@@ -801,7 +841,7 @@ mod tests {
         );
         assert_eq!(
             answered["method.response.header.Access-Control-Allow-Headers"],
-            "'Authorization,Content-Type,X-Amz-Date,X-Api-Key,X-Amz-Security-Token'"
+            "'Authorization,Content-Type'"
         );
         assert_eq!(
             answered["method.response.header.Access-Control-Allow-Methods"],
@@ -813,10 +853,13 @@ mod tests {
                 serde_json::from_str(arg(words, "--response-parameters")).unwrap();
             assert_eq!(
                 params,
-                serde_json::json!({"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"})
+                serde_json::json!({
+                    "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+                    "gatewayresponse.header.Access-Control-Expose-Headers": "'Date,x-amzn-ErrorType,x-amzn-RequestId,x-amz-apigw-id'"
+                })
             );
         }
-        assert!(script.contains(r#"--response-parameters '{"gatewayresponse.header.Access-Control-Allow-Origin":"'\''*'\''"}'"#));
+        assert!(script.contains(r#"--response-parameters '{"gatewayresponse.header.Access-Control-Allow-Origin":"'\''*'\''","#));
         assert_eq!(arg(&commands[7], "--stage-name"), "dev");
         assert!(script
             .lines()

@@ -25,11 +25,15 @@ pub fn HostingView(state: AppState) -> impl IntoView {
                 return Err("Fill in the API URL first.".to_string());
             }
             let client_token_url = s.client_token_endpoint().ok().map(|e| e.url);
+            let extra: Vec<String> = crate::core::headers::parse_extra_headers(&s.extra_headers)
+                .map(|headers| headers.into_iter().map(|(name, _)| name).collect())
+                .unwrap_or_default();
             let values = HostingValues {
                 token_url: &token_url,
                 api_url: s.api_url.trim(),
                 region: s.region.trim(),
                 client_token_url: client_token_url.as_deref(),
+                extra_headers: &extra,
             };
             Ok(setup_blocks(&values, STACK_NAME))
         })
