@@ -1121,6 +1121,10 @@ proptest! {
             }
             match assertion {
                 Assertion::Status { expected } => prop_assert_eq!(result.passed, status == Some(*expected)),
+                Assertion::StatusClass { class } => prop_assert_eq!(
+                    result.passed,
+                    status.is_some_and(|s| (u16::from(*class) * 100..u16::from(*class) * 100 + 100).contains(&s))
+                ),
                 Assertion::BodyContains { text } => prop_assert_eq!(result.passed, body.contains(text.as_str())),
                 Assertion::LatencyUnder { ms } => prop_assert_eq!(
                     result.passed,
@@ -1334,6 +1338,7 @@ fn trimmed_line(max: usize) -> impl Strategy<Value = String> {
 fn assertion() -> impl Strategy<Value = Assertion> {
     prop_oneof![
         (100u16..=599).prop_map(|expected| Assertion::Status { expected }),
+        (1u8..=5).prop_map(|class| Assertion::StatusClass { class }),
         any::<usize>().prop_map(|expected| Assertion::JsonLength { expected }),
         (pointer(), trimmed_line(20))
             .prop_map(|(pointer, expected)| Assertion::JsonPointerEquals { pointer, expected }),

@@ -1,4 +1,4 @@
-//! The assertions as editable text, one a line: `status 200`, `length 3`,
+//! The assertions as editable text, one a line: `status 200`, `status 2xx`, `length 3`,
 //! `pointer /0/type == "dog"`, `contains fish`, `latency < 500`.
 
 use std::fmt;
@@ -94,7 +94,7 @@ impl fmt::Display for AssertionParseError {
             ),
             Self::StatusOutOfRange { line, status } => write!(
                 f,
-                "Line {line}: {status} is not an HTTP status; use 100 to 599, e.g. `status 200`."
+                "Line {line}: {status} is not an HTTP status; use 100 to 599 or a class 1xx to 5xx, e.g. `status 200` or `status 2xx`."
             ),
             Self::MissingEquals { line } => write!(
                 f,
@@ -196,6 +196,20 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
     };
     match keyword {
         "status" => {
+            // `2xx`: a status class, 1xx to 5xx.
+            if let Some(class) = rest
+                .strip_suffix("xx")
+                .or_else(|| rest.strip_suffix("XX"))
+                .and_then(|d| d.parse::<u8>().ok())
+            {
+                return match class {
+                    1..=5 => Ok(Assertion::StatusClass { class }),
+                    _ => Err(AssertionParseError::StatusOutOfRange {
+                        line,
+                        status: u64::from(class) * 100,
+                    }),
+                };
+            }
             let status = number(rest)?;
             match u16::try_from(status) {
                 Ok(expected @ 100..=599) => Ok(Assertion::Status { expected }),

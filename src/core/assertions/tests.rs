@@ -33,15 +33,15 @@ fn actual(assertion: Assertion, body: &str) -> (bool, String) {
 }
 
 #[test]
-fn seed_defaults_pass_on_the_seed_answer() {
+fn seed_pair_passes_on_the_seed_answer() {
     assert_eq!(
-        default_assertions(),
+        seed_assertions(),
         vec![
             Assertion::Status { expected: 200 },
             Assertion::JsonLength { expected: 3 }
         ]
     );
-    let results = evaluate(&default_assertions(), &facts(200, PETS));
+    let results = evaluate(&seed_assertions(), &facts(200, PETS));
     assert_eq!(
         results,
         vec![
@@ -62,7 +62,7 @@ fn seed_defaults_pass_on_the_seed_answer() {
 #[test]
 fn status_mismatch_shows_the_status() {
     let results = evaluate(
-        &default_assertions(),
+        &seed_assertions(),
         &facts(401, r#"{"message":"Unauthorized"}"#),
     );
     assert!(!results[0].passed);
@@ -433,7 +433,8 @@ fn lines_round_trip() {
          pointer /a~1b/ spaced key == plain text\ncontains Zoë 🐟 # not a comment\nlatency < 500"
     );
     assert_eq!(parse_lines(&text).unwrap(), all);
-    assert_eq!(to_lines(&default_assertions()), "status 200\nlength 3");
+    assert_eq!(to_lines(&seed_assertions()), "status 200\nlength 3");
+    assert_eq!(to_lines(&default_assertions()), "status 2xx");
     assert_eq!(to_lines(&[]), "");
 }
 
@@ -557,7 +558,7 @@ fn numbers_and_ranges() {
     );
     assert_eq!(
         m,
-        "Line 1: 600 is not an HTTP status; use 100 to 599, e.g. `status 200`."
+        "Line 1: 600 is not an HTTP status; use 100 to 599 or a class 1xx to 5xx, e.g. `status 200` or `status 2xx`."
     );
     assert!(parse_lines("status 99").is_err());
     assert!(parse_lines("status 100\nstatus 599").is_ok());
@@ -601,4 +602,52 @@ fn pointer_and_latency_syntax() {
     let (e, m) = parse_error("latency 500");
     assert_eq!(e, AssertionParseError::MissingLessThan { line: 1 });
     assert!(m.contains("`latency < 500`"));
+}
+
+#[test]
+fn the_default_judges_only_what_any_successful_call_satisfies() {
+    assert_eq!(
+        default_assertions(),
+        vec![Assertion::StatusClass { class: 2 }]
+    );
+    // A 201 with an object, an empty 204, the seed's three pets: all pass the default…
+    for (status, body) in [
+        (201, r#"{"id":42}"#),
+        (204, ""),
+        (200, PETS),
+        (200, "plain text"),
+    ] {
+        let results = evaluate(&default_assertions(), &facts(status, body));
+        assert!(results.iter().all(|r| r.passed), "{status}: {results:?}");
+    }
+    // …and a refusal or an error fails it, showing the status seen.
+    for status in [199, 301, 401, 403, 500] {
+        let result = one(Assertion::StatusClass { class: 2 }, &facts(status, ""));
+        assert!(!result.passed, "{status}");
+        assert_eq!(result.actual, status.to_string());
+        assert_eq!(result.assertion, "status is 2xx");
+    }
+}
+
+#[test]
+fn status_classes_parse_and_print_back() {
+    assert_eq!(
+        parse_lines("status 2xx\nSTATUS 4XX"),
+        Ok(vec![
+            Assertion::StatusClass { class: 2 },
+            Assertion::StatusClass { class: 4 }
+        ])
+    );
+    assert_eq!(Assertion::StatusClass { class: 5 }.to_line(), "status 5xx");
+    for bad in ["status 0xx", "status 6xx", "status 20xx"] {
+        let error = parse_lines(bad).unwrap_err();
+        assert!(
+            matches!(
+                error.first(),
+                Some(AssertionParseError::StatusOutOfRange { .. })
+            ),
+            "{bad}: {error}"
+        );
+    }
+    assert!(parse_lines("status 2x").is_err());
 }
