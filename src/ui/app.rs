@@ -42,11 +42,18 @@ fn ReportButtons(state: AppState) -> impl IntoView {
 
 /// The run buttons and a compact verdict, side by side and always in view (sticky at the top),
 /// so what you pressed and what it gave are never a scroll apart. The summary links to the
-/// details; after a run it takes the focus if the pressed button had lost it.
+/// details (a button, not a `#fragment` link: the page's fragment is a share link's); after a run
+/// it takes the focus if the pressed button had lost it.
 #[component]
-fn RunBar(state: AppState) -> impl IntoView {
+fn RunBar(state: AppState, details: NodeRef<leptos::html::Div>) -> impl IntoView {
     let busy = move || state.busy.get().is_some();
-    let summary = NodeRef::<leptos::html::A>::new();
+    let summary = NodeRef::<leptos::html::Button>::new();
+    let show_details = move |_| {
+        if let Some(el) = details.get_untracked() {
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    };
     Effect::new(move |was_busy: Option<bool>| {
         let now_busy = state.busy.with(Option::is_some);
         if was_busy == Some(true) && !now_busy && focus_was_lost() {
@@ -67,7 +74,7 @@ fn RunBar(state: AppState) -> impl IntoView {
                     <button type="button" class="danger" on:click=move |_| state.cancel() disabled=move || !busy()
                         aria-keyshortcuts="Escape" title="Escape">"Cancel"</button>
                 </div>
-                <a class="verdict-summary" id="verdict-summary" href="#verdict" node_ref=summary
+                <button type="button" class="verdict-summary" id="verdict-summary" node_ref=summary on:click=show_details
                     data-outcome=move || state.verdict().map(|v| v.outcome.label())
                     class:pass=move || state.verdict().is_some_and(|v| v.outcome.passed())
                     class:fail=move || state.verdict().is_some_and(|v| matches!(v.outcome, Outcome::Fail | Outcome::SecurityFinding))
@@ -85,7 +92,7 @@ fn RunBar(state: AppState) -> impl IntoView {
                         <span class="summary-notice">{state.mask(&n)}</span>
                     })}
                     <span class="summary-more">"Details ↓"</span>
-                </a>
+                </button>
             </div>
         </div>
     }
@@ -167,6 +174,7 @@ pub fn App() -> impl IntoView {
     });
     // A memo, so typing in other fields does not redraw both exchanges (and re-mask their bodies).
     let secrets = Memo::new(move |_| state.secrets());
+    let details = NodeRef::<leptos::html::Div>::new();
 
     view! {
         <header class="top">
@@ -175,7 +183,7 @@ pub fn App() -> impl IntoView {
                 "Get a token with client credentials, call the protected API with it, and see every byte of both."
             </p>
         </header>
-        <RunBar state=state />
+        <RunBar state=state details=details />
         <main class="layout">
             <div class="side">
                 <SettingsForm state=state />
@@ -183,7 +191,7 @@ pub fn App() -> impl IntoView {
                 <HostingView state=state />
             </div>
             <section class="results" aria-label="Results">
-                <div class="verdict" id="verdict" role="status" aria-live="polite" tabindex="-1">
+                <div class="verdict" id="verdict" role="status" aria-live="polite" tabindex="-1" node_ref=details>
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                     {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                     {move || state.verdict().map(|v| {

@@ -114,7 +114,7 @@ fn pass_needs_the_answer_every_assertion_and_every_check() {
     assert!(v.reasons.is_empty());
 }
 
-/// `status 201` / `length 3` / `status 2xx` gave PASS while only line 3 was reported.
+/// `status 201` / `length 3` / `status 2xz` (unreadable) must never give PASS.
 #[test]
 fn unreadable_assertions_are_never_a_pass() {
     let api = api_ok(200, PETS);
