@@ -211,7 +211,22 @@ impl Browser {
     }
 
     pub async fn click(&self, name: &str) {
-        self.button(name).await.click().await.unwrap();
+        let button = self.button(name).await;
+        self.click_el(&button).await;
+    }
+
+    /// Clicks an element after scrolling it to the middle of the window: chromedriver clicks an
+    /// element it deems in view where it is, even under the page's sticky run bar.
+    pub async fn click_el(&self, el: &Element) {
+        let arg = serde_json::to_value(el).expect("an element reference");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                vec![arg],
+            )
+            .await
+            .expect("the element scrolls into view");
+        el.click().await.unwrap();
     }
 
     /// The text of the first element matching `css`, or "" when there is none.

@@ -59,9 +59,23 @@ async fn axe_finds_no_serious_or_critical_violation_light_and_dark() {
                 .await
                 .unwrap()
             {
-                summary.click().await.unwrap();
+                b.click_el(&summary).await;
             }
             axe_on(b, &format!("{theme}, every panel open"), &mut found).await;
+
+            // The checker can fail: a planted unlabelled field is reported.
+            b.client
+                .execute(
+                    "const i = document.createElement('input'); i.type = 'text'; i.id = 'planted'; document.querySelector('main').appendChild(i);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let planted = b.axe_serious().await;
+            assert!(
+                planted.iter().any(|v| v.contains("#planted")),
+                "axe did not report a planted unlabelled input: {planted:?}"
+            );
         })
         .await;
     }

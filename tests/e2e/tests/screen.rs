@@ -34,7 +34,7 @@ async fn open_every_panel(b: &Browser) {
         .await
         .unwrap()
     {
-        details.click().await.unwrap();
+        b.click_el(&details).await;
     }
 }
 
@@ -63,6 +63,7 @@ async fn run_and_verdict_stay_in_view_and_nothing_scrolls_sideways_at_360_390_an
                 .execute("window.scrollTo(0, document.body.scrollHeight)", vec![])
                 .await
                 .unwrap();
+            // Directly: the run bar is on screen wherever the page is scrolled.
             b.button("Run").await.click().await.unwrap();
             let summary = b.wait_text(SUMMARY, "PASS").await;
             assert!(summary.contains("Details"), "{summary}");
@@ -212,7 +213,7 @@ async fn the_default_assertion_passes_any_success_and_the_seed_pair_is_one_click
         assert!(verdict.contains("201"), "{verdict}");
 
         // The seed canary's pair, in one click: GET /dev passes, the open method does not.
-        b.click("Use the seed canary's checks").await;
+        b.click("Use the seed canary checks").await;
         let text = b.control("Assertions").await.prop("value").await.unwrap();
         assert_eq!(text.as_deref(), Some("status 200\nlength 3"));
         b.choose("Method", "GET").await;
