@@ -293,3 +293,43 @@ async fn forget_everything_asks_before_deleting_profiles() {
     .await;
     emu.shutdown().await;
 }
+
+/// Items of the issue that main fixed before this branch, checked here at phone width: the
+/// Domain hint gives the reason, pasted invisible characters and trailing spaces are flagged,
+/// and a failed token request is not a "new token" in the history.
+#[tokio::test]
+async fn field_hints_give_reasons_and_a_failed_token_is_no_new_token_at_390() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.resize(390, 844).await;
+        b.open(&site).await;
+        b.fill("Domain", "my-pool").await;
+        b.wait_text("#token-url", "needs the Region").await;
+        b.fill("Region", "eu-west-1").await;
+        b.fill("Domain", "my-pool.auth.us-east-1.amazoncognito.com")
+            .await;
+        b.wait_text("#token-url", "Region says eu-west-1").await;
+        b.fill("Domain", "https://").await;
+        let hint = b.wait_text("#token-url", "not yet").await;
+        assert!(!hint.contains("enter a domain"), "{hint}");
+
+        b.fill("Client ID", "demo-client-id\u{200B}").await;
+        b.wait_text("#client-id-issues", "invisible character (U+200B)")
+            .await;
+        b.fill("Client ID", "demo-client-id ").await;
+        b.wait_text("#client-id-issues", "spaces at the start or end")
+            .await;
+
+        b.fill_demo(&emu, "/dev").await;
+        b.fill("Client secret", "wrong-secret").await;
+        b.fill("Run every", "60").await;
+        b.click("Start schedule").await;
+        let history = b.wait_text("table.history", "FAIL").await;
+        b.click("Stop schedule").await;
+        assert!(!history.contains("new token"), "{history}");
+        assert_no_sideways_scroll(b, "with the history at 390 px").await;
+    })
+    .await;
+    emu.shutdown().await;
+}

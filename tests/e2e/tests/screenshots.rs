@@ -36,7 +36,7 @@ async fn readme_screenshots() {
                 b.wait_text(e2e::panel::TOKEN, "invalid_client").await;
                 b.client
                     .execute(
-                        "document.querySelector(\"section[aria-labelledby='token-response-heading']\").scrollIntoView(); window.scrollBy(0, -140);",
+                        "document.getElementById('verdict').scrollIntoView();",
                         vec![],
                     )
                     .await
