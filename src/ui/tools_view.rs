@@ -32,8 +32,8 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
                 state.imported(updated, secret);
                 import_message.set(Some((true, summary.message())));
                 import_text.set(String::new());
-                // The paste area closes, so the summary shows where it was, in view.
-                import_open.set(false);
+                // The paste area stays open (a second output often follows: the domain after
+                // the client); the summary under it is brought into view.
                 request_animation_frame(reveal_import_summary);
             }
             Err(e) => {

@@ -496,7 +496,7 @@ impl Browser {
         let script = format!(
             "const el = document.querySelector({css:?}); if (!el) return 'missing';
              const r = el.getBoundingClientRect();
-             return String(r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth && r.height > 0);"
+             return String(r.top >= -1 && r.left >= -1 && r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1 && r.height > 0);"
         );
         self.js_string(&script).await == "true"
     }

@@ -333,3 +333,35 @@ async fn field_hints_give_reasons_and_a_failed_token_is_no_new_token_at_390() {
     .await;
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_import_summary_is_in_view_after_fill_the_form_at_390() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    let secret_string = serde_json::json!({
+        "USER_POOL_CLIENT_ID": "demo-client-id",
+        "USER_POOL_CLIENT_SECRET": "demo-client-secret",
+        "USER_POOL_DOMAIN": emu.base_url(),
+    })
+    .to_string();
+    Browser::with(async |b| {
+        b.resize(390, 700).await;
+        b.open(&site).await;
+        b.click("Import…").await;
+        b.fill("Paste AWS output", &secret_string).await;
+        b.click("Fill the form").await;
+        b.wait_text(".import-summary", "Filled").await;
+        let deadline = Instant::now() + WAIT;
+        while !b.in_view(".import-summary").await {
+            if Instant::now() > deadline {
+                let rect = b
+                    .js_string("const r = document.querySelector('.import-summary').getBoundingClientRect(); return JSON.stringify([r.top, r.bottom, innerHeight, scrollY, document.activeElement.textContent])")
+                    .await;
+                panic!("the Import summary is off-screen: {rect}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    emu.shutdown().await;
+}
