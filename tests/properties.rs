@@ -1109,7 +1109,7 @@ proptest! {
         ],
         elapsed_ms in prop_oneof![any::<f64>(), 0.0..5000.0f64],
     ) {
-        let facts = ResponseFacts { status, body: &body, elapsed_ms };
+        let facts = ResponseFacts { status, body: &body, elapsed_ms, content_type: None };
         let results = evaluate(&list, &facts);
         prop_assert_eq!(results.len(), list.len());
         for (assertion, result) in list.iter().zip(&results) {
@@ -1121,6 +1121,8 @@ proptest! {
             }
             match assertion {
                 Assertion::Status { expected } => prop_assert_eq!(result.passed, status == Some(*expected)),
+                // No Content-Type here: nothing declared JSON, so it passes.
+                Assertion::JsonIfDeclared => prop_assert!(result.passed),
                 Assertion::StatusClass { class } => prop_assert_eq!(
                     result.passed,
                     status.is_some_and(|s| (u16::from(*class) * 100..u16::from(*class) * 100 + 100).contains(&s))
@@ -1339,6 +1341,7 @@ fn assertion() -> impl Strategy<Value = Assertion> {
     prop_oneof![
         (100u16..=599).prop_map(|expected| Assertion::Status { expected }),
         (1u8..=5).prop_map(|class| Assertion::StatusClass { class }),
+        Just(Assertion::JsonIfDeclared),
         any::<usize>().prop_map(|expected| Assertion::JsonLength { expected }),
         (pointer(), trimmed_line(20))
             .prop_map(|(pointer, expected)| Assertion::JsonPointerEquals { pointer, expected }),

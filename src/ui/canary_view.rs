@@ -125,7 +125,7 @@ pub fn CanaryView(state: AppState) -> impl IntoView {
             <textarea id="assertions" rows="3" spellcheck="false"
                 prop:value=move || state.assertions_text.get()
                 on:input:target=move |e| state.assertions_text.set(e.target().value())></textarea>
-            <p class="hint">"One per line: status 2xx · status 200 · length 3 · pointer /0/type == \"dog\" · contains fish · latency < 500. Checked on every API answer. The default, status 2xx, is what any successful call satisfies."</p>
+            <p class="hint">"One per line: status 2xx · status 200 · length 3 · pointer /0/type == \"dog\" · contains fish · latency < 500 · json (a body said to be JSON parses). Checked on every API answer. The default, status 2xx and json, is what any successful call satisfies."</p>
             <button type="button" class="secondary" on:click=move |_| state.assertions_text.set(to_lines(&seed_assertions()))
                 title="status 200 and length 3: the seed canary's checks of GET /dev (three pets)">"Use the seed canary checks"</button>
             {move || assertion_issue.get().map(|e| view! { <p class="issue error">{e}</p> })}

@@ -76,7 +76,7 @@ impl fmt::Display for AssertionParseError {
             Self::UnknownKeyword { line, keyword } => write!(
                 f,
                 "Line {line}: \"{keyword}\" is not an assertion. Start each line with status, length, \
-                 pointer, contains or latency (e.g. `status 200`)."
+                 pointer, contains, latency or json (e.g. `status 200`)."
             ),
             Self::MissingValue { line, keyword } => write!(
                 f,
@@ -175,6 +175,7 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
         "pointer" => "pointer",
         "contains" => "contains",
         "latency" => "latency",
+        "json" => "json",
         _ => {
             return Err(AssertionParseError::UnknownKeyword {
                 line,
@@ -182,6 +183,9 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
             })
         }
     };
+    if keyword == "json" {
+        return Ok(Assertion::JsonIfDeclared);
+    }
     if rest.is_empty() {
         return Err(AssertionParseError::MissingValue { line, keyword });
     }

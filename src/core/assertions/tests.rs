@@ -11,6 +11,7 @@ fn facts(status: u16, body: &str) -> ResponseFacts<'_> {
         status: Some(status),
         body,
         elapsed_ms: 183.4,
+        content_type: None,
     }
 }
 
@@ -84,6 +85,7 @@ fn no_response_fails_everything() {
         status: None,
         body: "",
         elapsed_ms: 30_000.0,
+        content_type: None,
     };
     let results = evaluate(&all, &none);
     assert!(results.iter().all(|r| !r.passed));
@@ -342,6 +344,7 @@ fn latency() {
         status: Some(200),
         body: "",
         elapsed_ms: ms,
+        content_type: None,
     };
     let under = Assertion::LatencyUnder { ms: 500 };
     let r = one(under.clone(), &at(499.6));
@@ -434,7 +437,7 @@ fn lines_round_trip() {
     );
     assert_eq!(parse_lines(&text).unwrap(), all);
     assert_eq!(to_lines(&seed_assertions()), "status 200\nlength 3");
-    assert_eq!(to_lines(&default_assertions()), "status 2xx");
+    assert_eq!(to_lines(&default_assertions()), "status 2xx\njson");
     assert_eq!(to_lines(&[]), "");
 }
 
@@ -481,7 +484,7 @@ fn unknown_keyword() {
         m.starts_with("Line 3: \"statsu\" is not an assertion."),
         "{m}"
     );
-    assert!(m.contains("status, length, pointer, contains or latency"));
+    assert!(m.contains("status, length, pointer, contains, latency or json"));
 }
 
 #[test]
@@ -608,7 +611,10 @@ fn pointer_and_latency_syntax() {
 fn the_default_judges_only_what_any_successful_call_satisfies() {
     assert_eq!(
         default_assertions(),
-        vec![Assertion::StatusClass { class: 2 }]
+        vec![
+            Assertion::StatusClass { class: 2 },
+            Assertion::JsonIfDeclared
+        ]
     );
     // A 201 with an object, an empty 204, the seed's three pets: all pass the default…
     for (status, body) in [
@@ -650,4 +656,38 @@ fn status_classes_parse_and_print_back() {
         );
     }
     assert!(parse_lines("status 2x").is_err());
+}
+
+#[test]
+fn a_body_declared_json_must_parse() {
+    let with = |content_type: Option<&'static str>, body: &'static str| ResponseFacts {
+        content_type,
+        ..facts(200, body)
+    };
+    let json = Some("application/json;charset=UTF-8");
+    let r = one(Assertion::JsonIfDeclared, &with(json, r#"[{"id": 1, "ty"#));
+    assert!(!r.passed);
+    assert!(r.actual.starts_with("not JSON: "), "{}", r.actual);
+    assert_eq!(r.assertion, "body is JSON when its Content-Type says so");
+    assert!(one(Assertion::JsonIfDeclared, &with(json, PETS)).passed);
+    assert!(one(Assertion::JsonIfDeclared, &with(json, "")).passed);
+    assert!(
+        !one(
+            Assertion::JsonIfDeclared,
+            &with(Some("APPLICATION/JSON"), "{")
+        )
+        .passed
+    );
+    let text = one(
+        Assertion::JsonIfDeclared,
+        &with(Some("text/plain"), "not json"),
+    );
+    assert!(text.passed, "{text:?}");
+    assert_eq!(text.actual, "not declared JSON (text/plain)");
+    assert!(one(Assertion::JsonIfDeclared, &with(None, "{")).passed);
+    // The default fails a cut-off JSON answer even with 200.
+    let results = evaluate(&default_assertions(), &with(json, "[1, 2"));
+    assert!(results[0].passed && !results[1].passed, "{results:?}");
+    assert_eq!(parse_lines("JSON"), Ok(vec![Assertion::JsonIfDeclared]));
+    assert_eq!(Assertion::JsonIfDeclared.to_line(), "json");
 }

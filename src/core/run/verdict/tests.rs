@@ -72,6 +72,7 @@ fn assertions(text: &str, status: u16, body: &str) -> Case {
                 status: Some(status),
                 body,
                 elapsed_ms: 12.0,
+                content_type: None,
             },
         ),
         Err(_) => Vec::new(),
@@ -147,6 +148,7 @@ fn a_failed_assertion_fails_even_beside_an_unreadable_line() {
                 status: Some(200),
                 body: PETS,
                 elapsed_ms: 1.0,
+                content_type: None,
             },
         ),
     };
