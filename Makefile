@@ -8,6 +8,8 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 # machine once missed it. With 60 s it also restarts a driver that has not listened after 10 s.
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 60
 WASM := --target wasm32-unknown-unknown
+# Every cargo build of this workspace uses Cargo.lock as committed: a build that would change it fails instead.
+LOCKED := --locked
 
 .PHONY: screenshots help setup serve demo dist test lint test-native test-properties properties-explore fuzz test-deploy test-browser e2e deploy clean
 
@@ -47,18 +49,18 @@ test: setup lint test-native test-properties test-deploy test-browser e2e
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
-	EMULATOR_URL=http://127.0.0.1:9292 cargo clippy -p cognito-api-tester $(WASM) --all-targets -- -D warnings
+	cargo clippy $(LOCKED) --workspace --all-targets -- -D warnings
+	EMULATOR_URL=http://127.0.0.1:9292 cargo clippy $(LOCKED) -p cognito-api-tester $(WASM) --all-targets -- -D warnings
 
 test-native:
-	cargo test --workspace --exclude e2e
+	cargo test $(LOCKED) --workspace --exclude e2e
 
 # tests/properties.rs with 10,000 cases per property. test-native already ran them with
 # proptest's quick default (256, PROPTEST_CASES unset); this is the thorough pass. Release keeps
 # it to seconds instead of minutes; overflow checks stay on, as in a debug build, so an
 # arithmetic overflow fails the property instead of wrapping silently.
 test-properties:
-	PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test --release -p cognito-api-tester --test properties
+	PROPTEST_CASES=10000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true cargo test $(LOCKED) --release -p cognito-api-tester --test properties
 
 # Not part of `make test`: the same properties with a new random seed each run, to find new cases.
 # A failure prints the seed; keep the case as a plain regression test at the end of the file.
@@ -68,11 +70,15 @@ properties-explore:
 # libFuzzer through cargo-fuzz (nightly): each target in fuzz/fuzz_targets runs FUZZ_SECONDS,
 # then fuzz/run.sh prints its executions and crashes. Corpus and crashes stay in fuzz/ (ignored).
 FUZZ_SECONDS ?= 60
+# Pinned, and built from its own complete Cargo.lock (--locked): a new release changes nothing here unasked.
+CARGO_FUZZ_VERSION := 0.13.2
 fuzz:
-	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	@[ "$$(cargo fuzz --version 2>/dev/null)" = "cargo-fuzz $(CARGO_FUZZ_VERSION)" ] \
+	  || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --force
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 # The deploy tools' Python packages live in a venv, reinstalled only when deploy/requirements.txt changes.
+# That file pins every package, dependencies included, with its hashes: pip refuses anything else (--require-hashes).
 VENV := .tools/venv
 test-deploy:
 	@want=$$(sha256sum deploy/requirements.txt | cut -d' ' -f1); \
@@ -82,7 +88,7 @@ test-deploy:
 	fi; \
 	if [ "$$(cat $(VENV)/requirements.sha256 2>/dev/null)" != "$$want" ]; then \
 	  echo "==> test-deploy: installing deploy/requirements.txt into $(VENV)"; \
-	  $(VENV)/bin/pip install -q --disable-pip-version-check -r deploy/requirements.txt || exit 1; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes --only-binary :all: -r deploy/requirements.txt || exit 1; \
 	  echo "$$want" > $(VENV)/requirements.sha256; \
 	fi
 	$(VENV)/bin/cfn-lint deploy/cloudfront.yaml
@@ -91,10 +97,10 @@ test-deploy:
 
 # The browser tests get real tokens from an emulator on 127.0.0.1:9292 (EMULATOR_URL).
 test-browser:
-	bash tools/with-emulator.sh cargo test -p cognito-api-tester $(WASM) --test browser --test browser_verify
+	bash tools/with-emulator.sh cargo test $(LOCKED) -p cognito-api-tester $(WASM) --test browser --test browser_verify
 
 e2e: dist
-	cargo test -p e2e -- --test-threads=2
+	cargo test $(LOCKED) -p e2e -- --test-threads=2
 	@echo "Fault matrix (tests/e2e/tests/faults.rs):"; cat target/fault-matrix.md
 
 # Not part of `make test`: retakes docs/screenshots from the release build against the emulator.
@@ -104,7 +110,7 @@ screenshots: dist
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
 .PHONY: bench
 bench: dist
-	cargo run --config bench/profile.toml --profile bench-run -p bench
+	cargo run $(LOCKED) --config bench/profile.toml --profile bench-run -p bench
 
 deploy:
 	bash deploy/deploy.sh

@@ -3,8 +3,11 @@
 #
 # Each file gets an explicit Content-Type (a bare `aws s3 sync` has uploaded .wasm as binary/octet-stream, which
 # breaks streaming compilation) and a Cache-Control: index.html is revalidated on every visit, the content-hashed
-# assets Trunk writes (name-<16 hex>.ext) are immutable. index.html goes up LAST, so a visitor never gets an index
-# naming files not uploaded yet; then hashed files that the new index no longer needs are removed.
+# assets Trunk writes (name-<16 hex>.ext) are immutable. Text and wasm files go up gzip-compressed with
+# Content-Encoding: gzip (S3 never compresses; every browser accepts gzip; CloudFront passes a stored encoding
+# through). index.html goes up LAST, so a visitor never gets an index naming files not uploaded yet. The names
+# uploaded are written to a manifest under the prefix (.deploy-manifest); the next deploy removes only names from that
+# manifest which it does not upload again — never anything else in the bucket.
 #
 # Environment: BUCKET (required), PREFIX (a folder in the bucket), PUBLIC_URL (the URL to print, e.g. the
 # CloudFront one), SKIP_BUILD=1 (upload DIST_DIR as it is), DIST_DIR (default: dist/ beside this folder),
@@ -36,6 +39,11 @@ prefix="${prefix#/}"; prefix="${prefix%/}"
 [[ -z "$prefix" || ( "$prefix" =~ ^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$ && "$prefix" != *..* ) ]] \
   || fail "PREFIX \"$prefix\" is not a plain folder name." "Use letters, digits, '.', '_', '-', '~' and '/' only, e.g. PREFIX=qa/cognito-tester."
 key_base="${prefix:+$prefix/}"
+manifest_name=.deploy-manifest
+# A name deploy.sh uploads, lists in the manifest or deletes: plain characters only, no `.`/`..` segment. This keeps
+# every key under the prefix and every manifest line and JSON string free of quoting problems.
+safe_re='^[A-Za-z0-9_~-][A-Za-z0-9._~-]*(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$'
+is_safe_name() { [[ "$1" =~ $safe_re ]]; }
 
 command -v aws >/dev/null 2>&1 \
   || fail "the AWS CLI (aws) is not on PATH." "Install it (pip install awscli, or AWS CLI v2); \`make test-deploy\` puts one in .tools/venv/bin."
@@ -79,15 +87,19 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   fi
 fi
 [ -f "$dist/index.html" ] || fail "no index.html in $dist." "Run make dist first, or unset SKIP_BUILD."
+mapfile -d '' -t files < <(cd "$dist" && find . -type f ! -name index.html -printf '%P\0' | LC_ALL=C sort -z)
+for rel in "${files[@]}"; do
+  is_safe_name "$rel" && [ "$rel" != "$manifest_name" ] \
+    || fail "$dist holds a file named \"$(oneline "$rel")\", which deploy.sh will not upload." \
+      "Keep dist/ to what make dist writes: names of letters, digits, '.', '_', '-', '~' (not $manifest_name)."
+done
 
 # 5. What the new index.html needs: every hashed file it names must be in dist/ and be reachable from the prefix.
 referenced=$(grep -oE '(src|href)="[^"]*"' "$dist/index.html" | sed -E 's/^(src|href)="//; s/"$//' || true)
-needed=()
 while IFS= read -r ref; do
   [ -n "$ref" ] || continue
   name="${ref##*/}"; name="${name%%[?#]*}"
   is_hashed "$name" || continue
-  needed+=("$name")
   [ -f "$dist/$name" ] || fail "index.html names $name, which is not in $dist." "Rebuild: make dist (a partial build?)."
   dir="${ref%"$name"*}"
   case "$dir" in
@@ -112,19 +124,45 @@ content_type() {
     *) echo "application/octet-stream" ;;
   esac
 }
+# Stored gzip-compressed: text and wasm (images are compressed already).
+compressible() {
+  case "$1" in *.html|*.wasm|*.js|*.mjs|*.css|*.json|*.map|*.svg|*.txt|*.webmanifest) return 0 ;; *) return 1 ;; esac
+}
 immutable="public, max-age=31536000, immutable"
+gz_dir=$(mktemp -d)
+trap 'rm -rf "$gz_dir"' EXIT
 upload() { # relative path in dist, cache-control
-  local rel="$1" cache="$2" type
+  local rel="$1" cache="$2" type src="$dist/$1" encoding=()
   type=$(content_type "$rel")
-  printf '  %-52s %-26s %s\n' "$key_base$rel" "$type" "$cache"
-  awsc s3 cp "$dist/$rel" "s3://$bucket/$key_base$rel" --only-show-errors \
-    --content-type "$type" --cache-control "$cache" \
+  if compressible "$rel"; then
+    # -n: no name or time stamp in the header, so the same file always uploads the same bytes.
+    mkdir -p "$(dirname "$gz_dir/$rel")"
+    gzip -9 -n -c "$src" > "$gz_dir/$rel" || fail "could not gzip $rel." "Check free space in ${TMPDIR:-/tmp}."
+    src="$gz_dir/$rel"; encoding=(--content-encoding gzip)
+  fi
+  printf '  %-52s %-26s %-5s %s\n' "$key_base$rel" "$type" "${encoding[1]:--}" "$cache"
+  awsc s3 cp "$src" "s3://$bucket/$key_base$rel" --only-show-errors \
+    --content-type "$type" --cache-control "$cache" "${encoding[@]}" \
     || fail "upload of $rel failed." "See the aws error above; the old site is still whole (index.html was not replaced)."
 }
+write_manifest() { # the names, one a line
+  printf '%s\n' "$@" | awsc s3 cp - "s3://$bucket/$key_base$manifest_name" --only-show-errors \
+    --content-type "text/plain; charset=utf-8" --cache-control no-cache
+}
 
-# 6. Upload: hashed assets, then other files, then index.html.
-mapfile -t files < <(cd "$dist" && find . -type f ! -name index.html -printf '%P\n' | LC_ALL=C sort)
+# 6. What an earlier deploy uploaded here (before anything changes). No manifest: nothing will be removed.
 target="s3://$bucket/$key_base"
+previous=()
+if old_manifest=$(awsc s3 cp "$target$manifest_name" - 2>/dev/null); then
+  while IFS= read -r name; do
+    # Only plain names: the manifest sits in the bucket, and a doctored one must not reach outside the prefix.
+    if is_safe_name "$name" && [ "$name" != "$manifest_name" ]; then previous+=("$name"); fi
+  done <<< "$old_manifest"
+else
+  say "no $manifest_name under $target yet: nothing will be removed (files from before it stay; delete them by hand)"
+fi
+
+# 7. Upload: hashed assets, then other files, then index.html.
 say "uploading $dist to $target${AWS_ENDPOINT_URL:+ at $AWS_ENDPOINT_URL}"
 for rel in "${files[@]}"; do
   if is_hashed "$rel"; then upload "$rel" "$immutable"; fi
@@ -134,33 +172,47 @@ for rel in "${files[@]}"; do
 done
 upload index.html "no-cache"
 
-# 7. Remove hashed files directly under the prefix that neither the new index nor the new dist/ has.
-#    Only names matching the hash pattern are ever touched; anything else in the bucket stays.
-keep=" ${needed[*]:-} ${files[*]:-} "
-listing=$(awsc s3api list-objects-v2 --bucket "$bucket" ${prefix:+--prefix "$key_base"} \
-  --query 'Contents[].Key' --output text) || fail "could not list $target to find old files." "The new site is up; old hashed files were kept."
+# 8. Remove what the previous deploy uploaded and this one did not. The manifest first names both, so a failed
+#    delete leaves nothing unlisted for the next deploy; then only the new names.
+uploaded=(index.html "${files[@]}")
+keep=" ${uploaded[*]} "
 stale=()
-while IFS= read -r key; do
-  case "$key" in ""|None) continue ;; esac
-  rel="${key#"$key_base"}"
-  is_hashed "$rel" || continue # also skips deeper folders: the pattern has no slash
-  [[ "$keep" == *" $rel "* ]] && continue
-  say "removing stale $key"
-  stale+=("{\"Key\":\"$key\"}") # safe in JSON: hashed names and PREFIX are plain characters
-done < <(printf '%s\n' "$listing" | tr '\t' '\n')
+for name in "${previous[@]}"; do
+  [[ "$keep" == *" $name "* ]] && continue
+  stale+=("$name")
+done
+write_manifest "${uploaded[@]}" "${stale[@]}" \
+  || fail "could not write $target$manifest_name." "The new site is up; nothing was removed. Run make deploy again."
 if [ ${#stale[@]} -gt 0 ]; then
-  objects=$(IFS=,; echo "${stale[*]}")
-  not_deleted=$(awsc s3api delete-objects --bucket "$bucket" --delete "{\"Objects\":[$objects],\"Quiet\":true}" \
+  objects=()
+  for name in "${stale[@]}"; do
+    say "removing stale $key_base$name"
+    objects+=("{\"Key\":\"$key_base$name\"}") # safe in JSON: is_safe_name allows no quote or backslash
+  done
+  joined=$(IFS=,; echo "${objects[*]}")
+  not_deleted=$(awsc s3api delete-objects --bucket "$bucket" --delete "{\"Objects\":[$joined],\"Quiet\":true}" \
     --query 'Errors[].Key' --output text) || not_deleted="(all of them)"
   case "$not_deleted" in ""|None) ;; *)
-    fail "could not delete old files: $not_deleted" "The new site is up; delete them by hand if you like." ;;
+    fail "could not delete old files: $not_deleted" "The new site is up; the manifest still lists them, so the next deploy tries again." ;;
   esac
+  write_manifest "${uploaded[@]}" \
+    || fail "could not write $target$manifest_name." "The new site is up and the old files are gone; run make deploy again."
 fi
 say "uploaded $(( ${#files[@]} + 1 )) files, removed ${#stale[@]} stale"
 
-# 8. Where to open it.
+# 9. Where to open it.
+http_warning() {
+  say "WARNING: the site is plain HTTP (S3 website endpoints are HTTP only). This page handles client secrets and"
+  say "  tokens: anyone on the network path (the Wi-Fi, a proxy, the ISP) can read them and change the page itself."
+  say "  The browser also withholds WebCrypto (token signature checks) and the clipboard from it. For HTTPS put"
+  say "  CloudFront in front (deploy/cloudfront.yaml) and deploy with PUBLIC_URL=<its SiteUrl>."
+}
 if [ -n "$public_url" ]; then
   say "site: $public_url"
+  case "$public_url" in # an http:// URL other than this machine is as exposed as the S3 endpoint
+    http://localhost[:/]*|http://localhost|http://127.*) ;;
+    http://*) http_warning ;;
+  esac
 else
   region=$(awsc s3api get-bucket-location --bucket "$bucket" --query LocationConstraint --output text 2>/dev/null || true)
   case "$region" in ""|None|null) region="${AWS_REGION:-us-east-1}" ;; EU) region=eu-west-1 ;; esac
@@ -171,7 +223,7 @@ else
     *) host="$bucket.s3-website.$region.amazonaws.com" ;;
   esac
   say "site: http://$host/$key_base"
-  say "note: S3 website endpoints are HTTP only; for HTTPS put CloudFront in front (deploy/cloudfront.yaml) and pass PUBLIC_URL."
+  http_warning
   if ! awsc s3api get-bucket-website --bucket "$bucket" >/dev/null 2>&1; then
     say "note: the bucket has no website configuration; enable it with: aws s3 website s3://$bucket --index-document index.html (and allow public reads)"
   fi

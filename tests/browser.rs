@@ -50,6 +50,31 @@ async fn fetch_records_status_headers_body_and_timing() {
     assert!(exchange.started_at_unix_ms > 1.7e12);
 }
 
+/// gloo-net's builder appended `&` to a URL with a query: the URL sent was not the one shown.
+/// A data: URL answers with exactly the text after the comma, so the body shows what was fetched.
+#[wasm_bindgen_test]
+async fn the_url_is_sent_byte_for_byte() {
+    let in_flight = InFlight::new().unwrap();
+    let (exchange, outcome) = send(&get("data:text/plain,hello?x=1&y=2"), 5_000, &in_flight).await;
+    assert_eq!(outcome, Ok(()));
+    assert_eq!(exchange.response.unwrap().body, "hello?x=1&y=2");
+}
+
+/// A header value the browser refuses threw inside gloo-net, so the run never finished and the
+/// page hung. It is a typed "not sent" now (the core also refuses it before sending).
+#[wasm_bindgen_test]
+async fn a_refused_header_is_not_sent_and_nothing_hangs() {
+    let in_flight = InFlight::new().unwrap();
+    let mut request = get("data:text/plain,ok");
+    request.headers.push(("X-Note".into(), "naive €5".into()));
+    let (exchange, outcome) = send(&request, 5_000, &in_flight).await;
+    match outcome {
+        Err(SendFailure::NotBuilt { message }) => assert!(message.contains("X-Note"), "{message}"),
+        other => panic!("expected NotBuilt, got {other:?}"),
+    }
+    assert!(exchange.response.is_none());
+}
+
 #[wasm_bindgen_test]
 async fn invalid_utf8_is_flagged_not_fatal() {
     let in_flight = InFlight::new().unwrap();
@@ -154,4 +179,87 @@ fn browser_url_parser_matches_the_native_one() {
     for (input, expected) in CASES {
         assert_eq!(describe(input), *expected, "{input}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A page over plain http: no navigator.clipboard, no crypto.subtle. The runner's page is on
+// localhost (a secure context), so these take the two away the way an http:// page lacks them.
+// ---------------------------------------------------------------------------------------------
+
+/// Makes `object[name]` undefined for the duration of `f`, then restores the browser's own.
+async fn without<F, Fut>(object: &wasm_bindgen::JsValue, name: &str, f: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let key = wasm_bindgen::JsValue::from_str(name);
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &descriptor,
+        &"value".into(),
+        &wasm_bindgen::JsValue::UNDEFINED,
+    )
+    .unwrap();
+    js_sys::Reflect::set(
+        &descriptor,
+        &"configurable".into(),
+        &wasm_bindgen::JsValue::TRUE,
+    )
+    .unwrap();
+    js_sys::Object::define_property(object.unchecked_ref::<js_sys::Object>(), &key, &descriptor);
+    assert!(js_sys::Reflect::get(object, &key).unwrap().is_undefined());
+    f().await;
+    js_sys::Reflect::delete_property(object.unchecked_ref::<js_sys::Object>(), &key).unwrap();
+    assert!(!js_sys::Reflect::get(object, &key).unwrap().is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn copy_without_a_clipboard_is_a_message_not_an_exception() {
+    use cognito_api_tester::web::{files, secure};
+    assert!(secure::is_secure_context(), "the test page is on localhost");
+    let navigator = web_sys::window().unwrap().navigator();
+    without(&navigator, "clipboard", || async {
+        assert_eq!(
+            files::copy("text").await,
+            Err(secure::NO_CLIPBOARD.to_string())
+        );
+    })
+    .await;
+    assert!(secure::NO_CLIPBOARD.contains("plain http://"));
+}
+
+#[wasm_bindgen_test]
+async fn verify_without_webcrypto_is_not_checked_and_says_why() {
+    use cognito_api_tester::core::checks::Signature;
+    use cognito_api_tester::core::jwt::decode;
+    use cognito_api_tester::web::crypto::{verify_rs256, CryptoError};
+    use cognito_api_tester::web::secure;
+    use cognito_api_tester::web::verify::{verify, JwksSource};
+    let jwks =
+        r#"{"keys":[{"alg":"RS256","e":"AQAB","kid":"k1","kty":"RSA","n":"sXch","use":"sig"}]}"#;
+    // {"alg":"RS256","kid":"k1"} . {"sub":"x"} . "sig"
+    let token = decode("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ4In0.c2ln");
+    let key = cognito_api_tester::core::jwks::Jwks::parse(jwks).unwrap();
+    let key = key.find("k1").unwrap().clone();
+    let crypto: wasm_bindgen::JsValue = web_sys::window().unwrap().crypto().unwrap().into();
+    without(&crypto, "subtle", || async {
+        assert_eq!(
+            verify_rs256(&key, b"data", b"sig").await,
+            Err(CryptoError::Unavailable(secure::NO_WEBCRYPTO.to_string()))
+        );
+        let signature = verify(&token, &JwksSource::Pasted(jwks.into()), false).await;
+        // Not "the JWKS could not be read … turn on Route through proxy": no proxy helps here.
+        assert_eq!(
+            signature,
+            Signature::NotChecked {
+                reason: secure::NO_WEBCRYPTO.to_string()
+            }
+        );
+    })
+    .await;
+    // With WebCrypto back, the same call reaches WebCrypto (which rejects this toy key).
+    assert!(matches!(
+        verify_rs256(&key, b"data", b"sig").await,
+        Err(CryptoError::Failed(_))
+    ));
 }

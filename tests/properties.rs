@@ -34,6 +34,7 @@ use cognito_api_tester::core::exchange::{
     RecordedRequest, RecordedResponse, REDACTED,
 };
 use cognito_api_tester::core::headers::{parse_extra_headers, withheld_headers};
+use cognito_api_tester::core::hosting::{setup_blocks, HostingValues, DEFAULT_STACK_NAME};
 use cognito_api_tester::core::import::{parse_import, SECRET_KEYS};
 use cognito_api_tester::core::jwt::{
     base64url_decode, claim_rows, decode, parse_issuer, Base64Problem, SegmentProblem, ShapeProblem,
@@ -1544,7 +1545,7 @@ fn aws_region() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     #[test]
     fn aws_parsers_never_panic(s in text(80)) {
@@ -1591,7 +1592,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     /// GetClientToken's answer is read without panicking, and an echoed secret never comes back
     /// in what the tool shows (message, snippet, diagnosis).
@@ -1618,7 +1619,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     /// The AWS and RFC 6749 Basic forms differ exactly when the secret has a character
     /// URL-encoding changes (the characters invalid_client names).
@@ -1643,6 +1644,147 @@ proptest! {
         match metadata_json(&pairs) {
             Some(json) => prop_assert_eq!(parse_client_metadata(&json).unwrap(), pairs),
             None => prop_assert!(pairs.is_empty()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// hosting: the Proxy setup panel's copyable blocks
+// ---------------------------------------------------------------------------------------------
+
+/// A piece of a field value, rich in what breaks out of shell, TOML and comments.
+fn hostile_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z0-9-]{1,8}",
+        2 => prop::collection::vec(
+            prop::sample::select(vec![
+                '\n', '\r', '\u{2028}', '\u{85}', '\0', '$', '`', '\'', '"', '\\', ';', '&', '|', '#',
+                '*', '(', ')', '<', '>', ' ', '!', '{', '}', '~', '?', 'a', '-', '.', '/', '=', '%',
+            ]),
+            1..8,
+        )
+        .prop_map(String::from_iter),
+        1 => tricky_text(12),
+    ]
+}
+
+fn hosting_token_url() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (hostile_piece(), hostile_piece())
+            .prop_map(|(p, r)| format!("https://{p}.auth.{r}.amazoncognito.com/oauth2/token")),
+        hostile_piece().prop_map(|h| format!("https://{h}/oauth2/token")),
+        Just("https://my-pool.auth.us-east-1.amazoncognito.com/oauth2/token".to_owned()),
+        tricky_text(40),
+    ]
+}
+
+fn hosting_api_url() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (
+            hostile_piece(),
+            hostile_piece(),
+            hostile_piece(),
+            hostile_piece()
+        )
+            .prop_map(|(id, region, stage, rest)| {
+                format!("https://{id}.execute-api.{region}.amazonaws.com/{stage}/{rest}")
+            }),
+        (hostile_piece(), hostile_piece()).prop_map(|(stage, rest)| {
+            format!("https://a1b2.execute-api.us-east-1.amazonaws.com/{stage}/{rest}")
+        }),
+        tricky_text(40),
+    ]
+}
+
+fn hosting_region() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("eu-west-1".to_owned()),
+        hostile_piece().prop_map(|p| format!("us-east-1{p}")),
+        hostile_piece(),
+    ]
+}
+
+/// A line a POSIX shell reads as one command with no expansion, redirection, list or comment outside quotes:
+/// single quotes closed on the same line, nothing but plain characters outside them.
+fn is_inert_shell_line(line: &str) -> bool {
+    let mut quoted = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => quoted = !quoted,
+            _ if quoted => {}
+            // `'\''`: the one way shell_quote writes a quote inside a quoted word.
+            '\\' if chars.next() == Some('\'') => {}
+            c => {
+                if !(c.is_ascii_alphanumeric() || " @%+=:,./_-".contains(c)) {
+                    return false;
+                }
+            }
+        }
+    }
+    !quoted
+}
+
+/// A TOML line of the Trunk block: a comment, the table header, or `key = "basic string"` with nothing raw in it
+/// that TOML forbids (control characters) or that would end the string (an unescaped `"`).
+fn is_valid_toml_line(line: &str) -> bool {
+    if line.is_empty() || line == "[[proxy]]" {
+        return true;
+    }
+    if let Some(comment) = line.strip_prefix('#') {
+        return !comment.chars().any(|c| c.is_control() && c != '\t');
+    }
+    let Some((key, value)) = line.split_once(" = ") else {
+        return false;
+    };
+    let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        return false;
+    };
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            // An escape: one of the few TOML knows (the guard consumes the escaped character).
+            '\\' if !matches!(chars.next(), Some('"' | '\\' | 'u' | 'n' | 't' | 'r')) => {
+                return false
+            }
+            '"' => return false,
+            c if c.is_control() => return false,
+            _ => {}
+        }
+    }
+    matches!(key, "rewrite" | "backend")
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// For any field values, every line of the generated shell is a comment or an inert command line, and the
+    /// Trunk.toml block is valid TOML line by line: no value can end a comment, a quote or a string and add code.
+    #[test]
+    fn hosting_blocks_never_let_a_value_out(
+        token_url in hosting_token_url(),
+        api_url in hosting_api_url(),
+        region in hosting_region(),
+    ) {
+        let values = HostingValues { token_url: &token_url, api_url: &api_url, region: &region };
+        let [trunk, cloudfront, cors] = setup_blocks(&values, DEFAULT_STACK_NAME);
+        for (title, block) in [&cloudfront, &cors] {
+            prop_assert!(block.ends_with('\n'), "{}", title);
+            for line in block.split('\n').filter(|l| !l.is_empty()) {
+                let line_ok = if line.starts_with('#') {
+                    !line.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+                } else {
+                    is_inert_shell_line(line)
+                };
+                prop_assert!(line_ok, "{}: {:?} in {:?}", title, line, block);
+            }
+        }
+        for line in trunk.1.split('\n') {
+            prop_assert!(
+                is_valid_toml_line(line) || (line.starts_with('#') && !line.chars().any(char::is_control)),
+                "{}: {:?} in {:?}", trunk.0, line, trunk.1
+            );
         }
     }
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 EMULATOR_PORT=9090
 APP_URL=http://127.0.0.1:8080
 
-cargo build -q -p cognito-emulator
+cargo build -q --locked -p cognito-emulator
 pids=()
 stop() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM

@@ -43,8 +43,8 @@ else
 fi
 
 # 4. wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock: Trunk and the
-#    browser-test runner refuse any other. Its own lockfile names a crate version the
-#    registry lacks, so no --locked here.
+#    browser-test runner refuse any other. No --locked here: its own Cargo.lock (0.2.130) names
+#    webpki-roots 1.0.11, which the registry does not serve (`cargo fetch --locked` in the crate fails).
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 [ -n "$wb_version" ] || fail "wasm-bindgen version" "Cargo.lock names no wasm-bindgen; run cargo generate-lockfile."
 if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wb_version" ]; then
@@ -57,14 +57,19 @@ fi
 # 5. wasm-opt from binaryen 132 (npm package; pure wasm, runs on node) into .tools/.
 #    Debian's binaryen 108 corrupts wasm-bindgen 0.2.130 output: it points the exported
 #    externref table at the funcref table, and the app dies at start.
-BINARYEN_VERSION=132.0.0
-if [ "$(.tools/node_modules/.bin/wasm-opt --version 2>/dev/null)" = "wasm-opt version ${BINARYEN_VERSION%%.*} (version_${BINARYEN_VERSION%%.*})" ]; then
-  echo "setup: wasm-opt ${BINARYEN_VERSION%%.*} present"
+#    From the committed tools/binaryen/package-lock.json (exact version and sha512 of every package) with
+#    `npm ci --ignore-scripts`: nothing else is resolved and no package script runs.
+BINARYEN_MAJOR=132
+lock=tools/binaryen/package-lock.json
+if [ "$(.tools/node_modules/.bin/wasm-opt --version 2>/dev/null)" = "wasm-opt version $BINARYEN_MAJOR (version_$BINARYEN_MAJOR)" ] \
+  && cmp -s "$lock" .tools/package-lock.json; then
+  echo "setup: wasm-opt $BINARYEN_MAJOR present"
 else
-  step "installing wasm-opt (binaryen $BINARYEN_VERSION from npm) into .tools/"
+  step "installing wasm-opt (binaryen from $lock) into .tools/"
   mkdir -p .tools
-  npm install --prefix .tools --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION" \
-    || fail "binaryen" "npm install binaryen@$BINARYEN_VERSION failed; see above."
+  cp tools/binaryen/package.json "$lock" .tools/ || fail "binaryen" "could not copy tools/binaryen/ into .tools/."
+  npm ci --prefix .tools --ignore-scripts --no-audit --no-fund \
+    || fail "binaryen" "npm ci in .tools/ failed; see above."
 fi
 # 6. axe-core for the e2e accessibility checks, pinned by tests/e2e/axe/package-lock.json.
 AXE_DIR=tests/e2e/axe

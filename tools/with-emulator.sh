@@ -5,7 +5,7 @@
 set -euo pipefail
 port="${EMULATOR_PORT:-9292}"
 export EMULATOR_URL="http://127.0.0.1:$port"
-cargo build -q -p cognito-emulator
+cargo build -q --locked -p cognito-emulator
 log="target/emulator-$port.log"
 target/debug/cognito-emulator --port "$port" >"$log" 2>&1 &
 pid=$!

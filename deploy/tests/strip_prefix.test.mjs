@@ -113,3 +113,34 @@ test('encoded characters and doubled slashes are kept as sent', () => {
   assert.equal(uriAfter('/proxy/api//dev//pets'), '//dev//pets');
   assert.equal(uriAfter('/proxy/api/dev/caf\u00e9'), '/dev/caf\u00e9');
 });
+
+test('a dot segment, plain or percent-encoded, is refused (it could climb out of the route at the origin)', () => {
+  for (const uri of [
+    '/proxy/api/dev/../prod/pets',
+    '/proxy/api/dev/..',
+    '/proxy/api/dev/./x',
+    '/proxy/api/dev/%2e%2e/prod',
+    '/proxy/api/dev/%2E%2e/prod',
+    '/proxy/api/dev/.%2E/prod',
+    '/proxy/token/oauth2/%2e/../login',
+    '/proxy/jwks/../x',
+    '/proxy/api/..',
+  ]) {
+    const answer = handler(viewerRequest(uri));
+    assert.equal(answer.statusCode, 400, uri);
+    assert.equal(answer.uri, undefined, uri);
+  }
+});
+
+test('dots inside a segment are not dot segments', () => {
+  assert.equal(
+    uriAfter('/proxy/jwks/us-east-1_x/.well-known/jwks.json'),
+    '/us-east-1_x/.well-known/jwks.json',
+  );
+  assert.equal(uriAfter('/proxy/api/dev/a..b/...'), '/dev/a..b/...');
+  assert.equal(uriAfter('/proxy/api/dev/v1.2/.hidden'), '/dev/v1.2/.hidden');
+});
+
+test('outside the proxy routes dot segments are left to the site origin', () => {
+  assert.equal(uriAfter('/a/../index.html'), '/a/../index.html');
+});

@@ -1,8 +1,10 @@
-"""deploy/deploy.sh against moto's S3 server on 127.0.0.1: metadata, upload order, stale-file removal, errors.
+"""deploy/deploy.sh against moto's S3 server on 127.0.0.1: metadata, gzip, upload order, the manifest, errors.
 
 Run by `make test-deploy` (the venv in .tools/venv has the AWS CLI, moto and boto3). One moto server per session.
 """
 
+import gzip
+import http.client
 import os
 import re
 import shutil
@@ -10,6 +12,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import boto3
@@ -19,6 +22,8 @@ from moto.server import ThreadedMotoServer
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy.sh"
 IMMUTABLE = "public, max-age=31536000, immutable"
 HTML = "text/html; charset=utf-8"
+MANIFEST = ".deploy-manifest"
+REPO = Path(__file__).resolve().parents[2]
 
 V1 = {
     "app": "app-0123456789abcdef.js",
@@ -123,6 +128,35 @@ def meta(s3, bucket, key):
     return head["ContentType"], head.get("CacheControl")
 
 
+def encoding(s3, bucket, key):
+    return s3.head_object(Bucket=bucket, Key=key).get("ContentEncoding")
+
+
+def body(s3, bucket, key):
+    """The object as a browser sees it: gunzipped when stored with Content-Encoding: gzip."""
+    raw = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    return gzip.decompress(raw) if encoding(s3, bucket, key) == "gzip" else raw
+
+
+def manifest(s3, bucket, prefix=""):
+    return body(s3, bucket, prefix + MANIFEST).decode().split()
+
+
+def over_the_wire(s3, bucket, key):
+    """GET as a browser does (Accept-Encoding: gzip): the bytes that cross the network, and the headers.
+    A presigned URL stands in for a public bucket's anonymous read: the answer's bytes are the same."""
+    url = urlsplit(s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}))
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        conn.request("GET", f"{url.path}?{url.query}", headers={"Accept-Encoding": "gzip, deflate, br"})
+        response = conn.getresponse()
+        data = response.read()
+        assert response.status == 200, (key, response.status)
+        return data, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        conn.close()
+
+
 def uploaded_order(stdout):
     """The keys deploy.sh printed as it uploaded them, in order."""
     return [m.group(1) for m in re.finditer(r"^  (\S+)\s", stdout, re.M)]
@@ -135,18 +169,23 @@ def test_first_deploy_sets_content_type_and_cache_control(s3, bucket, base_env, 
     result = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
 
     assert result.returncode == 0, result.stderr
-    assert keys(s3, bucket) == sorted([*V1.values(), "index.html", "notes.txt"])
+    assert keys(s3, bucket) == sorted([*V1.values(), "index.html", "notes.txt", MANIFEST])
     assert meta(s3, bucket, V1["wasm"]) == ("application/wasm", IMMUTABLE)
     assert meta(s3, bucket, V1["app"]) == ("text/javascript", IMMUTABLE)
     assert meta(s3, bucket, V1["boot"]) == ("text/javascript", IMMUTABLE)
     assert meta(s3, bucket, V1["css"]) == ("text/css", IMMUTABLE)
     assert meta(s3, bucket, "index.html") == (HTML, "no-cache")
-    body = s3.get_object(Bucket=bucket, Key="index.html")["Body"].read()
-    assert body == (dist / "index.html").read_bytes()
+    for name in ["index.html", *V1.values()]:
+        assert encoding(s3, bucket, name) == "gzip", name
+        assert body(s3, bucket, name) == (dist / name).read_bytes(), name
+    assert sorted(manifest(s3, bucket)) == sorted(["index.html", *V1.values()])
+    assert s3.get_object(Bucket=bucket, Key="notes.txt")["Body"].read() == b"keep me"
     order = uploaded_order(result.stdout)
     assert sorted(order) == sorted([*V1.values(), "index.html"])
     assert order[-1] == "index.html", result.stdout
     assert f"http://{bucket}.s3-website-us-east-1.amazonaws.com/" in result.stdout
+    assert "WARNING: the site is plain HTTP" in result.stdout
+    assert "anyone on" in result.stdout and "network path" in result.stdout
     assert "HTTPS" in result.stdout and "CloudFront" in result.stdout
 
 
@@ -158,36 +197,42 @@ def test_second_deploy_removes_only_stale_hashed_files(s3, bucket, base_env, tmp
         "other/app-0123456789abcdef.js": b"another folder",
         "app-0123456789ABCDEF.js": b"uppercase is not Trunk's hash",
     }
-    for key, body in kept.items():
-        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    for key, data in kept.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
     assert deploy(base_env, BUCKET=bucket, DIST_DIR=make_dist(tmp_path / "v1", V1)).returncode == 0
 
     result = deploy(base_env, BUCKET=bucket, DIST_DIR=make_dist(tmp_path / "v2", V2))
 
     assert result.returncode == 0, result.stderr
-    assert keys(s3, bucket) == sorted([*V2.values(), "index.html", *kept])
+    assert keys(s3, bucket) == sorted([*V2.values(), "index.html", *kept, MANIFEST])
     for name in V1.values():
         assert f"removing stale {name}" in result.stdout
     assert meta(s3, bucket, V2["wasm"]) == ("application/wasm", IMMUTABLE)
-    assert V2["boot"] in s3.get_object(Bucket=bucket, Key="index.html")["Body"].read().decode()
+    assert V2["boot"] in body(s3, bucket, "index.html").decode()
     assert "removed 4 stale" in result.stdout
+    assert sorted(manifest(s3, bucket)) == sorted(["index.html", *V2.values()])
 
 
 def test_prefix_deploy_stays_in_its_folder(s3, bucket, base_env, tmp_path):
     s3.put_object(Bucket=bucket, Key=V1["app"], Body=b"a hashed file at the root, not ours")
-    s3.put_object(Bucket=bucket, Key="qa/tester/" + V1["css"], Body=b"stale")
+    s3.put_object(Bucket=bucket, Key="qa/tester/" + V1["css"], Body=b"not uploaded by deploy.sh")
     dist = make_dist(tmp_path / "dist", V2, public="/qa/tester/")
     url = "https://d111111abcdef8.cloudfront.net/qa/tester/"
 
     result = deploy(base_env, BUCKET=bucket, PREFIX="/qa/tester/", PUBLIC_URL=url, DIST_DIR=dist)
 
     assert result.returncode == 0, result.stderr
-    expected = [V1["app"]] + ["qa/tester/" + n for n in [*V2.values(), "index.html"]]
+    # No manifest under the prefix yet: nothing there was uploaded by deploy.sh, so nothing is removed.
+    assert "nothing will be removed" in result.stdout
+    expected = [V1["app"], "qa/tester/" + V1["css"]]
+    expected += ["qa/tester/" + n for n in [*V2.values(), "index.html", MANIFEST]]
     assert keys(s3, bucket) == sorted(expected)
+    assert sorted(manifest(s3, bucket, "qa/tester/")) == sorted(["index.html", *V2.values()])
     assert meta(s3, bucket, "qa/tester/index.html") == (HTML, "no-cache")
     assert meta(s3, bucket, "qa/tester/" + V2["wasm"]) == ("application/wasm", IMMUTABLE)
     assert f"site: {url}" in result.stdout
     assert "s3-website" not in result.stdout
+    assert "WARNING" not in result.stdout
 
 
 def test_index_built_for_another_path_is_refused(s3, bucket, base_env, tmp_path):
@@ -256,3 +301,126 @@ def test_missing_aws_cli(base_env, bucket, tmp_path):
     assert result.returncode != 0
     assert "the AWS CLI (aws) is not on PATH" in result.stderr
     assert "hint:" in result.stderr
+
+
+def test_files_it_never_uploaded_stay(s3, bucket, base_env, tmp_path):
+    # The issue's case: a name with Trunk's hash pattern at the bucket root that deploy.sh did not put there.
+    theirs = {
+        "README-1111111111111111.md": b"someone's notes",
+        "logo-0123456789abcdef.png": b"someone's image",
+        "app-0123456789abcdef.js.bak": b"a backup",
+    }
+    for key, data in theirs.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=make_dist(tmp_path / "v1", V1)).returncode == 0
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=make_dist(tmp_path / "v2", V2)).returncode == 0
+    result = deploy(base_env, BUCKET=bucket, DIST_DIR=make_dist(tmp_path / "v1b", V1))
+
+    assert result.returncode == 0, result.stderr
+    assert keys(s3, bucket) == sorted([*V1.values(), "index.html", MANIFEST, *theirs])
+    for key, data in theirs.items():
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == data
+    assert "removed 4 stale" in result.stdout
+
+
+def test_a_file_dropped_from_dist_is_removed_even_unhashed(s3, bucket, base_env, tmp_path):
+    v1 = make_dist(tmp_path / "v1", V1)
+    (v1 / "favicon.svg").write_text("<svg/>")
+    (v1 / "snippets").mkdir()
+    (v1 / "snippets" / "x.js").write_text("export {}")
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=v1).returncode == 0
+    assert "snippets/x.js" in keys(s3, bucket)
+
+    result = deploy(base_env, BUCKET=bucket, DIST_DIR=make_dist(tmp_path / "v2", V1))
+
+    assert result.returncode == 0, result.stderr
+    assert keys(s3, bucket) == sorted([*V1.values(), "index.html", MANIFEST])
+    assert "removed 2 stale" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["../notes.txt", "/notes.txt", "a/../../notes.txt", "./notes.txt", "notes.txt\"", "..", MANIFEST],
+)
+def test_a_doctored_manifest_reaches_nothing_outside_its_names(s3, bucket, base_env, tmp_path, line):
+    s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"keep")
+    s3.put_object(Bucket=bucket, Key="qa/" + MANIFEST, Body=(line + "\n").encode())
+    result = deploy(base_env, BUCKET=bucket, PREFIX="qa", DIST_DIR=make_dist(tmp_path / "d", V1, public="/qa/"))
+    assert result.returncode == 0, result.stderr
+    assert "notes.txt" in keys(s3, bucket)
+    assert "removed 0 stale" in result.stdout
+
+
+def test_a_dist_file_with_an_unsafe_name_is_refused(s3, bucket, base_env, tmp_path):
+    for bad in ["a b.js", "x\ny.js", 'q"uote.js', MANIFEST]:
+        dist = make_dist(tmp_path / f"d{len(bad)}{bad[0]}", V1)
+        (dist / bad).write_text("x")
+        result = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
+        assert result.returncode != 0, bad
+        assert "which deploy.sh will not upload" in result.stderr, bad
+    assert keys(s3, bucket) == []
+
+
+def test_gzip_bytes_over_the_wire(s3, bucket, base_env, tmp_path):
+    # Compressible like the real build: text repeats, the wasm section is varied but not random.
+    dist = make_dist(tmp_path / "dist", V1)
+    (dist / V1["app"]).write_text("export function f(x) { return x + 1; }\n" * 2000)
+    (dist / V1["wasm"]).write_bytes(b"\0asm\x01\0\0\0" + bytes(i * 7 % 61 for i in range(100_000)))
+    (dist / "icon.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=dist).returncode == 0
+
+    for name in ["index.html", *V1.values()]:
+        raw = (dist / name).read_bytes()
+        wire, headers = over_the_wire(s3, bucket, name)
+        assert headers.get("content-encoding") == "gzip", name
+        assert int(headers["content-length"]) == len(wire), name
+        assert gzip.decompress(wire) == raw, name
+        assert wire[:2] == b"\x1f\x8b" and wire[4:8] == bytes(4), f"{name}: gzip -n (no time stamp)"
+    for name in (V1["app"], V1["wasm"]):
+        assert len(over_the_wire(s3, bucket, name)[0]) < len((dist / name).read_bytes()) / 5, name
+    png, headers = over_the_wire(s3, bucket, "icon.png")
+    assert "content-encoding" not in headers and png == (dist / "icon.png").read_bytes()
+    assert meta(s3, bucket, "icon.png") == ("image/png", "no-cache")
+
+
+def first_load(dist):
+    """index.html and every file it names (css, boot script, app js, wasm): what a first visit downloads."""
+    html = (dist / "index.html").read_text()
+    names = {ref.rsplit("/", 1)[-1] for ref in re.findall(r'(?:src|href)="([^"]+)"', html)}
+    return ["index.html", *sorted(n for n in names if (dist / n).is_file())]
+
+
+@pytest.mark.skipif(
+    not (Path(os.environ.get("MEASURE_DIST", REPO / "dist")) / "index.html").is_file(),
+    reason="no built dist/ to measure (make dist, or MEASURE_DIST=path)",
+)
+def test_first_load_over_the_wire_of_the_real_build(s3, bucket, base_env):
+    """The README's figure: the release build deployed to (moto's) S3, fetched as a browser does."""
+    dist = Path(os.environ.get("MEASURE_DIST", REPO / "dist"))
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=dist).returncode == 0
+    rows, raw_total, wire_total = [], 0, 0
+    for name in first_load(dist):
+        raw = (dist / name).stat().st_size
+        wire, headers = over_the_wire(s3, bucket, name)
+        assert headers.get("content-encoding") == "gzip", name
+        rows.append(f"| {name} | {raw} | {len(wire)} |")
+        raw_total, wire_total = raw_total + raw, wire_total + len(wire)
+    assert any(name.endswith(".wasm") for name in first_load(dist))
+    assert wire_total < raw_total / 2
+    report = "\n".join(
+        ["| file | bytes in dist/ | bytes over the wire |", "|---|---:|---:|", *rows,
+         f"| **total** | **{raw_total}** | **{wire_total}** |"]
+    )
+    out = REPO / "target" / "deploy-wire.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(report + "\n")
+    print("\n" + report)
+
+
+def test_an_http_public_url_gets_the_warning_too(s3, bucket, base_env, tmp_path):
+    dist = make_dist(tmp_path / "dist", V1)
+    result = deploy(base_env, BUCKET=bucket, PUBLIC_URL="http://tester.example.com/", DIST_DIR=dist)
+    assert result.returncode == 0, result.stderr
+    assert "site: http://tester.example.com/" in result.stdout
+    assert "WARNING: the site is plain HTTP" in result.stdout

@@ -2,7 +2,7 @@
 //!
 //! - `POST /_emulator/api-failing?on=true|false`
 //! - `POST /_emulator/pre-token-lambda?fail=true|false`
-//! - `POST /_emulator/token-fault?mode=html500|empty405|notjson200|slow&ms=N|none`
+//! - `POST /_emulator/token-fault?mode=html500|empty405|notjson200|echo|slow&ms=N|none`
 //! - `POST /_emulator/rotate-key`
 //! - `GET  /_emulator/status`
 

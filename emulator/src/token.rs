@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, MethodRouter};
 use base64::engine::general_purpose::STANDARD;
@@ -41,6 +41,9 @@ pub enum TokenFault {
     NotJson200,
     /// Answers normally after `ms` milliseconds (capped at 120 000).
     Slow { ms: u64 },
+    /// 400 `invalid_client` whose `error_description` repeats the request's body and
+    /// Authorization header, as careless servers do: the page must mask what it echoes.
+    EchoCredentials,
 }
 
 impl TokenFault {
@@ -51,11 +54,12 @@ impl TokenFault {
             "html500" => Ok(Some(TokenFault::Html500)),
             "empty405" => Ok(Some(TokenFault::Empty405)),
             "notjson200" => Ok(Some(TokenFault::NotJson200)),
+            "echo" => Ok(Some(TokenFault::EchoCredentials)),
             "slow" => Ok(Some(TokenFault::Slow {
                 ms: ms.unwrap_or(5_000).min(MAX_DELAY_MS),
             })),
             other => Err(format!(
-                "unknown token fault \"{other}\": use html500, empty405, notjson200, slow (with ms=N) or none"
+                "unknown token fault \"{other}\": use html500, empty405, notjson200, echo, slow (with ms=N) or none"
             )),
         }
     }
@@ -67,6 +71,7 @@ impl TokenFault {
             TokenFault::Empty405 => "empty405",
             TokenFault::NotJson200 => "notjson200",
             TokenFault::Slow { .. } => "slow",
+            TokenFault::EchoCredentials => "echo",
         }
     }
 }
@@ -147,7 +152,7 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         Some(TokenFault::Slow { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms.min(MAX_DELAY_MS))).await;
         }
-        None => {}
+        Some(TokenFault::EchoCredentials) | None => {}
     }
     let (parts, body) = req.into_parts();
     if media_type(&parts.headers).as_deref() != Some("application/x-www-form-urlencoded") {
@@ -159,6 +164,25 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         Err(BodyError::TooLarge) => return OAuthError::TooLarge.into_response(),
         Err(BodyError::Broken) => return OAuthError::InvalidRequest.into_response(),
     };
+    if state.token_fault() == Some(TokenFault::EchoCredentials) {
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("none");
+        let echo = serde_json::json!({
+            "error": "invalid_client",
+            "error_description": format!(
+                "Client authentication failed. Received body {} and Authorization {authorization}",
+                String::from_utf8_lossy(&bytes)
+            ),
+        });
+        return response(
+            StatusCode::BAD_REQUEST,
+            "application/json;charset=UTF-8",
+            echo.to_string(),
+        );
+    }
     token_request(&state, &parts.headers, &bytes).into_response()
 }
 

@@ -10,7 +10,9 @@ use crate::core::exchange::truncate_chars;
 mod lines;
 mod pointer;
 
-pub use lines::{parse_lines, to_lines, AssertionParseError, AssertionParseErrors};
+pub use lines::{
+    parse_each_line, parse_lines, to_lines, AssertionParseError, AssertionParseErrors,
+};
 use pointer::resolve;
 pub use pointer::{parse_pointer, PointerProblem};
 

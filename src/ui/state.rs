@@ -696,12 +696,10 @@ impl AppState {
     }
 }
 
-/// The run's frozen assertions against the API's answer (none when they do not parse: the
-/// verdict then says it cannot judge).
+/// The run's frozen, readable assertions against the API's answer (bad lines are the verdict's
+/// "cannot judge", unless a readable one fails).
 fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<AssertionResult> {
-    let Ok(assertions) = &snapshot.assertions else {
-        return Vec::new();
-    };
+    let assertions = &snapshot.checkable;
     let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
     let facts = ResponseFacts {
         status: response.map(|r| r.status),

@@ -28,9 +28,14 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
         let problems = token.problems();
         let header = segment_text(&token.header);
         let payload = segment_text(&token.payload);
+        // The signature is a secret: with the claims shown above, it alone rebuilds the token.
+        let shown = state.mask(&token.signature.encoded);
         let signature = match &token.signature.bytes {
-            Ok(bytes) => format!("{} ({} bytes)", token.signature.encoded, bytes.len()),
-            Err(e) => format!("{} — {e}", token.signature.encoded),
+            Ok(bytes) => format!(
+                "{shown} ({} bytes; masked: with these claims it is the whole token)",
+                bytes.len()
+            ),
+            Err(e) => format!("{shown} — {e}"),
         };
         let rows = token.claims().map(claim_rows).unwrap_or_default();
         let claims = token.claims().cloned();

@@ -4,22 +4,43 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::CryptoKey;
+use web_sys::{CryptoKey, SubtleCrypto};
+
+use crate::web::secure;
 
 use crate::core::jwks::Jwk;
+
+/// Why a signature could not be checked at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CryptoError {
+    /// No WebCrypto here (`crypto.subtle` is undefined on a page over plain http): nothing was tried.
+    Unavailable(String),
+    /// WebCrypto refused the key or the call, with the browser's reason.
+    Failed(String),
+}
 
 /// Verifies an RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature over `data` with a JWK.
 /// Ok(false) means the signature does not match; Err means the key or the browser
 /// could not be used at all, with the browser's reason.
-pub async fn verify_rs256(jwk: &Jwk, data: &[u8], signature: &[u8]) -> Result<bool, String> {
-    let subtle = web_sys::window()
-        .ok_or("no window")?
-        .crypto()
-        .map_err(|_| {
-            "this browser has no WebCrypto (the page must be served over https or from localhost)"
-                .to_string()
-        })?
-        .subtle();
+pub async fn verify_rs256(jwk: &Jwk, data: &[u8], signature: &[u8]) -> Result<bool, CryptoError> {
+    let unavailable = || CryptoError::Unavailable(secure::NO_WEBCRYPTO.to_string());
+    let crypto = web_sys::window()
+        .and_then(|w| secure::property(&w, "crypto"))
+        .ok_or_else(unavailable)?;
+    let subtle: SubtleCrypto = secure::property(&crypto, "subtle")
+        .ok_or_else(unavailable)?
+        .unchecked_into();
+    verify_with(&subtle, jwk, data, signature)
+        .await
+        .map_err(CryptoError::Failed)
+}
+
+async fn verify_with(
+    subtle: &SubtleCrypto,
+    jwk: &Jwk,
+    data: &[u8],
+    signature: &[u8],
+) -> Result<bool, String> {
     let algorithm = object(&[("name", "RSASSA-PKCS1-v1_5".into())])?;
     let hash = object(&[("name", "SHA-256".into())])?;
     set(&algorithm, "hash", &hash)?;

@@ -3,12 +3,15 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Copies text to the clipboard; Err says why the browser refused.
+use crate::web::secure;
+
+/// Copies text to the clipboard; Err says why the browser refused. Over plain http there is no
+/// `navigator.clipboard` at all: that is an Err too, never a thrown TypeError.
 pub async fn copy(text: &str) -> Result<(), String> {
-    let clipboard = web_sys::window()
-        .ok_or("no window")?
-        .navigator()
-        .clipboard();
+    let navigator = web_sys::window().ok_or("no window")?.navigator();
+    let clipboard: web_sys::Clipboard = secure::property(&navigator, "clipboard")
+        .ok_or(secure::NO_CLIPBOARD)?
+        .unchecked_into();
     JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())

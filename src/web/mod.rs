@@ -5,5 +5,6 @@ pub mod crypto;
 pub mod files;
 pub mod flow;
 pub mod http;
+pub mod secure;
 pub mod storage;
 pub mod verify;

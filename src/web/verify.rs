@@ -10,7 +10,7 @@ use crate::core::exchange::RecordedRequest;
 use crate::core::jwks::{jwks_url_for_issuer, Jwks};
 use crate::core::jwt::{base64url_decode, DecodedJwt};
 use crate::core::proxy::Route;
-use crate::web::crypto::verify_rs256;
+use crate::web::crypto::{verify_rs256, CryptoError};
 use crate::web::flow::same_origin_route;
 use crate::web::http::{self, InFlight};
 
@@ -120,7 +120,9 @@ pub async fn verify(token: &DecodedJwt, source: &JwksSource, via_proxy: bool) ->
     match verify_rs256(key, data.as_bytes(), &signature).await {
         Ok(true) => Signature::Verified { kid },
         Ok(false) => Signature::Invalid { kid },
-        Err(reason) => Signature::JwksFailed { url: label, reason },
+        // Not a JWKS problem: no proxy helps, only HTTPS (see web::secure).
+        Err(CryptoError::Unavailable(reason)) => Signature::NotChecked { reason },
+        Err(CryptoError::Failed(reason)) => Signature::JwksFailed { url: label, reason },
     }
 }
 

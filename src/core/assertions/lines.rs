@@ -124,6 +124,17 @@ impl fmt::Display for AssertionParseError {
 /// Every bad line is reported, not only the first: a run with any of them cannot be judged, and
 /// the person fixing the field should see them all at once.
 pub fn parse_lines(text: &str) -> Result<Vec<Assertion>, AssertionParseErrors> {
+    let (assertions, errors) = parse_each_line(text);
+    if errors.is_empty() {
+        Ok(assertions)
+    } else {
+        Err(AssertionParseErrors(errors))
+    }
+}
+
+/// The readable lines and the errors of the others. A run with any error cannot pass, but its
+/// readable lines are still checked: a failing one makes it a FAIL, whatever else is wrong.
+pub fn parse_each_line(text: &str) -> (Vec<Assertion>, Vec<AssertionParseError>) {
     let mut assertions = Vec::new();
     let mut errors = Vec::new();
     for (index, raw) in text.lines().enumerate() {
@@ -140,11 +151,7 @@ pub fn parse_lines(text: &str) -> Result<Vec<Assertion>, AssertionParseErrors> {
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok(assertions)
-    } else {
-        Err(AssertionParseErrors(errors))
-    }
+    (assertions, errors)
 }
 
 /// Every unreadable line of the assertions field, in line order (never empty).

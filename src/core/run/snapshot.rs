@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::secret::{Secret, SecretBook, SecretKind};
 use super::Job;
-use crate::core::assertions::{parse_lines, Assertion, AssertionParseErrors};
+use crate::core::assertions::{parse_each_line, parse_lines, Assertion, AssertionParseErrors};
 use crate::core::headers::{is_secret_header, parse_extra_headers};
 use crate::core::settings::Settings;
 use crate::core::token::{normalise_scopes, ClientAuth};
@@ -35,6 +35,8 @@ pub struct RunSnapshot {
     pub headers: Result<Vec<SentHeader>, String>,
     /// The assertions as parsed at the start: bad lines are the run's own outcome.
     pub assertions: Result<Vec<Assertion>, AssertionParseErrors>,
+    /// The readable lines, checked even when others are bad (a failing one is a FAIL).
+    pub checkable: Vec<Assertion>,
     pub started_at_unix_ms: f64,
 }
 
@@ -60,6 +62,7 @@ impl RunSnapshot {
             job,
             secret: secret.trimmed(),
             assertions: parse_lines(assertions_text),
+            checkable: parse_each_line(assertions_text).0,
             headers,
             settings,
             started_at_unix_ms,
@@ -267,5 +270,13 @@ mod tests {
             0.0,
         );
         assert!(snapshot.assertions.is_err());
+        // The readable lines are still checked: `status 201` can fail the run on its own.
+        assert_eq!(
+            snapshot.checkable,
+            vec![
+                Assertion::Status { expected: 201 },
+                Assertion::JsonLength { expected: 3 }
+            ]
+        );
     }
 }

@@ -77,6 +77,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_with(&[]).await
+    }
+
+    /// A browser with more chromium flags (e.g. `--host-resolver-rules` to reach the site under another name).
+    pub async fn start_with(extra_args: &[&str]) -> Browser {
         let port = free_port();
         let driver = Command::new(
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
@@ -105,10 +110,16 @@ impl Browser {
             },
             "goog:loggingPrefs": { "browser": "ALL" }
         });
-        let caps = match caps {
+        let mut caps = match caps {
             serde_json::Value::Object(map) => map,
             _ => unreachable!(),
         };
+        if let Some(serde_json::Value::Array(args)) = caps
+            .get_mut("goog:chromeOptions")
+            .and_then(|o| o.get_mut("args"))
+        {
+            args.extend(extra_args.iter().map(|a| serde_json::Value::from(*a)));
+        }
         // chromedriver takes a moment to listen: retry the connection until it does.
         let deadline = Instant::now() + WAIT;
         let client = loop {
@@ -134,7 +145,12 @@ impl Browser {
 
     /// Runs a test body with a fresh browser and always closes it, even when the body fails.
     pub async fn with(body: impl AsyncFnOnce(&Browser)) {
-        let browser = Browser::start().await;
+        Browser::with_args(&[], body).await
+    }
+
+    /// `with`, for a browser started with `extra_args`.
+    pub async fn with_args(extra_args: &[&str], body: impl AsyncFnOnce(&Browser)) {
+        let browser = Browser::start_with(extra_args).await;
         let outcome = std::panic::AssertUnwindSafe(body(&browser))
             .catch_unwind()
             .await;

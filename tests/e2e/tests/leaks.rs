@@ -46,7 +46,7 @@ async fn no_secret_or_token_escapes_after_every_flow() {
         }
         b.fill("Run every", "1").await;
         b.click("Start schedule").await;
-        b.wait_text("table.history", "pass").await;
+        b.wait_text("table.history", "PASS").await;
         b.click("Stop schedule").await;
 
         let mut exports = Vec::new();
@@ -71,6 +71,11 @@ async fn no_secret_or_token_escapes_after_every_flow() {
             ),
             ("the URL", b.client.current_url().await.unwrap().to_string()),
             ("the console", b.browser_log().await.join("\n")),
+            (
+                "the DOM",
+                b.js_string("return document.documentElement.outerHTML")
+                    .await,
+            ),
         ];
         for (place, text) in places
             .iter()
@@ -87,6 +92,12 @@ async fn no_secret_or_token_escapes_after_every_flow() {
                 assert!(
                     !text.contains(token.as_str()),
                     "an access token leaked into {place}"
+                );
+                // With the claims on screen, the signature alone rebuilds the token.
+                let signature = token.rsplit('.').next().unwrap();
+                assert!(
+                    !text.contains(signature),
+                    "a token's signature leaked into {place}"
                 );
             }
         }
