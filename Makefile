@@ -11,7 +11,7 @@ WASM := --target wasm32-unknown-unknown
 # Every cargo build of this workspace uses Cargo.lock as committed: a build that would change it fails instead.
 LOCKED := --locked
 
-.PHONY: help setup serve demo dist test lint test-native test-properties properties-explore fuzz test-deploy test-browser e2e deploy reference-stack clean
+.PHONY: screenshots help setup serve demo dist test lint test-native test-properties properties-explore fuzz test-deploy test-browser e2e deploy reference-stack clean
 
 help:
 	@echo "make demo          run the local Cognito emulator and the app (http://127.0.0.1:8080)"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-deploy   deploy/ tests: cfn-lint, the CloudFront Function (node), deploy.sh against moto S3"
 	@echo "make test-browser  browser-shell tests in headless chromium (wasm-bindgen-test)"
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
+	@echo "make screenshots   the README's pictures (PASS, diagnosed failure; 1280 and 360 px, light and dark) into docs/screenshots"
 	@echo "make bench         measure the release dist/ in headless chromium (size, start-up, Run vs plain JS, 5 MB body, canary memory) into bench/RESULTS.md (~6 min)"
 	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
 	@echo "make reference-stack DOMAIN_PREFIX=name [STACK=name] [BACKEND_URL=url]   deploy the seed's environment (deploy/reference-stack.yaml, AWS CLI)"
@@ -103,6 +104,10 @@ test-browser:
 e2e: dist
 	cargo test $(LOCKED) -p e2e -- --test-threads=2
 	@echo "Fault matrix (tests/e2e/tests/faults.rs):"; cat target/fault-matrix.md
+
+# Not part of `make test`: retakes docs/screenshots from the release build against the emulator.
+screenshots: dist
+	cargo test -p e2e --test screenshots -- --ignored
 
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
 .PHONY: bench

@@ -1119,7 +1119,7 @@ proptest! {
         ],
         elapsed_ms in prop_oneof![any::<f64>(), 0.0..5000.0f64],
     ) {
-        let facts = ResponseFacts { status, body: &body, elapsed_ms };
+        let facts = ResponseFacts { status, body: &body, elapsed_ms, content_type: None };
         let results = evaluate(&list, &facts);
         prop_assert_eq!(results.len(), list.len());
         for (assertion, result) in list.iter().zip(&results) {
@@ -1131,6 +1131,12 @@ proptest! {
             }
             match assertion {
                 Assertion::Status { expected } => prop_assert_eq!(result.passed, status == Some(*expected)),
+                // No Content-Type here: nothing declared JSON, so it passes.
+                Assertion::JsonIfDeclared => prop_assert!(result.passed),
+                Assertion::StatusClass { class } => prop_assert_eq!(
+                    result.passed,
+                    status.is_some_and(|s| (u16::from(*class) * 100..u16::from(*class) * 100 + 100).contains(&s))
+                ),
                 Assertion::BodyContains { text } => prop_assert_eq!(result.passed, body.contains(text.as_str())),
                 Assertion::LatencyUnder { ms } => prop_assert_eq!(
                     result.passed,
@@ -1344,6 +1350,8 @@ fn trimmed_line(max: usize) -> impl Strategy<Value = String> {
 fn assertion() -> impl Strategy<Value = Assertion> {
     prop_oneof![
         (100u16..=599).prop_map(|expected| Assertion::Status { expected }),
+        (1u8..=5).prop_map(|class| Assertion::StatusClass { class }),
+        Just(Assertion::JsonIfDeclared),
         any::<usize>().prop_map(|expected| Assertion::JsonLength { expected }),
         (pointer(), trimmed_line(20))
             .prop_map(|(pointer, expected)| Assertion::JsonPointerEquals { pointer, expected }),

@@ -71,4 +71,15 @@ else
   npm ci --prefix .tools --ignore-scripts --no-audit --no-fund \
     || fail "binaryen" "npm ci in .tools/ failed; see above."
 fi
+# 6. axe-core for the e2e accessibility checks, pinned by tests/e2e/axe/package-lock.json.
+AXE_DIR=tests/e2e/axe
+axe_want=$(node -p "require('./$AXE_DIR/package.json').dependencies['axe-core']" 2>/dev/null)
+axe_have=$(node -p "require('./$AXE_DIR/node_modules/axe-core/package.json').version" 2>/dev/null)
+if [ -n "$axe_want" ] && [ "$axe_want" = "$axe_have" ]; then
+  echo "setup: axe-core $axe_have present"
+else
+  step "installing axe-core (tests/e2e/axe, npm ci)"
+  npm ci --prefix "$AXE_DIR" --ignore-scripts --no-audit --no-fund \
+    || fail "axe-core" "npm ci in $AXE_DIR failed; see above."
+fi
 echo "setup: everything is in place"

@@ -28,6 +28,14 @@ pub enum Assertion {
     Status {
         expected: u16,
     },
+    /// A body whose Content-Type says JSON parses as JSON (an empty body passes). What a
+    /// successful call must satisfy too: a 200 with a cut-off JSON body is not a success.
+    JsonIfDeclared,
+    /// A status class: `2` means any 2xx. What every successful call satisfies, whatever the
+    /// endpoint answers (200, 201, 204…), so it is the default instead of one exact status.
+    StatusClass {
+        class: u8,
+    },
     /// Length of a JSON array, or number of keys of a JSON object.
     JsonLength {
         expected: usize,
@@ -53,6 +61,8 @@ impl Assertion {
     pub fn describe(&self) -> String {
         match self {
             Assertion::Status { expected } => format!("status is {expected}"),
+            Assertion::StatusClass { class } => format!("status is {class}xx"),
+            Assertion::JsonIfDeclared => "body is JSON when its Content-Type says so".to_owned(),
             Assertion::JsonLength { expected } => format!("body has {expected} items"),
             Assertion::JsonPointerEquals { pointer, expected } if pointer.is_empty() => {
                 format!("whole body is {}", expected_value(expected))
@@ -69,6 +79,8 @@ impl Assertion {
     pub fn to_line(&self) -> String {
         match self {
             Assertion::Status { expected } => format!("status {expected}"),
+            Assertion::StatusClass { class } => format!("status {class}xx"),
+            Assertion::JsonIfDeclared => "json".to_owned(),
             Assertion::JsonLength { expected } => format!("length {expected}"),
             Assertion::JsonPointerEquals { pointer, expected } if pointer.is_empty() => {
                 format!("pointer == {expected}")
@@ -89,6 +101,8 @@ pub struct ResponseFacts<'a> {
     pub status: Option<u16>,
     pub body: &'a str,
     pub elapsed_ms: f64,
+    /// The response's Content-Type, when it had one.
+    pub content_type: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -100,8 +114,19 @@ pub struct AssertionResult {
     pub actual: String,
 }
 
-/// The seed canary's checks: status 200 and three items.
+/// What any successful call satisfies: a 2xx status, and a body that parses when it says it is
+/// JSON. The seed's exact pair (`status 200`,
+/// `length 3`) fails every other endpoint (a 201, an object, `/pets/42`), so it is offered in
+/// one click for the canary ([`seed_assertions`]) instead of being the default.
 pub fn default_assertions() -> Vec<Assertion> {
+    vec![
+        Assertion::StatusClass { class: 2 },
+        Assertion::JsonIfDeclared,
+    ]
+}
+
+/// The seed canary's checks: status 200 and three items.
+pub fn seed_assertions() -> Vec<Assertion> {
     vec![
         Assertion::Status {
             expected: SEED_STATUS,
@@ -138,6 +163,21 @@ fn check(
     };
     match assertion {
         Assertion::Status { expected } => (status == *expected, status.to_string()),
+        Assertion::StatusClass { class } => (status / 100 == u16::from(*class), status.to_string()),
+        Assertion::JsonIfDeclared => match facts.content_type {
+            Some(declared) if declared.to_ascii_lowercase().contains("json") => {
+                if facts.body.trim().is_empty() {
+                    (true, "empty body".to_owned())
+                } else {
+                    match body_json(parsed, facts.body) {
+                        Ok(_) => (true, "valid JSON".to_owned()),
+                        Err(problem) => (false, format!("not JSON: {problem}")),
+                    }
+                }
+            }
+            Some(declared) => (true, format!("not declared JSON ({})", shorten(declared))),
+            None => (true, "no Content-Type".to_owned()),
+        },
         Assertion::JsonLength { expected } => match body_json(parsed, facts.body) {
             Err(problem) => (false, format!("not JSON: {problem}")),
             Ok(Value::Array(items)) => (

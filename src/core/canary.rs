@@ -142,10 +142,13 @@ impl History {
         out
     }
 
-    /// The runs as a pretty JSON array, oldest first, with the fields of [`RunRecord`].
+    /// The runs as a pretty JSON array, oldest first: the fields of [`RunRecord`] plus
+    /// `started_at_utc` (ISO 8601), with the start time in whole milliseconds and the
+    /// latencies to a tenth of a millisecond (the browser's clock gives `49.39999999990687`).
     pub fn to_json(&self) -> String {
+        let runs: Vec<JsonRun> = self.runs.iter().map(JsonRun::from).collect();
         // Serialising plain structs cannot fail; non-finite numbers become null.
-        serde_json::to_string_pretty(&self.runs).unwrap_or_else(|_| "[]".to_owned())
+        serde_json::to_string_pretty(&runs).unwrap_or_else(|_| "[]".to_owned())
     }
 
     /// SVG polyline `points` of the total latency of the newest `max_points` runs, oldest on the
@@ -245,6 +248,15 @@ pub fn page_title(history: &History, running: bool) -> String {
             history.passing_streak()
         ),
         failing => format!("✗ {failing} failing{stopped} — {APP_NAME}"),
+    }
+}
+
+/// The tab title with a security finding in front, so a background tab shows it first.
+pub fn with_finding(title: &str, finding: bool) -> String {
+    if finding {
+        format!("⚠ SECURITY FINDING — {title}")
+    } else {
+        title.to_owned()
     }
 }
 
@@ -349,3 +361,41 @@ pub fn interval_secs(value: u32, unit: IntervalUnit) -> Result<u32, IntervalErro
 
 #[cfg(test)]
 mod tests;
+
+/// One run as the JSON export writes it.
+#[derive(Serialize)]
+struct JsonRun<'a> {
+    started_at_utc: String,
+    started_at_unix_ms: Option<i64>,
+    token_ms: Option<f64>,
+    token_fetched: bool,
+    token_note: Option<&'a str>,
+    api_ms: Option<f64>,
+    status: Option<u16>,
+    passed: bool,
+    outcome: &'a str,
+    first_failure: Option<&'a str>,
+}
+
+impl<'a> From<&'a RunRecord> for JsonRun<'a> {
+    fn from(run: &'a RunRecord) -> Self {
+        let tenths = |ms: Option<f64>| {
+            ms.filter(|v| v.is_finite())
+                .map(|v| (v * 10.0).round() / 10.0)
+        };
+        JsonRun {
+            started_at_utc: iso_utc_ms(run.started_at_unix_ms),
+            started_at_unix_ms: Some(run.started_at_unix_ms)
+                .filter(|v| v.is_finite() && v.abs() < 9.0e15)
+                .map(|v| v.round() as i64),
+            token_ms: tenths(run.token_ms),
+            token_fetched: run.token_fetched,
+            token_note: run.token_note.as_deref(),
+            api_ms: tenths(run.api_ms),
+            status: run.status,
+            passed: run.passed,
+            outcome: &run.outcome,
+            first_failure: run.first_failure.as_deref(),
+        }
+    }
+}

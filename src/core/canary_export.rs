@@ -165,6 +165,10 @@ fn assertion_json(assertion: &Assertion) -> Value {
         Assertion::Status { expected } => {
             json!({"kind": "status", "expected": expected, "description": description})
         }
+        Assertion::StatusClass { class } => {
+            json!({"kind": "statusClass", "class": class, "description": description})
+        }
+        Assertion::JsonIfDeclared => json!({"kind": "json", "description": description}),
         Assertion::JsonLength { expected } => {
             json!({"kind": "length", "expected": expected, "description": description})
         }

@@ -12,6 +12,10 @@ use crate::core::settings::Settings;
 pub const PROFILES_KEY: &str = "cognito-api-tester.profiles";
 /// The sessionStorage key for the opted-in secret.
 pub const SECRET_KEY: &str = "cognito-api-tester.secret";
+/// sessionStorage key of the form's non-secret values (settings and assertions), so a reload
+/// of the tab keeps them. Never the secret: `Settings` cannot hold it, and credential header
+/// lines are left out as in a profile.
+pub const FORM_KEY: &str = "cognito-api-tester.form";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {

@@ -174,6 +174,12 @@ pub fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<As
         status: response.map(|r| r.status),
         body: response.map(|r| r.body.as_str()).unwrap_or_default(),
         elapsed_ms: step.elapsed_ms().unwrap_or_default(),
+        content_type: response.and_then(|r| {
+            r.headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map(|(_, value)| value.as_str())
+        }),
     };
     evaluate(assertions, &facts)
 }

@@ -41,10 +41,85 @@ fn ReportButtons(state: AppState) -> impl IntoView {
     }
 }
 
+/// The run buttons and a compact verdict, side by side and always in view (sticky at the top),
+/// so what you pressed and what it gave are never a scroll apart. The summary links to the
+/// details (a button, not a `#fragment` link: the page's fragment is a share link's); after a run
+/// it takes the focus if the pressed button had lost it.
+#[component]
+fn RunBar(state: AppState, details: NodeRef<leptos::html::Div>) -> impl IntoView {
+    let busy = move || state.busy.get().is_some();
+    let summary = NodeRef::<leptos::html::Button>::new();
+    let show_details = move |_| {
+        if let Some(el) = details.get_untracked() {
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    };
+    Effect::new(move |was_busy: Option<bool>| {
+        let now_busy = state.busy.with(Option::is_some);
+        if was_busy == Some(true) && !now_busy && focus_was_lost() {
+            if let Some(link) = summary.get_untracked() {
+                let _ = link.focus();
+            }
+        }
+        now_busy
+    });
+    view! {
+        <div class="runbar" role="region" aria-label="Run">
+            <div class="runbar-inner">
+                <div class="actions run-actions">
+                    <button type="button" on:click=move |_| state.start(Job::Token) disabled=busy>"Get token"</button>
+                    <button type="button" on:click=move |_| state.start(Job::Api) disabled=busy>"Call API"</button>
+                    <button type="submit" form="settings-form" class="primary" disabled=busy
+                        aria-keyshortcuts="Control+Enter Meta+Enter" title="Ctrl/Cmd+Enter">"Run"</button>
+                    <button type="button" class="danger" on:click=move |_| state.cancel() disabled=move || !busy()
+                        aria-keyshortcuts="Escape" title="Escape">"Cancel"</button>
+                </div>
+                <button type="button" class="verdict-summary" id="verdict-summary" node_ref=summary on:click=show_details
+                    data-outcome=move || state.verdict().map(|v| v.outcome.label())
+                    class:pass=move || state.verdict().is_some_and(|v| v.outcome.passed())
+                    class:fail=move || state.verdict().is_some_and(|v| matches!(v.outcome, Outcome::Fail | Outcome::SecurityFinding))
+                    class:finding=move || state.verdict().is_some_and(|v| v.outcome == Outcome::SecurityFinding)>
+                    <span class="summary-line">{move || {
+                        if let Some(b) = state.busy.get() {
+                            return format!("⏳ {b}");
+                        }
+                        match state.verdict() {
+                            Some(v) => state.mask(&v.headline),
+                            None => "No run yet: fill in the form, then Run (Ctrl/Cmd+Enter).".to_owned(),
+                        }
+                    }}</span>
+                    {move || state.notice.get().filter(|_| state.busy.with(Option::is_none)).map(|n| view! {
+                        <span class="summary-notice">{state.mask(&n)}</span>
+                    })}
+                    <span class="summary-more">"Details ↓"</span>
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// True when the focus is nowhere (on the body) or on a disabled control: what a run button
+/// leaves behind when it is disabled while the run is on.
+fn focus_was_lost() -> bool {
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    match active {
+        None => true,
+        Some(el) => {
+            el.tag_name().eq_ignore_ascii_case("body")
+                || el.has_attribute("disabled")
+                || el.closest(".run-actions").ok().flatten().is_some()
+        }
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     state.restore();
+    state.keep_form_for_the_tab();
 
     // The countdown clock. It lives as long as the page, so it is never cleared.
     let tick = set_interval_with_handle(
@@ -100,6 +175,7 @@ pub fn App() -> impl IntoView {
     });
     // A memo, so typing in other fields does not redraw both exchanges (and re-mask their bodies).
     let secrets = Memo::new(move |_| state.secrets());
+    let details = NodeRef::<leptos::html::Div>::new();
 
     view! {
         <header class="top">
@@ -109,6 +185,7 @@ pub fn App() -> impl IntoView {
             </p>
             <InsecureNotice />
         </header>
+        <RunBar state=state details=details />
         <main class="layout">
             <div class="side">
                 <SettingsForm state=state />
@@ -116,7 +193,7 @@ pub fn App() -> impl IntoView {
                 <HostingView state=state />
             </div>
             <section class="results" aria-label="Results">
-                <div class="verdict" role="status" aria-live="polite">
+                <div class="verdict" id="verdict" role="status" aria-live="polite" tabindex="-1" node_ref=details>
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                     {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                     {move || state.verdict().map(|v| {

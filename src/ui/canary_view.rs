@@ -5,15 +5,17 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::assertions::{parse_lines, AssertionResult};
+use crate::core::assertions::{parse_lines, seed_assertions, to_lines, AssertionResult};
 use crate::core::canary::{
-    interval_secs, page_title, schedule_reuse_margin, History, IntervalUnit, RunRecord,
+    interval_secs, page_title, schedule_reuse_margin, with_finding, History, IntervalUnit,
+    RunRecord,
 };
 use crate::core::exchange::format_elapsed;
 use crate::core::jwt::format_utc;
 use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
 use crate::core::run::{Job, RunSnapshot, Secret, SecretKind};
-use crate::ui::state::AppState;
+use crate::core::session::{token_need, HeldToken, TokenNeed};
+use crate::ui::state::{AppState, EXPIRY_MARGIN_SECS};
 use crate::web::{clock, files, flow, http::InFlight};
 
 /// History rows drawn on the page; the export has them all.
@@ -34,10 +36,19 @@ pub fn CanaryView(state: AppState) -> impl IntoView {
 
     let set_title = move || {
         let title = history.with_untracked(|h| page_title(h, running.get_untracked()));
+        let finding = state
+            .negatives
+            .with_untracked(|n| n.iter().any(|r| r.verdict == Verdict::SecurityFinding));
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            doc.set_title(&title);
+            doc.set_title(&with_finding(&title, finding));
         }
     };
+    // A security finding from the negative checks reaches the tab title at once (and leaves it
+    // when a new token clears the results).
+    Effect::new(move |_| {
+        state.negatives.track();
+        set_title();
+    });
 
     // Each Start gets its own epoch; a loop whose epoch is no longer current stops, so a
     // Stop then Start within one interval never leaves two loops running.
@@ -114,7 +125,9 @@ pub fn CanaryView(state: AppState) -> impl IntoView {
             <textarea id="assertions" rows="3" spellcheck="false"
                 prop:value=move || state.assertions_text.get()
                 on:input:target=move |e| state.assertions_text.set(e.target().value())></textarea>
-            <p class="hint">"One per line: status 200 · length 3 · pointer /0/type == \"dog\" · contains fish · latency < 500. Checked on every API answer."</p>
+            <p class="hint">"One per line: status 2xx · status 200 · length 3 · pointer /0/type == \"dog\" · contains fish · latency < 500 · json (a body said to be JSON parses). Checked on every API answer. The default, status 2xx and json, is what any successful call satisfies."</p>
+            <button type="button" class="secondary" on:click=move |_| state.assertions_text.set(to_lines(&seed_assertions()))
+                title="status 200 and length 3: the seed canary's checks of GET /dev (three pets)">"Use the seed canary checks"</button>
             {move || assertion_issue.get().map(|e| view! { <p class="issue error">{e}</p> })}
         </div>
         <AssertionResults results=state.assertion_results />
@@ -204,6 +217,41 @@ fn HistoryView(history: RwSignal<History>) -> impl IntoView {
     }
 }
 
+/// The held token if it is still good, else a new one fetched the way Get token does (the run
+/// owner's `begin`/`perform`, so its panels, history and secret book stay in step). None, with
+/// the reason in `message`, when there is none to start from.
+async fn good_token(state: AppState, message: RwSignal<Option<String>>) -> Option<HeldToken> {
+    let held = state.held.get_untracked();
+    if let TokenNeed::Reuse { .. } =
+        token_need(held.as_ref(), clock::now_unix(), EXPIRY_MARGIN_SECS)
+    {
+        return held;
+    }
+    message.set(Some("No valid token held: getting one first…".into()));
+    match state.begin(Job::Token, EXPIRY_MARGIN_SECS) {
+        Err(refusal) => {
+            message.set(Some(format!(
+                "No negative check was sent: they start from a good token, and none could be requested. {}",
+                refusal.message()
+            )));
+            None
+        }
+        Ok(prepared) => {
+            state.perform(prepared).await;
+            let held = state.held.get_untracked();
+            if held.is_none() {
+                message.set(Some(
+                    "No negative check was sent: the token request failed (see Token response)."
+                        .into(),
+                ));
+            } else {
+                message.set(None);
+            }
+            held
+        }
+    }
+}
+
 /// One click per case, each expecting the API to refuse; a 2xx is a security finding.
 #[component]
 fn NegativeChecks(state: AppState) -> impl IntoView {
@@ -217,12 +265,6 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let Some(held) = state.held.get_untracked() else {
-            message.set(Some(
-                "Get a token first: every negative check starts from a good one.".into(),
-            ));
-            return;
-        };
         // Frozen like any run: editing the form while the checks run changes nothing they send.
         let snapshot = RunSnapshot::new(
             Job::Api,
@@ -245,6 +287,12 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
         busy.set(true);
         message.set(None);
         spawn_local(async move {
+            // Every check starts from a good token: without one (or with one about to expire),
+            // get one through the run owner first, as Get token would.
+            let Some(held) = good_token(state, message).await else {
+                busy.set(false);
+                return;
+            };
             let mut found = Vec::new();
             for case in cases {
                 let Some(in_flight) = InFlight::new() else {

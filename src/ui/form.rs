@@ -19,10 +19,9 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
     });
     let show_secret = RwSignal::new(false);
     let settings = state.settings;
-    let busy = move || state.busy.get().is_some();
 
     view! {
-        <form class="settings" aria-label="Settings" on:submit=move |e| { e.prevent_default(); state.start(Job::Run); }>
+        <form class="settings" id="settings-form" aria-label="Settings" novalidate on:submit=move |e| { e.prevent_default(); state.start(Job::Run); }>
             <fieldset>
                 <legend>"App client"</legend>
                 <TextField state issues field=Field::ClientId id="client-id"
@@ -158,13 +157,7 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                     <FieldIssues issues attempted=state.attempted field=Field::Timeout id="timeout-issues" />
                 </div>
             </fieldset>
-            <div class="actions">
-                <button type="button" on:click=move |_| state.start(Job::Token) disabled=busy>"Get token"</button>
-                <button type="button" on:click=move |_| state.start(Job::Api) disabled=busy>"Call API"</button>
-                <button type="submit" class="primary" disabled=busy title="Ctrl/Cmd+Enter">"Run"</button>
-                <button type="button" class="danger" on:click=move |_| state.cancel() disabled=move || !busy()
-                    title="Escape">"Cancel"</button>
-            </div>
+            // The run buttons are in the page's run bar (ui::app), beside the verdict summary.
         </form>
     }
 }

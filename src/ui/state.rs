@@ -412,6 +412,11 @@ impl AppState {
     /// it) and a secret the user chose to remember in this tab — only for the endpoint and
     /// client it was entered for.
     pub fn restore(self) {
+        // What this tab had in the form before a reload (never the secret).
+        if let Some((settings, assertions)) = storage::kept_form() {
+            self.settings.set(settings);
+            self.assertions_text.set(assertions);
+        }
         if let Some((secret, binding)) = storage::remembered_secret() {
             self.secret.set(secret);
             self.secret_binding.set(Some(binding));
@@ -429,6 +434,17 @@ impl AppState {
                 .notice
                 .set(Some(format!("The link's settings were not loaded: {e}"))),
         }
+    }
+
+    /// Keeps the form's non-secret values for this tab whenever they change, so a reload keeps
+    /// them (sessionStorage; the secret follows "Remember secret in this tab" alone).
+    pub fn keep_form_for_the_tab(self) {
+        Effect::new(move |_| {
+            self.settings.with(|settings| {
+                self.assertions_text
+                    .with(|assertions| storage::keep_form(settings, assertions))
+            });
+        });
     }
 
     /// Puts settings from a share link or a profile into the form. The secret in memory stays

@@ -48,7 +48,7 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
                 }.into_any(),
                 Expiry::Expired { seconds_ago } => view! {
                     <p class="expiry expired" role="alert">
-                        <strong>"EXPIRED"</strong> {format!(" {} ago — Run fetches a new one.", format_relative(-seconds_ago).trim_start_matches("in "))}
+                        <strong>"EXPIRED"</strong> {format!(" {} — Run fetches a new one.", format_relative(-seconds_ago))}
                     </p>
                 }.into_any(),
             })

@@ -32,8 +32,14 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
                 state.imported(updated, secret);
                 import_message.set(Some((true, summary.message())));
                 import_text.set(String::new());
+                // The paste area stays open (a second output often follows: the domain after
+                // the client); the summary under it is brought into view.
+                request_animation_frame(reveal_import_summary);
             }
-            Err(e) => import_message.set(Some((false, format!("Nothing was changed. {e}")))),
+            Err(e) => {
+                import_message.set(Some((false, format!("Nothing was changed. {e}"))));
+                request_animation_frame(reveal_import_summary);
+            }
         }
     };
     let save_profile = move |_| {
@@ -109,7 +115,10 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
             }));
         });
     };
+    // Forget everything asks first: it deletes every saved profile.
+    let confirm_forget = RwSignal::new(false);
     let forget = move |_| {
+        confirm_forget.set(false);
         storage::forget_everything();
         verify::clear_cache();
         profiles.set(Default::default());
@@ -124,8 +133,21 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
                 <button type="button" on:click=move |_| import_open.update(|o| *o = !*o)
                     aria-expanded=move || import_open.get().to_string()>"Import…"</button>
                 <button type="button" class="secondary" on:click=make_share_link>"Share link"</button>
-                <button type="button" class="danger" on:click=forget>"Forget everything"</button>
+                <button type="button" class="danger" on:click=move |_| confirm_forget.set(true)
+                    aria-expanded=move || confirm_forget.get().to_string()>"Forget everything"</button>
             </div>
+            <Show when=move || confirm_forget.get()>
+                <div class="confirm" role="group" aria-labelledby="forget-question">
+                    <p id="forget-question">{move || {
+                        let n = profiles.with(|p| p.names().len());
+                        format!("Delete {n} saved profile{} and the remembered secret from this browser? This cannot be undone.", if n == 1 { "" } else { "s" })
+                    }}</p>
+                    <div class="actions">
+                        <button type="button" class="danger" on:click=forget>"Yes, forget everything"</button>
+                        <button type="button" on:click=move |_| confirm_forget.set(false)>"Keep them"</button>
+                    </div>
+                </div>
+            </Show>
             <Show when=move || import_open.get()>
                 <div class="field">
                     <label for="import-text">"Paste AWS output"</label>
@@ -175,5 +197,15 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
                 <input class="share-link" type="text" readonly aria-label="Share link" prop:value=l />
             })}
         </section>
+    }
+}
+
+/// Brings the Import summary into view (it can land below the fold on a short screen).
+fn reveal_import_summary() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".import-summary").ok().flatten())
+    {
+        el.scroll_into_view_with_bool(false);
     }
 }

@@ -4,8 +4,10 @@
 
 use web_sys::Storage;
 
-use crate::core::profiles::{ProfileError, Profiles, PROFILES_KEY, SECRET_KEY};
+use crate::core::headers::without_secret_headers;
+use crate::core::profiles::{ProfileError, Profiles, FORM_KEY, PROFILES_KEY, SECRET_KEY};
 use crate::core::run::{Secret, SecretBinding};
+use crate::core::settings::Settings;
 
 fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -56,5 +58,35 @@ pub fn forget_everything() {
     for storage in [local(), session()].into_iter().flatten() {
         let _ = storage.remove_item(PROFILES_KEY);
         let _ = storage.remove_item(SECRET_KEY);
+        let _ = storage.remove_item(FORM_KEY);
+    }
+}
+
+/// The form as this tab last had it (settings without the secret, and the assertions text), so
+/// a reload keeps it. Anything unreadable counts as nothing kept.
+pub fn kept_form() -> Option<(Settings, String)> {
+    let text = session()?.get_item(FORM_KEY).ok().flatten()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let settings = serde_json::from_value(value.get("settings")?.clone()).ok()?;
+    let assertions = value.get("assertions")?.as_str()?.to_owned();
+    Some((settings, assertions))
+}
+
+/// Keeps the form for this tab (sessionStorage). `settings` has no secret by construction;
+/// credential header lines are dropped here as in a profile.
+pub fn keep_form(settings: &Settings, assertions: &str) {
+    if let Some(storage) = session() {
+        let settings = Settings {
+            extra_headers: without_secret_headers(
+                &settings.extra_headers,
+                &settings.secret_headers,
+            ),
+            ..settings.clone()
+        };
+        let record = serde_json::json!({
+            "settings": settings,
+            "assertions": assertions,
+        });
+        let _ = storage.set_item(FORM_KEY, &record.to_string());
     }
 }

@@ -1,4 +1,4 @@
-//! The assertions as editable text, one a line: `status 200`, `length 3`,
+//! The assertions as editable text, one a line: `status 200`, `status 2xx`, `length 3`,
 //! `pointer /0/type == "dog"`, `contains fish`, `latency < 500`.
 
 use std::fmt;
@@ -76,7 +76,7 @@ impl fmt::Display for AssertionParseError {
             Self::UnknownKeyword { line, keyword } => write!(
                 f,
                 "Line {line}: \"{keyword}\" is not an assertion. Start each line with status, length, \
-                 pointer, contains or latency (e.g. `status 200`)."
+                 pointer, contains, latency or json (e.g. `status 200`)."
             ),
             Self::MissingValue { line, keyword } => write!(
                 f,
@@ -94,7 +94,7 @@ impl fmt::Display for AssertionParseError {
             ),
             Self::StatusOutOfRange { line, status } => write!(
                 f,
-                "Line {line}: {status} is not an HTTP status; use 100 to 599, e.g. `status 200`."
+                "Line {line}: {status} is not an HTTP status; use 100 to 599 or a class 1xx to 5xx, e.g. `status 200` or `status 2xx`."
             ),
             Self::MissingEquals { line } => write!(
                 f,
@@ -182,6 +182,7 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
         "pointer" => "pointer",
         "contains" => "contains",
         "latency" => "latency",
+        "json" => "json",
         _ => {
             return Err(AssertionParseError::UnknownKeyword {
                 line,
@@ -189,6 +190,9 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
             })
         }
     };
+    if keyword == "json" {
+        return Ok(Assertion::JsonIfDeclared);
+    }
     if rest.is_empty() {
         return Err(AssertionParseError::MissingValue { line, keyword });
     }
@@ -203,6 +207,20 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
     };
     match keyword {
         "status" => {
+            // `2xx`: a status class, 1xx to 5xx.
+            if let Some(class) = rest
+                .strip_suffix("xx")
+                .or_else(|| rest.strip_suffix("XX"))
+                .and_then(|d| d.parse::<u8>().ok())
+            {
+                return match class {
+                    1..=5 => Ok(Assertion::StatusClass { class }),
+                    _ => Err(AssertionParseError::StatusOutOfRange {
+                        line,
+                        status: u64::from(class) * 100,
+                    }),
+                };
+            }
             let status = number(rest)?;
             match u16::try_from(status) {
                 Ok(expected @ 100..=599) => Ok(Assertion::Status { expected }),

@@ -11,6 +11,7 @@ fn facts(status: u16, body: &str) -> ResponseFacts<'_> {
         status: Some(status),
         body,
         elapsed_ms: 183.4,
+        content_type: None,
     }
 }
 
@@ -33,15 +34,15 @@ fn actual(assertion: Assertion, body: &str) -> (bool, String) {
 }
 
 #[test]
-fn seed_defaults_pass_on_the_seed_answer() {
+fn seed_pair_passes_on_the_seed_answer() {
     assert_eq!(
-        default_assertions(),
+        seed_assertions(),
         vec![
             Assertion::Status { expected: 200 },
             Assertion::JsonLength { expected: 3 }
         ]
     );
-    let results = evaluate(&default_assertions(), &facts(200, PETS));
+    let results = evaluate(&seed_assertions(), &facts(200, PETS));
     assert_eq!(
         results,
         vec![
@@ -62,7 +63,7 @@ fn seed_defaults_pass_on_the_seed_answer() {
 #[test]
 fn status_mismatch_shows_the_status() {
     let results = evaluate(
-        &default_assertions(),
+        &seed_assertions(),
         &facts(401, r#"{"message":"Unauthorized"}"#),
     );
     assert!(!results[0].passed);
@@ -84,6 +85,7 @@ fn no_response_fails_everything() {
         status: None,
         body: "",
         elapsed_ms: 30_000.0,
+        content_type: None,
     };
     let results = evaluate(&all, &none);
     assert!(results.iter().all(|r| !r.passed));
@@ -342,6 +344,7 @@ fn latency() {
         status: Some(200),
         body: "",
         elapsed_ms: ms,
+        content_type: None,
     };
     let under = Assertion::LatencyUnder { ms: 500 };
     let r = one(under.clone(), &at(499.6));
@@ -433,7 +436,8 @@ fn lines_round_trip() {
          pointer /a~1b/ spaced key == plain text\ncontains Zoë 🐟 # not a comment\nlatency < 500"
     );
     assert_eq!(parse_lines(&text).unwrap(), all);
-    assert_eq!(to_lines(&default_assertions()), "status 200\nlength 3");
+    assert_eq!(to_lines(&seed_assertions()), "status 200\nlength 3");
+    assert_eq!(to_lines(&default_assertions()), "status 2xx\njson");
     assert_eq!(to_lines(&[]), "");
 }
 
@@ -480,7 +484,7 @@ fn unknown_keyword() {
         m.starts_with("Line 3: \"statsu\" is not an assertion."),
         "{m}"
     );
-    assert!(m.contains("status, length, pointer, contains or latency"));
+    assert!(m.contains("status, length, pointer, contains, latency or json"));
 }
 
 #[test]
@@ -557,7 +561,7 @@ fn numbers_and_ranges() {
     );
     assert_eq!(
         m,
-        "Line 1: 600 is not an HTTP status; use 100 to 599, e.g. `status 200`."
+        "Line 1: 600 is not an HTTP status; use 100 to 599 or a class 1xx to 5xx, e.g. `status 200` or `status 2xx`."
     );
     assert!(parse_lines("status 99").is_err());
     assert!(parse_lines("status 100\nstatus 599").is_ok());
@@ -601,4 +605,89 @@ fn pointer_and_latency_syntax() {
     let (e, m) = parse_error("latency 500");
     assert_eq!(e, AssertionParseError::MissingLessThan { line: 1 });
     assert!(m.contains("`latency < 500`"));
+}
+
+#[test]
+fn the_default_judges_only_what_any_successful_call_satisfies() {
+    assert_eq!(
+        default_assertions(),
+        vec![
+            Assertion::StatusClass { class: 2 },
+            Assertion::JsonIfDeclared
+        ]
+    );
+    // A 201 with an object, an empty 204, the seed's three pets: all pass the default…
+    for (status, body) in [
+        (201, r#"{"id":42}"#),
+        (204, ""),
+        (200, PETS),
+        (200, "plain text"),
+    ] {
+        let results = evaluate(&default_assertions(), &facts(status, body));
+        assert!(results.iter().all(|r| r.passed), "{status}: {results:?}");
+    }
+    // …and a refusal or an error fails it, showing the status seen.
+    for status in [199, 301, 401, 403, 500] {
+        let result = one(Assertion::StatusClass { class: 2 }, &facts(status, ""));
+        assert!(!result.passed, "{status}");
+        assert_eq!(result.actual, status.to_string());
+        assert_eq!(result.assertion, "status is 2xx");
+    }
+}
+
+#[test]
+fn status_classes_parse_and_print_back() {
+    assert_eq!(
+        parse_lines("status 2xx\nSTATUS 4XX"),
+        Ok(vec![
+            Assertion::StatusClass { class: 2 },
+            Assertion::StatusClass { class: 4 }
+        ])
+    );
+    assert_eq!(Assertion::StatusClass { class: 5 }.to_line(), "status 5xx");
+    for bad in ["status 0xx", "status 6xx", "status 20xx"] {
+        let error = parse_lines(bad).unwrap_err();
+        assert!(
+            matches!(
+                error.first(),
+                Some(AssertionParseError::StatusOutOfRange { .. })
+            ),
+            "{bad}: {error}"
+        );
+    }
+    assert!(parse_lines("status 2x").is_err());
+}
+
+#[test]
+fn a_body_declared_json_must_parse() {
+    let with = |content_type: Option<&'static str>, body: &'static str| ResponseFacts {
+        content_type,
+        ..facts(200, body)
+    };
+    let json = Some("application/json;charset=UTF-8");
+    let r = one(Assertion::JsonIfDeclared, &with(json, r#"[{"id": 1, "ty"#));
+    assert!(!r.passed);
+    assert!(r.actual.starts_with("not JSON: "), "{}", r.actual);
+    assert_eq!(r.assertion, "body is JSON when its Content-Type says so");
+    assert!(one(Assertion::JsonIfDeclared, &with(json, PETS)).passed);
+    assert!(one(Assertion::JsonIfDeclared, &with(json, "")).passed);
+    assert!(
+        !one(
+            Assertion::JsonIfDeclared,
+            &with(Some("APPLICATION/JSON"), "{")
+        )
+        .passed
+    );
+    let text = one(
+        Assertion::JsonIfDeclared,
+        &with(Some("text/plain"), "not json"),
+    );
+    assert!(text.passed, "{text:?}");
+    assert_eq!(text.actual, "not declared JSON (text/plain)");
+    assert!(one(Assertion::JsonIfDeclared, &with(None, "{")).passed);
+    // The default fails a cut-off JSON answer even with 200.
+    let results = evaluate(&default_assertions(), &with(json, "[1, 2"));
+    assert!(results[0].passed && !results[1].passed, "{results:?}");
+    assert_eq!(parse_lines("JSON"), Ok(vec![Assertion::JsonIfDeclared]));
+    assert_eq!(Assertion::JsonIfDeclared.to_line(), "json");
 }

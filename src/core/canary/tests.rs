@@ -185,7 +185,8 @@ fn json_shape() {
     assert_eq!(
         runs[1],
         serde_json::json!({
-            "started_at_unix_ms": T0 + 60_000.0,
+            "started_at_utc": iso_utc_ms(T0 + 60_000.0),
+            "started_at_unix_ms": (T0 + 60_000.0) as i64,
             "token_ms": null,
             "token_fetched": false,
             "token_note": null,
@@ -197,10 +198,25 @@ fn json_shape() {
         })
     );
     assert_eq!(runs[2]["token_ms"], serde_json::Value::Null);
-    assert!(h
-        .to_json()
-        .starts_with("[\n  {\n    \"started_at_unix_ms\""));
+    assert!(h.to_json().starts_with("[\n  {\n    \"started_at_utc\""));
     assert_eq!(History::default().to_json(), "[]");
+}
+
+#[test]
+fn json_export_has_no_float_noise_and_an_iso_time() {
+    let mut h = History::default();
+    h.push(RunRecord {
+        started_at_unix_ms: 1_700_000_000_123.4,
+        token_ms: Some(49.39999999990687),
+        api_ms: Some(120.05000000004657),
+        ..run(0, true)
+    });
+    let json: serde_json::Value = serde_json::from_str(&h.to_json()).unwrap();
+    assert_eq!(json[0]["started_at_utc"], "2023-11-14T22:13:20.123Z");
+    assert_eq!(json[0]["started_at_unix_ms"], 1_700_000_000_123i64);
+    assert_eq!(json[0]["token_ms"], 49.4);
+    assert_eq!(json[0]["api_ms"], 120.1);
+    assert!(!h.to_json().contains("9999"), "{}", h.to_json());
 }
 
 fn timed(token_ms: Option<f64>, api_ms: Option<f64>, passed: bool) -> RunRecord {
@@ -375,5 +391,17 @@ fn schedule_reuses_until_the_margin() {
     assert_eq!(
         schedule_token_need(Some(&token), 20_000, 3600),
         TokenNeed::Refetch { expires_at: 10_000 }
+    );
+}
+
+#[test]
+fn a_security_finding_leads_the_title() {
+    assert_eq!(
+        with_finding("Cognito API Tester", true),
+        "⚠ SECURITY FINDING — Cognito API Tester"
+    );
+    assert_eq!(
+        with_finding("✓ 3 passing — Cognito API Tester", false),
+        "✓ 3 passing — Cognito API Tester"
     );
 }

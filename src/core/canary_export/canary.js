@@ -66,7 +66,7 @@ async function send(request, secrets) {
     throw new Error(mask(`${request.method} ${new URL(request.url).host} failed: ${why}`, secrets));
   }
   const body = await response.text();
-  return { status: response.status, body, elapsedMs: Date.now() - started };
+  return { status: response.status, body, contentType: response.headers.get('content-type'), elapsedMs: Date.now() - started };
 }
 
 function shorten(text, max) {
@@ -112,6 +112,15 @@ function check(assertion, answer) {
   switch (assertion.kind) {
     case 'status':
       return [answer.status === assertion.expected, String(answer.status)];
+    case 'statusClass':
+      return [Math.floor(answer.status / 100) === assertion.class, String(answer.status)];
+    case 'json': {
+      // As the page judges it: only a body whose Content-Type says JSON must parse; empty passes.
+      if (!/json/i.test(answer.contentType || '')) return [true, `not declared JSON (${answer.contentType || 'no Content-Type'})`];
+      if (answer.body.trim() === '') return [true, 'empty body'];
+      const p = json();
+      return p.error ? [false, `not JSON: ${p.error}`] : [true, 'valid JSON'];
+    }
     case 'length': {
       const p = json();
       if (p.error) return [false, `not JSON: ${p.error}`];

@@ -372,7 +372,7 @@ mod tests {
             Job::Run,
             demo(),
             Secret::new("x"),
-            "status 201\nlength 3\nstatus 2xx",
+            "status 201\nlength 3\nstatus 2xz",
             0.0,
         );
         assert!(snapshot.assertions.is_err());

@@ -216,8 +216,33 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no button \"{name}\": {e}"))
     }
 
+    /// The first button whose text contains `part`.
+    pub async fn button_containing(&self, part: &str) -> Element {
+        self.client
+            .find(Locator::XPath(&format!(
+                "//button[contains(normalize-space(), '{part}')]"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("no button containing \"{part}\": {e}"))
+    }
+
     pub async fn click(&self, name: &str) {
-        self.button(name).await.click().await.unwrap();
+        let button = self.button(name).await;
+        self.click_el(&button).await;
+    }
+
+    /// Clicks an element after scrolling it to the middle of the window: chromedriver clicks an
+    /// element it deems in view where it is, even under the page's sticky run bar.
+    pub async fn click_el(&self, el: &Element) {
+        let arg = serde_json::to_value(el).expect("an element reference");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                vec![arg],
+            )
+            .await
+            .expect("the element scrolls into view");
+        el.click().await.unwrap();
     }
 
     /// The text of the first element matching `css`, or "" when there is none.
@@ -420,5 +445,173 @@ impl Browser {
         let mut log = self.log.lock().unwrap();
         log.extend(fresh);
         log.clone()
+    }
+}
+
+/// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`): colour scheme
+/// emulation, which WebDriver has no command for.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The layout, accessibility and screenshot helpers of the QA-screen tests.
+impl Browser {
+    /// Sets the window (in headless chromium: the viewport) to `width`×`height` through
+    /// WebDriver, and checks the page sees that width.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+        let inner = self.js_string("return String(window.innerWidth)").await;
+        assert_eq!(inner, width.to_string(), "the viewport is {inner} px wide");
+    }
+
+    /// None when the page does not scroll sideways; else what sticks out, for the message.
+    pub async fn sideways_overflow(&self) -> Option<String> {
+        let report = self
+            .js_string(
+                "const d = document.documentElement; const w = d.clientWidth;
+                 if (d.scrollWidth <= w) { return ''; }
+                 const out = [];
+                 for (const el of document.body.querySelectorAll('*')) {
+                   const r = el.getBoundingClientRect();
+                   if (r.right > w + 0.5 && r.width > 0) {
+                     const kids = Array.from(el.children).some(c => c.getBoundingClientRect().right > w + 0.5);
+                     if (!kids) out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' right=' + Math.round(r.right) + ': ' + (el.textContent || '').slice(0, 60));
+                   }
+                 }
+                 return 'scrollWidth ' + d.scrollWidth + ' > ' + w + '\\n' + out.slice(0, 10).join('\\n');",
+            )
+            .await;
+        (!report.is_empty()).then_some(report)
+    }
+
+    /// Whether the first element matching `css` is wholly inside the viewport.
+    pub async fn in_view(&self, css: &str) -> bool {
+        let script = format!(
+            "const el = document.querySelector({css:?}); if (!el) return 'missing';
+             const r = el.getBoundingClientRect();
+             return String(r.top >= -1 && r.left >= -1 && r.bottom <= window.innerHeight + 1 && r.right <= window.innerWidth + 1 && r.height > 0);"
+        );
+        self.js_string(&script).await == "true"
+    }
+
+    /// The focused element: `#id` when it has one, else its tag and text.
+    pub async fn focused(&self) -> String {
+        self.js_string(
+            "const el = document.activeElement; if (!el) return 'none';
+             return el.id ? '#' + el.id : el.tagName.toLowerCase() + ' ' + (el.textContent || '').trim().slice(0, 40);",
+        )
+        .await
+    }
+
+    /// Emulates the system's light or dark colour scheme (`prefers-color-scheme`).
+    pub async fn color_scheme(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: serde_json::json!({
+                    "features": [{ "name": "prefers-color-scheme", "value": value }]
+                }),
+            })
+            .await
+            .expect("chromedriver emulates the colour scheme");
+        let seen = self
+            .js_string(&format!(
+                "return String(matchMedia('(prefers-color-scheme: {value})').matches)"
+            ))
+            .await;
+        assert_eq!(seen, "true", "the page does not see {value}");
+    }
+
+    /// Runs axe-core (tests/e2e/axe, pinned in its package-lock.json) on the page as it is, and
+    /// returns its serious and critical violations, one line each (WCAG 2 A/AA and best practice).
+    pub async fn axe_serious(&self) -> Vec<String> {
+        let source_path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&source_path).unwrap_or_else(|e| {
+            panic!(
+                "no axe-core at {}: run `make setup` (npm ci in tests/e2e/axe): {e}",
+                source_path.display()
+            )
+        });
+        self.client
+            .execute(&format!("{source}\n;return typeof axe;"), vec![])
+            .await
+            .expect("axe-core injects");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(JSON.stringify(
+                   r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160) + ')').join('; '))
+                 ))).catch(e => done(JSON.stringify(['axe failed: ' + e])));",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        let text = result.as_str().unwrap_or("[]").to_string();
+        serde_json::from_str(&text).unwrap_or_else(|_| vec![text])
+    }
+
+    /// Saves a PNG of the viewport.
+    pub async fn screenshot_to(&self, path: &std::path::Path) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("the screenshot folder");
+        }
+        std::fs::write(path, png).expect("the screenshot is written");
+    }
+
+    /// Presses keys on whatever has the focus (WebDriver's element-less key actions).
+    pub async fn keys(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_string());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("the keys are pressed");
+    }
+
+    /// Presses a chord, e.g. Control+Enter (`modifier` held while `key` is pressed).
+    pub async fn chord(&self, modifier: char, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let actions = KeyActions::new("keyboard".to_string())
+            .then(KeyAction::Down { value: modifier })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: modifier });
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("the chord is pressed");
     }
 }

@@ -172,6 +172,7 @@ async fn the_secret_is_remembered_in_the_tab_only_when_asked() {
         let secret = b.control("Client secret").await.prop("value").await.unwrap();
         assert_eq!(secret.as_deref(), Some(SECRET), "the tab remembers it after a reload");
         b.click("Forget everything").await;
+        b.click("Yes, forget everything").await;
         let all = b.js_string("return JSON.stringify([Object.assign({}, sessionStorage), Object.assign({}, localStorage)])").await;
         assert!(!all.contains(SECRET), "{all}");
     })

@@ -72,6 +72,7 @@ fn assertions(text: &str, status: u16, body: &str) -> Case {
                 status: Some(status),
                 body,
                 elapsed_ms: 12.0,
+                content_type: None,
             },
         ),
         Err(_) => Vec::new(),
@@ -114,13 +115,13 @@ fn pass_needs_the_answer_every_assertion_and_every_check() {
     assert!(v.reasons.is_empty());
 }
 
-/// `status 201` / `length 3` / `status 2xx` gave PASS while only line 3 was reported.
+/// `status 201` / `length 3` / `status 2xz` (unreadable) must never give PASS.
 #[test]
 fn unreadable_assertions_are_never_a_pass() {
     let api = api_ok(200, PETS);
     let v = judge_api(
         &api,
-        &assertions("status 200\nlength 3\nstatus 2xx", 200, PETS),
+        &assertions("status 200\nlength 3\nstatus 2xz", 200, PETS),
         &verified(),
     );
     assert_eq!(v.outcome, Outcome::CannotJudge);
@@ -147,6 +148,7 @@ fn a_failed_assertion_fails_even_beside_an_unreadable_line() {
                 status: Some(200),
                 body: PETS,
                 elapsed_ms: 1.0,
+                content_type: None,
             },
         ),
     };
