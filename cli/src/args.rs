@@ -78,7 +78,7 @@ pub struct Inputs {
     #[arg(long)]
     pub secret_stdin: bool,
     /// An assertion line, as in the page: "status 200", "length 3", "pointer /0/type == \"dog\"",
-    /// "contains fish", "latency < 500"; repeat for more. Default: status 200 and length 3.
+    /// "contains fish", "latency < 500"; repeat for more. Default: the page's, status 2xx and json.
     #[arg(long = "assert", value_name = "LINE")]
     pub assertions: Vec<String>,
     /// A file of assertion lines (one per line), as the page's Assertions box holds them.
