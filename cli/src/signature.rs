@@ -5,8 +5,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use cognito_api_tester::core::checks::{signature_precondition, Signature};
 use cognito_api_tester::core::exchange::RecordedRequest;
-use cognito_api_tester::core::jwks::{jwks_url_for_issuer, Jwk, Jwks};
-use cognito_api_tester::core::jwt::{base64url_decode, DecodedJwt};
+use cognito_api_tester::core::jwks::{jwks_url_for_issuer, signed_parts, Jwk, Jwks};
+use cognito_api_tester::core::jwt::DecodedJwt;
 use rsa::pkcs1v15::{Signature as RsaSignature, VerifyingKey};
 use rsa::signature::Verifier;
 use rsa::{BigUint, RsaPublicKey};
@@ -59,22 +59,11 @@ pub async fn verify(client: &reqwest::Client, token: &DecodedJwt, jwks_field: &s
             Err(reason) => return Signature::JwksFailed { url, reason },
         }
     };
-    let Some(key) = jwks.find(&kid) else {
-        return Signature::UnknownKid {
-            kid,
-            known: jwks.kids(),
-        };
+    let parts = match signed_parts(token, &kid, &jwks) {
+        Ok(parts) => parts,
+        Err(answer) => return answer,
     };
-    let data = format!("{}.{}", token.header.encoded, token.payload.encoded);
-    let signature = match base64url_decode(&token.signature.encoded) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return Signature::NotChecked {
-                reason: format!("the signature is not base64url ({e})"),
-            }
-        }
-    };
-    match verify_rs256(key, data.as_bytes(), &signature) {
+    match verify_rs256(parts.key, parts.data.as_bytes(), &parts.signature) {
         Ok(true) => Signature::Verified { kid },
         Ok(false) => Signature::Invalid { kid },
         Err(reason) => Signature::JwksFailed { url: label, reason },

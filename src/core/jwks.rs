@@ -93,6 +93,40 @@ pub fn jwks_url_for_issuer(iss: Option<&str>) -> Result<String, JwksError> {
     ))
 }
 
+/// What an RS256 check needs once the key set is known: the key the token names, the signed
+/// bytes (`header.payload`) and the signature. Err is the Checks panel's answer when there is
+/// nothing to verify with. One home for every shell's verifier (WebCrypto in the page, `rsa` in
+/// the command-line runner).
+pub struct SignedParts<'a> {
+    pub key: &'a Jwk,
+    pub data: String,
+    pub signature: Vec<u8>,
+}
+
+pub fn signed_parts<'a>(
+    token: &crate::core::jwt::DecodedJwt,
+    kid: &str,
+    jwks: &'a Jwks,
+) -> Result<SignedParts<'a>, crate::core::checks::Signature> {
+    use crate::core::checks::Signature;
+    let Some(key) = jwks.find(kid) else {
+        return Err(Signature::UnknownKid {
+            kid: kid.to_owned(),
+            known: jwks.kids(),
+        });
+    };
+    let signature = crate::core::jwt::base64url_decode(&token.signature.encoded).map_err(|e| {
+        Signature::NotChecked {
+            reason: format!("the signature is not base64url ({e})"),
+        }
+    })?;
+    Ok(SignedParts {
+        key,
+        data: format!("{}.{}", token.header.encoded, token.payload.encoded),
+        signature,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use crate::core::checks::{signature_precondition, Signature};
 use crate::core::exchange::RecordedRequest;
-use crate::core::jwks::{jwks_url_for_issuer, Jwks};
-use crate::core::jwt::{base64url_decode, DecodedJwt};
+use crate::core::jwks::{jwks_url_for_issuer, signed_parts, Jwks};
+use crate::core::jwt::DecodedJwt;
 use crate::core::proxy::Route;
 use crate::web::crypto::{verify_rs256, CryptoError};
 use crate::web::flow::same_origin_route;
@@ -102,22 +102,11 @@ pub async fn verify(token: &DecodedJwt, source: &JwksSource, via_proxy: bool) ->
             }
         }
     };
-    let Some(key) = jwks.find(&kid) else {
-        return Signature::UnknownKid {
-            kid,
-            known: jwks.kids(),
-        };
+    let parts = match signed_parts(token, &kid, &jwks) {
+        Ok(parts) => parts,
+        Err(answer) => return answer,
     };
-    let data = format!("{}.{}", token.header.encoded, token.payload.encoded);
-    let signature = match base64url_decode(&token.signature.encoded) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return Signature::NotChecked {
-                reason: format!("the signature is not base64url ({e})"),
-            }
-        }
-    };
-    match verify_rs256(key, data.as_bytes(), &signature).await {
+    match verify_rs256(parts.key, parts.data.as_bytes(), &parts.signature).await {
         Ok(true) => Signature::Verified { kid },
         Ok(false) => Signature::Invalid { kid },
         // Not a JWKS problem: no proxy helps, only HTTPS (see web::secure).
