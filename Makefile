@@ -107,7 +107,7 @@ e2e: dist
 
 # Not part of `make test`: retakes docs/screenshots from the release build against the emulator.
 screenshots: dist
-	cargo test -p e2e --test screenshots -- --ignored
+	cargo test $(LOCKED) -p e2e --test screenshots -- --ignored
 
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
 .PHONY: bench
