@@ -64,19 +64,12 @@ pub async fn send(
                     }),
                 ),
             };
-            let size_bytes = bytes.len();
-            let (body, body_was_utf8) = match String::from_utf8(bytes) {
-                Ok(text) => (text, true),
-                Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
-            };
-            exchange.response = Some(RecordedResponse {
-                status: status.as_u16(),
-                status_text: status.canonical_reason().unwrap_or_default().to_owned(),
+            exchange.response = Some(RecordedResponse::from_bytes(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or_default().to_owned(),
                 headers,
-                body,
-                size_bytes,
-                body_was_utf8,
-            });
+                bytes,
+            ));
             outcome
         }
     };

@@ -22,6 +22,31 @@ pub struct RecordedResponse {
     pub body_was_utf8: bool,
 }
 
+impl RecordedResponse {
+    /// An answer as both shells read it off the wire: the body as text, decoded lossily (and
+    /// flagged) when it is not UTF-8, with its byte size.
+    pub fn from_bytes(
+        status: u16,
+        status_text: String,
+        headers: Vec<(String, String)>,
+        bytes: Vec<u8>,
+    ) -> Self {
+        let size_bytes = bytes.len();
+        let (body, body_was_utf8) = match String::from_utf8(bytes) {
+            Ok(text) => (text, true),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+        };
+        Self {
+            status,
+            status_text,
+            headers,
+            body,
+            size_bytes,
+            body_was_utf8,
+        }
+    }
+}
+
 /// `response` is `None` when the request failed before any answer (network, CORS, timeout, cancel).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Exchange {
@@ -480,6 +505,18 @@ fn shell_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_off_the_wire_keeps_its_byte_size_and_says_when_it_is_not_utf8() {
+        let text = RecordedResponse::from_bytes(200, "OK".into(), vec![], "é!".as_bytes().to_vec());
+        assert_eq!(
+            (text.body.as_str(), text.size_bytes, text.body_was_utf8),
+            ("é!", 3, true)
+        );
+        let binary = RecordedResponse::from_bytes(200, "OK".into(), vec![], vec![b'a', 0xff, b'b']);
+        assert_eq!(binary.body, "a\u{fffd}b");
+        assert_eq!((binary.size_bytes, binary.body_was_utf8), (3, false));
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

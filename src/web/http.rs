@@ -88,19 +88,12 @@ pub async fn send(
                         }),
                     ),
                 };
-                let size_bytes = bytes.len();
-                let (body, body_was_utf8) = match String::from_utf8(bytes) {
-                    Ok(text) => (text, true),
-                    Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
-                };
-                exchange.response = Some(RecordedResponse {
-                    status: response.status(),
-                    status_text: response.status_text(),
+                exchange.response = Some(RecordedResponse::from_bytes(
+                    response.status(),
+                    response.status_text(),
                     headers,
-                    body,
-                    size_bytes,
-                    body_was_utf8,
-                });
+                    bytes,
+                ));
                 outcome
             }
         },
