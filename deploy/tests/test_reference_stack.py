@@ -19,7 +19,8 @@ from pathlib import Path
 
 import boto3
 import pytest
-import yaml
+
+import cfn_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "deploy" / "reference-stack.yaml"
@@ -31,32 +32,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS")
 SEED_KEYS = ["USER_POOL_CLIENT_ID", "USER_POOL_CLIENT_SECRET", "USER_POOL_DOMAIN", "USER_POOL_SCOPE", "APIGW_URL"]
 
 
-class Tag:
-    """A CloudFormation short-form function (!Sub, !Ref, …) kept as it is."""
-
-    def __init__(self, name, value):
-        self.name, self.value = name, value
-
-
-def _loader():
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def construct(loader, suffix, node):
-        if isinstance(node, yaml.ScalarNode):
-            value = loader.construct_scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_mapping(node, deep=True)
-        return Tag(suffix, value)
-
-    Loader.add_multi_constructor("!", construct)
-    return Loader
-
-
 def resources():
-    return yaml.load(TEMPLATE.read_text(), Loader=_loader())["Resources"]
+    return cfn_yaml.load(TEMPLATE)["Resources"]
 
 
 def client(service, endpoint):
@@ -163,7 +140,7 @@ def test_make_reference_stack_deploys_and_then_asks_for_the_outputs(deployed):
     assert "Successfully created/updated stack - " + STACK in deployed["stdout"], deployed["stdout"]
     assert "describe-stacks --stack-name " + STACK in deployed["stdout"], deployed["stdout"]
     assert deployed["stack"]["StackStatus"] == "CREATE_COMPLETE"
-    template_outputs = yaml.load(TEMPLATE.read_text(), Loader=_loader())["Outputs"]
+    template_outputs = cfn_yaml.load(TEMPLATE)["Outputs"]
     assert sorted(template_outputs) == sorted(
         ["UserPoolId", "ClientId", "Domain", "Region", "Scope", "ApiUrl", "SecretArn", "SecretCommand"]
     )
