@@ -14,6 +14,8 @@ use crate::clock;
 pub fn client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .user_agent(concat!("cognito-api-tester/", env!("CARGO_PKG_VERSION")))
+        // A redirect is never followed (SendFailure::Redirected says why), as in the page.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("The HTTP client could not start: {e}"))
 }
@@ -70,7 +72,12 @@ pub async fn send(
                 headers,
                 bytes,
             ));
-            outcome
+            // Not followed (the client's policy), as in the page: the 3xx is the result.
+            if status.is_redirection() {
+                Err(SendFailure::Redirected)
+            } else {
+                outcome
+            }
         }
     };
     exchange.elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;

@@ -227,13 +227,7 @@ impl Session {
     async fn checks(&self, held: &HeldToken, settings: &Settings) -> Vec<Check> {
         let decoded = jwt::decode(&held.access_token);
         let signature: Signature = signature::verify(&self.client, &decoded, &settings.jwks).await;
-        let ctx = TokenContext {
-            client_id: settings.client_id.clone(),
-            region: settings.region.clone(),
-            requested_scope: settings.scope.clone(),
-            now: clock::now_unix(),
-            server_skew_secs: self.server_skew,
-        };
+        let ctx = TokenContext::for_settings(settings, clock::now_unix(), self.server_skew);
         token_checks(&decoded, &signature, &ctx)
     }
 

@@ -565,13 +565,7 @@ impl AppState {
     }
 
     fn token_context(self, now: i64) -> TokenContext {
-        let from = |s: &Settings| TokenContext {
-            client_id: s.client_id.clone(),
-            region: s.region.clone(),
-            requested_scope: s.scope.clone(),
-            now,
-            server_skew_secs: self.server_skew.get(),
-        };
+        let from = |s: &Settings| TokenContext::for_settings(s, now, self.server_skew.get());
         self.snapshot.with(|snapshot| match snapshot {
             Some(snapshot) if !self.pasted.get() => from(&snapshot.settings),
             _ => self.settings.with(from),

@@ -71,6 +71,11 @@ pub async fn send(
                 };
                 Err(SendFailure::Network(failure))
             }
+            // redirect: manual gives an opaque answer for any 3xx: the redirect itself is the result.
+            Ok(response) if response.type_() == web_sys::ResponseType::Opaqueredirect => {
+                exchange.elapsed_ms = clock::monotonic_ms() - start;
+                Err(SendFailure::Redirected)
+            }
             Ok(response) => {
                 let headers: Vec<(String, String)> = response.headers().entries().collect();
                 let body = response.binary().await;
@@ -119,7 +124,8 @@ fn build(
     };
     let headers = web_sys::Headers::new().map_err(refused)?;
     for (name, value) in &request.headers {
-        headers.set(name, value).map_err(|e| {
+        // append, as the CLI does: a name given twice (the field refuses it) would be joined, not dropped.
+        headers.append(name, value).map_err(|e| {
             format!(
                 "The header {name} was refused by the browser ({}).",
                 refused(e)
@@ -129,6 +135,8 @@ fn build(
     let init = web_sys::RequestInit::new();
     init.set_method(&request.method);
     init.set_mode(mode);
+    // Never followed: see SendFailure::Redirected.
+    init.set_redirect(web_sys::RequestRedirect::Manual);
     init.set_headers(&headers);
     if let Some(signal) = signal {
         init.set_signal(Some(signal));
