@@ -135,6 +135,7 @@ impl Session {
         out.token_note = decided.note();
         if decided.wants_token() {
             let step = self.request_token(&out.snapshot).await;
+            self.book.add_tokens_in(step.exchange.as_ref());
             match step.value() {
                 Some(token) => {
                     self.book.add_token(&token.access_token);

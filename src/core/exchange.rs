@@ -47,6 +47,24 @@ impl RecordedResponse {
     }
 }
 
+/// Every token an answer's JSON body carries (`access_token`, `id_token`, `refresh_token`),
+/// whatever its status: all are secrets to mask, an echoed or stray one included.
+pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
+    let body = exchange
+        .and_then(|e| e.response.as_ref())
+        .map(|r| r.body.as_str())
+        .unwrap_or_default();
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    ["access_token", "id_token", "refresh_token"]
+        .into_iter()
+        .filter_map(|key| map.get(key).and_then(serde_json::Value::as_str))
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// `response` is `None` when the request failed before any answer (network, CORS, timeout, cancel).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Exchange {

@@ -254,6 +254,14 @@ impl AppState {
             if let Some((access_token, _)) = &token {
                 self.remember_token(access_token);
             }
+            // Any other token in the answer (an ID or refresh token, one echoed in an error).
+            let more = self.book.with_untracked(|b| {
+                let mut next = b.clone();
+                next.add_tokens_in(step.exchange.as_ref()).then_some(next)
+            });
+            if let Some(next) = more {
+                self.book.set(next);
+            }
             self.token_step.set(Some(step));
             let Some((access_token, expires_in)) = token else {
                 self.held.set(None);
@@ -441,10 +449,24 @@ impl AppState {
     pub fn keep_form_for_the_tab(self) {
         Effect::new(move |_| {
             self.settings.with(|settings| {
-                self.assertions_text
-                    .with(|assertions| storage::keep_form(settings, assertions))
+                self.assertions_text.with(|assertions| {
+                    // A form holding a known secret (a token pasted into the URL, say) is not
+                    // kept: the last kept form stays instead.
+                    if !self.book.with(|b| b.is_in_settings(settings, assertions)) {
+                        storage::keep_form(settings, assertions);
+                    }
+                })
             });
         });
+    }
+
+    /// Why the form may not be saved or shared: it holds a secret this tab has sent or received.
+    pub fn secret_in_settings(self) -> Option<String> {
+        let found = self.settings.with_untracked(|settings| {
+            self.assertions_text
+                .with_untracked(|a| self.book.with_untracked(|b| b.is_in_settings(settings, a)))
+        });
+        found.then(|| "the form holds a secret this tab has sent or received (a token or secret in the API URL, the request body, a header or an assertion). Remove it from the form first.".to_string())
     }
 
     /// Puts settings from a share link or a profile into the form. The secret in memory stays
