@@ -303,7 +303,23 @@ impl AppState {
             }
         }
         self.finish(epoch);
+        self.signature_settled().await;
         self.performed(wants_token, token_note)
+    }
+
+    /// Waits until the held token's signature check has an answer (the key-set fetch has its own
+    /// timeout; this gives up a little after it), so a run's recorded verdict (the canary's
+    /// history) never says PASS while the signature is still being checked.
+    async fn signature_settled(self) {
+        const LIMIT_MS: f64 = 15_000.0;
+        let start = clock::monotonic_ms();
+        while self
+            .signature
+            .with_untracked(|s| matches!(s, Signature::Pending))
+            && clock::monotonic_ms() - start < LIMIT_MS
+        {
+            gloo_timers::future::TimeoutFuture::new(25).await;
+        }
     }
 
     fn performed(self, token_fetched: bool, token_note: Option<String>) -> Performed {
@@ -384,6 +400,14 @@ impl AppState {
             return;
         }
         self.remember_token(text);
+        // The last run's answers do not describe this token: a verdict mixing them with the
+        // pasted token's checks read PASS for a run that had failed.
+        self.snapshot.set(None);
+        self.token_step.set(None);
+        self.api_step.set(None);
+        self.assertion_results.set(Vec::new());
+        self.refusal.set(None);
+        self.token_fetched.set(false);
         self.notice.set(Some(
             "Inspecting the pasted token; Call API will use it until a new one is fetched.".into(),
         ));
@@ -401,7 +425,11 @@ impl AppState {
         let generation = self.verification.get_value().wrapping_add(1);
         self.verification.set_value(generation);
         self.signature.set(Signature::Pending);
-        let settings = self.settings.get_untracked();
+        // A run's token is checked with the run's key-set settings; a pasted one with the form's.
+        let settings = match self.snapshot.get_untracked() {
+            Some(snapshot) if !self.pasted.get_untracked() => snapshot.settings,
+            _ => self.settings.get_untracked(),
+        };
         spawn_local(async move {
             let decoded = jwt::decode(&held.access_token);
             let verdict = verify::verify(
@@ -581,8 +609,27 @@ impl AppState {
     /// The token checks of the held token, against the last run's frozen settings (or the
     /// form's, for a pasted token before any run).
     pub fn checks(self) -> Option<Vec<Check>> {
+        self.checks_at(self.now.get())
+    }
+
+    /// The checks as they stood when the last run started: what its verdict and its evidence
+    /// judge, so a finished PASS does not turn into "expired" an hour later (the Checks panel
+    /// stays live). A pasted token has no run: its checks are live.
+    pub fn run_checks(self) -> Option<Vec<Check>> {
+        let at = self.snapshot.with(|s| {
+            s.as_ref()
+                .filter(|_| !self.pasted.get())
+                .map(|s| (s.started_at_unix_ms / 1000.0) as i64)
+        });
+        match at {
+            Some(at) => self.checks_at(at),
+            None => self.checks(),
+        }
+    }
+
+    fn checks_at(self, now: i64) -> Option<Vec<Check>> {
         let token = self.decoded()?;
-        let ctx = self.token_context(self.now.get());
+        let ctx = self.token_context(now);
         Some(self.signature.with(|sig| token_checks(&token, sig, &ctx)))
     }
 
@@ -600,7 +647,7 @@ impl AppState {
         let settings = snapshot
             .as_ref()
             .map_or_else(|| self.settings.get_untracked(), |s| s.settings.clone());
-        let checks = untrack(|| self.checks()).unwrap_or_default();
+        let checks = untrack(|| self.run_checks()).unwrap_or_default();
         let assertions = self
             .assertion_results
             .get_untracked()
@@ -678,7 +725,7 @@ impl AppState {
         if self.busy.with(Option::is_some) {
             return None;
         }
-        let checks = self.checks().unwrap_or_default();
+        let checks = self.run_checks().unwrap_or_default();
         let refusal = self.refusal.get();
         let snapshot_job = self.snapshot.with(|s| s.as_ref().map(|s| s.job));
         let assertions = self
