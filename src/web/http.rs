@@ -135,8 +135,11 @@ fn build(
     let init = web_sys::RequestInit::new();
     init.set_method(&request.method);
     init.set_mode(mode);
-    // Never followed: see SendFailure::Redirected.
-    init.set_redirect(web_sys::RequestRedirect::Manual);
+    // Never followed: see SendFailure::Redirected. Only for real requests: the no-cors probe
+    // (which only asks "is anyone there?") fails outright with manual redirects.
+    if mode == RequestMode::Cors {
+        init.set_redirect(web_sys::RequestRedirect::Manual);
+    }
     init.set_headers(&headers);
     if let Some(signal) = signal {
         init.set_signal(Some(signal));
