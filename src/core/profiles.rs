@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::core::headers::without_secret_headers;
 use crate::core::settings::Settings;
+use crate::core::short_sort::sort_short_by;
 
 /// The localStorage key for the profiles.
 pub const PROFILES_KEY: &str = "cognito-api-tester.profiles";
@@ -82,7 +83,7 @@ impl Profiles {
                 settings,
             }),
         }
-        self.list.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_short_by(&mut self.list, |a, b| a.name < b.name);
         Ok(())
     }
 
