@@ -27,4 +27,5 @@ pub mod settings;
 pub mod share;
 pub mod short_sort;
 pub mod steps;
+pub mod text_parts;
 pub mod token;
