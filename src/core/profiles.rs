@@ -52,9 +52,11 @@ impl Profiles {
     pub fn from_json(text: Option<&str>) -> Result<Profiles, ProfileError> {
         match text {
             None => Ok(Profiles::default()),
-            Some(text) => {
-                serde_json::from_str(text).map_err(|e| ProfileError::Corrupt(e.to_string()))
-            }
+            // Through a Value, like every other stored Settings: one copy of the Settings
+            // deserializer in the wasm instead of one per kind of input.
+            Some(text) => serde_json::from_str::<serde_json::Value>(text)
+                .and_then(serde_json::from_value)
+                .map_err(|e| ProfileError::Corrupt(e.to_string())),
         }
     }
 
