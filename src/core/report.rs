@@ -18,6 +18,7 @@ use crate::core::exchange::{redact_text, tokens_in_response, Exchange, REDACTED}
 use crate::core::headers::is_secret_header;
 use crate::core::jwt::{decode, format_utc};
 use crate::core::settings::Settings;
+use crate::core::short_sort::sort_short;
 
 /// One response assertion as the run judged it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -209,7 +210,7 @@ fn all_secrets(input: &EvidenceInput, token: Option<&str>) -> Vec<String> {
         secrets.push(token);
     }
     secrets.retain(|s| !s.trim().is_empty());
-    secrets.sort();
+    sort_short(&mut secrets);
     secrets.dedup();
     secrets
 }
