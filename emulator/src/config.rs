@@ -135,6 +135,10 @@ pub struct ApiMethod {
     pub body: Option<String>,
     /// Answer the request's own JSON body instead of `body`.
     pub echo: bool,
+    /// What `GET /_emulator/export` says guards this method, when it differs from what the stage
+    /// enforces: a test scenario's deliberate misconfiguration (the definition names an authorizer
+    /// the deployed method lacks). `None`: the export shows `authorization`.
+    pub export_authorization: Option<Authorization>,
 }
 
 impl AppClient {
