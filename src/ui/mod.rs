@@ -9,6 +9,7 @@ mod exchange_view;
 mod form;
 mod hosting_view;
 mod insecure_notice;
+mod matrix_view;
 pub mod state;
 mod token_view;
 mod tools_view;

@@ -363,3 +363,40 @@ fn matrix_verdict_feeds_the_run_model() {
     );
     assert_eq!(matrix_verdict(&[]).outcome, Outcome::CannotJudge);
 }
+
+#[test]
+fn csv_json_and_report_lines_are_masked_and_quoted() {
+    let mut r = row(
+        Expected::Denied {
+            status: 401,
+            why: "",
+        },
+        answered(200),
+    );
+    r.path = "/x/SECRET,=1".into();
+    let mask = |t: &str| t.replace("SECRET", "•••");
+    let csv = to_csv(std::slice::from_ref(&r), &mask);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note")
+    );
+    let line = lines.next().unwrap();
+    assert!(
+        line.starts_with(
+            "GET,\"/x/•••,=1\",Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"
+        ),
+        "{line}"
+    );
+    assert!(!csv.contains("SECRET"));
+    let json: serde_json::Value = serde_json::from_str(&to_json(&[r.clone()], &mask)).unwrap();
+    assert_eq!(json["rows"][0]["status"], 200);
+    assert_eq!(json["rows"][0]["verdict"], "SECURITY FINDING");
+    assert_eq!(json["rows"][0]["path"], "/x/•••,=1");
+    let report = report_lines(&[r], &mask);
+    assert!(
+        report[0].contains("expected denied (401), got 200 (5 ms): SECURITY FINDING"),
+        "{report:?}"
+    );
+    assert!(!report[0].contains("SECRET"));
+}

@@ -211,7 +211,7 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
     let not_run = count(rows, RowVerdict::NotRun);
     if not_run > 0 {
         reasons.push(format!(
-            "{} not run: they change data (tick Include methods that change data to run them).",
+            "{} not run: methods that change data (tick Include methods that change data) or with an empty path parameter.",
             plural(not_run, "method")
         ));
     }
