@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::core::jwt;
 use crate::core::matrix::{
-    expected, parse_export, to_csv, to_json, ApiDescription, HeldToken as MatrixToken, RowVerdict,
-    SAFE_METHODS,
+    expected, parse_export, to_csv, to_json, Actual, ApiDescription, HeldToken as MatrixToken,
+    MatrixRow, RowVerdict, SAFE_METHODS,
 };
 use crate::ui::state::{AppState, MatrixJob};
 use crate::web::files;
@@ -223,55 +223,101 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
                     <th scope="col">"Scopes"</th><th scope="col">"Expected"</th><th scope="col">"Actual"</th>
                     <th scope="col">"Latency"</th><th scope="col">"Verdict"</th>
                 </tr></thead>
-                <tbody>
-                {move || {
-                    let token = held_token(state);
-                    let ops = api.with(|a| a.as_ref().map(|a| a.operations.clone()).unwrap_or_default());
-                    ops.into_iter().enumerate().map(|(i, op)| {
-                        let result = move || state.matrix.with(|m| m.as_ref().and_then(|m| m.rows.get(i).cloned().flatten()));
-                        let expected_now = token.as_ref().map(|t| expected(&op, Some(t)));
-                        let expected_cell = move || match result() {
-                            Some(r) => r.expected.label(),
-                            None => expected_now.as_ref().map_or_else(|| "(no token yet)".into(), |e| e.label()),
-                        };
-                        let param_inputs = op.path_params.iter().enumerate().map(|(j, p)| {
-                            let label = format!("{} in {} {}", p.name, op.method, op.path);
-                            view! {
-                                <input class="matrix-param" type="text" spellcheck="false" aria-label=label
-                                    placeholder=p.name.clone()
-                                    prop:value=move || params.with(|v| v.get(i).and_then(|r| r.get(j)).cloned().unwrap_or_default())
-                                    on:input:target=move |e| {
-                                        let value = e.target().value();
-                                        params.update(|v| if let Some(cell) = v.get_mut(i).and_then(|r| r.get_mut(j)) { *cell = value; });
-                                    } />
-                            }
-                        }).collect_view();
-                        let scopes = if op.scopes.is_empty() { "—".to_owned() } else { op.scopes.join(" ") };
-                        view! {
-                            <tr class="matrix-row" data-method=op.method.clone() data-path=op.path.clone()>
-                                <td class="matrix-path"><code>{op.path.clone()}</code>{param_inputs}</td>
-                                <td>{op.method.clone()}</td>
-                                <td>{op.authorizer.label()}</td>
-                                <td>{scopes}</td>
-                                <td class="matrix-expected">{expected_cell}</td>
-                                <td class="matrix-actual">{move || result().map(|r| r.actual.label()).unwrap_or_default()}</td>
-                                <td class="matrix-latency">{move || result().and_then(|r| match r.actual {
-                                    crate::core::matrix::Actual::Answered { millis, .. } => Some(format!("{millis} ms")),
-                                    _ => None,
-                                }).unwrap_or_default()}</td>
-                                <td class="matrix-verdict-cell"
-                                    class:finding=move || result().is_some_and(|r| r.verdict == RowVerdict::SecurityFinding)
-                                    class:unexpected=move || result().is_some_and(|r| r.verdict == RowVerdict::UnexpectedDenial)
-                                    title=move || result().and_then(|r| r.note).map(|n| state.mask(&n)).unwrap_or_default()>
-                                    {move || result().map(|r| r.verdict.label()).unwrap_or_default()}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()
-                }}
-                </tbody>
+                // One closure draws every row from plain strings (one view type for all rows keeps
+                // the bundle small); the parameter values are read untracked so typing keeps focus.
+                <tbody>{move || table_rows(state, api, params)}</tbody>
             </table>
             </div>
         </Show>
     }
+}
+
+/// The table's rows: the export's operations with the last run's results.
+fn table_rows(
+    state: AppState,
+    api: RwSignal<Option<ApiDescription>>,
+    params: RwSignal<Vec<Vec<String>>>,
+) -> impl IntoView {
+    let token = held_token(state);
+    let ops = api.with(|a| a.as_ref().map(|a| a.operations.clone()).unwrap_or_default());
+    let results: Vec<Option<MatrixRow>> = state
+        .matrix
+        .with(|m| m.as_ref().map(|m| m.rows.clone()).unwrap_or_default());
+    let values = params.get_untracked();
+    ops.into_iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let result = results.get(i).cloned().flatten();
+            let expected_text = match (&result, &token) {
+                (Some(r), _) => r.expected.label(),
+                (None, Some(t)) => expected(&op, Some(t)).label(),
+                (None, None) => "(no token yet)".into(),
+            };
+            let (actual, latency, verdict, note, class) = match &result {
+                Some(r) => (
+                    r.actual.label(),
+                    match r.actual {
+                        Actual::Answered { millis, .. } => format!("{millis} ms"),
+                        _ => String::new(),
+                    },
+                    r.verdict.label(),
+                    r.note.as_deref().map(|n| state.mask(n)).unwrap_or_default(),
+                    match r.verdict {
+                        RowVerdict::SecurityFinding => "matrix-verdict-cell finding",
+                        RowVerdict::UnexpectedDenial => "matrix-verdict-cell unexpected",
+                        _ => "matrix-verdict-cell",
+                    },
+                ),
+                None => (
+                    String::new(),
+                    String::new(),
+                    "",
+                    String::new(),
+                    "matrix-verdict-cell",
+                ),
+            };
+            let inputs = op
+                .path_params
+                .iter()
+                .enumerate()
+                .map(|(j, p)| {
+                    let label = format!("{} in {} {}", p.name, op.method, op.path);
+                    let value = values
+                        .get(i)
+                        .and_then(|r| r.get(j))
+                        .cloned()
+                        .unwrap_or_default();
+                    view! {
+                        <input class="matrix-param" type="text" spellcheck="false" aria-label=label
+                            placeholder=p.name.clone() value=value
+                            on:input:target=move |e| {
+                                let value = e.target().value();
+                                params.update_untracked(|v| {
+                                    if let Some(cell) = v.get_mut(i).and_then(|r| r.get_mut(j)) {
+                                        *cell = value;
+                                    }
+                                });
+                            } />
+                    }
+                })
+                .collect::<Vec<_>>();
+            let scopes = if op.scopes.is_empty() {
+                "—".to_owned()
+            } else {
+                op.scopes.join(" ")
+            };
+            view! {
+                <tr class="matrix-row">
+                    <td class="matrix-path"><code>{op.path.clone()}</code>{inputs}</td>
+                    <td>{op.method.clone()}</td>
+                    <td>{op.authorizer.label()}</td>
+                    <td>{scopes}</td>
+                    <td>{expected_text}</td>
+                    <td>{actual}</td>
+                    <td>{latency}</td>
+                    <td class=class title=note>{verdict}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>()
 }
