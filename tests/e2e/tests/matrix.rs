@@ -217,6 +217,35 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
         b.wait_text("#verdict-summary", "SECURITY FINDING").await;
         b.wait_text(".verdict", "GET /admin: expected denied (401), got 200")
             .await;
+
+        // The panel after a run passes axe-core.
+        let found = b.axe_serious().await;
+        assert!(found.is_empty(), "{found:#?}");
+
+        // The downloads carry the finding and never the token.
+        b.click("Download report (JSON)").await;
+        let report = b.downloaded("Z.json").await;
+        assert!(report.contains("Authorization matrix against"), "{report}");
+        assert!(report.contains("GET /admin"), "{report}");
+        b.click("Download matrix (CSV)").await;
+        let csv = b.downloaded(".csv").await;
+        assert!(
+            csv.starts_with(
+                "method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note"
+            ),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("GET,/admin,Cognito user pool,,denied (401),200,"),
+            "{csv}"
+        );
+        assert!(csv.contains("SECURITY FINDING"), "{csv}");
+        b.click("Download matrix (JSON)").await;
+        let json = b.downloaded("matrix.json").await;
+        assert!(json.contains("\"verdict\": \"SECURITY FINDING\""), "{json}");
+        for text in [&csv, &json, &report] {
+            assert!(!text.contains("eyJ"), "a token in a download: {text}");
+        }
     })
     .await;
     emu.shutdown().await;
