@@ -139,7 +139,15 @@ impl AppState {
                 scopes: Vec::new(),
             });
         self.busy.set(Some("Running the authorization matrix…"));
-        // The matrix runs longer than one call: its own watchdog replaces begin's.
+        // The matrix runs longer than one call: a new epoch retires begin's watchdog (sized for
+        // one token and one call) and the matrix's own, sized for its rounds of requests, watches.
+        let epoch = epoch.wrapping_add(1);
+        self.epoch.set_value(epoch);
+        self.matrix.update(|m| {
+            if let Some(m) = m {
+                m.epoch = epoch;
+            }
+        });
         let rounds = u32::try_from(jobs.len().div_ceil(CONCURRENCY)).unwrap_or(u32::MAX);
         let timeout_ms = snapshot.settings.timeout_secs.saturating_mul(1000);
         self.watch_matrix(epoch, timeout_ms.saturating_mul(rounds.saturating_add(1)));
@@ -225,13 +233,12 @@ impl AppState {
         }
     }
 
-    /// Ends matrix run `epoch` if it is still on after `limit_ms` (and a grace period).
+    /// Cancels matrix run `epoch` if it is still on after `limit_ms` and a grace period: every
+    /// row then ends (cancelled) and the run finishes with its verdict.
     fn watch_matrix(self, epoch: u64, limit_ms: u32) {
-        // begin's watchdog belongs to the epoch before this one: it no longer applies.
-        let matrix_epoch = epoch;
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(limit_ms.saturating_add(10_000)).await;
-            if self.is_current(matrix_epoch) && self.in_flight.with_value(Option::is_some) {
+            if self.is_current(epoch) && self.in_flight.with_value(Option::is_some) {
                 self.cancel();
             }
         });
