@@ -139,6 +139,8 @@ pub struct ApiMethod {
     /// enforces: a test scenario's deliberate misconfiguration (the definition names an authorizer
     /// the deployed method lacks). `None`: the export shows `authorization`.
     pub export_authorization: Option<Authorization>,
+    /// How long the integration takes before it answers (a slow backend), in milliseconds.
+    pub delay_ms: u64,
 }
 
 impl AppClient {

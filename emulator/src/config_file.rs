@@ -45,6 +45,7 @@
 //! body = '{"id":"{id}"}'         # JSON answered; {name} replaced by the path parameter
 //! # echo = true                  # answer the request's JSON body instead of `body`
 //! # export_authorization = "cognito"  # what /_emulator/export shows, if not `authorization` (a misconfiguration)
+//! # delay_ms = 2000              # the integration answers after this long (a slow backend)
 //!
 //! [[api.jwt_authorizers]]
 //! name = "demo-jwt"
@@ -150,6 +151,7 @@ struct RawMethod {
     body: Option<Spanned<String>>,
     echo: Option<Spanned<bool>>,
     export_authorization: Option<Spanned<String>>,
+    delay_ms: Option<Spanned<u64>>,
 }
 
 /// `cognito`, `jwt` or `none` (or API Gateway's own names).
@@ -437,6 +439,7 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
             body: sp.opt(key("body"), m.body),
             echo: sp.opt(key("echo"), m.echo).unwrap_or(false),
             export_authorization,
+            delay_ms: sp.opt(key("delay_ms"), m.delay_ms).unwrap_or(0),
         });
     }
     config.methods = methods;

@@ -26,6 +26,7 @@ fn method(
         body: body.map(str::to_string),
         echo,
         export_authorization: None,
+        delay_ms: 0,
     }
 }
 

@@ -134,6 +134,7 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
             body: Some(r#"{"secret":"admin data"}"#.into()),
             echo: false,
             export_authorization: Some(Authorization::CognitoUserPools),
+            delay_ms: 0,
         })
     })
     .await;

@@ -195,6 +195,7 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
             echo: false,
             // The definition says the Cognito authorizer guards it; the stage has none.
             export_authorization: Some(Authorization::CognitoUserPools),
+            delay_ms: 0,
         });
     })
     .await;
@@ -246,6 +247,78 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
         for text in [&csv, &json, &report] {
             assert!(!text.contains("eyJ"), "a token in a download: {text}");
         }
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancel_stops_every_request_of_the_matrix() {
+    let emu = emulator(|c| {
+        // A backend that answers after 20 s, behind no authorizer: only Cancel ends its row.
+        c.methods.push(ApiMethod {
+            method: "GET".into(),
+            path: "/slow".into(),
+            authorization: Authorization::None,
+            authorizer: None,
+            scopes: Vec::new(),
+            status: 200,
+            body: None,
+            echo: false,
+            export_authorization: None,
+            delay_ms: 20_000,
+        });
+    })
+    .await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev/pets").await;
+        let oas = export(b, &emu, "oas30").await;
+        import(b, &oas).await;
+        b.click("Run matrix").await;
+        // Every other row answers; the slow one keeps the run going.
+        b.wait_text("#verdict-summary", "Running the authorization matrix")
+            .await;
+        let deadline = std::time::Instant::now() + e2e::WAIT;
+        while !table(b)
+            .await
+            .iter()
+            .any(|r| r.starts_with("GET /reports") && r.ends_with("as expected"))
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{:#?}",
+                table(b).await
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let started = std::time::Instant::now();
+        b.click("Cancel matrix").await;
+        let line = b.wait_text(".matrix-verdict", "CANCELLED").await;
+        assert!(
+            line.contains("stopped before every method answered"),
+            "{line}"
+        );
+        b.wait_idle().await;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "Cancel took {:?}",
+            started.elapsed()
+        );
+        let all = table(b).await;
+        assert!(
+            all.contains(&"GET /slow | none | — | allowed | cancelled | cancelled".to_string()),
+            "{all:#?}"
+        );
+        assert!(
+            all.contains(
+                &"GET /pets | Cognito user pool | demo/example | allowed | 200 | as expected"
+                    .to_string()
+            ),
+            "{all:#?}"
+        );
+        b.wait_text("#verdict-summary", "CANCELLED").await;
     })
     .await;
     emu.shutdown().await;
