@@ -10,6 +10,7 @@ mod exchange_view;
 mod form;
 mod hosting_view;
 mod insecure_notice;
+mod matrix_view;
 mod pre_text;
 pub mod state;
 mod token_view;

@@ -28,6 +28,9 @@ use crate::web::http::InFlight;
 use crate::web::storage;
 use crate::web::verify::{self, JwksSource};
 
+mod matrix_run;
+pub use matrix_run::{MatrixJob, MatrixRun};
+
 /// A run reuses the held token only if it has more than this many seconds left,
 /// so it cannot expire between our check and the API's.
 pub const EXPIRY_MARGIN_SECS: i64 = 5;
@@ -90,6 +93,8 @@ pub struct AppState {
     pub assertion_results: RwSignal<Vec<AssertionResult>>,
     /// The negative checks' results for the held token (a finding reaches the verdict).
     pub negatives: RwSignal<Vec<NegativeResult>>,
+    /// The last authorization matrix run (see `matrix_run`).
+    pub matrix: RwSignal<Option<MatrixRun>>,
     in_flight: StoredValue<Option<InFlight>, LocalStorage>,
     /// Bumped by every run: a watchdog or a late answer of an older run changes nothing.
     epoch: StoredValue<u64>,
@@ -123,6 +128,7 @@ impl AppState {
             assertions_text: RwSignal::new(to_lines(&default_assertions())),
             assertion_results: RwSignal::new(Vec::new()),
             negatives: RwSignal::new(Vec::new()),
+            matrix: RwSignal::new(None),
             in_flight: StoredValue::new_local(None),
             epoch: StoredValue::new(0),
             verification: StoredValue::new(0),
@@ -674,6 +680,7 @@ impl AppState {
         for reason in verdict.iter().flat_map(|v| v.reasons.iter()) {
             verdict_text.push_str(&format!("\n- {reason}"));
         }
+        verdict_text.push_str(&self.matrix_evidence());
         build_evidence(EvidenceInput {
             tool_version: crate::VERSION.to_string(),
             generated_at_unix: clock::now_unix(),
@@ -724,6 +731,9 @@ impl AppState {
     pub fn verdict(self) -> Option<Verdict> {
         if self.busy.with(Option::is_some) {
             return None;
+        }
+        if let Some(matrix) = self.matrix_verdict() {
+            return Some(matrix);
         }
         let checks = self.run_checks().unwrap_or_default();
         let refusal = self.refusal.get();

@@ -34,6 +34,11 @@ impl InFlight {
     pub fn cancel(&self) {
         self.controller.abort();
     }
+
+    /// Whether it was cancelled or timed out (the authorization matrix stops its other requests).
+    pub fn is_aborted(&self) -> bool {
+        self.controller.signal().aborted()
+    }
 }
 
 /// Sends the request and records the exchange. The exchange is returned even on
