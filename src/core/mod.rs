@@ -27,3 +27,4 @@ pub mod settings;
 pub mod share;
 pub mod steps;
 pub mod token;
+pub mod user_sign_in;

@@ -43,6 +43,14 @@ pub enum SecretKind {
     TokenSignature,
     /// The value of a credential header, by header name.
     Header(String),
+    /// A user's ID token (see `core::user_sign_in`).
+    IdToken,
+    /// A user's refresh token: opaque, long-lived, the most valuable of the three.
+    RefreshToken,
+    /// The authorization code in the redirect back from managed login.
+    AuthorizationCode,
+    /// The PKCE code verifier: with the code it gets tokens.
+    CodeVerifier,
 }
 
 impl SecretKind {
@@ -53,6 +61,10 @@ impl SecretKind {
             Self::BasicCredentials => "BASIC_CREDENTIALS".into(),
             Self::AccessToken => "ACCESS_TOKEN".into(),
             Self::TokenSignature => "TOKEN_SIGNATURE".into(),
+            Self::IdToken => "ID_TOKEN".into(),
+            Self::RefreshToken => "REFRESH_TOKEN".into(),
+            Self::AuthorizationCode => "AUTHORIZATION_CODE".into(),
+            Self::CodeVerifier => "CODE_VERIFIER".into(),
             Self::Header(name) => {
                 let upper: String = name
                     .chars()
@@ -102,8 +114,13 @@ impl SecretBook {
 
     /// Adds a token and, separately, its signature (the part after the second dot).
     pub fn add_token(&mut self, token: &str) -> bool {
+        self.add_token_of(SecretKind::AccessToken, token)
+    }
+
+    /// [`add_token`](Self::add_token) for a token of another kind (a user's ID token).
+    pub fn add_token_of(&mut self, kind: SecretKind, token: &str) -> bool {
         let token = token.trim();
-        let mut changed = self.add(SecretKind::AccessToken, &Secret::new(token));
+        let mut changed = self.add(kind, &Secret::new(token));
         if let Some(signature) = token.rsplit('.').next().filter(|_| token.contains('.')) {
             changed |= self.add(SecretKind::TokenSignature, &Secret::new(signature));
         }
