@@ -23,13 +23,28 @@ pub use diagnosis::{exchange_failure, redirect_error, send_token_hint, state_mis
 pub use id_token::{at_hash_of, id_token_checks, IdTokenContext};
 pub use redirect::{parse_redirect, strip_redirect_params, Redirect};
 
+/// The form's user sign-in settings (none secret): they ride in [`Settings`](crate::core::settings::Settings),
+/// so they are kept across the redirect, saved in profiles and shared in links like the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignInSettings {
+    pub grant: Grant,
+    pub send_token: SendToken,
+    /// `identity_provider` for the authorize request (empty: managed login's own page).
+    pub identity_provider: String,
+    /// `lang` for managed login's pages (empty: the browser's).
+    pub lang: String,
+}
+
 /// How the page gets its token (the `Grant` control).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Grant {
     /// Machine to machine: `grant_type=client_credentials`.
     #[default]
+    #[serde(rename = "client_credentials")]
     ClientCredentials,
     /// A user signs in through managed login; the page exchanges the code with PKCE.
+    #[serde(rename = "code")]
     AuthorizationCode,
 }
 
@@ -56,7 +71,9 @@ impl Grant {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendToken {
     #[default]
+    #[serde(rename = "access")]
     AccessToken,
+    #[serde(rename = "id")]
     IdToken,
 }
 

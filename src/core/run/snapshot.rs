@@ -10,6 +10,7 @@ use crate::core::client_token::TokenSource;
 use crate::core::headers::{is_secret_header, parse_extra_headers};
 use crate::core::settings::Settings;
 use crate::core::token::{normalise_scopes, ClientAuth};
+use crate::core::user_sign_in::Grant;
 
 /// One extra header as it will be sent; a secret one holds its value as a [`Secret`].
 #[derive(Clone)]
@@ -104,6 +105,15 @@ impl RunSnapshot {
     /// The key a token fetched by this run is held under. None when the token source's endpoint
     /// does not resolve or the client metadata does not parse (such a run is refused).
     pub fn token_key(&self) -> Option<TokenKey> {
+        if self.settings.sign_in.grant == Grant::AuthorizationCode {
+            let endpoint = self.settings.token_endpoint().ok()?;
+            return Some(TokenKey::signed_in(
+                &endpoint.url,
+                &self.settings.client_id,
+                &self.secret,
+                &self.settings.scope,
+            ));
+        }
         let endpoint = self.settings.token_request_url().ok()?;
         let metadata = self.client_metadata.clone().ok()?;
         let mut scopes = normalise_scopes(&self.settings.scope);
