@@ -286,7 +286,11 @@ impl Settings {
             (Field::ClientId, self.client_id.as_str()),
             (Field::ClientSecret, secret.expose()),
         ] {
-            if let Some((level, message)) = credential_issue(field, value) {
+            // A public app client signs users in without a secret.
+            let optional = field == Field::ClientSecret
+                && value.trim().is_empty()
+                && self.sign_in.grant == crate::core::user_sign_in::Grant::AuthorizationCode;
+            if let Some((level, message)) = credential_issue(field, value).filter(|_| !optional) {
                 push(field, level, message);
             }
         }

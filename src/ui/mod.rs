@@ -9,6 +9,7 @@ mod exchange_view;
 mod form;
 mod hosting_view;
 mod insecure_notice;
+mod sign_in_view;
 pub mod state;
 mod token_view;
 mod tools_view;

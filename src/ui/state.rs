@@ -352,6 +352,31 @@ impl AppState {
         }
     }
 
+    /// Holds a signed-in user's token (the one `Send token` picks) under the code grant's key:
+    /// Call API sends it, Run reuses it while it is fresh (see `core::user_sign_in`).
+    pub fn hold_signed_in(
+        self,
+        token: String,
+        expires_in: Option<u64>,
+        key: crate::core::run::TokenKey,
+    ) {
+        self.hold(
+            HeldToken::new(token, expires_in, clock::now_unix()).with_key(key),
+            false,
+        );
+    }
+
+    /// Changes the book with `add` (which returns whether it added anything).
+    pub fn remember_in_book(self, add: impl FnOnce(&mut SecretBook) -> bool) {
+        let changed = self.book.with_untracked(|b| {
+            let mut next = b.clone();
+            add(&mut next).then_some(next)
+        });
+        if let Some(next) = changed {
+            self.book.set(next);
+        }
+    }
+
     /// Adds one secret to the book (a second client's secret, say).
     pub fn remember_secret_value(self, kind: SecretKind, secret: &Secret) {
         let changed = self.book.with_untracked(|b| {
