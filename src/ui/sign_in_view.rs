@@ -496,8 +496,17 @@ pub fn SignInControls(state: AppState, sign: SignIn) -> impl IntoView {
     };
     let busy = move || sign.busy.get().is_some();
     let has_tokens = move || sign.tokens.with(Option::is_some);
-    view! {
-        <Show when=move || code_grant(state)>
+    let redirect_uri = StoredValue::new(redirect_uri);
+    let command = StoredValue::new(command);
+    // A memo: typing in any field must not rebuild these controls (and lose the focus).
+    let shown = Memo::new(move |_| code_grant(state));
+    move || {
+        if !shown.get() {
+            return ().into_any();
+        }
+        let redirect_uri = redirect_uri.get_value();
+        let command = command.get_value();
+        view! {
             <section class="panel sign-in" aria-labelledby="sign-in-heading">
                 <h2 id="sign-in-heading">"User sign-in"</h2>
                 <div class="field">
@@ -552,7 +561,7 @@ pub fn SignInControls(state: AppState, sign: SignIn) -> impl IntoView {
                 </div>
                 <div class="actions">
                     <button type="button" class="primary" disabled=busy on:click=move |_| start_sign_in(state, sign)>"Sign in"</button>
-                    <Show when=move || sign.awaiting_secret.get()>
+                    {move || sign.awaiting_secret.get().then(|| view! {
                         <button type="button" disabled=busy on:click=move |_| {
                             if let Some((code, pending)) = sign.waiting.get_value() {
                                 sign.waiting.set_value(None);
@@ -560,7 +569,7 @@ pub fn SignInControls(state: AppState, sign: SignIn) -> impl IntoView {
                                 spawn_local(exchange_code(state, sign, code, pending));
                             }
                         }>"Exchange code"</button>
-                    </Show>
+                    }.into_any())}
                     <button type="button" class="secondary" disabled=move || busy() || !has_tokens()
                         on:click=move |_| spawn_local(async move { refresh(state, sign).await; })>"Refresh token"</button>
                     <button type="button" class="secondary" disabled=move || busy() || !has_tokens()
@@ -570,7 +579,8 @@ pub fn SignInControls(state: AppState, sign: SignIn) -> impl IntoView {
                     <button type="button" class="secondary" disabled=busy on:click=move |_| sign_out(state, sign)>"Sign out"</button>
                 </div>
             </section>
-        </Show>
+        }
+        .into_any()
     }
 }
 
@@ -587,8 +597,16 @@ pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
     let secrets = Memo::new(move |_| state.secrets());
     let exchange = Signal::derive(move || sign.exchange.get());
     let diagnosis = Signal::derive(move || sign.diagnosis.get());
-    view! {
-        <Show when=move || code_grant(state) || sign.exchange.with(Option::is_some) || sign.diagnosis.with(Option::is_some)>
+    let shown = Memo::new(move |_| {
+        code_grant(state)
+            || sign.exchange.with(Option::is_some)
+            || sign.diagnosis.with(Option::is_some)
+    });
+    move || {
+        if !shown.get() {
+            return ().into_any();
+        }
+        view! {
             <section class="panel" aria-labelledby="user-tokens-heading">
                 <h2 id="user-tokens-heading">"User tokens"</h2>
                 {move || sign.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
@@ -640,6 +658,7 @@ pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
                 <ExchangeView exchange=exchange proxied_target=Signal::derive(|| None::<String>) secrets=secrets book=state.book
                     empty="No sign-in yet. Choose Grant: Authorization code (PKCE), then press Sign in." />
             </section>
-        </Show>
+        }
+        .into_any()
     }
 }
