@@ -157,6 +157,8 @@ fn start_sign_in(state: AppState, sign: SignIn) {
             browser::go(&url).map_err(form_problem)
         }
         .await;
+        // Also on success: a page restored by the Back button (bfcache) must not stay busy.
+        sign.busy.set(None);
         if let Err(d) = outcome {
             sign.fail(d);
         }
