@@ -241,7 +241,7 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="canary-heading">
                     <h2 id="canary-heading">"Canary"</h2>
-                    <CanaryView state=state />
+                    <CanaryView state=state sign=sign />
                 </section>
             </section>
         </main>

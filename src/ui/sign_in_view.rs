@@ -370,6 +370,26 @@ async fn refresh(state: AppState, sign: SignIn) -> bool {
     }
 }
 
+/// For the canary: with the code grant, a user's token within `margin_secs` of its expiry is
+/// renewed with the refresh token before the scheduled Run (which then reuses it).
+pub async fn refresh_if_due(state: AppState, sign: SignIn, margin_secs: i64) {
+    if !state
+        .settings
+        .with_untracked(|s| s.sign_in.grant == Grant::AuthorizationCode)
+        || refresh_token_of(sign).is_none()
+    {
+        return;
+    }
+    let due = state.held.with_untracked(|held| {
+        held.as_ref()
+            .and_then(|h| h.expires_at())
+            .is_some_and(|at| at.saturating_sub(clock::now_unix()) <= margin_secs)
+    });
+    if due {
+        refresh(state, sign).await;
+    }
+}
+
 async fn revoke(state: AppState, sign: SignIn) {
     let Some(refresh_token) = refresh_token_of(sign) else {
         sign.fail(form_problem(

@@ -210,3 +210,40 @@ async fn a_forged_state_and_a_reused_code_are_refused_with_a_diagnosis() {
     .await;
     emu.shutdown().await;
 }
+
+/// The canary keeps a user's 3-second token alive with the refresh token: every scheduled run
+/// passes, none is refused for want of a token (Run never signs a user in).
+#[tokio::test]
+async fn the_canary_refreshes_the_users_token_before_it_expires() {
+    let port = free_loopback_port();
+    let emu = emulator(|c| {
+        c.static_port = port;
+        c.token_validity = Some(3);
+        let site = format!("http://127.0.0.1:{port}/");
+        for client in c.clients.iter_mut().filter(|c| c.authorization_code) {
+            client.callback_urls.push(site.clone());
+        }
+    })
+    .await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        fill_user_form(b, &emu, "user-client", "/dev/pets").await;
+        sign_in_at_managed_login(b).await;
+        b.wait_text(NOTE, "Signed in").await;
+        b.fill("Run every", "1").await;
+        b.click("Start schedule").await;
+        b.wait_text(NOTE, "Refreshed").await;
+        // One more run on the refreshed token, then stop.
+        let before = b.text("table.history").await;
+        b.wait_text_change("table.history", &before).await;
+        b.click("Stop schedule").await;
+        let history = b.text("table.history").await;
+        assert!(history.contains("PASS"), "{history}");
+        for bad in ["FAIL", "CANNOT JUDGE", "Sign in"] {
+            assert!(!history.contains(bad), "{bad} in the history:\n{history}");
+        }
+    })
+    .await;
+    emu.shutdown().await;
+}
