@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::core::assertions::{default_assertions, to_lines, AssertionResult};
 use crate::core::canary::RunRecord;
-use crate::core::checks::{token_checks, Check, Signature, TokenContext};
+use crate::core::checks::{Check, Signature, TokenContext};
 use crate::core::clock_skew::skew_from_exchange;
 use crate::core::exchange::Exchange;
 use crate::core::jwt;
@@ -586,7 +586,15 @@ impl AppState {
     pub fn checks(self) -> Option<Vec<Check>> {
         let token = self.decoded()?;
         let ctx = self.token_context(self.now.get());
-        Some(self.signature.with(|sig| token_checks(&token, sig, &ctx)))
+        let signed_in = self.held.with(|h| {
+            h.as_ref()
+                .is_some_and(|h| matches!(h.key, crate::core::run::TokenKey::SignedIn { .. }))
+        });
+        Some(
+            self.signature.with(|sig| {
+                crate::core::user_sign_in::sent_token_checks(&token, sig, &ctx, signed_in)
+            }),
+        )
     }
 
     fn token_context(self, now: i64) -> TokenContext {

@@ -31,6 +31,29 @@ fn claim<'a>(token: &'a DecodedJwt, name: &str) -> Option<&'a str> {
     token.claims()?.get(name)?.as_str()
 }
 
+/// The checks of the token Call API sends. A signed-in user's ID token (Send token: ID token) is
+/// judged as an ID token — API Gateway takes it on methods without scopes — not failed for lacking
+/// `client_id` and `scope` like an access token would be. Everything else: [`checks::token_checks`].
+pub fn sent_token_checks(
+    token: &DecodedJwt,
+    signature: &Signature,
+    ctx: &TokenContext,
+    signed_in: bool,
+) -> Vec<Check> {
+    if signed_in && claim(token, "token_use") == Some("id") {
+        let id_ctx = IdTokenContext {
+            client_id: ctx.client_id.clone(),
+            region: ctx.region.clone(),
+            nonce: None,
+            access_token_sha256: None,
+            now: ctx.now,
+            server_skew_secs: ctx.server_skew_secs,
+        };
+        return id_token_checks(token, signature, &id_ctx);
+    }
+    checks::token_checks(token, signature, ctx)
+}
+
 /// Every check of an ID token, in the order a relying party would fail them.
 pub fn id_token_checks(
     token: &DecodedJwt,
@@ -111,7 +134,7 @@ fn nonce(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
             .fix("Sign in again; never accept an ID token whose nonce is not yours."),
         (Some(_), None) => Check::new(NAME, Status::Fail, "No nonce claim, though the page sent one.")
             .fix("Cognito puts the authorize request's nonce in the ID token; this token did not come from this sign-in."),
-        (None, Some(_)) => Check::new(NAME, Status::Info, "Carries a nonce; this token came from a refresh, which has none to compare."),
+        (None, Some(_)) => Check::new(NAME, Status::Info, "Carries a nonce; not compared here (the User tokens panel compares it with the one this page sent)."),
         (None, None) => Check::new(NAME, Status::Info, "No nonce (a refreshed ID token carries none)."),
     }
 }

@@ -294,3 +294,26 @@ fn labels_round_trip() {
             .contains("--callback-urls http://127.0.0.1:8080/")
     );
 }
+
+#[test]
+fn a_signed_in_users_id_token_is_judged_as_an_id_token_when_sent() {
+    let id = token(serde_json::json!({
+        "token_use": "id", "aud": "user-client", "exp": 2_000, "nonce": "n-1",
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+    }));
+    let sig = Signature::Verified { kid: "k1".into() };
+    let ctx = crate::core::checks::TokenContext {
+        client_id: "user-client".into(),
+        region: String::new(),
+        requested_scope: "openid".into(),
+        now: 1_000,
+        server_skew_secs: None,
+    };
+    assert!(crate::core::checks::all_pass(&sent_token_checks(
+        &id, &sig, &ctx, true
+    )));
+    // A pasted ID token under client credentials still fails as before.
+    assert!(!crate::core::checks::all_pass(&sent_token_checks(
+        &id, &sig, &ctx, false
+    )));
+}

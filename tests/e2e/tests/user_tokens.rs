@@ -99,6 +99,8 @@ async fn the_public_client_signs_in_and_uses_refreshes_and_revokes_its_tokens() 
         b.click("Call API").await;
         b.wait_text(API, "200 OK").await;
         b.wait_idle().await;
+        // The ID token is judged as one (not failed for lacking client_id and scope): PASS.
+        b.wait_text(".verdict", "PASS").await;
         b.choose("Send token", "Access token").await;
         b.click("Call API").await;
         let api = b.wait_text(API, "401").await;
