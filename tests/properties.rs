@@ -200,13 +200,17 @@ fn settings() -> impl Strategy<Value = Settings> {
                 cognito_api_tester::core::client_token::TokenSource::all().to_vec(),
             ),
             tricky_text(30),
+            prop::sample::select(cognito_api_tester::core::user_sign_in::Grant::all().to_vec()),
+            prop::sample::select(cognito_api_tester::core::user_sign_in::SendToken::all().to_vec()),
+            tricky_text(20),
+            line_text(8),
         ),
     )
         .prop_map(
             |(
                 (client_id, _client_secret, domain, region, scope, api_url),
                 (method, api_body, extra_headers, client_auth, via_proxy, timeout_secs, jwks),
-                (token_source, client_metadata),
+                (token_source, client_metadata, grant, send_token, identity_provider, lang),
             )| Settings {
                 client_id,
                 domain,
@@ -223,6 +227,12 @@ fn settings() -> impl Strategy<Value = Settings> {
                 secret_headers: Vec::new(),
                 token_source,
                 client_metadata,
+                sign_in: cognito_api_tester::core::user_sign_in::SignInSettings {
+                    grant,
+                    send_token,
+                    identity_provider,
+                    lang,
+                },
             },
         )
 }

@@ -33,6 +33,11 @@ cat <<EOT
     special-secret-client  / special/secret+with=chars    works with "Secret in body"; invalid_client with a
                                                           form-urlencoded Basic header (Cognito does not decode it)
     client-token-client    / client-token-secret          GetClientToken only (POST http://127.0.0.1:$EMULATOR_PORT/)
+  User sign-in (Grant: Authorization code (PKCE)), managed login on the emulator:
+    User           demo-user / Demo-password-1  (email demo-user@example.com)
+    Clients        user-client (no secret) or user-client-secret / user-client-secret-value
+    Scope          openid email demo/example    Redirect URI $APP_URL/
+    Its ID token reaches GET http://127.0.0.1:$EMULATOR_PORT/dev/id-token-only (Send token: ID token).
   JWT authorizer API:     http://127.0.0.1:$EMULATOR_PORT/dev/jwt/pets
   Direct calls use the emulator's CORS; tick "Route through proxy" to go through trunk's /proxy/ routes.
   Ctrl+C stops both.

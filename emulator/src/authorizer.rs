@@ -72,7 +72,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The token's header checks both authorizers share: RS256 and a `kid` in the pool's JWKS.
-fn verified<T: serde::de::DeserializeOwned>(token: &str, keys: &KeyStore) -> Result<T, Denied> {
+pub(crate) fn verified<T: serde::de::DeserializeOwned>(
+    token: &str,
+    keys: &KeyStore,
+) -> Result<T, Denied> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| Denied::Unauthorized)?;
     if header.alg != Algorithm::RS256 {
         return Err(Denied::Unauthorized);
@@ -162,7 +165,7 @@ pub(crate) fn authorize(
     }
     if method.scopes.is_empty() {
         // No authorization scopes: API Gateway treats the token as an ID token, so an access token fails.
-        // The emulator never issues ID tokens; a signed token with token_use "id" would pass.
+        // Managed login's ID tokens (and any signed token with token_use "id") pass.
         return match claims.token_use.as_deref() {
             Some("id") => Ok(()),
             _ => Err(Denied::Unauthorized),

@@ -102,7 +102,32 @@ pub struct AppClient {
     pub allowed_scopes: Vec<String>,
     /// Access-token validity in seconds (`expires_in`).
     pub access_token_validity: u64,
+    /// The authorization code grant through managed login (`AllowedOAuthFlows` `code`). Cognito does not
+    /// combine it with client credentials on one client.
+    pub authorization_code: bool,
+    /// Where managed login may send the user back with a code (`CallbackURLs`), compared exactly.
+    pub callback_urls: Vec<String>,
+    /// Where `/logout` may send the user (`LogoutURLs`), compared exactly.
+    pub logout_urls: Vec<String>,
 }
+
+/// A user of the pool who can sign in through managed login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub username: String,
+    pub password: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+}
+
+/// Scopes an authorization-code client may have without a resource server (OpenID Connect's and Cognito's).
+pub const STANDARD_SCOPES: [&str; 5] = [
+    "openid",
+    "email",
+    "profile",
+    "phone",
+    "aws.cognito.signin.user.admin",
+];
 
 /// Who guards an API method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +193,8 @@ pub struct Config {
     pub region: String,
     pub resource_servers: Vec<ResourceServer>,
     pub clients: Vec<AppClient>,
+    /// Users who can sign in through managed login (`/oauth2/authorize`).
+    pub users: Vec<User>,
     /// API Gateway stage name: the API lives under `/<stage>`.
     pub stage: String,
     pub methods: Vec<ApiMethod>,

@@ -29,6 +29,15 @@
 //! client_credentials = true      # default false
 //! allowed_scopes = ["demo/example"]
 //! access_token_validity = 3600   # seconds, default 3600
+//! # authorization_code = true    # managed login's code grant (not with client_credentials)
+//! # callback_urls = ["http://127.0.0.1:8080/"]  # allowed redirect_uri values, exactly
+//! # logout_urls = ["http://127.0.0.1:8080/"]    # allowed logout_uri values, exactly
+//!
+//! [[users]]                      # who can sign in through /oauth2/authorize
+//! username = "demo-user"
+//! password = "Demo-password-1"
+//! email = "demo-user@example.com"  # optional
+//! email_verified = true          # default false
 //!
 //! [api]
 //! stage = "dev"                  # the API lives under /dev
@@ -63,7 +72,7 @@ use toml::Spanned;
 
 use crate::config::{
     ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, JwtAuthorizer,
-    ResourceServer, DEFAULT_VALIDITY_SECS,
+    ResourceServer, User, DEFAULT_VALIDITY_SECS,
 };
 
 #[derive(Deserialize)]
@@ -77,7 +86,18 @@ struct RawFile {
     #[serde(default)]
     clients: Vec<RawClient>,
     #[serde(default)]
+    users: Vec<RawUser>,
+    #[serde(default)]
     api: RawApi,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUser {
+    username: Spanned<String>,
+    password: Spanned<String>,
+    email: Option<Spanned<String>>,
+    email_verified: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +137,9 @@ struct RawClient {
     client_token_auth: Option<Spanned<bool>>,
     allowed_scopes: Option<Spanned<Vec<String>>>,
     access_token_validity: Option<Spanned<u64>>,
+    authorization_code: Option<Spanned<bool>>,
+    callback_urls: Option<Spanned<Vec<String>>>,
+    logout_urls: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -390,9 +413,34 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
                     c.access_token_validity,
                 )
                 .unwrap_or(DEFAULT_VALIDITY_SECS),
+            authorization_code: sp
+                .opt(
+                    format!("clients[{i}].authorization_code"),
+                    c.authorization_code,
+                )
+                .unwrap_or(false),
+            callback_urls: sp
+                .opt(format!("clients[{i}].callback_urls"), c.callback_urls)
+                .unwrap_or_default(),
+            logout_urls: sp
+                .opt(format!("clients[{i}].logout_urls"), c.logout_urls)
+                .unwrap_or_default(),
         });
     }
     config.clients = clients;
+    config.users = raw
+        .users
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| User {
+            username: sp.take(format!("users[{i}].username"), u.username),
+            password: sp.take(format!("users[{i}].password"), u.password),
+            email: sp.opt(format!("users[{i}].email"), u.email),
+            email_verified: sp
+                .opt(format!("users[{i}].email_verified"), u.email_verified)
+                .unwrap_or(false),
+        })
+        .collect();
 
     if let Some(stage) = sp.opt("api.stage".into(), raw.api.stage) {
         config.stage = stage;

@@ -23,6 +23,7 @@ mod faults;
 mod gateway;
 mod idp;
 pub mod keys;
+mod managed_login;
 mod oauth_error;
 mod respond;
 mod routes;
@@ -31,6 +32,8 @@ mod state;
 pub mod static_files;
 mod templates;
 mod token;
+mod user_sessions;
+mod user_tokens;
 mod validate;
 mod well_known;
 
@@ -45,12 +48,12 @@ use tokio::task::JoinHandle;
 
 pub use api::API_BODY_LIMIT;
 pub use config::{
-    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer,
-    MAX_SECRETS, PETS_JSON,
+    ApiMethod, AppClient, Authorization, Config, ConfigError, CorsMode, ResourceServer, User,
+    MAX_SECRETS, PETS_JSON, STANDARD_SCOPES,
 };
 pub use faults::{CLOSE_MID_BODY_DECLARED, MAX_BIG_MB, XSS_PROBES};
 pub use keys::{generate_key_pem, KeyError};
-pub use seed::SPECIAL_SECRET_CLIENT;
+pub use seed::{DEMO_USER, SPECIAL_SECRET_CLIENT, USER_CLIENT_SECRET};
 pub use token::{TokenFault, MAX_DELAY_MS, TOKEN_BODY_LIMIT};
 
 use keys::{KeyStore, SigningKey};
@@ -311,6 +314,11 @@ impl Running {
         format!("{}/", self.state.base_url)
     }
 
+    /// `base_url/oauth2/authorize`: managed login's authorize endpoint.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth2/authorize", self.state.base_url)
+    }
+
     /// `base_url/oauth2/token`.
     pub fn token_url(&self) -> String {
         format!("{}/oauth2/token", self.state.base_url)
@@ -440,6 +448,7 @@ impl Running {
             }
             None => out.push_str("No client can use client credentials in this configuration.\n"),
         }
+        out.push_str(&managed_login::banner(c, base));
         out
     }
 

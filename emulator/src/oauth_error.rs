@@ -20,8 +20,11 @@ pub(crate) enum OAuthError {
     /// A requested scope the client may not have.
     InvalidScope,
     UnsupportedGrantType,
-    /// A code or refresh token (the emulator issues none).
+    /// A code that is unknown, used, expired or bound to another client, redirect URI or PKCE verifier; a
+    /// refresh token that is unknown, revoked or another client's.
     InvalidGrant,
+    /// `/oauth2/revoke` was given something other than a refresh token.
+    UnsupportedTokenType,
     /// A body over the limit: 413 with `invalid_request` (Cognito's answer is undocumented).
     TooLarge,
     /// Signing failed: 500 `server_error`.
@@ -41,6 +44,7 @@ impl OAuthError {
             OAuthError::InvalidScope => "invalid_scope",
             OAuthError::UnsupportedGrantType => "unsupported_grant_type",
             OAuthError::InvalidGrant => "invalid_grant",
+            OAuthError::UnsupportedTokenType => "unsupported_token_type",
             OAuthError::ServerError | OAuthError::PreTokenLambdaFailed => "server_error",
         }
     }

@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::config::{
-    ApiMethod, AppClient, Authorization, Config, CorsMode, JwtAuthorizer, ResourceServer,
+    ApiMethod, AppClient, Authorization, Config, CorsMode, JwtAuthorizer, ResourceServer, User,
     DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_PORT, DEFAULT_STATIC_PORT, DEFAULT_VALIDITY_SECS,
     PETS_JSON,
 };
@@ -38,8 +38,33 @@ fn client(id: &str, secret: Option<&str>, cc: bool, scopes: &[&str]) -> AppClien
         client_token_auth: false,
         allowed_scopes: scopes.iter().map(|s| s.to_string()).collect(),
         access_token_validity: DEFAULT_VALIDITY_SECS,
+        authorization_code: false,
+        callback_urls: Vec::new(),
+        logout_urls: Vec::new(),
     }
 }
+
+/// An authorization-code client for managed login, with the demo's callback and sign-out URLs.
+fn user_client(id: &str, secret: Option<&str>) -> AppClient {
+    let app = ["http://127.0.0.1:8080/", "http://localhost:8080/"];
+    AppClient {
+        authorization_code: true,
+        callback_urls: app.map(String::from).to_vec(),
+        logout_urls: app.map(String::from).to_vec(),
+        ..client(
+            id,
+            secret,
+            false,
+            &["openid", "email", "profile", "demo/example"],
+        )
+    }
+}
+
+/// The default scenario's authorization-code client with a secret: (id, secret).
+pub const USER_CLIENT_SECRET: (&str, &str) = ("user-client-secret", "user-client-secret-value");
+
+/// The default scenario's user: (username, password, email).
+pub const DEMO_USER: (&str, &str, &str) = ("demo-user", "Demo-password-1", "demo-user@example.com");
 
 /// The default scenario's JWT authorizer.
 pub const DEMO_JWT_AUTHORIZER: &str = "demo-jwt";
@@ -115,7 +140,16 @@ impl Default for Config {
                     true,
                     &["demo/example"],
                 ),
+                // Users' tokens through managed login: a public client and one with a secret.
+                user_client("user-client", None),
+                user_client(USER_CLIENT_SECRET.0, Some(USER_CLIENT_SECRET.1)),
             ],
+            users: vec![User {
+                username: DEMO_USER.0.into(),
+                password: DEMO_USER.1.into(),
+                email: Some(DEMO_USER.2.into()),
+                email_verified: true,
+            }],
             stage: "dev".into(),
             methods: vec![
                 method("GET", "/", &ex, 200, Some(PETS_JSON), false),

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use crate::config::Config;
 use crate::keys::KeyStore;
 use crate::token::TokenFault;
+use crate::user_sessions::UserSessions;
 
 pub(crate) struct AppState {
     pub(crate) config: Config,
@@ -15,6 +16,8 @@ pub(crate) struct AppState {
     api_failing: AtomicBool,
     pre_token_lambda_failing: AtomicBool,
     token_fault: Mutex<Option<TokenFault>>,
+    /// Managed login's codes, refresh tokens and revocations.
+    pub(crate) sessions: UserSessions,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             api_failing: AtomicBool::new(false),
             pre_token_lambda_failing: AtomicBool::new(false),
             token_fault: Mutex::new(None),
+            sessions: UserSessions::default(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! `POST /oauth2/token`: Cognito's token endpoint for the client credentials grant.
+//! `POST /oauth2/token`: Cognito's token endpoint. The client credentials grant lives here; the
+//! authorization code and refresh token grants in [`crate::user_tokens`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -222,7 +223,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), ()>
 }
 
 /// Who is asking: client_secret_basic and/or client_secret_post, which must agree.
-fn client_authentication(
+pub(crate) fn client_authentication(
     headers: &HeaderMap,
     form: &HashMap<String, String>,
 ) -> Result<(String, Option<String>), OAuthError> {
@@ -269,23 +270,21 @@ fn token_request(
         .iter()
         .find(|c| c.id == client_id)
         .ok_or(OAuthError::InvalidClient)?;
+    if grant_type != "client_credentials" {
+        return crate::user_tokens::token_grant(
+            state,
+            client,
+            secret.as_deref(),
+            grant_type,
+            &form,
+        );
+    }
     if client.secrets.is_empty() {
         // A public client cannot use client credentials.
         return Err(OAuthError::UnauthorizedClient);
     }
     if !secret.is_some_and(|s| client.accepts_secret(&s)) {
         return Err(OAuthError::InvalidClient);
-    }
-    match grant_type {
-        "client_credentials" => {}
-        // The emulator issues no codes or refresh tokens, so any presented one is invalid.
-        "authorization_code" if !form.contains_key("code") => {
-            return Err(OAuthError::InvalidRequest)
-        }
-        "refresh_token" if !form.contains_key("refresh_token") => {
-            return Err(OAuthError::InvalidRequest)
-        }
-        _ => return Err(OAuthError::InvalidGrant),
     }
     if !client.client_credentials {
         return Err(OAuthError::UnauthorizedClient);

@@ -1,10 +1,12 @@
 //! The rules a configuration must follow (what Cognito and API Gateway enforce, plus the emulator's own).
 
-use crate::config::{Authorization, Config, ConfigError, MAX_SECRETS, MAX_VALIDITY_SECS};
+use crate::config::{
+    Authorization, Config, ConfigError, MAX_SECRETS, MAX_VALIDITY_SECS, STANDARD_SCOPES,
+};
 use crate::templates::{normalize_template, substitute, validate_path};
 
 /// Words the emulator's own routes use as the first path segment: neither the pool id nor the stage may be one.
-const RESERVED_SEGMENTS: [&str; 3] = ["oauth2", "faults", "_emulator"];
+const RESERVED_SEGMENTS: [&str; 6] = ["oauth2", "faults", "_emulator", "login", "logout", "error"];
 
 fn is_url_segment(s: &str) -> bool {
     !s.is_empty()
@@ -22,7 +24,7 @@ impl Config {
         if !is_url_segment(&self.pool_id) || RESERVED_SEGMENTS.contains(&self.pool_id.as_str()) {
             return Err(ConfigError::at(
                 "pool.id",
-                format!("pool id \"{}\" must be letters, digits, '_' or '-' (like us-east-1_demo) and not oauth2, faults or _emulator", self.pool_id),
+                format!("pool id \"{}\" must be letters, digits, '_' or '-' (like us-east-1_demo) and not oauth2, faults, _emulator, login, logout or error", self.pool_id),
             ));
         }
         if self.region.trim().is_empty() {
@@ -31,7 +33,7 @@ impl Config {
         if !is_url_segment(&self.stage) || RESERVED_SEGMENTS.contains(&self.stage.as_str()) {
             return Err(ConfigError::at(
                 "api.stage",
-                format!("stage \"{}\" must be letters, digits, '_', '-' or '.' and not oauth2, faults or _emulator", self.stage),
+                format!("stage \"{}\" must be letters, digits, '_', '-' or '.' and not oauth2, faults, _emulator, login, logout or error", self.stage),
             ));
         }
         if self.stage == self.pool_id {
@@ -72,7 +74,14 @@ impl Config {
                     format!("client id \"{}\" is defined twice", c.id),
                 ));
             }
-            if let Some(bad) = c.allowed_scopes.iter().find(|s| !defined.contains(s)) {
+            crate::managed_login::validate_client(i, c)?;
+            let standard =
+                |s: &String| c.authorization_code && STANDARD_SCOPES.contains(&s.as_str());
+            if let Some(bad) = c
+                .allowed_scopes
+                .iter()
+                .find(|s| !defined.contains(s) && !standard(s))
+            {
                 return Err(ConfigError::at(
                     format!("clients[{i}].allowed_scopes"),
                     format!(
@@ -119,6 +128,7 @@ impl Config {
                 ));
             }
         }
+        crate::managed_login::validate_users(&self.users)?;
         if let Some(v) = self.token_validity {
             if !(1..=MAX_VALIDITY_SECS).contains(&v) {
                 return Err(ConfigError::at(

@@ -167,6 +167,9 @@ async fn client_secret_basic_is_decoded_as_cognito_does() {
             client_token_auth: false,
             allowed_scopes: vec!["demo/example".into()],
             access_token_validity: 900,
+            authorization_code: false,
+            callback_urls: Vec::new(),
+            logout_urls: Vec::new(),
         })
     })
     .await;

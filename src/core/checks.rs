@@ -44,7 +44,7 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(name: &'static str, status: Status, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(name: &'static str, status: Status, detail: impl Into<String>) -> Self {
         Self {
             name,
             status,
@@ -53,7 +53,7 @@ impl Check {
         }
     }
 
-    fn fix(mut self, fix: impl Into<String>) -> Self {
+    pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
     }
@@ -154,7 +154,7 @@ pub fn signature_precondition(token: &DecodedJwt) -> Result<(), String> {
     }
 }
 
-fn structure(token: &DecodedJwt) -> Check {
+pub(crate) fn structure(token: &DecodedJwt) -> Check {
     if token.is_well_formed() {
         Check::new(
             "Structure",
@@ -167,7 +167,7 @@ fn structure(token: &DecodedJwt) -> Check {
     }
 }
 
-fn algorithm(token: &DecodedJwt) -> Check {
+pub(crate) fn algorithm(token: &DecodedJwt) -> Check {
     const NAME: &str = "Algorithm";
     match token.header_str("alg") {
         Some("RS256") => Check::new(NAME, Status::Pass, "alg is RS256, as Cognito signs its tokens."),
@@ -181,7 +181,7 @@ fn algorithm(token: &DecodedJwt) -> Check {
     }
 }
 
-fn key_id(signature: &Signature) -> Check {
+pub(crate) fn key_id(signature: &Signature) -> Check {
     const NAME: &str = "Key ID";
     match signature {
         Signature::Verified { kid } | Signature::Invalid { kid } => {
@@ -202,7 +202,7 @@ fn key_id(signature: &Signature) -> Check {
     }
 }
 
-fn signature_check(signature: &Signature) -> Check {
+pub(crate) fn signature_check(signature: &Signature) -> Check {
     const NAME: &str = "Signature";
     match signature {
         Signature::Verified { kid } => Check::new(NAME, Status::Pass, format!("Valid RS256 signature by key {kid} (checked with the browser's WebCrypto).")),
@@ -223,7 +223,7 @@ fn claim_str<'a>(token: &'a DecodedJwt, name: &str) -> Option<&'a str> {
     token.claims()?.get(name)?.as_str()
 }
 
-fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+pub(crate) fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     const NAME: &str = "Expiry";
     match claim_i64(token, "exp") {
         None => Check::new(
@@ -272,7 +272,7 @@ fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     }
 }
 
-fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
+pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     const NAME: &str = "Issuer";
     let Some(iss) = claim_str(token, "iss") else {
         return Check::new(NAME, Status::Fail, "No iss claim.")

@@ -30,3 +30,4 @@ pub mod short_sort;
 pub mod steps;
 pub mod text_parts;
 pub mod token;
+pub mod user_sign_in;

@@ -5,6 +5,7 @@
 //! Validation is live (the UI calls [`Settings::validate`] on every keystroke), so it
 //! is cheap and returns every problem at once, each tied to the field it belongs to.
 
+use crate::core::user_sign_in::SignInSettings;
 use crate::whatwg_url::{Url, UrlError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -91,6 +92,9 @@ pub struct Settings {
     /// (`aws_client_metadata` on the token endpoint, `ClientMetadata` on GetClientToken).
     #[serde(default)]
     pub client_metadata: String,
+    /// The grant (client credentials or a user's sign-in) and the user flow's settings.
+    #[serde(default)]
+    pub sign_in: SignInSettings,
 }
 
 impl Default for Settings {
@@ -111,6 +115,7 @@ impl Default for Settings {
             secret_headers: Vec::new(),
             token_source: TokenSource::TokenEndpoint,
             client_metadata: String::new(),
+            sign_in: SignInSettings::default(),
         }
     }
 }
@@ -281,7 +286,11 @@ impl Settings {
             (Field::ClientId, self.client_id.as_str()),
             (Field::ClientSecret, secret.expose()),
         ] {
-            if let Some((level, message)) = credential_issue(field, value) {
+            // A public app client signs users in without a secret.
+            let optional = field == Field::ClientSecret
+                && value.trim().is_empty()
+                && self.sign_in.grant == crate::core::user_sign_in::Grant::AuthorizationCode;
+            if let Some((level, message)) = credential_issue(field, value).filter(|_| !optional) {
                 push(field, level, message);
             }
         }

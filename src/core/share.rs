@@ -49,6 +49,8 @@ pub struct SharedSettings {
     pub secret_headers: Vec<String>,
     pub token_source: TokenSource,
     pub client_metadata: String,
+    #[serde(default)]
+    pub sign_in: crate::core::user_sign_in::SignInSettings,
 }
 
 impl Default for SharedSettings {
@@ -77,6 +79,7 @@ impl SharedSettings {
             jwks: s.jwks.clone(),
             token_source: s.token_source,
             client_metadata: s.client_metadata.clone(),
+            sign_in: s.sign_in.clone(),
         }
     }
 
@@ -100,6 +103,7 @@ impl SharedSettings {
             secret_headers: self.secret_headers.clone(),
             token_source: self.token_source,
             client_metadata: self.client_metadata.clone(),
+            sign_in: self.sign_in.clone(),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::core::diagnosis::{self, Diagnosis, NetworkFailure, Severity, Step};
 use crate::core::exchange::{RecordedRequest, RecordedResponse};
 use crate::core::run::{RunSnapshot, StepResult, StepState};
 use crate::core::token::{self, AccessToken};
+use crate::core::user_sign_in::{send_token_hint, Grant};
 
 /// Why no complete response arrived, whatever the transport.
 #[derive(Clone, Debug, PartialEq)]
@@ -160,11 +161,28 @@ pub fn api_state(
         (Err(failure), _) => failed(Step::Api, failure, url, snapshot.settings.via_proxy),
         (Ok(()), Some(response)) => {
             match diagnosis::api_failure(response.status, &response.body, &response.headers) {
-                Some(d) => StepState::Failed(d),
+                Some(d) => StepState::Failed(with_send_token_hint(snapshot, response.status, d)),
                 None => StepState::Done(()),
             }
         }
         (Ok(()), None) => StepState::Failed(diagnosis::body_interrupted(Step::Api, "no response")),
+    }
+}
+
+/// A user's token refused with 401/403: the likely cause is the method's scopes against the
+/// token sent (API Gateway takes the ID token without scopes, the access token with them).
+fn with_send_token_hint(snapshot: &RunSnapshot, status: u16, d: Diagnosis) -> Diagnosis {
+    let sign_in = &snapshot.settings.sign_in;
+    if sign_in.grant != Grant::AuthorizationCode {
+        return d;
+    }
+    match send_token_hint(sign_in.send_token, status) {
+        Some(hint) => Diagnosis {
+            cause: hint.cause,
+            fix: hint.fix,
+            ..d
+        },
+        None => d,
     }
 }
 
@@ -316,5 +334,24 @@ mod tests {
             token_state(&snap, Err(SendFailure::Redirected), None, url),
             StepState::Failed(_)
         ));
+    }
+
+    #[test]
+    fn a_users_refused_token_names_the_send_token_choice() {
+        let mut settings = demo();
+        settings.sign_in.grant = Grant::AuthorizationCode;
+        let response = RecordedResponse {
+            status: 401,
+            status_text: "Unauthorized".into(),
+            headers: Vec::new(),
+            body: r#"{"message":"Unauthorized"}"#.into(),
+            size_bytes: 26,
+            body_was_utf8: true,
+        };
+        let state = api_state(&snapshot(settings), Ok(()), Some(&response), "http://x/dev");
+        match state {
+            StepState::Failed(d) => assert!(d.fix.contains("Send token: ID token"), "{d:?}"),
+            _ => panic!("expected a failure"),
+        }
     }
 }

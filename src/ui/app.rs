@@ -14,6 +14,7 @@ use crate::ui::form::SettingsForm;
 use crate::ui::hosting_view::HostingView;
 use crate::ui::insecure_notice::InsecureNotice;
 use crate::ui::matrix_view::MatrixView;
+use crate::ui::sign_in_view::{self, SignIn, SignInControls, SignInPanel};
 use crate::ui::state::AppState;
 use crate::ui::token_view::DecodedTokenView;
 use crate::ui::tools_view::ToolsView;
@@ -121,6 +122,9 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     state.restore();
     state.keep_form_for_the_tab();
+    // A return from managed login (?code= / ?error=) is handled once the form is back.
+    let sign = SignIn::new();
+    sign_in_view::resume(state, sign);
 
     // The countdown clock. It lives as long as the page, so it is never cleared.
     let tick = set_interval_with_handle(
@@ -190,6 +194,7 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <div class="side">
                 <SettingsForm state=state />
+                <SignInControls state=state sign=sign />
                 <ToolsView state=state />
                 <HostingView state=state />
             </div>
@@ -212,6 +217,7 @@ pub fn App() -> impl IntoView {
                     })}
                 </div>
                 <ReportButtons state=state />
+                <SignInPanel state=state sign=sign />
                 <section class="panel" aria-labelledby="token-response-heading">
                     <h2 id="token-response-heading">"Token response"</h2>
                     <DiagnosisView diagnosis=token_problem secrets=secrets />
@@ -240,7 +246,7 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="canary-heading">
                     <h2 id="canary-heading">"Canary"</h2>
-                    <CanaryView state=state />
+                    <CanaryView state=state sign=sign />
                 </section>
             </section>
         </main>

@@ -16,6 +16,7 @@ use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
 use crate::core::run::{Job, RunSnapshot, Secret, SecretKind};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::ui::canary_export_view::CanaryExport;
+use crate::ui::sign_in_view::{refresh_if_due, SignIn};
 use crate::ui::state::{AppState, EXPIRY_MARGIN_SECS};
 use crate::web::{clock, files, flow, http::InFlight};
 
@@ -23,7 +24,7 @@ use crate::web::{clock, files, flow, http::InFlight};
 const ROWS_SHOWN: usize = 100;
 
 #[component]
-pub fn CanaryView(state: AppState) -> impl IntoView {
+pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
     let interval_value = RwSignal::new(60u32);
     let unit = RwSignal::new(IntervalUnit::Seconds);
     let running = RwSignal::new(false);
@@ -75,6 +76,8 @@ pub fn CanaryView(state: AppState) -> impl IntoView {
                 let begun = clock::monotonic_ms();
                 let started_at_unix_ms = clock::now_unix_ms();
                 let margin = schedule_reuse_margin(state.held.get_untracked().as_ref(), secs);
+                // A user's token is renewed with its refresh token; Run never signs a user in.
+                refresh_if_due(state, sign, margin).await;
                 let record = match state.begin(Job::Run, margin) {
                     // Met a manual run (or the form cannot send): recorded as what it is.
                     Err(refusal) => state.refused_record(started_at_unix_ms, &refusal),

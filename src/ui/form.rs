@@ -61,6 +61,7 @@ pub fn SettingsForm(state: AppState) -> impl IntoView {
                         TokenSource::GetClientToken => "POST https://cognito-idp.<Region>.amazonaws.com/ (the user pools API): no domain needed; the app client needs ALLOW_CLIENT_TOKEN_AUTH as its only auth flow.",
                     }}</p>
                 </div>
+                <crate::ui::sign_in_view::GrantField state=state />
                 <div class="field">
                     <label for="client-auth">"Client authentication"</label>
                     <select id="client-auth"

@@ -12,6 +12,7 @@ mod hosting_view;
 mod insecure_notice;
 mod matrix_view;
 mod pre_text;
+mod sign_in_view;
 pub mod state;
 mod token_view;
 mod tools_view;

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::core::assertions::{default_assertions, to_lines, AssertionResult};
 use crate::core::canary::RunRecord;
-use crate::core::checks::{token_checks, Check, Signature, TokenContext};
+use crate::core::checks::{Check, Signature, TokenContext};
 use crate::core::clock_skew::skew_from_exchange;
 use crate::core::exchange::Exchange;
 use crate::core::jwt;
@@ -382,6 +382,31 @@ impl AppState {
         }
     }
 
+    /// Holds a signed-in user's token (the one `Send token` picks) under the code grant's key:
+    /// Call API sends it, Run reuses it while it is fresh (see `core::user_sign_in`).
+    pub fn hold_signed_in(
+        self,
+        token: String,
+        expires_in: Option<u64>,
+        key: crate::core::run::TokenKey,
+    ) {
+        self.hold(
+            HeldToken::new(token, expires_in, clock::now_unix()).with_key(key),
+            false,
+        );
+    }
+
+    /// Changes the book with `add` (which returns whether it added anything).
+    pub fn remember_in_book(self, add: impl FnOnce(&mut SecretBook) -> bool) {
+        let changed = self.book.with_untracked(|b| {
+            let mut next = b.clone();
+            add(&mut next).then_some(next)
+        });
+        if let Some(next) = changed {
+            self.book.set(next);
+        }
+    }
+
     /// Adds one secret to the book (a second client's secret, say).
     pub fn remember_secret_value(self, kind: SecretKind, secret: &Secret) {
         let changed = self.book.with_untracked(|b| {
@@ -636,7 +661,15 @@ impl AppState {
     fn checks_at(self, now: i64) -> Option<Vec<Check>> {
         let token = self.decoded()?;
         let ctx = self.token_context(now);
-        Some(self.signature.with(|sig| token_checks(&token, sig, &ctx)))
+        let signed_in = self.held.with(|h| {
+            h.as_ref()
+                .is_some_and(|h| matches!(h.key, crate::core::run::TokenKey::SignedIn { .. }))
+        });
+        Some(
+            self.signature.with(|sig| {
+                crate::core::user_sign_in::sent_token_checks(&token, sig, &ctx, signed_in)
+            }),
+        )
     }
 
     fn token_context(self, now: i64) -> TokenContext {

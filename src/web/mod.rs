@@ -6,5 +6,6 @@ pub mod files;
 pub mod flow;
 pub mod http;
 pub mod secure;
+pub mod sign_in;
 pub mod storage;
 pub mod verify;

@@ -59,6 +59,7 @@ pub fn forget_everything() {
         let _ = storage.remove_item(PROFILES_KEY);
         let _ = storage.remove_item(SECRET_KEY);
         let _ = storage.remove_item(FORM_KEY);
+        let _ = storage.remove_item(crate::web::sign_in::PENDING_KEY);
     }
 }
 

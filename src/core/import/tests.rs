@@ -38,6 +38,7 @@ fn existing() -> Settings {
         secret_headers: Vec::new(),
         token_source: crate::core::client_token::TokenSource::GetClientToken,
         client_metadata: "{\"tenant\": \"old\"}".into(),
+        sign_in: Default::default(),
     }
 }
 

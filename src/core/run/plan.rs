@@ -4,6 +4,7 @@ use super::snapshot::RunSnapshot;
 use super::Job;
 use crate::core::jwt::{format_relative, format_utc};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
+use crate::core::user_sign_in::Grant;
 
 /// What the run will do about the token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +98,14 @@ pub fn plan(
     if snapshot.job != Job::Token {
         blockers.extend(settings.api_blockers());
     }
+    if settings.sign_in.grant == Grant::AuthorizationCode && snapshot.job != Job::Api {
+        if let TokenDecision::Fetch { why } = &token {
+            return Err(Refusal::Blocked(signed_in_only(
+                snapshot.job,
+                why.as_deref(),
+            )));
+        }
+    }
     if let Some(first) = blockers.first() {
         return Err(Refusal::Blocked(first.message.clone()));
     }
@@ -104,6 +113,18 @@ pub fn plan(
         return Err(Refusal::NoToken);
     }
     Ok(Plan { token })
+}
+
+/// Why Get token, or a Run that needs a new token, sends nothing with the authorization code
+/// grant: only the user can sign in (Sign in), and the refresh token renews (Refresh token).
+fn signed_in_only(job: Job, why: Option<&str>) -> String {
+    match job {
+        Job::Token => "Get token uses client credentials; with Grant: Authorization code (PKCE), press Sign in to get the user's tokens.".into(),
+        _ => format!(
+            "{} With Grant: Authorization code (PKCE), Run cannot sign a user in: press Sign in (or Refresh token), then Run.",
+            why.unwrap_or("There is no user token yet.")
+        ),
+    }
 }
 
 fn reuse_or_refetch(need: TokenNeed, now: i64) -> TokenDecision {
@@ -199,6 +220,44 @@ mod tests {
             TokenDecision::UseHeld
         );
         assert_eq!(plan(&api, None, NOW, 5), Err(Refusal::NoToken));
+    }
+
+    /// With the code grant, Run reuses the signed-in user's fresh token and never fetches one.
+    #[test]
+    fn the_code_grant_runs_on_the_users_token_and_never_fetches() {
+        let mut user = demo();
+        user.client_id = "user-client".into();
+        user.scope = "openid demo/example".into();
+        user.sign_in.grant = Grant::AuthorizationCode;
+        let run = snapshot(Job::Run, user.clone(), "");
+        let key = run.token_key().unwrap();
+        assert!(matches!(key, TokenKey::SignedIn { .. }));
+        let held = HeldToken::new("user-token".into(), Some(3600), NOW).with_key(key);
+        assert!(matches!(
+            plan(&run, Some(&held), NOW + 10, 5).unwrap().token,
+            TokenDecision::Reuse { .. }
+        ));
+        let refused = |r: Result<Plan, Refusal>, needle: &str| {
+            assert!(
+                matches!(&r, Err(Refusal::Blocked(m)) if m.contains(needle)),
+                "{r:?}"
+            );
+        };
+        refused(plan(&run, Some(&held), NOW + 4000, 5), "Refresh token");
+        refused(plan(&run, None, NOW, 5), "There is no user token yet");
+        // A client-credentials token is not the user's.
+        let machine = held_for(&snapshot(Job::Run, demo(), "demo-client-secret"));
+        refused(plan(&run, Some(&machine), NOW + 10, 5), "Grant changed");
+        refused(
+            plan(&snapshot(Job::Token, user.clone(), ""), None, NOW, 5),
+            "press Sign in",
+        );
+        assert_eq!(
+            plan(&snapshot(Job::Api, user, ""), Some(&held), NOW, 5)
+                .unwrap()
+                .token,
+            TokenDecision::UseHeld
+        );
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub enum SecretKind {
     TokenSignature,
     /// The value of a credential header, by header name.
     Header(String),
+    /// A user's ID token (see `core::user_sign_in`).
+    IdToken,
+    /// A user's refresh token: opaque, long-lived, the most valuable of the three.
+    RefreshToken,
+    /// The authorization code in the redirect back from managed login.
+    AuthorizationCode,
+    /// The PKCE code verifier: with the code it gets tokens.
+    CodeVerifier,
 }
 
 impl SecretKind {
@@ -56,6 +64,10 @@ impl SecretKind {
             Self::BasicCredentials => "BASIC_CREDENTIALS".into(),
             Self::AccessToken => "ACCESS_TOKEN".into(),
             Self::TokenSignature => "TOKEN_SIGNATURE".into(),
+            Self::IdToken => "ID_TOKEN".into(),
+            Self::RefreshToken => "REFRESH_TOKEN".into(),
+            Self::AuthorizationCode => "AUTHORIZATION_CODE".into(),
+            Self::CodeVerifier => "CODE_VERIFIER".into(),
             Self::Header(name) => {
                 let upper: String = name
                     .chars()
@@ -105,13 +117,18 @@ impl SecretBook {
 
     /// Adds a token and, separately, its signature (the part after the second dot).
     pub fn add_token(&mut self, token: &str) -> bool {
+        self.add_token_of(SecretKind::AccessToken, token)
+    }
+
+    /// [`add_token`](Self::add_token) for a token of another kind (a user's ID token).
+    pub fn add_token_of(&mut self, kind: SecretKind, token: &str) -> bool {
         let token = token.trim();
         // A pasted token may be wrapped over lines; the decoder reads it without the whitespace,
         // so that form (and its signature) is what the page shows and must be masked too.
         let compact: String = token.chars().filter(|c| !c.is_whitespace()).collect();
         let mut changed = false;
         for form in [token, compact.as_str()] {
-            changed |= self.add(SecretKind::AccessToken, &Secret::new(form));
+            changed |= self.add(kind.clone(), &Secret::new(form));
             if let Some(signature) = form.rsplit('.').next().filter(|_| form.contains('.')) {
                 changed |= self.add(SecretKind::TokenSignature, &Secret::new(signature));
             }
@@ -122,8 +139,15 @@ impl SecretBook {
     /// Every token in an answer's body (access, ID, refresh), with their signatures.
     pub fn add_tokens_in(&mut self, exchange: Option<&Exchange>) -> bool {
         tokens_in_response(exchange)
-            .iter()
-            .fold(false, |changed, token| self.add_token(token) | changed)
+            .into_iter()
+            .fold(false, |changed, (field, token)| {
+                let kind = match field {
+                    "id_token" => SecretKind::IdToken,
+                    "refresh_token" => SecretKind::RefreshToken,
+                    _ => SecretKind::AccessToken,
+                };
+                self.add_token_of(kind, &token) | changed
+            })
     }
 
     pub fn len(&self) -> usize {

@@ -11,6 +11,7 @@ use crate::core::headers::{is_secret_header, parse_extra_headers};
 use crate::core::settings::Settings;
 use crate::core::short_sort::sort_short;
 use crate::core::token::{normalise_scopes, ClientAuth};
+use crate::core::user_sign_in::Grant;
 
 /// One extra header as it will be sent; a secret one holds its value as a [`Secret`].
 #[derive(Clone)]
@@ -105,6 +106,15 @@ impl RunSnapshot {
     /// The key a token fetched by this run is held under. None when the token source's endpoint
     /// does not resolve or the client metadata does not parse (such a run is refused).
     pub fn token_key(&self) -> Option<TokenKey> {
+        if self.settings.sign_in.grant == Grant::AuthorizationCode {
+            let endpoint = self.settings.token_endpoint().ok()?;
+            return Some(TokenKey::signed_in(
+                &endpoint.url,
+                &self.settings.client_id,
+                &self.secret,
+                &self.settings.scope,
+            ));
+        }
         let endpoint = self.settings.token_request_url().ok()?;
         let metadata = self.client_metadata.clone().ok()?;
         let mut scopes = normalise_scopes(&self.settings.scope);
@@ -137,6 +147,16 @@ pub enum TokenKey {
         client_auth: Option<ClientAuth>,
         scopes: Vec<String>,
         metadata: ClientMetadata,
+    },
+    /// A user's token from the authorization code grant (managed login, PKCE): it can only be
+    /// renewed with its refresh token or a new sign-in, never fetched by Run.
+    SignedIn {
+        /// The token endpoint the code was exchanged at.
+        endpoint: String,
+        client_id: String,
+        /// Empty for a public client.
+        secret: Secret,
+        scopes: Vec<String>,
     },
     /// Pasted under Decoded token: Call API uses it, Run never reuses it.
     Pasted,
@@ -179,8 +199,47 @@ impl TokenKey {
             .into_iter()
             .filter_map(|(changed, field)| changed.then_some(field))
             .collect(),
+            (
+                TokenKey::SignedIn {
+                    endpoint: e1,
+                    client_id: c1,
+                    secret: s1,
+                    scopes: sc1,
+                },
+                TokenKey::SignedIn {
+                    endpoint: e2,
+                    client_id: c2,
+                    secret: s2,
+                    scopes: sc2,
+                },
+            ) => [
+                (e1 != e2, "Domain"),
+                (c1 != c2, "Client ID"),
+                (s1 != s2, "Client secret"),
+                (sc1 != sc2, "Scope"),
+            ]
+            .into_iter()
+            .filter_map(|(changed, field)| changed.then_some(field))
+            .collect(),
             (TokenKey::Pasted, TokenKey::Pasted) => Vec::new(),
+            (TokenKey::SignedIn { .. }, TokenKey::Fetched { .. })
+            | (TokenKey::Fetched { .. }, TokenKey::SignedIn { .. }) => vec!["Grant"],
             _ => vec!["token source (the held token was pasted)"],
+        }
+    }
+}
+
+impl TokenKey {
+    /// The key of a user's tokens from a code exchange at `token_url`.
+    pub fn signed_in(token_url: &str, client_id: &str, secret: &Secret, scope: &str) -> TokenKey {
+        let mut scopes = normalise_scopes(scope);
+        scopes.sort();
+        scopes.dedup();
+        TokenKey::SignedIn {
+            endpoint: token_url.trim().to_owned(),
+            client_id: client_id.trim().to_owned(),
+            secret: secret.trimmed(),
+            scopes,
         }
     }
 }
@@ -213,6 +272,17 @@ impl fmt::Debug for TokenKey {
                 .field("client_auth", client_auth)
                 .field("scopes", scopes)
                 .field("metadata", metadata)
+                .finish_non_exhaustive(),
+            Self::SignedIn {
+                endpoint,
+                client_id,
+                scopes,
+                ..
+            } => f
+                .debug_struct("SignedIn")
+                .field("endpoint", endpoint)
+                .field("client_id", client_id)
+                .field("scopes", scopes)
                 .finish_non_exhaustive(),
             Self::Pasted => f.write_str("Pasted"),
         }
@@ -281,6 +351,31 @@ mod tests {
         b.scope = "a/y, b/x a/y".into();
         assert!(key(a, "s").changes_from(&key(b, "s")).is_empty());
         assert!(!TokenKey::Pasted.changes_from(&base).is_empty());
+    }
+
+    #[test]
+    fn a_signed_in_key_holds_the_grant_and_its_inputs() {
+        let url = "http://127.0.0.1:9090/oauth2/token";
+        let none = Secret::default();
+        let user = TokenKey::signed_in(url, "user-client", &none, "openid email");
+        assert!(
+            TokenKey::signed_in(url, " user-client ", &none, "email openid")
+                .changes_from(&user)
+                .is_empty()
+        );
+        assert_eq!(
+            TokenKey::signed_in(url, "user-client", &Secret::new("s"), "openid")
+                .changes_from(&user),
+            vec!["Client secret", "Scope"]
+        );
+        assert!(!format!(
+            "{:?}",
+            TokenKey::signed_in(url, "c", &Secret::new("top-secret"), "")
+        )
+        .contains("top-secret"));
+        let machine = key(demo(), "demo-client-secret");
+        assert_eq!(user.changes_from(&machine), vec!["Grant"]);
+        assert_eq!(machine.changes_from(&user), vec!["Grant"]);
     }
 
     #[test]

@@ -20,6 +20,12 @@ fn full() -> Settings {
         secret_headers: vec!["X-Tenant".into()],
         token_source: crate::core::client_token::TokenSource::GetClientToken,
         client_metadata: "{\"tenant\": \"acme\"}".into(),
+        sign_in: crate::core::user_sign_in::SignInSettings {
+            grant: crate::core::user_sign_in::Grant::AuthorizationCode,
+            send_token: crate::core::user_sign_in::SendToken::IdToken,
+            identity_provider: "COGNITO".into(),
+            lang: "fr".into(),
+        },
     }
 }
 

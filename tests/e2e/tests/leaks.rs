@@ -122,3 +122,136 @@ async fn raw_token(b: &Browser) -> String {
         .unwrap()
         .to_string()
 }
+
+/// The same for a user's sign-in: during the redirect sessionStorage holds the PKCE verifier,
+/// state and nonce with the form, never the client secret; afterwards no ID, access or refresh
+/// token (nor a signature, nor the secret) is in storage, the URL, the console or the DOM.
+#[tokio::test]
+async fn no_user_token_or_secret_escapes_the_sign_in() {
+    let port = e2e::free_loopback_port();
+    let site_slash = format!("http://127.0.0.1:{port}/");
+    let emu = emulator(|c| {
+        c.static_port = port;
+        for client in c.clients.iter_mut().filter(|c| c.authorization_code) {
+            client.callback_urls.push(site_slash.clone());
+        }
+    })
+    .await;
+    let site = emu.static_url().unwrap();
+    let (client_id, secret) = cognito_emulator::USER_CLIENT_SECRET;
+    let (user, password, _) = cognito_emulator::DEMO_USER;
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill("Client ID", client_id).await;
+        b.fill("Domain", &emu.base_url()).await;
+        b.fill("Scope", "openid email demo/example").await;
+        b.fill("API URL", &format!("{}/dev/pets", emu.base_url()))
+            .await;
+        b.choose("Grant", "Authorization code (PKCE)").await;
+        b.fill("Client secret", secret).await;
+        b.click("Sign in").await;
+        let login = Locator::Css("form[action^='/login']");
+        b.client.wait().for_element(login).await.unwrap();
+        // Back to the page without finishing: what the tab keeps while the user is away.
+        b.client.back().await.unwrap();
+        b.client
+            .wait()
+            .for_element(Locator::Css("form.settings"))
+            .await
+            .unwrap();
+        let during = b
+            .js_string("return JSON.stringify(Object.assign({}, sessionStorage))")
+            .await;
+        assert!(during.contains("verifier"), "no sign-in record: {during}");
+        assert!(
+            !during.contains(secret),
+            "the client secret is in sessionStorage during the redirect"
+        );
+
+        // The whole sign-in, a refresh and a call.
+        b.fill("Client secret", secret).await;
+        b.click("Sign in").await;
+        b.client.wait().for_element(login).await.unwrap();
+        b.fill("Username", user).await;
+        b.fill("Password", password).await;
+        b.click("Sign in").await;
+        b.wait_text("#sign-in-note", "type it again").await;
+        b.fill("Client secret", secret).await;
+        b.click("Exchange code").await;
+        b.wait_text("#sign-in-note", "Signed in").await;
+        let tokens = raw_user_tokens(b).await;
+        b.click("Call API").await;
+        b.wait_text(e2e::panel::API, "200 OK").await;
+        b.click("Refresh token").await;
+        b.wait_text("#sign-in-note", "Refreshed").await;
+
+        let places = [
+            (
+                "localStorage",
+                b.js_string("return JSON.stringify(Object.assign({}, localStorage))")
+                    .await,
+            ),
+            (
+                "sessionStorage",
+                b.js_string("return JSON.stringify(Object.assign({}, sessionStorage))")
+                    .await,
+            ),
+            ("the URL", b.client.current_url().await.unwrap().to_string()),
+            ("the console", b.browser_log().await.join("\n")),
+            (
+                "the DOM",
+                b.js_string("return document.documentElement.outerHTML")
+                    .await,
+            ),
+        ];
+        for (place, text) in &places {
+            assert!(
+                !text.contains(secret),
+                "the client secret leaked into {place}"
+            );
+            for (name, token) in &tokens {
+                assert!(
+                    !text.contains(token.as_str()),
+                    "the {name} leaked into {place}"
+                );
+                let tail = token.rsplit('.').next().unwrap();
+                assert!(
+                    !text.contains(tail),
+                    "the {name}'s last part leaked into {place}"
+                );
+            }
+        }
+        assert!(
+            !places[1].1.contains("verifier"),
+            "the sign-in record outlived the exchange"
+        );
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+/// The three tokens of the code exchange, read through the User tokens panel's "Reveal secrets".
+async fn raw_user_tokens(b: &Browser) -> Vec<(&'static str, String)> {
+    let panel = "section[aria-labelledby='user-tokens-heading']";
+    let reveal = b
+        .client
+        .find(Locator::XPath("//section[@aria-labelledby='user-tokens-heading']//label[contains(., 'Reveal secrets')]/input"))
+        .await
+        .unwrap();
+    b.click_el(&reveal).await;
+    let text = b.wait_text(panel, "\"refresh_token\": \"eyJ").await;
+    b.click_el(&reveal).await;
+    ["id_token", "access_token", "refresh_token"]
+        .into_iter()
+        .map(|name| {
+            let value = text
+                .split(&format!("\"{name}\": \""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap()
+                .to_string();
+            assert!(value.len() > 40, "{name}: {value}");
+            (name, value)
+        })
+        .collect()
+}

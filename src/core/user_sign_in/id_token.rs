@@ -1,0 +1,156 @@
+//! Checks of an ID token from the code exchange, in the Checks panel's form: what OpenID Connect
+//! asks a client to verify (signature, `iss`, `aud`, `exp`, `nonce`, `at_hash`) plus Cognito's
+//! `token_use`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::core::checks::{self, Check, Signature, Status, TokenContext};
+use crate::core::jwt::DecodedJwt;
+
+/// What the ID token is compared with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdTokenContext {
+    pub client_id: String,
+    pub region: String,
+    /// The nonce the page sent to `/oauth2/authorize` (None after a refresh: no nonce then).
+    pub nonce: Option<String>,
+    /// SHA-256 of the access token that came with it (WebCrypto), for `at_hash`.
+    pub access_token_sha256: Option<Vec<u8>>,
+    pub now: i64,
+    pub server_skew_secs: Option<i64>,
+    /// The token endpoint's origin (see `TokenContext::token_origin`): a non-Cognito issuer
+    /// passes only from there.
+    pub token_origin: Option<String>,
+}
+
+/// OpenID Connect's `at_hash` for an access token whose SHA-256 is `digest`: base64url of the
+/// left half.
+pub fn at_hash_of(digest: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(digest.get(..digest.len() / 2).unwrap_or_default())
+}
+
+fn claim<'a>(token: &'a DecodedJwt, name: &str) -> Option<&'a str> {
+    token.claims()?.get(name)?.as_str()
+}
+
+/// The checks of the token Call API sends. A signed-in user's ID token (Send token: ID token) is
+/// judged as an ID token — API Gateway takes it on methods without scopes — not failed for lacking
+/// `client_id` and `scope` like an access token would be. Everything else: [`checks::token_checks`].
+pub fn sent_token_checks(
+    token: &DecodedJwt,
+    signature: &Signature,
+    ctx: &TokenContext,
+    signed_in: bool,
+) -> Vec<Check> {
+    if signed_in && claim(token, "token_use") == Some("id") {
+        let id_ctx = IdTokenContext {
+            client_id: ctx.client_id.clone(),
+            region: ctx.region.clone(),
+            nonce: None,
+            access_token_sha256: None,
+            now: ctx.now,
+            server_skew_secs: ctx.server_skew_secs,
+            token_origin: ctx.token_origin.clone(),
+        };
+        return id_token_checks(token, signature, &id_ctx);
+    }
+    checks::token_checks(token, signature, ctx)
+}
+
+/// Every check of an ID token, in the order a relying party would fail them.
+pub fn id_token_checks(
+    token: &DecodedJwt,
+    signature: &Signature,
+    ctx: &IdTokenContext,
+) -> Vec<Check> {
+    let shared = TokenContext {
+        client_id: ctx.client_id.clone(),
+        region: ctx.region.clone(),
+        requested_scope: String::new(),
+        now: ctx.now,
+        server_skew_secs: ctx.server_skew_secs,
+        token_origin: ctx.token_origin.clone(),
+    };
+    vec![
+        checks::structure(token),
+        checks::algorithm(token),
+        checks::key_id(signature),
+        checks::signature_check(signature),
+        checks::expiry(token, &shared),
+        checks::issuer(token, &shared),
+        token_use(token),
+        audience(token, ctx),
+        nonce(token, ctx),
+        at_hash(token, ctx),
+    ]
+}
+
+fn token_use(token: &DecodedJwt) -> Check {
+    const NAME: &str = "Token use";
+    match claim(token, "token_use") {
+        Some("id") => Check::new(NAME, Status::Pass, "An ID token (token_use id)."),
+        Some(other) => Check::new(
+            NAME,
+            Status::Fail,
+            format!("token_use is \"{other}\"; an ID token says \"id\"."),
+        )
+        .fix("Use the id_token of the token response."),
+        None => Check::new(
+            NAME,
+            Status::Fail,
+            "No token_use claim; Cognito always sets it.",
+        )
+        .fix("Get the token from the pool's token endpoint."),
+    }
+}
+
+fn audience(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
+    const NAME: &str = "Audience";
+    let expected = ctx.client_id.trim();
+    match claim(token, "aud") {
+        None => Check::new(
+            NAME,
+            Status::Fail,
+            "No aud claim: an ID token names the app client it was issued to.",
+        )
+        .fix("Get the token from the pool's token endpoint."),
+        Some(aud) if aud == expected => Check::new(
+            NAME,
+            Status::Pass,
+            format!("aud is {aud}, the Client ID entered."),
+        ),
+        Some(aud) => Check::new(
+            NAME,
+            Status::Fail,
+            format!("aud is {aud}, but the Client ID field says {expected}."),
+        )
+        .fix(
+            "This ID token belongs to another app client: sign in again with the right Client ID.",
+        ),
+    }
+}
+
+fn nonce(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
+    const NAME: &str = "Nonce";
+    match (&ctx.nonce, claim(token, "nonce")) {
+        (Some(sent), Some(got)) if sent == got => Check::new(NAME, Status::Pass, "nonce is the one this page sent to the authorize endpoint."),
+        (Some(_), Some(_)) => Check::new(NAME, Status::Fail, "nonce differs from the one this page sent: the ID token was issued for another sign-in (a replay).")
+            .fix("Sign in again; never accept an ID token whose nonce is not yours."),
+        (Some(_), None) => Check::new(NAME, Status::Fail, "No nonce claim, though the page sent one.")
+            .fix("Cognito puts the authorize request's nonce in the ID token; this token did not come from this sign-in."),
+        (None, Some(_)) => Check::new(NAME, Status::Info, "Carries a nonce; not compared here (the User tokens panel compares it with the one this page sent)."),
+        (None, None) => Check::new(NAME, Status::Info, "No nonce (a refreshed ID token carries none)."),
+    }
+}
+
+fn at_hash(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
+    const NAME: &str = "Access token hash";
+    match (claim(token, "at_hash"), &ctx.access_token_sha256) {
+        (None, _) => Check::new(NAME, Status::Info, "No at_hash claim (optional)."),
+        (Some(_), None) => Check::new(NAME, Status::Info, "at_hash present; not compared (no access token hash yet)."),
+        (Some(got), Some(digest)) if at_hash_of(digest) == got => Check::new(NAME, Status::Pass, "at_hash matches the access token that came with it."),
+        (Some(_), Some(_)) => Check::new(NAME, Status::Fail, "at_hash does not match the access token that came with it: they are from different sign-ins.")
+            .fix("Use the ID and access tokens of one token response together."),
+    }
+}
