@@ -26,5 +26,7 @@ pub mod run;
 pub mod session;
 pub mod settings;
 pub mod share;
+pub mod short_sort;
 pub mod steps;
+pub mod text_parts;
 pub mod token;

@@ -343,6 +343,9 @@ async fn send_row(sender: &Sender, job: &MatrixJob, active: &RefCell<Vec<InFligh
         }
         (Err(SendFailure::NotBuilt { message }), None) => Actual::Failed(message),
         (Err(SendFailure::BodyInterrupted { message }), None) => Actual::Failed(message),
+        (Err(SendFailure::Redirected), None) => {
+            Actual::Failed("it answered with a redirect (3xx), which is not followed".into())
+        }
         (Ok(()), None) => Actual::Failed("no answer".into()),
     }
 }
