@@ -28,6 +28,7 @@ help:
 	@echo "make test-browser  browser-shell tests in headless chromium (wasm-bindgen-test)"
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
 	@echo "make screenshots   the README's pictures (PASS, diagnosed failure; 1280 and 360 px, light and dark) into docs/screenshots"
+	@echo "make size-report   where the wasm's bytes are (twiggy: largest functions, by crate, dominators, generics) for the last make dist"
 	@echo "make bench         measure the release dist/ in headless chromium (size, start-up, Run vs plain JS, 5 MB body, canary memory) into bench/RESULTS.md (~6 min)"
 	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
 	@echo "make reference-stack DOMAIN_PREFIX=name [STACK=name] [BACKEND_URL=url]   deploy the seed's environment (deploy/reference-stack.yaml, AWS CLI)"
@@ -108,6 +109,15 @@ e2e: dist
 # Not part of `make test`: retakes docs/screenshots from the release build against the emulator.
 screenshots: dist
 	cargo test $(LOCKED) -p e2e --test screenshots -- --ignored
+
+# Not part of `make test`: twiggy on the wasm of the last `make dist`, before wasm-opt (names kept).
+TWIGGY_VERSION := 0.8.0
+.PHONY: size-report
+size-report:
+	@[ "$$(twiggy --version 2>/dev/null)" = "twiggy-opt $(TWIGGY_VERSION)" ] \
+	  || cargo install twiggy --version $(TWIGGY_VERSION) --locked --force
+	@test -n "$$(ls target/wasm-bindgen/release/*_bg.wasm 2>/dev/null)" || $(MAKE) dist
+	@bash tools/size-report.sh | tee bench/size-breakdown.md
 
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
 .PHONY: bench

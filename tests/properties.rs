@@ -39,6 +39,7 @@ use cognito_api_tester::core::import::{parse_import, SECRET_KEYS};
 use cognito_api_tester::core::jwt::{
     base64url_decode, claim_rows, decode, parse_issuer, Base64Problem, SegmentProblem, ShapeProblem,
 };
+use cognito_api_tester::core::matrix::{parse_export, ExportError};
 use cognito_api_tester::core::negative::{authorization_for, NegativeCase};
 use cognito_api_tester::core::proxy::{backend_origin, proxied_path, trunk_proxy_block, Route};
 use cognito_api_tester::core::run::Secret;
@@ -390,6 +391,7 @@ fn fixed_context() -> TokenContext {
         requested_scope: "demo/read demo/write".into(),
         now: NOW,
         server_skew_secs: Some(-7),
+        token_origin: None,
     }
 }
 
@@ -726,12 +728,18 @@ proptest! {
         }
     }
 
-    /// `Name: value` lines read back as written (surrounding spaces dropped).
+    /// `Name: value` lines read back as written (surrounding spaces dropped). Each name is made
+    /// distinct and kept off the Fetch standard's forbidden list (the field refuses both).
     #[test]
     fn extra_headers_round_trip(
         headers in prop::collection::vec(("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,16}", r"[^\n\r\x00\x{100}-\x{10FFFF}]{0,30}"), 0..8),
         blank in "[ \t]{0,2}",
     ) {
+        let headers: Vec<(String, String)> = headers
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, v))| (format!("X-{i}-{n}"), v))
+            .collect();
         let text: String = headers
             .iter()
             .map(|(n, v)| format!("{blank}{n}{blank}:{v}\n{blank}\n"))
@@ -1822,5 +1830,124 @@ proptest! {
                 "{}: {:?} in {:?}", trunk.0, line, trunk.1
             );
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorization matrix: API Gateway exports
+// ---------------------------------------------------------------------------------------------
+
+/// A path template: segments of letters and `{params}`, sometimes repeated across draws so the
+/// same path comes twice into one export (a JSON object keeps one of them).
+fn export_path() -> impl Strategy<Value = String> {
+    let seg = prop_oneof![
+        3 => "[a-z]{1,6}",
+        1 => "\\{[a-z]{1,4}\\}",
+        1 => Just("{proxy+}".to_string()),
+    ];
+    prop::collection::vec(seg, 0..4).prop_map(|s| format!("/{}", s.join("/")))
+}
+
+const EXPORT_VERBS: [(&str, &str); 8] = [
+    ("get", "GET"),
+    ("head", "HEAD"),
+    ("options", "OPTIONS"),
+    ("post", "POST"),
+    ("put", "PUT"),
+    ("patch", "PATCH"),
+    ("delete", "DELETE"),
+    ("x-amazon-apigateway-any-method", "ANY"),
+];
+
+/// One method object: no security, a known scheme with scopes, or an API key beside one.
+fn export_method() -> impl Strategy<Value = Value> {
+    let scheme = prop::sample::select(vec!["pool", "jwt", "lambda", "iam", "api_key"]);
+    let scopes = prop::collection::vec("[a-z]{1,5}/[a-z]{1,5}", 0..3);
+    prop_oneof![
+        Just(json!({"responses": {}})),
+        (scheme, scopes).prop_map(|(s, scopes)| json!({"security": [{s: scopes}]})),
+    ]
+}
+
+fn export_document() -> impl Strategy<Value = (Value, Vec<(String, String)>)> {
+    let item = prop::collection::vec(
+        (prop::sample::select(EXPORT_VERBS.to_vec()), export_method()),
+        0..5,
+    );
+    (
+        any::<bool>(),
+        prop::collection::vec((export_path(), item), 1..8),
+    )
+        .prop_map(|(oas, paths)| {
+            let mut path_map = Map::new();
+            for (path, methods) in paths {
+                let mut item = Map::new();
+                for ((key, _), method) in methods {
+                    item.insert(key.to_string(), method);
+                }
+                // The last draw of a repeated path wins, as in the JSON text.
+                path_map.insert(path, Value::Object(item));
+            }
+            let mut expected: Vec<(String, String)> = Vec::new();
+            for (path, item) in &path_map {
+                for (key, verb) in EXPORT_VERBS {
+                    if item.get(key).is_some() {
+                        expected.push((path.clone(), verb.to_string()));
+                    }
+                }
+            }
+            let schemes = json!({
+                "pool": {"type": "apiKey", "x-amazon-apigateway-authtype": "cognito_user_pools"},
+                "jwt": {"type": "apiKey", "x-amazon-apigateway-authtype": "jwt"},
+                "lambda": {"type": "apiKey", "x-amazon-apigateway-authtype": "custom",
+                           "x-amazon-apigateway-authorizer": {"type": "token"}},
+                "iam": {"type": "apiKey", "x-amazon-apigateway-authtype": "awsSigv4"},
+                "api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+            });
+            let doc = if oas {
+                json!({"openapi": "3.0.1", "paths": path_map, "components": {"securitySchemes": schemes}})
+            } else {
+                json!({"swagger": "2.0", "host": "h.example", "paths": path_map, "securityDefinitions": schemes})
+            };
+            (doc, expected)
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any export the parser accepts lists each operation (path and method) exactly once, and
+    /// every operation the export holds.
+    #[test]
+    fn matrix_export_lists_each_operation_once((doc, expected) in export_document(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&doc).unwrap() } else { doc.to_string() };
+        match parse_export(&text) {
+            Ok(api) => {
+                let mut seen: Vec<(String, String)> = api
+                    .operations
+                    .iter()
+                    .map(|o| (o.path.clone(), o.method.clone()))
+                    .collect();
+                let count = seen.len();
+                seen.sort();
+                seen.dedup();
+                prop_assert_eq!(seen.len(), count, "an operation listed twice");
+                let mut want = expected.clone();
+                want.sort();
+                prop_assert_eq!(seen, want);
+            }
+            Err(e) => {
+                // Only an export without any method is refused.
+                prop_assert!(expected.is_empty(), "{e}");
+                prop_assert_eq!(e, ExportError::NoPaths);
+            }
+        }
+    }
+
+    /// Arbitrary text never panics the export parser.
+    #[test]
+    fn matrix_export_parser_never_panics(t in tricky_text(300)) {
+        let _ = parse_export(&t);
+        let _ = parse_export(&format!("{{\"openapi\":\"3.0.1\",\"paths\":{t}}}"));
     }
 }

@@ -5,16 +5,18 @@
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run me as a Trunk post_build hook}"
 html="$dir/index.html"
-script=$(perl -0ne 'print $1 if m{<script type="module"[^>]*>(.*?)</script>}s' "$html")
+# `type="module"`, or `type=module` once Trunk's release minification has rewritten the page.
+script=$(perl -0ne 'print $1 if m{<script type="?module"?[^>]*>(.*?)</script>}s' "$html")
 if [ -z "$script" ]; then
   echo "externalise-boot: no inline module script in $html (nothing to do)" >&2
+  grep -q '<script[^>]*>[^<]' "$html" && { echo "externalise-boot: but an inline script is in $html" >&2; exit 1; }
   exit 0
 fi
 hash=$(printf '%s' "$script" | sha256sum | cut -c1-16)
 name="boot-$hash.js"
 printf '%s\n' "$script" > "$dir/$name"
 public_url="${TRUNK_PUBLIC_URL:-/}"
-NAME="$name" URL="$public_url" perl -0pi -e 's{<script type="module"[^>]*>.*?</script>}{<script type="module" src="$ENV{URL}$ENV{NAME}"></script>}s' "$html"
+NAME="$name" URL="$public_url" perl -0pi -e 's{<script type="?module"?[^>]*>.*?</script>}{<script type="module" src="$ENV{URL}$ENV{NAME}"></script>}s' "$html"
 if grep -q '<script[^>]*>[^<]' "$html"; then
   echo "externalise-boot: an inline script is still in $html" >&2
   exit 1

@@ -175,6 +175,13 @@ pub fn results_markdown(machine: &Machine, sections: &[Section], elapsed: Durati
             out.push_str(&format!("\n{}\n", section.details));
         }
     }
+    // The size breakdown is twiggy's (`make size-report`), written beside this file.
+    let breakdown = concat!(env!("CARGO_MANIFEST_DIR"), "/size-breakdown.md");
+    if let Ok(text) = std::fs::read_to_string(breakdown) {
+        out.push_str(&format!(
+            "\n## Where the bytes are\n\nbench/size-breakdown.md, as `make size-report` last wrote it:\n\n{text}"
+        ));
+    }
     out.push_str(&format!(
         "\n## Browser flags\n\nThose of tests/e2e/src/lib.rs plus `--enable-precise-memory-info`: `{}`.\n",
         crate::browser::CHROMIUM_ARGS.join(" ")

@@ -14,6 +14,8 @@ use crate::clock;
 pub fn client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .user_agent(concat!("cognito-api-tester/", env!("CARGO_PKG_VERSION")))
+        // A redirect is never followed (SendFailure::Redirected says why), as in the page.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("The HTTP client could not start: {e}"))
 }
@@ -64,20 +66,18 @@ pub async fn send(
                     }),
                 ),
             };
-            let size_bytes = bytes.len();
-            let (body, body_was_utf8) = match String::from_utf8(bytes) {
-                Ok(text) => (text, true),
-                Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
-            };
-            exchange.response = Some(RecordedResponse {
-                status: status.as_u16(),
-                status_text: status.canonical_reason().unwrap_or_default().to_owned(),
+            exchange.response = Some(RecordedResponse::from_bytes(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or_default().to_owned(),
                 headers,
-                body,
-                size_bytes,
-                body_was_utf8,
-            });
-            outcome
+                bytes,
+            ));
+            // Not followed (the client's policy), as in the page: the 3xx is the result.
+            if status.is_redirection() {
+                Err(SendFailure::Redirected)
+            } else {
+                outcome
+            }
         }
     };
     exchange.elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;

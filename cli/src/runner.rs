@@ -135,6 +135,7 @@ impl Session {
         out.token_note = decided.note();
         if decided.wants_token() {
             let step = self.request_token(&out.snapshot).await;
+            self.book.add_tokens_in(step.exchange.as_ref());
             match step.value() {
                 Some(token) => {
                     self.book.add_token(&token.access_token);
@@ -227,13 +228,7 @@ impl Session {
     async fn checks(&self, held: &HeldToken, settings: &Settings) -> Vec<Check> {
         let decoded = jwt::decode(&held.access_token);
         let signature: Signature = signature::verify(&self.client, &decoded, &settings.jwks).await;
-        let ctx = TokenContext {
-            client_id: settings.client_id.clone(),
-            region: settings.region.clone(),
-            requested_scope: settings.scope.clone(),
-            now: clock::now_unix(),
-            server_skew_secs: self.server_skew,
-        };
+        let ctx = TokenContext::for_settings(settings, clock::now_unix(), self.server_skew);
         token_checks(&decoded, &signature, &ctx)
     }
 

@@ -1,5 +1,5 @@
 //! The verdict cases of parity_cases.json through the command line: each must reach its outcome
-//! and exit code. The page's e2e can run the same file through the form (same core verdict).
+//! and exit code. tests/e2e/tests/parity.rs runs the same file through the page (same core verdict).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

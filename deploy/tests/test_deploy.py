@@ -1,6 +1,6 @@
 """deploy/deploy.sh against moto's S3 server on 127.0.0.1: metadata, gzip, upload order, the manifest, errors.
 
-Run by `make test-deploy` (the venv in .tools/venv has the AWS CLI, moto and boto3). One moto server per session.
+Run by `make test-deploy` (the venv in .tools/venv has the AWS CLI, moto and boto3). One moto server per session (conftest.py).
 """
 
 import gzip
@@ -8,16 +8,13 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import uuid
 from urllib.parse import urlsplit
 from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy.sh"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -37,42 +34,6 @@ V2 = {
     "css": "main-2222222222222222.css",
     "boot": "boot-3333333333333333.js",
 }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def endpoint():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def base_env(endpoint, tmp_path_factory):
-    """Only what the script needs: this venv's aws first on PATH, fake credentials, no user AWS config."""
-    home = tmp_path_factory.mktemp("home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-        HOME=str(home),
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=str(home / "config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
-        AWS_ENDPOINT_URL=endpoint,
-        SKIP_BUILD="1",
-    )
-    for k in ("BUCKET", "PREFIX", "PUBLIC_URL", "DIST_DIR"):
-        env.pop(k, None)
-    return env
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+import cfn_yaml
+from cfn_yaml import Tag
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "cloudfront.yaml"
 PARAMS = {
@@ -22,39 +24,9 @@ PARAMS = {
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 
 
-class Tag:
-    """A CloudFormation short-form function (!Sub, !Ref, …) kept as it is."""
-
-    def __init__(self, name, value):
-        self.name, self.value = name, value
-
-    def __eq__(self, other):
-        return isinstance(other, Tag) and (self.name, self.value) == (other.name, other.value)
-
-    def __repr__(self):
-        return f"!{self.name} {self.value!r}"
-
-
-class Loader(yaml.SafeLoader):
-    pass
-
-
-def _tag(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return Tag(suffix, value)
-
-
-Loader.add_multi_constructor("!", _tag)
-
-
 @pytest.fixture(scope="module")
 def template():
-    return yaml.load(TEMPLATE.read_text(), Loader=Loader)
+    return cfn_yaml.load(TEMPLATE)
 
 
 def resolve(value, template, params=PARAMS):

@@ -105,6 +105,10 @@ async fn route(state: &AppState, req: Request) -> ApiReply {
     if let Err(denied) = verdict {
         return denied.into();
     }
+    if method.delay_ms > 0 {
+        // A slow integration: after the authorizer, before the answer, as on AWS.
+        tokio::time::sleep(std::time::Duration::from_millis(method.delay_ms)).await;
+    }
     if state.api_failing() {
         // The integration is down: what a failing backend answers through the API.
         return ApiReply::integration(response(

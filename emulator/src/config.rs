@@ -160,6 +160,12 @@ pub struct ApiMethod {
     pub body: Option<String>,
     /// Answer the request's own JSON body instead of `body`.
     pub echo: bool,
+    /// What `GET /_emulator/export` says guards this method, when it differs from what the stage
+    /// enforces: a test scenario's deliberate misconfiguration (the definition names an authorizer
+    /// the deployed method lacks). `None`: the export shows `authorization`.
+    pub export_authorization: Option<Authorization>,
+    /// How long the integration takes before it answers (a slow backend), in milliseconds.
+    pub delay_ms: u64,
 }
 
 impl AppClient {

@@ -53,6 +53,8 @@
 //! status = 200                   # default 200
 //! body = '{"id":"{id}"}'         # JSON answered; {name} replaced by the path parameter
 //! # echo = true                  # answer the request's JSON body instead of `body`
+//! # export_authorization = "cognito"  # what /_emulator/export shows, if not `authorization` (a misconfiguration)
+//! # delay_ms = 2000              # the integration answers after this long (a slow backend)
 //!
 //! [[api.jwt_authorizers]]
 //! name = "demo-jwt"
@@ -171,6 +173,18 @@ struct RawMethod {
     status: Option<Spanned<u16>>,
     body: Option<Spanned<String>>,
     echo: Option<Spanned<bool>>,
+    export_authorization: Option<Spanned<String>>,
+    delay_ms: Option<Spanned<u64>>,
+}
+
+/// `cognito`, `jwt` or `none` (or API Gateway's own names).
+fn authorization_named(name: &str) -> Option<Authorization> {
+    match name {
+        "cognito" | "COGNITO_USER_POOLS" => Some(Authorization::CognitoUserPools),
+        "jwt" | "JWT" => Some(Authorization::Jwt),
+        "none" | "NONE" => Some(Authorization::None),
+        _ => None,
+    }
 }
 
 /// Key path → byte range in the source, for turning a validation error into a line number.
@@ -442,16 +456,26 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
     let mut methods = Vec::new();
     for (i, m) in raw.api.methods.into_iter().enumerate() {
         let key = |f: &str| format!("api.methods[{i}].{f}");
-        let authorization = match sp.opt(key("authorization"), m.authorization).as_deref() {
-            None | Some("cognito") | Some("COGNITO_USER_POOLS") => Authorization::CognitoUserPools,
-            Some("jwt") | Some("JWT") => Authorization::Jwt,
-            Some("none") | Some("NONE") => Authorization::None,
-            Some(other) => {
-                return Err(ConfigError::at(
+        let authorization = match sp.opt(key("authorization"), m.authorization) {
+            None => Authorization::CognitoUserPools,
+            Some(a) => authorization_named(&a).ok_or_else(|| {
+                ConfigError::at(
                     key("authorization"),
-                    format!("authorization \"{other}\" must be \"cognito\", \"jwt\" or \"none\""),
-                ))
-            }
+                    format!("authorization \"{a}\" must be \"cognito\", \"jwt\" or \"none\""),
+                )
+            })?,
+        };
+        let export_authorization = match sp.opt(key("export_authorization"), m.export_authorization)
+        {
+            None => None,
+            Some(a) => Some(authorization_named(&a).ok_or_else(|| {
+                ConfigError::at(
+                    key("export_authorization"),
+                    format!(
+                        "export_authorization \"{a}\" must be \"cognito\", \"jwt\" or \"none\""
+                    ),
+                )
+            })?),
         };
         methods.push(ApiMethod {
             method: sp.take(key("method"), m.method).to_ascii_uppercase(),
@@ -462,6 +486,8 @@ fn build(raw: RawFile, base: Option<&Path>, sp: &mut Spans) -> Result<Config, Co
             status: sp.opt(key("status"), m.status).unwrap_or(200),
             body: sp.opt(key("body"), m.body),
             echo: sp.opt(key("echo"), m.echo).unwrap_or(false),
+            export_authorization,
+            delay_ms: sp.opt(key("delay_ms"), m.delay_ms).unwrap_or(0),
         });
     }
     config.methods = methods;

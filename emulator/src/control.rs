@@ -5,6 +5,7 @@
 //! - `POST /_emulator/token-fault?mode=html500|empty405|notjson200|echo|slow&ms=N|none`
 //! - `POST /_emulator/rotate-key`
 //! - `GET  /_emulator/status`
+//! - `GET  /_emulator/export?type=oas30|swagger` (the API as API Gateway exports it, see [`crate::export`])
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 
 use crate::cors::allow_any_origin;
+use crate::export::{export, ExportType};
 use crate::keys::SigningKey;
 use crate::respond::{empty, response, set_header};
 use crate::state::AppState;
@@ -84,6 +86,15 @@ async fn route(state: &AppState, req: Request) -> Response {
         ("/_emulator/status", _) if req.method() == Method::GET => {
             json(StatusCode::OK, status(state))
         }
+        ("/_emulator/export", _) if req.method() == Method::GET => {
+            let kind = query.get("type").map(String::as_str).unwrap_or("oas30");
+            match ExportType::parse(kind) {
+                Some(kind) => json(StatusCode::OK, export(&state.config, &state.base_url, kind)),
+                None => bad_request(format!(
+                    "export type \"{kind}\" is not offered: use ?type=oas30 or ?type=swagger"
+                )),
+            }
+        }
         ("/_emulator/api-failing", true) => {
             let Some(on) = switch(query.get("on")) else {
                 return bad_request("api-failing needs ?on=true or ?on=false".into());
@@ -141,6 +152,7 @@ async fn route(state: &AppState, req: Request) -> Response {
         }
         (
             "/_emulator/status"
+            | "/_emulator/export"
             | "/_emulator/api-failing"
             | "/_emulator/pre-token-lambda"
             | "/_emulator/token-fault"
@@ -149,12 +161,12 @@ async fn route(state: &AppState, req: Request) -> Response {
         ) => {
             let mut resp = json(
                 StatusCode::METHOD_NOT_ALLOWED,
-                serde_json::json!({ "message": "use POST (GET for /_emulator/status)" }),
+                serde_json::json!({ "message": "use POST (GET for /_emulator/status and /_emulator/export)" }),
             );
             set_header(
                 resp.headers_mut(),
                 "allow",
-                if path.ends_with("status") {
+                if path.ends_with("status") || path.ends_with("export") {
                     "GET"
                 } else {
                     "POST"
@@ -165,7 +177,7 @@ async fn route(state: &AppState, req: Request) -> Response {
         _ => json(
             StatusCode::NOT_FOUND,
             serde_json::json!({
-                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/pre-token-lambda?fail=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key or GET /_emulator/status"
+                "message": "unknown control route: use POST /_emulator/api-failing?on=true|false, POST /_emulator/pre-token-lambda?fail=true|false, POST /_emulator/token-fault?mode=..., POST /_emulator/rotate-key, GET /_emulator/status or GET /_emulator/export?type=oas30|swagger"
             }),
         ),
     }

@@ -18,6 +18,7 @@ pub mod config;
 pub mod config_file;
 mod control;
 mod cors;
+mod export;
 mod faults;
 mod gateway;
 mod idp;

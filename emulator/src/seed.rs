@@ -25,6 +25,8 @@ fn method(
         status,
         body: body.map(str::to_string),
         echo,
+        export_authorization: None,
+        delay_ms: 0,
     }
 }
 
@@ -187,6 +189,14 @@ impl Default for Config {
                 ),
                 open,
                 jwt_pets,
+                method(
+                    "GET",
+                    "/reports",
+                    &["demo/other"],
+                    200,
+                    Some(r#"{"message":"Only a token with demo/other reaches this method."}"#),
+                    false,
+                ),
             ],
             jwt_authorizers: vec![JwtAuthorizer {
                 name: DEMO_JWT_AUTHORIZER.into(),

@@ -162,6 +162,16 @@ impl Config {
                     format!("{} {} is defined twice", m.method, m.path),
                 ));
             }
+            if m.delay_ms > crate::token::MAX_DELAY_MS {
+                return Err(ConfigError::at(
+                    key("delay_ms"),
+                    format!(
+                        "delay_ms = {} is over the limit of {} ms",
+                        m.delay_ms,
+                        crate::token::MAX_DELAY_MS
+                    ),
+                ));
+            }
             if m.authorization == Authorization::None && !m.scopes.is_empty() {
                 return Err(ConfigError::at(
                     key("scopes"),

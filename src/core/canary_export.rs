@@ -2,8 +2,8 @@
 //! (`AWS::Synthetics::Canary` with its role, artifact bucket and `rate(1 minute)` schedule) for the
 //! current settings and assertions.
 //!
-//! The requests are built here, by the same functions a run uses ([`build_token_request`],
-//! [`steps::api_request`](crate::core::steps::api_request)), with a placeholder where the secret
+//! The requests are built here, by the same functions a run uses
+//! ([`steps::token_request`](crate::core::steps::token_request), [`steps::api_request`](crate::core::steps::api_request)), with a placeholder where the secret
 //! goes; the script only puts the secret (read from Secrets Manager, as the seed's canary does)
 //! in its place. The assertions travel pre-parsed (pointer tokens, expected JSON values, the
 //! page's wording), so the script only compares. Nothing secret is in either file: the secret
@@ -14,10 +14,11 @@ use std::fmt;
 use serde_json::{json, Value};
 
 use crate::core::assertions::{expected_value, parse_pointer, Assertion};
+use crate::core::client_token::TokenSource;
 use crate::core::run::{Job, RunSnapshot, Secret};
 use crate::core::settings::Settings;
 use crate::core::steps;
-use crate::core::token::{build_token_request, ClientAuth};
+use crate::core::token::ClientAuth;
 
 /// Stands for the client secret in the exported token request; form-urlencoding leaves it as it is.
 pub const SECRET_PLACEHOLDER: &str = "COGNITO_API_TESTER_CLIENT_SECRET";
@@ -130,20 +131,17 @@ pub fn export_canary(
     Ok(CanaryExport { script, template })
 }
 
-/// The token request with the placeholder; for Basic, the header is left to the script (the
-/// secret is inside the base64), flagged by `basic`.
+/// The run's own token request (steps::token_request, client metadata included) with the
+/// placeholder; for Basic, the header is left to the script (the secret is inside the base64),
+/// flagged by `basic`. The script speaks the OAuth token endpoint only.
 fn token_request(snapshot: &RunSnapshot) -> Result<Value, ExportError> {
     let settings = &snapshot.settings;
-    let endpoint = settings
-        .token_endpoint()
-        .map_err(|e| ExportError::Blocked(e.to_string()))?;
-    let built = build_token_request(
-        &endpoint.url,
-        settings.client_id.trim(),
-        SECRET_PLACEHOLDER,
-        &settings.scope,
-        settings.client_auth,
-    );
+    if settings.token_source != TokenSource::TokenEndpoint {
+        return Err(ExportError::Blocked(
+            "the canary script gets its token from the OAuth token endpoint (client credentials); choose that token source to export (GetClientToken is not in the script yet).".into(),
+        ));
+    }
+    let built = steps::token_request(snapshot).map_err(|d| ExportError::Blocked(d.cause))?;
     let basic = settings.client_auth == ClientAuth::BasicHeader;
     let headers: Vec<(String, String)> = built
         .headers
@@ -322,5 +320,23 @@ mod tests {
             export_canary(&settings, "status 200", &options()),
             Err(ExportError::Blocked(_))
         ));
+    }
+
+    /// The exported token request is the run's own: the client metadata rides along, and a
+    /// token source the script does not speak is refused instead of silently swapped.
+    #[test]
+    fn the_exported_token_request_is_the_runs_own() {
+        let mut settings = demo();
+        settings.client_metadata = r#"{"tenant":"blue"}"#.into();
+        let export = export_canary(&settings, "status 200", &options()).unwrap();
+        assert!(
+            export.script.contains("aws_client_metadata="),
+            "{}",
+            export.script
+        );
+        assert!(export.script.contains("tenant"), "{}", export.script);
+        settings.token_source = TokenSource::GetClientToken;
+        let refused = export_canary(&settings, "status 200", &options()).unwrap_err();
+        assert!(refused.to_string().contains("GetClientToken"), "{refused}");
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::core::aws::ISSUER_SHAPE;
 use crate::core::clock_skew::describe_skew;
 use crate::core::jwt::{format_relative, format_utc, parse_issuer, DecodedJwt};
+use crate::core::settings::Settings;
 use crate::core::token::normalise_scopes;
 
 /// How far in the future `iat` may be before the local clock is suspect. API Gateway and
@@ -93,6 +94,28 @@ pub struct TokenContext {
     pub now: i64,
     /// Server clock minus this computer's, from a readable `Date` header.
     pub server_skew_secs: Option<i64>,
+    /// The origin of the token endpoint the Domain field names (before any proxy): an issuer
+    /// that is not Cognito's own host is accepted only from there (a stand-in such as the
+    /// emulator), never from wherever the token says.
+    pub token_origin: Option<String>,
+}
+
+impl TokenContext {
+    /// The context of a run (or the form) with these settings.
+    pub fn for_settings(settings: &Settings, now: i64, server_skew_secs: Option<i64>) -> Self {
+        Self {
+            client_id: settings.client_id.clone(),
+            region: settings.region.clone(),
+            requested_scope: settings.scope.clone(),
+            now,
+            server_skew_secs,
+            token_origin: settings
+                .token_request_url()
+                .ok()
+                .and_then(|url| crate::whatwg_url::Url::parse(&url).ok())
+                .map(|url| url.origin()),
+        }
+    }
 }
 
 /// Every check, in the order API Gateway would fail them.
@@ -263,6 +286,21 @@ pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         )
         .fix("A Cognito authorizer only accepts tokens from its own pool.");
     };
+    // Cognito's own issuer host passed parse_issuer's strict rule; any other host is a stand-in,
+    // trusted only when it is the token endpoint the user chose. Otherwise the key set would come
+    // from wherever the token points, and a forged token would verify.
+    let issuer_origin = parsed.url.rsplit_once('/').map_or("", |(origin, _)| origin);
+    if !is_cognito_issuer(&parsed.url) && ctx.token_origin.as_deref() != Some(issuer_origin) {
+        return Check::new(
+            NAME,
+            Status::Fail,
+            format!(
+                "iss {iss} is not a Cognito user pool URL (https://cognito-idp.<region>.amazonaws.com/<pool id>) nor the token endpoint named by the Domain field{}.",
+                ctx.token_origin.as_deref().map(|o| format!(" ({o})")).unwrap_or_default()
+            ),
+        )
+        .fix("A Cognito authorizer only accepts tokens its own pool issued: get the token from the pool's token endpoint. Its signing keys would also come from that foreign host, so the signature proves nothing.");
+    }
     let region = ctx.region.trim();
     if !region.is_empty() && region != parsed.region {
         return Check::new(
@@ -280,6 +318,14 @@ pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         Status::Pass,
         format!("User pool {} in {}.", parsed.pool_id, parsed.region),
     )
+}
+
+/// Whether an issuer URL (as parse_issuer keeps it) is on Cognito's own cognito-idp host.
+fn is_cognito_issuer(url: &str) -> bool {
+    crate::whatwg_url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|host| host.starts_with("cognito-idp.") && host.contains(".amazonaws."))
 }
 
 fn token_use(token: &DecodedJwt) -> Check {

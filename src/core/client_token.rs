@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::client_metadata::ClientMetadata;
 use super::exchange::{redact_text, truncate_chars};
+use super::short_sort::sort_short;
 use super::token::{normalise_scopes, AccessToken, TokenRequest};
 
 /// The operation, as the `X-Amz-Target` header names it.
@@ -261,7 +262,7 @@ pub fn parse_client_token_response(
                 .collect()
         })
         .unwrap_or_default();
-    other_fields.sort();
+    sort_short(&mut other_fields);
     Ok(AccessToken {
         access_token,
         expires_in: result

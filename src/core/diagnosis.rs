@@ -290,6 +290,15 @@ pub fn body_interrupted(step: Step, message: &str) -> Diagnosis {
     )
 }
 
+/// A 3xx answer, which the tool does not follow (the browser does not even show where it points).
+pub fn redirected(step: Step, url: &str) -> Diagnosis {
+    error(
+        format!("{} answered with a redirect (3xx) instead of an answer.", step.subject()),
+        format!("Cognito's endpoints and API Gateway answer directly; a redirect means {url} is not the endpoint itself (an http:// URL redirected to https://, a custom domain or load balancer in front, or a login page). The tool does not follow redirects: following one can drop the Authorization header or turn a POST into a GET, so the answer would not be to what was sent."),
+        "Use the final URL (check it with curl -I, or in the browser's network panel) as the address, with https://.".to_owned(),
+    )
+}
+
 /// The `message` (or `Message`) field API Gateway puts in its JSON error bodies.
 fn api_message(body: &str) -> Option<String> {
     let value: Value = serde_json::from_str(body).ok()?;

@@ -22,6 +22,49 @@ pub struct RecordedResponse {
     pub body_was_utf8: bool,
 }
 
+impl RecordedResponse {
+    /// An answer as both shells read it off the wire: the body as text, decoded lossily (and
+    /// flagged) when it is not UTF-8, with its byte size.
+    pub fn from_bytes(
+        status: u16,
+        status_text: String,
+        headers: Vec<(String, String)>,
+        bytes: Vec<u8>,
+    ) -> Self {
+        let size_bytes = bytes.len();
+        let (body, body_was_utf8) = match String::from_utf8(bytes) {
+            Ok(text) => (text, true),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+        };
+        Self {
+            status,
+            status_text,
+            headers,
+            body,
+            size_bytes,
+            body_was_utf8,
+        }
+    }
+}
+
+/// Every token an answer's JSON body carries (`access_token`, `id_token`, `refresh_token`),
+/// whatever its status: all are secrets to mask, an echoed or stray one included.
+pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
+    let body = exchange
+        .and_then(|e| e.response.as_ref())
+        .map(|r| r.body.as_str())
+        .unwrap_or_default();
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    ["access_token", "id_token", "refresh_token"]
+        .into_iter()
+        .filter_map(|key| map.get(key).and_then(serde_json::Value::as_str))
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// `response` is `None` when the request failed before any answer (network, CORS, timeout, cancel).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Exchange {
@@ -113,6 +156,12 @@ pub struct Found {
 
 /// [`redact_text`] with the replacement chosen per match.
 pub fn mask_each(text: &str, secrets: &[&str], replacement: impl Fn(Found) -> String) -> String {
+    mask_with(text, secrets, &replacement)
+}
+
+/// [`mask_each`] once in the build, not once per replacement: each copy had its own copy of the
+/// standard sort (about 4 KB of wasm).
+fn mask_with(text: &str, secrets: &[&str], replacement: &dyn Fn(Found) -> String) -> String {
     let mut patterns: Vec<(String, Found)> = Vec::new();
     for (index, secret) in secrets.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
         let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
@@ -480,6 +529,18 @@ fn shell_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_off_the_wire_keeps_its_byte_size_and_says_when_it_is_not_utf8() {
+        let text = RecordedResponse::from_bytes(200, "OK".into(), vec![], "é!".as_bytes().to_vec());
+        assert_eq!(
+            (text.body.as_str(), text.size_bytes, text.body_was_utf8),
+            ("é!", 3, true)
+        );
+        let binary = RecordedResponse::from_bytes(200, "OK".into(), vec![], vec![b'a', 0xff, b'b']);
+        assert_eq!(binary.body, "a\u{fffd}b");
+        assert_eq!((binary.size_bytes, binary.body_was_utf8), (3, false));
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

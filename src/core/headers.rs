@@ -43,9 +43,29 @@ pub fn parse_extra_headers(text: &str) -> Result<Vec<(String, String)>, String> 
             return Err(format!("Line {line_no}: write each header as Name: value."));
         };
         let name = name.trim();
+        // The text before the colon is not quoted back: a line missing its colon may hold a
+        // credential there (`X-Api-Key abc:def`).
         if name.is_empty() || !name.chars().all(is_token_char) {
             return Err(format!(
-                "Line {line_no}: \"{name}\" is not a valid header name (letters, digits and - only)."
+                "Line {line_no}: the text before the first colon is not a header name (letters, digits and - only, no spaces)."
+            ));
+        }
+        if name.eq_ignore_ascii_case("authorization") {
+            return Err(format!(
+                "Line {line_no}: Authorization is the run's own header (Bearer and the token it got); another one would replace the token without saying so. Remove the line: to try another token, paste it under Paste a token."
+            ));
+        }
+        if is_forbidden_name(name) {
+            return Err(format!(
+                "Line {line_no}: browsers do not let a page set {name} (a forbidden header name in the Fetch standard): it would be dropped silently, so the API would not get what the run shows. Remove the line."
+            ));
+        }
+        if headers
+            .iter()
+            .any(|(seen, _): &(String, String)| seen.eq_ignore_ascii_case(name))
+        {
+            return Err(format!(
+                "Line {line_no}: {name} is given twice; send one line per header (HTTP would join the values into one)."
             ));
         }
         let value = value.trim();
@@ -74,6 +94,36 @@ fn check_value(value: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The Fetch standard's forbidden request-header names: a page's fetch() drops them without an
+/// error (https://fetch.spec.whatwg.org/#forbidden-request-header).
+fn is_forbidden_name(name: &str) -> bool {
+    const NAMES: [&str; 21] = [
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    ];
+    let lower = name.to_ascii_lowercase();
+    NAMES.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-")
 }
 
 /// RFC 9110 token characters, the ones a header name may use.
@@ -170,5 +220,32 @@ mod tests {
             "X-Trace: 1"
         );
         assert_eq!(withheld_headers(text, &[]), vec!["X-Api-Key".to_string()]);
+    }
+
+    /// Headers the run would not really send as shown are refused before a run: a second
+    /// Authorization (it replaced the token), names the browser drops, and a name given twice.
+    #[test]
+    fn headers_the_browser_would_not_send_as_shown_are_refused() {
+        for (text, says) in [
+            ("Authorization: Bearer other", "run's own header"),
+            ("authorization: x", "run's own header"),
+            ("Cookie: a=b", "forbidden header name"),
+            ("Host: example.com", "forbidden header name"),
+            ("Proxy-Authorization: Basic x", "forbidden header name"),
+            ("Sec-Fetch-Mode: cors", "forbidden header name"),
+            ("X-Trace: 1\nx-trace: 2", "given twice"),
+        ] {
+            let e = parse_extra_headers(text).unwrap_err();
+            assert!(e.contains(says), "{text}: {e}");
+        }
+        assert!(parse_extra_headers("X-Api-Version: 2\nAccept: application/json").is_ok());
+    }
+
+    /// The parse error never quotes a line's text back: it may be a credential.
+    #[test]
+    fn a_malformed_line_is_not_quoted_back() {
+        let e = parse_extra_headers("X-Api-Key abc123secret:rest").unwrap_err();
+        assert!(!e.contains("abc123secret"), "{e}");
+        assert!(e.starts_with("Line 1:"), "{e}");
     }
 }

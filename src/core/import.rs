@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::core::run::Secret;
 use crate::core::settings::{DomainError, Field, Level, Settings};
+use crate::core::short_sort::sort_short_by;
 
 mod formats;
 use formats::{classify, describe, secret_string};
@@ -255,7 +256,8 @@ impl Import {
             }
         }
         // Form order, as before the secret had its own type.
-        filled.sort_by_key(|label| FORM_ORDER.iter().position(|f| f.label() == *label));
+        let rank = |label: &&str| FORM_ORDER.iter().position(|f| f.label() == *label);
+        sort_short_by(&mut filled, |a, b| rank(a) < rank(b));
         let summary = ImportSummary {
             format: self.format.label().to_owned(),
             filled,

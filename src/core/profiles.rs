@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::core::headers::without_secret_headers;
 use crate::core::settings::Settings;
+use crate::core::short_sort::sort_short_by;
 
 /// The localStorage key for the profiles.
 pub const PROFILES_KEY: &str = "cognito-api-tester.profiles";
@@ -51,9 +52,11 @@ impl Profiles {
     pub fn from_json(text: Option<&str>) -> Result<Profiles, ProfileError> {
         match text {
             None => Ok(Profiles::default()),
-            Some(text) => {
-                serde_json::from_str(text).map_err(|e| ProfileError::Corrupt(e.to_string()))
-            }
+            // Through a Value, like every other stored Settings: one copy of the Settings
+            // deserializer in the wasm instead of one per kind of input.
+            Some(text) => serde_json::from_str::<serde_json::Value>(text)
+                .and_then(serde_json::from_value)
+                .map_err(|e| ProfileError::Corrupt(e.to_string())),
         }
     }
 
@@ -82,7 +85,7 @@ impl Profiles {
                 settings,
             }),
         }
-        self.list.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_short_by(&mut self.list, |a, b| a.name < b.name);
         Ok(())
     }
 

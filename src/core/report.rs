@@ -14,10 +14,11 @@ pub use markdown::to_markdown;
 
 use crate::core::checks::Check;
 use crate::core::diagnosis::Diagnosis;
-use crate::core::exchange::{redact_text, Exchange, REDACTED};
+use crate::core::exchange::{redact_text, tokens_in_response, Exchange, REDACTED};
 use crate::core::headers::is_secret_header;
 use crate::core::jwt::{decode, format_utc};
 use crate::core::settings::Settings;
+use crate::core::short_sort::sort_short;
 
 /// One response assertion as the run judged it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -209,26 +210,9 @@ fn all_secrets(input: &EvidenceInput, token: Option<&str>) -> Vec<String> {
         secrets.push(token);
     }
     secrets.retain(|s| !s.trim().is_empty());
-    secrets.sort();
+    sort_short(&mut secrets);
     secrets.dedup();
     secrets
-}
-
-/// `access_token`, `id_token` and `refresh_token` from a JSON token response.
-fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
-    let body = exchange
-        .and_then(|e| e.response.as_ref())
-        .map(|r| r.body.as_str())
-        .unwrap_or_default();
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(body) else {
-        return Vec::new();
-    };
-    ["access_token", "id_token", "refresh_token"]
-        .into_iter()
-        .filter_map(|key| map.get(key).and_then(Value::as_str))
-        .filter(|t| !t.trim().is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// `Authorization: Bearer x` → `Authorization: ••••••` for every credential header line.

@@ -21,6 +21,9 @@ pub enum SendFailure {
     BodyInterrupted { message: String },
     /// The request could not be built (nothing was sent).
     NotBuilt { message: String },
+    /// The server answered with a redirect, which is never followed: a redirect can drop the
+    /// Authorization header or turn a POST into a GET, so what arrived would not be what was sent.
+    Redirected,
 }
 
 /// The token request of this run from its token source: the client-credentials grant at the
@@ -214,6 +217,7 @@ fn failed<T>(step: Step, failure: SendFailure, url: &str, via_proxy: bool) -> St
             StepState::Failed(diagnosis::body_interrupted(step, &message))
         }
         SendFailure::NotBuilt { message } => StepState::NotSent(form_problem(message)),
+        SendFailure::Redirected => StepState::Failed(diagnosis::redirected(step, url)),
     }
 }
 
@@ -331,5 +335,23 @@ mod tests {
             StepState::Failed(d) => assert!(d.fix.contains("Send token: ID token"), "{d:?}"),
             _ => panic!("expected a failure"),
         }
+    }
+
+    /// A redirect is a failed step that says so, for the token and the API request alike.
+    #[test]
+    fn a_redirect_is_never_an_answer() {
+        let snap = snapshot(demo());
+        let url = "http://127.0.0.1:9090/dev";
+        match api_state(&snap, Err(SendFailure::Redirected), None, url) {
+            StepState::Failed(d) => {
+                assert!(d.what.contains("redirect"), "{d:?}");
+                assert!(d.cause.contains(url), "{d:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            token_state(&snap, Err(SendFailure::Redirected), None, url),
+            StepState::Failed(_)
+        ));
     }
 }

@@ -7,6 +7,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::core::short_sort::sort_short;
+
 /// How the client secret travels. Cognito documents both; the body form keeps the request a CORS
 /// "simple request" (no preflight), the Basic header triggers an OPTIONS preflight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -334,7 +336,7 @@ fn other_field_names(object: &Map<String, Value>) -> Vec<String> {
         .filter(|k| !matches!(k.as_str(), "access_token" | "expires_in" | "token_type"))
         .cloned()
         .collect();
-    names.sort();
+    sort_short(&mut names);
     names
 }
 

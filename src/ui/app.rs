@@ -13,6 +13,7 @@ use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
 use crate::ui::hosting_view::HostingView;
 use crate::ui::insecure_notice::InsecureNotice;
+use crate::ui::matrix_view::MatrixView;
 use crate::ui::sign_in_view::{self, SignIn, SignInControls, SignInPanel};
 use crate::ui::state::AppState;
 use crate::ui::token_view::DecodedTokenView;
@@ -238,6 +239,10 @@ pub fn App() -> impl IntoView {
                     <DiagnosisView diagnosis=api_problem secrets=secrets />
                     <ExchangeView exchange=api_exchange proxied_target=api_target secrets=secrets book=state.book
                         empty="No API call yet. Press Call API once you have a token, or Run." />
+                </section>
+                <section class="panel" aria-labelledby="matrix-heading">
+                    <h2 id="matrix-heading">"Authorization matrix"</h2>
+                    <MatrixView state=state />
                 </section>
                 <section class="panel" aria-labelledby="canary-heading">
                     <h2 id="canary-heading">"Canary"</h2>

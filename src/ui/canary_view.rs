@@ -15,6 +15,7 @@ use crate::core::jwt::format_utc;
 use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
 use crate::core::run::{Job, RunSnapshot, Secret, SecretKind};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
+use crate::ui::canary_export_view::CanaryExport;
 use crate::ui::sign_in_view::{refresh_if_due, SignIn};
 use crate::ui::state::{AppState, EXPIRY_MARGIN_SECS};
 use crate::web::{clock, files, flow, http::InFlight};
@@ -159,6 +160,7 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| { history.update(History::clear); set_title(); }>"Clear history"</button>
         </div>
         <NegativeChecks state />
+        <CanaryExport state />
     }
 }
 

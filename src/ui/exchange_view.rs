@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::pre_text::draw_text;
+
 use crate::core::run::{masked_curl, SecretBook};
 
 use crate::core::exchange::{
@@ -111,7 +113,7 @@ pub fn ExchangeView(
                 <pre class="response-head">{head}</pre>
                 {not_utf8}
                 {empty_body}
-                <pre class="body">{shown}</pre>
+                <pre class="body" use:draw_text=shown></pre>
                 {preview.cut.then(|| view! {
                     <button type="button" class="linkish" on:click=move |_| show_all.set(true)>
                         {format!("Show all (the body is {size}; the first {BODY_PREVIEW_CHARS} characters are shown)")}

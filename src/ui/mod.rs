@@ -1,6 +1,7 @@
 //! The Leptos views. State lives in one place ([`state::AppState`]) and flows down;
 //! each panel is a component in its own file.
 mod app;
+mod canary_export_view;
 mod canary_view;
 mod checks_view;
 mod copy_button;
@@ -9,6 +10,8 @@ mod exchange_view;
 mod form;
 mod hosting_view;
 mod insecure_notice;
+mod matrix_view;
+mod pre_text;
 mod sign_in_view;
 pub mod state;
 mod token_view;

@@ -119,6 +119,10 @@ async fn send(
             sign.fail(diagnosis::body_interrupted(Step::Token, &message));
             None
         }
+        (Err(SendFailure::Redirected), _) => {
+            sign.fail(diagnosis::redirected(Step::Token, &request.url));
+            None
+        }
         (Err(SendFailure::NotBuilt { message }), _) => {
             sign.fail(form_problem(message));
             None
@@ -323,6 +327,8 @@ fn check_id_token(state: AppState, sign: SignIn, tokens: UserTokens, nonce: Opti
             access_token_sha256: digest,
             now: clock::now_unix(),
             server_skew_secs: state.server_skew.get_untracked(),
+            token_origin: crate::core::checks::TokenContext::for_settings(&settings, 0, None)
+                .token_origin,
         };
         sign.id_checks
             .set(id_token_checks(&decoded, &signature, &ctx));

@@ -28,6 +28,9 @@ use crate::web::http::InFlight;
 use crate::web::storage;
 use crate::web::verify::{self, JwksSource};
 
+mod matrix_run;
+pub use matrix_run::{MatrixJob, MatrixRun};
+
 /// A run reuses the held token only if it has more than this many seconds left,
 /// so it cannot expire between our check and the API's.
 pub const EXPIRY_MARGIN_SECS: i64 = 5;
@@ -90,6 +93,8 @@ pub struct AppState {
     pub assertion_results: RwSignal<Vec<AssertionResult>>,
     /// The negative checks' results for the held token (a finding reaches the verdict).
     pub negatives: RwSignal<Vec<NegativeResult>>,
+    /// The last authorization matrix run (see `matrix_run`).
+    pub matrix: RwSignal<Option<MatrixRun>>,
     in_flight: StoredValue<Option<InFlight>, LocalStorage>,
     /// Bumped by every run: a watchdog or a late answer of an older run changes nothing.
     epoch: StoredValue<u64>,
@@ -123,6 +128,7 @@ impl AppState {
             assertions_text: RwSignal::new(to_lines(&default_assertions())),
             assertion_results: RwSignal::new(Vec::new()),
             negatives: RwSignal::new(Vec::new()),
+            matrix: RwSignal::new(None),
             in_flight: StoredValue::new_local(None),
             epoch: StoredValue::new(0),
             verification: StoredValue::new(0),
@@ -254,6 +260,14 @@ impl AppState {
             if let Some((access_token, _)) = &token {
                 self.remember_token(access_token);
             }
+            // Any other token in the answer (an ID or refresh token, one echoed in an error).
+            let more = self.book.with_untracked(|b| {
+                let mut next = b.clone();
+                next.add_tokens_in(step.exchange.as_ref()).then_some(next)
+            });
+            if let Some(next) = more {
+                self.book.set(next);
+            }
             self.token_step.set(Some(step));
             let Some((access_token, expires_in)) = token else {
                 self.held.set(None);
@@ -295,7 +309,23 @@ impl AppState {
             }
         }
         self.finish(epoch);
+        self.signature_settled().await;
         self.performed(wants_token, token_note)
+    }
+
+    /// Waits until the held token's signature check has an answer (the key-set fetch has its own
+    /// timeout; this gives up a little after it), so a run's recorded verdict (the canary's
+    /// history) never says PASS while the signature is still being checked.
+    async fn signature_settled(self) {
+        const LIMIT_MS: f64 = 15_000.0;
+        let start = clock::monotonic_ms();
+        while self
+            .signature
+            .with_untracked(|s| matches!(s, Signature::Pending))
+            && clock::monotonic_ms() - start < LIMIT_MS
+        {
+            gloo_timers::future::TimeoutFuture::new(25).await;
+        }
     }
 
     fn performed(self, token_fetched: bool, token_note: Option<String>) -> Performed {
@@ -401,6 +431,14 @@ impl AppState {
             return;
         }
         self.remember_token(text);
+        // The last run's answers do not describe this token: a verdict mixing them with the
+        // pasted token's checks read PASS for a run that had failed.
+        self.snapshot.set(None);
+        self.token_step.set(None);
+        self.api_step.set(None);
+        self.assertion_results.set(Vec::new());
+        self.refusal.set(None);
+        self.token_fetched.set(false);
         self.notice.set(Some(
             "Inspecting the pasted token; Call API will use it until a new one is fetched.".into(),
         ));
@@ -418,7 +456,11 @@ impl AppState {
         let generation = self.verification.get_value().wrapping_add(1);
         self.verification.set_value(generation);
         self.signature.set(Signature::Pending);
-        let settings = self.settings.get_untracked();
+        // A run's token is checked with the run's key-set settings; a pasted one with the form's.
+        let settings = match self.snapshot.get_untracked() {
+            Some(snapshot) if !self.pasted.get_untracked() => snapshot.settings,
+            _ => self.settings.get_untracked(),
+        };
         spawn_local(async move {
             let decoded = jwt::decode(&held.access_token);
             let verdict = verify::verify(
@@ -466,10 +508,24 @@ impl AppState {
     pub fn keep_form_for_the_tab(self) {
         Effect::new(move |_| {
             self.settings.with(|settings| {
-                self.assertions_text
-                    .with(|assertions| storage::keep_form(settings, assertions))
+                self.assertions_text.with(|assertions| {
+                    // A form holding a known secret (a token pasted into the URL, say) is not
+                    // kept: the last kept form stays instead.
+                    if !self.book.with(|b| b.is_in_settings(settings, assertions)) {
+                        storage::keep_form(settings, assertions);
+                    }
+                })
             });
         });
+    }
+
+    /// Why the form may not be saved or shared: it holds a secret this tab has sent or received.
+    pub fn secret_in_settings(self) -> Option<String> {
+        let found = self.settings.with_untracked(|settings| {
+            self.assertions_text
+                .with_untracked(|a| self.book.with_untracked(|b| b.is_in_settings(settings, a)))
+        });
+        found.then(|| "the form holds a secret this tab has sent or received (a token or secret in the API URL, the request body, a header or an assertion). Remove it from the form first.".to_string())
     }
 
     /// Puts settings from a share link or a profile into the form. The secret in memory stays
@@ -584,8 +640,27 @@ impl AppState {
     /// The token checks of the held token, against the last run's frozen settings (or the
     /// form's, for a pasted token before any run).
     pub fn checks(self) -> Option<Vec<Check>> {
+        self.checks_at(self.now.get())
+    }
+
+    /// The checks as they stood when the last run started: what its verdict and its evidence
+    /// judge, so a finished PASS does not turn into "expired" an hour later (the Checks panel
+    /// stays live). A pasted token has no run: its checks are live.
+    pub fn run_checks(self) -> Option<Vec<Check>> {
+        let at = self.snapshot.with(|s| {
+            s.as_ref()
+                .filter(|_| !self.pasted.get())
+                .map(|s| (s.started_at_unix_ms / 1000.0) as i64)
+        });
+        match at {
+            Some(at) => self.checks_at(at),
+            None => self.checks(),
+        }
+    }
+
+    fn checks_at(self, now: i64) -> Option<Vec<Check>> {
         let token = self.decoded()?;
-        let ctx = self.token_context(self.now.get());
+        let ctx = self.token_context(now);
         let signed_in = self.held.with(|h| {
             h.as_ref()
                 .is_some_and(|h| matches!(h.key, crate::core::run::TokenKey::SignedIn { .. }))
@@ -598,13 +673,7 @@ impl AppState {
     }
 
     fn token_context(self, now: i64) -> TokenContext {
-        let from = |s: &Settings| TokenContext {
-            client_id: s.client_id.clone(),
-            region: s.region.clone(),
-            requested_scope: s.scope.clone(),
-            now,
-            server_skew_secs: self.server_skew.get(),
-        };
+        let from = |s: &Settings| TokenContext::for_settings(s, now, self.server_skew.get());
         self.snapshot.with(|snapshot| match snapshot {
             Some(snapshot) if !self.pasted.get() => from(&snapshot.settings),
             _ => self.settings.with(from),
@@ -617,7 +686,7 @@ impl AppState {
         let settings = snapshot
             .as_ref()
             .map_or_else(|| self.settings.get_untracked(), |s| s.settings.clone());
-        let checks = untrack(|| self.checks()).unwrap_or_default();
+        let checks = untrack(|| self.run_checks()).unwrap_or_default();
         let assertions = self
             .assertion_results
             .get_untracked()
@@ -644,6 +713,7 @@ impl AppState {
         for reason in verdict.iter().flat_map(|v| v.reasons.iter()) {
             verdict_text.push_str(&format!("\n- {reason}"));
         }
+        verdict_text.push_str(&self.matrix_evidence());
         build_evidence(EvidenceInput {
             tool_version: crate::VERSION.to_string(),
             generated_at_unix: clock::now_unix(),
@@ -695,7 +765,10 @@ impl AppState {
         if self.busy.with(Option::is_some) {
             return None;
         }
-        let checks = self.checks().unwrap_or_default();
+        if let Some(matrix) = self.matrix_verdict() {
+            return Some(matrix);
+        }
+        let checks = self.run_checks().unwrap_or_default();
         let refusal = self.refusal.get();
         let snapshot_job = self.snapshot.with(|s| s.as_ref().map(|s| s.job));
         let assertions = self

@@ -45,6 +45,10 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     let save_profile = move |_| {
         let mut list = profiles.get_untracked();
         let name = profile_name.get_untracked();
+        if let Some(why) = state.secret_in_settings() {
+            message.set(Some(format!("Not saved: {why}")));
+            return;
+        }
         let outcome = list
             .save(&name, &state.settings.get_untracked())
             .map_err(|e| e.to_string())
@@ -97,6 +101,11 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
             location.origin().unwrap_or_default(),
             location.pathname().unwrap_or_default()
         );
+        if let Some(why) = state.secret_in_settings() {
+            share_link.set(None);
+            message.set(Some(format!("No link made: {why}")));
+            return;
+        }
         let fragment = match share::to_fragment(&state.settings.get_untracked()) {
             Ok(fragment) => fragment,
             Err(e) => {

@@ -34,6 +34,11 @@ impl InFlight {
     pub fn cancel(&self) {
         self.controller.abort();
     }
+
+    /// Whether it was cancelled or timed out (the authorization matrix stops its other requests).
+    pub fn is_aborted(&self) -> bool {
+        self.controller.signal().aborted()
+    }
 }
 
 /// Sends the request and records the exchange. The exchange is returned even on
@@ -71,6 +76,11 @@ pub async fn send(
                 };
                 Err(SendFailure::Network(failure))
             }
+            // redirect: manual gives an opaque answer for any 3xx: the redirect itself is the result.
+            Ok(response) if response.type_() == web_sys::ResponseType::Opaqueredirect => {
+                exchange.elapsed_ms = clock::monotonic_ms() - start;
+                Err(SendFailure::Redirected)
+            }
             Ok(response) => {
                 let headers: Vec<(String, String)> = response.headers().entries().collect();
                 let body = response.binary().await;
@@ -88,19 +98,12 @@ pub async fn send(
                         }),
                     ),
                 };
-                let size_bytes = bytes.len();
-                let (body, body_was_utf8) = match String::from_utf8(bytes) {
-                    Ok(text) => (text, true),
-                    Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
-                };
-                exchange.response = Some(RecordedResponse {
-                    status: response.status(),
-                    status_text: response.status_text(),
+                exchange.response = Some(RecordedResponse::from_bytes(
+                    response.status(),
+                    response.status_text(),
                     headers,
-                    body,
-                    size_bytes,
-                    body_was_utf8,
-                });
+                    bytes,
+                ));
                 outcome
             }
         },
@@ -126,7 +129,8 @@ fn build(
     };
     let headers = web_sys::Headers::new().map_err(refused)?;
     for (name, value) in &request.headers {
-        headers.set(name, value).map_err(|e| {
+        // append, as the CLI does: a name given twice (the field refuses it) would be joined, not dropped.
+        headers.append(name, value).map_err(|e| {
             format!(
                 "The header {name} was refused by the browser ({}).",
                 refused(e)
@@ -136,6 +140,11 @@ fn build(
     let init = web_sys::RequestInit::new();
     init.set_method(&request.method);
     init.set_mode(mode);
+    // Never followed: see SendFailure::Redirected. Only for real requests: the no-cors probe
+    // (which only asks "is anyone there?") fails outright with manual redirects.
+    if mode == RequestMode::Cors {
+        init.set_redirect(web_sys::RequestRedirect::Manual);
+    }
     init.set_headers(&headers);
     if let Some(signal) = signal {
         init.set_signal(Some(signal));

@@ -163,5 +163,8 @@ async fn fetch_jwks(url: &str, via_proxy: bool) -> Result<Jwks, String> {
             Err(format!("the answer broke off: {message}"))
         }
         (Err(http::SendFailure::NotBuilt { message }), _) => Err(message),
+        (Err(http::SendFailure::Redirected), _) => {
+            Err("it answered with a redirect, which is not followed".into())
+        }
     }
 }

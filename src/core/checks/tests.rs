@@ -1,5 +1,6 @@
 use super::*;
 use crate::core::jwt::decode;
+use crate::core::run::{checks_headline, ChecksHeadline};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
 const NOW: i64 = 1_800_000_000;
@@ -31,6 +32,7 @@ fn ctx() -> TokenContext {
         requested_scope: "demo/example".into(),
         now: NOW,
         server_skew_secs: None,
+        token_origin: None,
     }
 }
 
@@ -255,12 +257,21 @@ fn issuer_rules() {
         check(&token_checks(&foreign, &verified(), &ctx()), "Issuer").status,
         Status::Warn
     );
+    // A stand-in issuer (the emulator) passes only when it is the token endpoint the Domain names.
     let local = with_payload(|m| {
         m.insert("iss".into(), "http://127.0.0.1:9090/us-east-1_demo".into());
     });
+    let at_domain = TokenContext {
+        token_origin: Some("http://127.0.0.1:9090".into()),
+        ..ctx()
+    };
+    assert_eq!(
+        check(&token_checks(&local, &verified(), &at_domain), "Issuer").status,
+        Status::Pass
+    );
     assert_eq!(
         check(&token_checks(&local, &verified(), &ctx()), "Issuer").status,
-        Status::Pass
+        Status::Fail
     );
     let none = with_payload(|m| {
         m.remove("iss");
@@ -400,4 +411,33 @@ fn issuer_in_other_partitions_matches_the_region() {
 fn status_labels() {
     assert_eq!(Status::Pass.label(), "pass");
     assert_eq!(Status::Warn.label(), "warning");
+}
+
+/// A token shaped like Cognito's but issued by another host verifies against that host's own
+/// keys: the issuer check must fail it, so the headline never says every check passes.
+#[test]
+fn a_pool_shaped_issuer_on_a_foreign_host_fails_even_with_a_verified_signature() {
+    let forged = with_payload(|m| {
+        m.insert("iss".into(), "https://evil.example/us-east-1_AbC123".into());
+    });
+    let c = TokenContext {
+        token_origin: Some("https://my-pool.auth.us-east-1.amazoncognito.com".into()),
+        ..ctx()
+    };
+    let checks = token_checks(&forged, &verified(), &c);
+    let issuer = check(&checks, "Issuer");
+    assert_eq!(issuer.status, Status::Fail, "{issuer:?}");
+    assert!(issuer.detail.contains("evil.example"), "{issuer:?}");
+    assert_ne!(checks_headline(&checks), ChecksHeadline::AllPass);
+    // The context a run builds names the Domain's origin.
+    let settings = Settings {
+        domain: "http://127.0.0.1:9090".into(),
+        ..Settings::default()
+    };
+    assert_eq!(
+        TokenContext::for_settings(&settings, NOW, None)
+            .token_origin
+            .as_deref(),
+        Some("http://127.0.0.1:9090")
+    );
 }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::time::{format_utc, unix_seconds};
+use crate::core::short_sort::sort_short_by;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClaimRow {
@@ -46,7 +47,7 @@ pub fn claim_rows(claims: &Map<String, Value>) -> Vec<ClaimRow> {
         .iter()
         .filter(|(name, _)| !KNOWN.iter().any(|(known, _)| known == name))
         .collect();
-    others.sort_by(|a, b| a.0.cmp(b.0));
+    sort_short_by(&mut others, |a, b| a.0 < b.0);
     rows.extend(others.into_iter().map(|(name, value)| {
         row(
             name,

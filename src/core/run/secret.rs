@@ -6,7 +6,10 @@
 //! tab has sent or received (typed secrets, credential headers, tokens, token signatures), so
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
-use crate::core::exchange::{curl_command, mask_each, Found, RecordedRequest, REDACTED};
+use crate::core::exchange::{
+    curl_command, mask_each, tokens_in_response, Exchange, Found, RecordedRequest, REDACTED,
+};
+use crate::core::settings::Settings;
 
 /// A value that must never be shown, stored or logged as it is.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -120,11 +123,24 @@ impl SecretBook {
     /// [`add_token`](Self::add_token) for a token of another kind (a user's ID token).
     pub fn add_token_of(&mut self, kind: SecretKind, token: &str) -> bool {
         let token = token.trim();
-        let mut changed = self.add(kind, &Secret::new(token));
-        if let Some(signature) = token.rsplit('.').next().filter(|_| token.contains('.')) {
-            changed |= self.add(SecretKind::TokenSignature, &Secret::new(signature));
+        // A pasted token may be wrapped over lines; the decoder reads it without the whitespace,
+        // so that form (and its signature) is what the page shows and must be masked too.
+        let compact: String = token.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut changed = false;
+        for form in [token, compact.as_str()] {
+            changed |= self.add(kind.clone(), &Secret::new(form));
+            if let Some(signature) = form.rsplit('.').next().filter(|_| form.contains('.')) {
+                changed |= self.add(SecretKind::TokenSignature, &Secret::new(signature));
+            }
         }
         changed
+    }
+
+    /// Every token in an answer's body (access, ID, refresh), with their signatures.
+    pub fn add_tokens_in(&mut self, exchange: Option<&Exchange>) -> bool {
+        tokens_in_response(exchange)
+            .iter()
+            .fold(false, |changed, token| self.add_token(token) | changed)
     }
 
     pub fn len(&self) -> usize {
@@ -142,6 +158,19 @@ impl SecretBook {
     /// The values, for the masking functions that take plain slices.
     pub fn values(&self) -> Vec<&str> {
         self.entries.iter().map(|(_, s)| s.expose()).collect()
+    }
+
+    /// True when the text holds a known secret in any form: what must not be stored or shared.
+    pub fn is_in(&self, text: &str) -> bool {
+        self.mask(text) != text
+    }
+
+    /// True when these settings (or assertion lines) hold a secret the tab has sent or received:
+    /// a token in the API URL or body, a secret in a header the name rules let through. Profiles,
+    /// share links and the tab's kept form refuse them, whatever the field.
+    pub fn is_in_settings(&self, settings: &Settings, assertions: &str) -> bool {
+        serde_json::to_string(settings).is_ok_and(|json| self.is_in(&json))
+            || self.is_in(assertions)
     }
 
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
@@ -182,7 +211,39 @@ impl SecretBook {
 /// (`"$CLIENT_SECRET"`, `"$ACCESS_TOKEN"`): safe to paste into a ticket, and it still runs once
 /// the variables named in its first lines are set.
 pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
-    let command = book.mask_for_shell(&curl_command(request));
+    // Secrets are marked in the request before shell quoting, then the marks become variables:
+    // masking the quoted command instead missed a secret holding a quote ('\'' inside).
+    let values = book.values();
+    let mark = |text: &str| {
+        mask_each(text, &values, |found: Found| {
+            format!(
+                "\u{E000}{}:{}\u{E001}",
+                found.index,
+                u8::from(found.encoded)
+            )
+        })
+    };
+    let marked = RecordedRequest {
+        method: request.method.clone(),
+        url: mark(&request.url),
+        headers: request
+            .headers
+            .iter()
+            .map(|(name, value)| (mark(name), mark(value)))
+            .collect(),
+        body: request.body.as_deref().map(mark),
+    };
+    let mut command = curl_command(&marked);
+    for (index, (kind, _)) in book.entries.iter().enumerate() {
+        for (encoded, suffix) in [(0, ""), (1, "_URLENCODED")] {
+            command = command.replace(
+                &format!("\u{E000}{index}:{encoded}\u{E001}"),
+                &format!("'\"${}{suffix}\"'", kind.variable()),
+            );
+        }
+    }
+    // And a last pass over the finished command, for anything the quoting put together.
+    let command = book.mask_for_shell(&command);
     let variables = book.variables_in(&command);
     if variables.is_empty() {
         return command;
@@ -235,6 +296,84 @@ mod tests {
             "{curl}"
         );
         assert!(curl.starts_with("# Secrets are shell variables"), "{curl}");
+    }
+
+    /// A secret holding a quote was shell-escaped before masking, so the copy showed it in clear.
+    #[test]
+    fn masked_curl_hides_a_secret_with_a_quote() {
+        let mut book = SecretBook::new();
+        book.add(
+            SecretKind::Header("X-Api-Key".into()),
+            &Secret::new("it's-a-key-123"),
+        );
+        let request = RecordedRequest {
+            method: "GET".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: vec![("X-Api-Key".into(), "it's-a-key-123".into())],
+            body: None,
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(!curl.contains("a-key-123"), "{curl}");
+        assert!(
+            curl.contains("-H 'X-Api-Key: '\"$HEADER_X_API_KEY\"''"),
+            "{curl}"
+        );
+    }
+
+    /// A pasted token wrapped over lines is decoded without the line breaks: that signature
+    /// was shown in clear.
+    #[test]
+    fn a_token_wrapped_over_lines_is_masked_as_decoded() {
+        let mut book = SecretBook::new();
+        book.add_token("aaaa.bbbb.cccc-sig\nnature-part");
+        assert_eq!(book.mask("sig: cccc-signature-part"), "sig: ••••••");
+        assert_eq!(book.mask("aaaa.bbbb.cccc-signature-part"), "••••••");
+    }
+
+    /// An ID or refresh token in a token response was shown in clear: only access_token was kept.
+    #[test]
+    fn every_token_in_an_answer_is_a_secret() {
+        let mut book = SecretBook::new();
+        let exchange = Exchange {
+            request: RecordedRequest {
+                method: "POST".into(),
+                url: "https://x/oauth2/token".into(),
+                headers: vec![],
+                body: None,
+            },
+            response: Some(crate::core::exchange::RecordedResponse::from_bytes(
+                400,
+                "Bad Request".into(),
+                vec![],
+                br#"{"id_token":"hhhh.pppp.idsig-123","refresh_token":"opaque-refresh-456"}"#
+                    .to_vec(),
+            )),
+            elapsed_ms: 1.0,
+            started_at_unix_ms: 0.0,
+        };
+        assert!(book.add_tokens_in(Some(&exchange)));
+        assert_eq!(book.mask("idsig-123 opaque-refresh-456"), "•••••• ••••••");
+    }
+
+    /// A token pasted into the API URL or a plain-named header went into share links and
+    /// storage: the name rules alone cannot see it.
+    #[test]
+    fn settings_holding_a_known_secret_are_found_whatever_the_field() {
+        let mut book = SecretBook::new();
+        book.add_token("aaaa.bbbb.cccc-signature");
+        let clean = Settings::default();
+        assert!(!book.is_in_settings(&clean, "status 2xx"));
+        let in_url = Settings {
+            api_url: "https://x/dev?token=aaaa.bbbb.cccc-signature".into(),
+            ..Settings::default()
+        };
+        assert!(book.is_in_settings(&in_url, ""));
+        let in_header = Settings {
+            extra_headers: "X-Jwt-Assertion: aaaa.bbbb.cccc-signature".into(),
+            ..Settings::default()
+        };
+        assert!(book.is_in_settings(&in_header, ""));
+        assert!(book.is_in_settings(&clean, "contains cccc-signature"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::core::client_metadata::{parse_client_metadata, ClientMetadata};
 use crate::core::client_token::TokenSource;
 use crate::core::headers::{is_secret_header, parse_extra_headers};
 use crate::core::settings::Settings;
+use crate::core::short_sort::sort_short;
 use crate::core::token::{normalise_scopes, ClientAuth};
 use crate::core::user_sign_in::Grant;
 
@@ -117,7 +118,7 @@ impl RunSnapshot {
         let endpoint = self.settings.token_request_url().ok()?;
         let metadata = self.client_metadata.clone().ok()?;
         let mut scopes = normalise_scopes(&self.settings.scope);
-        scopes.sort();
+        sort_short(&mut scopes);
         scopes.dedup();
         Some(TokenKey::Fetched {
             source: self.settings.token_source,

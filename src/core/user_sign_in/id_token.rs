@@ -19,6 +19,8 @@ pub struct IdTokenContext {
     pub access_token_sha256: Option<Vec<u8>>,
     pub now: i64,
     pub server_skew_secs: Option<i64>,
+    /// The origin of the token endpoint the Domain names (the issuer-origin rule of `core::checks`).
+    pub token_origin: Option<String>,
 }
 
 /// OpenID Connect's `at_hash` for an access token whose SHA-256 is `digest`: base64url of the
@@ -48,6 +50,7 @@ pub fn sent_token_checks(
             access_token_sha256: None,
             now: ctx.now,
             server_skew_secs: ctx.server_skew_secs,
+            token_origin: ctx.token_origin.clone(),
         };
         return id_token_checks(token, signature, &id_ctx);
     }
@@ -66,6 +69,7 @@ pub fn id_token_checks(
         requested_scope: String::new(),
         now: ctx.now,
         server_skew_secs: ctx.server_skew_secs,
+        token_origin: ctx.token_origin.clone(),
     };
     vec![
         checks::structure(token),

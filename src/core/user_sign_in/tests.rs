@@ -187,6 +187,7 @@ fn ctx() -> IdTokenContext {
         ]),
         now: 1_000,
         server_skew_secs: None,
+        token_origin: None,
     }
 }
 
@@ -308,6 +309,7 @@ fn a_signed_in_users_id_token_is_judged_as_an_id_token_when_sent() {
         requested_scope: "openid".into(),
         now: 1_000,
         server_skew_secs: None,
+        token_origin: None,
     };
     assert!(crate::core::checks::all_pass(&sent_token_checks(
         &id, &sig, &ctx, true

@@ -1,0 +1,24 @@
+//! The authorization matrix: every method of an API Gateway export, the outcome AWS's rules
+//! predict for the held token, and a verdict per row once the methods were called.
+//!
+//! Pure: the export is parsed here ([`parse_export`]), the expectation is a function of the
+//! method's authorizer and the token's `token_use`/scopes ([`expected`]), the verdict a function
+//! of expectation and answer ([`row_verdict`], [`matrix_verdict`]). The browser shell only sends.
+
+mod expect;
+mod export;
+mod table;
+mod verdict;
+
+#[cfg(test)]
+mod tests;
+
+pub use expect::{expected, Expected, HeldToken, TokenUse};
+pub use export::{
+    parse_export, ApiDescription, AuthorizerKind, ExportError, ExportFormat, Operation, PathParam,
+    MAX_EXPORT_BYTES,
+};
+pub use table::{report_lines, to_csv, to_json};
+pub use verdict::{
+    matrix_verdict, row_verdict, Actual, MatrixRow, RowVerdict, CONCURRENCY, SAFE_METHODS,
+};

@@ -1,0 +1,402 @@
+use super::*;
+use crate::core::run::Outcome;
+
+const OAS: &str = include_str!("fixtures/oas30.json");
+const SWAGGER: &str = include_str!("fixtures/swagger.json");
+
+fn op<'a>(api: &'a ApiDescription, method: &str, path: &str) -> &'a Operation {
+    api.operations
+        .iter()
+        .find(|o| o.method == method && o.path == path)
+        .unwrap_or_else(|| panic!("{method} {path} missing"))
+}
+
+#[test]
+fn oas30_export_lists_every_method_with_its_authorizer_and_scopes() {
+    let api = parse_export(OAS).unwrap();
+    assert_eq!(api.format, ExportFormat::Oas30);
+    assert_eq!(api.title.as_deref(), Some("PetStore"));
+    assert_eq!(
+        api.base_url.as_deref(),
+        Some("https://abc123.execute-api.us-east-1.amazonaws.com/dev")
+    );
+    assert_eq!(api.operations.len(), 8);
+    let get = op(&api, "GET", "/pets");
+    assert_eq!(get.authorizer, AuthorizerKind::CognitoUserPools);
+    assert_eq!(get.authorizer_name.as_deref(), Some("pool"));
+    assert_eq!(get.scopes, vec!["demo/example"]);
+    assert_eq!(
+        op(&api, "POST", "/pets").body_example.as_deref(),
+        Some(r#"{"type":"dog"}"#)
+    );
+    assert_eq!(
+        op(&api, "OPTIONS", "/pets").authorizer,
+        AuthorizerKind::None
+    );
+    let one = op(&api, "GET", "/pets/{id}");
+    assert_eq!(one.scopes, vec!["demo/example", "demo/other"]);
+    assert_eq!(
+        one.path_params,
+        vec![PathParam {
+            name: "id".into(),
+            example: Some("2".into())
+        }]
+    );
+    // An API key beside the authorizer is not the authorizer.
+    let profile = op(&api, "GET", "/profile");
+    assert_eq!(profile.authorizer, AuthorizerKind::CognitoUserPools);
+    assert!(profile.scopes.is_empty());
+    assert_eq!(op(&api, "GET", "/jwt/pets").authorizer, AuthorizerKind::Jwt);
+    let any = op(&api, "ANY", "/lambda");
+    assert_eq!(any.authorizer, AuthorizerKind::Lambda);
+    assert_eq!(any.verb(), "GET");
+    assert_eq!(op(&api, "GET", "/iam").authorizer, AuthorizerKind::Iam);
+}
+
+#[test]
+fn swagger_export_reads_host_base_path_and_path_level_parameters() {
+    let api = parse_export(SWAGGER).unwrap();
+    assert_eq!(api.format, ExportFormat::Swagger20);
+    assert_eq!(
+        api.base_url.as_deref(),
+        Some("https://abc123.execute-api.us-east-1.amazonaws.com/dev")
+    );
+    assert_eq!(api.operations.len(), 4);
+    let delete = op(&api, "DELETE", "/pets/{id}");
+    assert_eq!(delete.path_params[0].example.as_deref(), Some("7"));
+    assert_eq!(delete.scopes, vec!["demo/example"]);
+    assert_eq!(
+        op(&api, "POST", "/pets").body_example.as_deref(),
+        Some(r#"{"type":"dog"}"#)
+    );
+    assert_eq!(op(&api, "GET", "/open").authorizer, AuthorizerKind::None);
+}
+
+#[test]
+fn both_formats_of_one_api_describe_the_same_methods() {
+    let oas = parse_export(OAS).unwrap();
+    let swagger = parse_export(SWAGGER).unwrap();
+    for o in &swagger.operations {
+        if let Some(same) = oas
+            .operations
+            .iter()
+            .find(|x| x.path == o.path && x.method == o.method)
+        {
+            assert_eq!(same.authorizer, o.authorizer);
+            assert_eq!(same.scopes, o.scopes);
+        }
+    }
+}
+
+#[test]
+fn base_url_needs_absolute_resolved_servers() {
+    let no_server = r#"{"openapi":"3.0.1","paths":{"/a":{"get":{}}}}"#;
+    assert_eq!(parse_export(no_server).unwrap().base_url, None);
+    let relative = r#"{"openapi":"3.0.1","servers":[{"url":"/dev"}],"paths":{"/a":{"get":{}}}}"#;
+    assert_eq!(parse_export(relative).unwrap().base_url, None);
+    let unresolved = r#"{"openapi":"3.0.1","servers":[{"url":"https://{id}.example.com"}],"paths":{"/a":{"get":{}}}}"#;
+    assert_eq!(parse_export(unresolved).unwrap().base_url, None);
+    let http = r#"{"swagger":"2.0","host":"127.0.0.1:9090","basePath":"/dev","schemes":["http"],"paths":{"/a":{"get":{}}}}"#;
+    assert_eq!(
+        parse_export(http).unwrap().base_url.as_deref(),
+        Some("http://127.0.0.1:9090/dev")
+    );
+}
+
+#[test]
+fn parse_errors_say_what_is_wrong() {
+    assert_eq!(parse_export("  "), Err(ExportError::Empty));
+    assert_eq!(
+        parse_export("openapi: 3.0.1\npaths: {}\n"),
+        Err(ExportError::Yaml)
+    );
+    assert!(matches!(
+        parse_export("{\"openapi\": "),
+        Err(ExportError::NotJson { line: 1, .. })
+    ));
+    assert_eq!(parse_export("{\"a\":1}"), Err(ExportError::NotAnExport));
+    assert_eq!(parse_export("[1]"), Err(ExportError::NotAnExport));
+    assert_eq!(
+        parse_export(r#"{"openapi":"3.1.0","paths":{}}"#),
+        Err(ExportError::UnsupportedVersion("3.1.0".into()))
+    );
+    assert_eq!(
+        parse_export(r#"{"swagger":"2.0","paths":{}}"#),
+        Err(ExportError::NoPaths)
+    );
+    assert_eq!(
+        parse_export(r#"{"swagger":"2.0","paths":{"/a":{"get":{"security":[{"pool":["s"]}]}}}}"#),
+        Err(ExportError::UnknownScheme {
+            path: "/a".into(),
+            method: "GET".into(),
+            scheme: "pool".into()
+        })
+    );
+    assert!(matches!(
+        parse_export(r#"{"swagger":"2.0","paths":{"/a":{"get":{"security":{}}}}}"#),
+        Err(ExportError::Shape { .. })
+    ));
+    let big = " ".repeat(MAX_EXPORT_BYTES + 1);
+    assert!(matches!(
+        parse_export(&big),
+        Err(ExportError::TooLarge { .. })
+    ));
+    // Every message says what to do.
+    let msg = ExportError::Yaml.to_string();
+    assert!(msg.contains("--accepts application/json"), "{msg}");
+    let msg = ExportError::UnknownScheme {
+        path: "/a".into(),
+        method: "GET".into(),
+        scheme: "pool".into(),
+    }
+    .to_string();
+    assert!(msg.contains("extensions='authorizers'"), "{msg}");
+}
+
+#[test]
+fn fill_path_encodes_each_value_as_one_segment() {
+    let api = parse_export(OAS).unwrap();
+    let one = op(&api, "GET", "/pets/{id}");
+    assert_eq!(one.fill_path(&|_| "2".into()), "/pets/2");
+    assert_eq!(one.fill_path(&|_| "a/b c".into()), "/pets/a%2Fb%20c");
+    let greedy = Operation {
+        path: "/files/{proxy+}".into(),
+        ..one.clone()
+    };
+    assert_eq!(greedy.fill_path(&|_| "a/b".into()), "/files/a/b");
+}
+
+fn operation(authorizer: AuthorizerKind, scopes: &[&str]) -> Operation {
+    Operation {
+        path: "/x".into(),
+        method: "GET".into(),
+        authorizer,
+        authorizer_name: None,
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        path_params: Vec::new(),
+        body_example: None,
+    }
+}
+
+fn token(token_use: TokenUse, scopes: &[&str]) -> HeldToken {
+    HeldToken {
+        token_use,
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// The expected-outcome rules, one line per case. Sources: docs/aws-behaviour.md — "API Gateway
+/// REST API with a COGNITO_USER_POOLS authorizer" (scopes: an access token with one passes;
+/// without scopes an ID token is expected; refusals are 401), "REST API JWT authorizer" (a
+/// valid token without the method's scopes gets 403), "Authorization matrix" (no authorizer:
+/// open; Lambda and IAM: not predictable from the export).
+#[test]
+fn expected_outcome_table() {
+    use AuthorizerKind::{CognitoUserPools, Iam, Jwt, Lambda, Other};
+    use TokenUse::{Access, Id};
+    let open = AuthorizerKind::None;
+    let ex = ["demo/example"];
+    let both = ["demo/example", "demo/other"];
+    let table: Vec<(AuthorizerKind, &[&str], Option<HeldToken>, &str)> = vec![
+        // Cognito authorizer with scopes.
+        (CognitoUserPools, &ex, Some(token(Access, &ex)), "allowed"),
+        (
+            CognitoUserPools,
+            &both,
+            Some(token(Access, &["demo/other"])),
+            "allowed",
+        ),
+        (
+            CognitoUserPools,
+            &ex,
+            Some(token(Access, &["demo/other"])),
+            "denied (401)",
+        ),
+        (
+            CognitoUserPools,
+            &ex,
+            Some(token(Access, &[])),
+            "denied (401)",
+        ),
+        (CognitoUserPools, &ex, Some(token(Id, &[])), "denied (401)"),
+        (CognitoUserPools, &ex, None, "denied (401)"),
+        // Cognito authorizer without scopes: ID tokens only; client credentials give access tokens.
+        (
+            CognitoUserPools,
+            &[],
+            Some(token(Access, &ex)),
+            "denied (401)",
+        ),
+        (CognitoUserPools, &[], Some(token(Id, &[])), "allowed"),
+        (CognitoUserPools, &[], None, "denied (401)"),
+        // JWT authorizer: a missing scope is 403.
+        (Jwt, &ex, Some(token(Access, &ex)), "allowed"),
+        (
+            Jwt,
+            &ex,
+            Some(token(Access, &["demo/other"])),
+            "denied (403)",
+        ),
+        (Jwt, &ex, Some(token(Id, &[])), "denied (403)"),
+        (Jwt, &ex, None, "denied (401)"),
+        (Jwt, &[], Some(token(Access, &[])), "allowed"),
+        // No authorizer: open to everyone.
+        (open.clone(), &[], Some(token(Access, &ex)), "allowed"),
+        (open, &[], None, "allowed"),
+        // Lambda and IAM: the export cannot say.
+        (Lambda, &[], Some(token(Access, &ex)), "cannot judge"),
+        (Iam, &[], Some(token(Access, &ex)), "cannot judge"),
+        (
+            Other("x".into()),
+            &[],
+            Some(token(Access, &ex)),
+            "cannot judge",
+        ),
+    ];
+    for (kind, scopes, held, want) in table {
+        let o = operation(kind.clone(), scopes);
+        let got = expected(&o, held.as_ref());
+        assert_eq!(
+            got.label(),
+            want,
+            "{kind:?} {scopes:?} {held:?}: {}",
+            got.why()
+        );
+    }
+}
+
+#[test]
+fn held_token_reads_scope_and_scp() {
+    let claims = serde_json::json!({"token_use":"access","scope":"a/b c/d","scp":["e/f"]});
+    let t = HeldToken::from_claims(claims.as_object().unwrap());
+    assert_eq!(t.token_use, TokenUse::Access);
+    assert_eq!(t.scopes, vec!["a/b", "c/d", "e/f"]);
+    let claims = serde_json::json!({"token_use":"id"});
+    assert_eq!(
+        HeldToken::from_claims(claims.as_object().unwrap()).token_use,
+        TokenUse::Id
+    );
+}
+
+fn answered(status: u16) -> Actual {
+    Actual::Answered { status, millis: 5 }
+}
+
+#[test]
+fn row_verdicts() {
+    let allowed = Expected::Allowed { why: "" };
+    let denied = Expected::Denied {
+        status: 401,
+        why: "",
+    };
+    let unknown = Expected::CannotJudge { why: "" };
+    let v = |e: &Expected, a: Actual| row_verdict(e, &a).0;
+    assert_eq!(v(&allowed, answered(200)), RowVerdict::AsExpected);
+    // Past the authorizer, whatever the integration answered.
+    assert_eq!(v(&allowed, answered(500)), RowVerdict::AsExpected);
+    assert_eq!(v(&allowed, answered(401)), RowVerdict::UnexpectedDenial);
+    assert_eq!(v(&allowed, answered(403)), RowVerdict::UnexpectedDenial);
+    assert_eq!(v(&denied, answered(401)), RowVerdict::AsExpected);
+    assert_eq!(v(&denied, answered(200)), RowVerdict::SecurityFinding);
+    assert_eq!(v(&denied, answered(404)), RowVerdict::SecurityFinding);
+    assert_eq!(v(&unknown, answered(200)), RowVerdict::CannotJudge);
+    assert_eq!(
+        v(&allowed, Actual::Failed("CORS".into())),
+        RowVerdict::NoAnswer
+    );
+    assert_eq!(v(&denied, Actual::Cancelled), RowVerdict::Cancelled);
+    assert_eq!(v(&denied, Actual::NotRun), RowVerdict::NotRun);
+    // A refusal with the other status is still a refusal, with a note.
+    let (verdict, note) = row_verdict(&denied, &answered(403));
+    assert_eq!(verdict, RowVerdict::AsExpected);
+    assert!(note.unwrap().contains("403"));
+}
+
+fn row(expected: Expected, actual: Actual) -> MatrixRow {
+    MatrixRow::new(
+        operation(AuthorizerKind::CognitoUserPools, &["demo/example"]),
+        "/x".into(),
+        expected,
+        actual,
+    )
+}
+
+#[test]
+fn matrix_verdict_feeds_the_run_model() {
+    let allowed = || Expected::Allowed { why: "" };
+    let denied = || Expected::Denied {
+        status: 401,
+        why: "",
+    };
+    let ok = row(allowed(), answered(200));
+    let refused = row(denied(), answered(401));
+    let finding = row(denied(), answered(200));
+    let unexpected = row(allowed(), answered(401));
+    let lambda = row(Expected::CannotJudge { why: "" }, answered(200));
+    let not_run = row(allowed(), Actual::NotRun);
+
+    let v = matrix_verdict(&[ok.clone(), refused.clone(), lambda.clone(), not_run.clone()]);
+    assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+    // What was not judged is said under the PASS.
+    assert_eq!(v.reasons.len(), 2, "{v:?}");
+
+    let v = matrix_verdict(&[ok.clone(), unexpected.clone(), finding.clone()]);
+    assert_eq!(v.outcome, Outcome::SecurityFinding);
+    assert_eq!(v.reasons.len(), 1);
+    assert!(v.reasons[0].contains("SECURITY FINDING"), "{v:?}");
+
+    assert_eq!(
+        matrix_verdict(&[ok.clone(), unexpected]).outcome,
+        Outcome::Fail
+    );
+    assert_eq!(
+        matrix_verdict(&[ok.clone(), row(allowed(), Actual::Failed("timeout".into()))]).outcome,
+        Outcome::Fail
+    );
+    assert_eq!(
+        matrix_verdict(&[ok, row(allowed(), Actual::Cancelled)]).outcome,
+        Outcome::Cancelled
+    );
+    assert_eq!(
+        matrix_verdict(&[lambda, not_run]).outcome,
+        Outcome::CannotJudge
+    );
+    assert_eq!(matrix_verdict(&[]).outcome, Outcome::CannotJudge);
+}
+
+#[test]
+fn csv_json_and_report_lines_are_masked_and_quoted() {
+    let mut r = row(
+        Expected::Denied {
+            status: 401,
+            why: "",
+        },
+        answered(200),
+    );
+    r.path = "/x/SECRET,=1".into();
+    let mask = |t: &str| t.replace("SECRET", "•••");
+    let csv = to_csv(std::slice::from_ref(&r), &mask);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note")
+    );
+    let line = lines.next().unwrap();
+    assert!(
+        line.starts_with(
+            "GET,\"/x/•••,=1\",Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"
+        ),
+        "{line}"
+    );
+    assert!(!csv.contains("SECRET"));
+    let json: serde_json::Value = serde_json::from_str(&to_json(&[r.clone()], &mask)).unwrap();
+    assert_eq!(json["rows"][0]["status"], 200);
+    assert_eq!(json["rows"][0]["verdict"], "SECURITY FINDING");
+    assert_eq!(json["rows"][0]["path"], "/x/•••,=1");
+    let report = report_lines(&[r], &mask);
+    assert!(
+        report[0].contains("expected denied (401), got 200 (5 ms): SECURITY FINDING"),
+        "{report:?}"
+    );
+    assert!(!report[0].contains("SECRET"));
+}

@@ -1,0 +1,233 @@
+//! A verdict per row (expected against actual) and one for the whole matrix, in the run model's
+//! terms ([`Outcome`]): a SECURITY FINDING when any method let through what it must refuse.
+
+use serde::Serialize;
+
+use super::expect::Expected;
+use super::export::Operation;
+use crate::core::run::{Outcome, Verdict};
+
+/// Methods that change nothing: the only ones a matrix runs unless the user includes the others.
+pub const SAFE_METHODS: [&str; 4] = ["GET", "HEAD", "OPTIONS", "ANY"];
+
+/// At most this many requests of a matrix run are out at once.
+pub const CONCURRENCY: usize = 4;
+
+/// What came back for one row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actual {
+    /// An HTTP answer (its status and how long it took).
+    Answered {
+        status: u16,
+        millis: u64,
+    },
+    /// No answer: network, CORS or timeout (the message says which).
+    Failed(String),
+    Cancelled,
+    /// Not sent: a data-changing method while those are excluded.
+    NotRun,
+}
+
+impl Actual {
+    pub fn label(&self) -> String {
+        match self {
+            Self::Answered { status, .. } => status.to_string(),
+            Self::Failed(_) => "no answer".into(),
+            Self::Cancelled => "cancelled".into(),
+            Self::NotRun => "not run".into(),
+        }
+    }
+}
+
+/// The verdict on one row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RowVerdict {
+    AsExpected,
+    /// Refused where the rules say it should pass.
+    UnexpectedDenial,
+    /// Let through where the rules say it must be refused.
+    SecurityFinding,
+    /// The rules cannot predict this method (Lambda, IAM).
+    CannotJudge,
+    /// No answer (network, CORS, timeout).
+    NoAnswer,
+    Cancelled,
+    NotRun,
+}
+
+impl RowVerdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AsExpected => "as expected",
+            Self::UnexpectedDenial => "unexpected denial",
+            Self::SecurityFinding => "SECURITY FINDING",
+            Self::CannotJudge => "cannot judge",
+            Self::NoAnswer => "no answer",
+            Self::Cancelled => "cancelled",
+            Self::NotRun => "not run",
+        }
+    }
+}
+
+/// 401 and 403 are the authorizer's (or API Gateway's) refusals; any other answer means the call
+/// got past the authorizer — even a 404 or 500 from the integration.
+fn refused(status: u16) -> bool {
+    matches!(status, 401 | 403)
+}
+
+/// The row's verdict and, when the answer differs from the rule in a detail (403 where 401 was
+/// expected), a note.
+pub fn row_verdict(expected: &Expected, actual: &Actual) -> (RowVerdict, Option<String>) {
+    let status = match actual {
+        Actual::Answered { status, .. } => *status,
+        Actual::Failed(message) => return (RowVerdict::NoAnswer, Some(message.clone())),
+        Actual::Cancelled => return (RowVerdict::Cancelled, None),
+        Actual::NotRun => return (RowVerdict::NotRun, None),
+    };
+    match expected {
+        Expected::CannotJudge { .. } => (RowVerdict::CannotJudge, None),
+        Expected::Allowed { .. } if refused(status) => (
+            RowVerdict::UnexpectedDenial,
+            Some(format!(
+                "Refused with {status} although the rules let this token through."
+            )),
+        ),
+        Expected::Allowed { .. } => (RowVerdict::AsExpected, None),
+        Expected::Denied { .. } if !refused(status) => (
+            RowVerdict::SecurityFinding,
+            Some(format!(
+                "Answered {status}: the API let this token through where the method's authorizer must refuse it."
+            )),
+        ),
+        Expected::Denied { status: want, .. } if *want != status => (
+            RowVerdict::AsExpected,
+            Some(format!(
+                "Refused as expected, with {status} where AWS's rule gives {want}."
+            )),
+        ),
+        Expected::Denied { .. } => (RowVerdict::AsExpected, None),
+    }
+}
+
+/// One row as shown, reported and exported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatrixRow {
+    pub operation: Operation,
+    /// The path as sent, parameters filled.
+    pub path: String,
+    pub expected: Expected,
+    pub actual: Actual,
+    pub verdict: RowVerdict,
+    pub note: Option<String>,
+}
+
+impl MatrixRow {
+    pub fn new(operation: Operation, path: String, expected: Expected, actual: Actual) -> Self {
+        let (verdict, note) = row_verdict(&expected, &actual);
+        MatrixRow {
+            operation,
+            path,
+            expected,
+            actual,
+            verdict,
+            note,
+        }
+    }
+
+    fn line(&self) -> String {
+        let mut line = format!(
+            "{} {}: expected {}, got {} — {}",
+            self.operation.method,
+            self.path,
+            self.expected.label(),
+            self.actual.label(),
+            self.verdict.label()
+        );
+        if let Some(note) = &self.note {
+            line.push_str(&format!(" ({note})"));
+        }
+        line
+    }
+}
+
+fn count(rows: &[MatrixRow], v: RowVerdict) -> usize {
+    rows.iter().filter(|r| r.verdict == v).count()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The matrix's verdict: SECURITY FINDING when any row is one; FAIL on an unexpected denial or a
+/// missing answer; CANCELLED when cancelled; PASS when every row that ran was judged as expected
+/// (rows that cannot be judged or did not run are listed under it, never hidden); CANNOT JUDGE
+/// when no row could be judged.
+pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
+    let lines = |v: RowVerdict| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.verdict == v)
+            .map(MatrixRow::line)
+            .collect()
+    };
+    let findings = count(rows, RowVerdict::SecurityFinding);
+    if findings > 0 {
+        return Verdict {
+            outcome: Outcome::SecurityFinding,
+            headline: format!(
+                "SECURITY FINDING — {} let through a call its authorizer must refuse.",
+                plural(findings, "method")
+            ),
+            reasons: lines(RowVerdict::SecurityFinding),
+        };
+    }
+    let denials = count(rows, RowVerdict::UnexpectedDenial);
+    let no_answer = count(rows, RowVerdict::NoAnswer);
+    if denials + no_answer > 0 {
+        let mut reasons = lines(RowVerdict::UnexpectedDenial);
+        reasons.extend(lines(RowVerdict::NoAnswer));
+        return Verdict {
+            outcome: Outcome::Fail,
+            headline: format!(
+                "FAIL — {} refused unexpectedly, {} without an answer.",
+                plural(denials, "method"),
+                plural(no_answer, "method")
+            ),
+            reasons,
+        };
+    }
+    if count(rows, RowVerdict::Cancelled) > 0 {
+        return Verdict {
+            outcome: Outcome::Cancelled,
+            headline: "CANCELLED — the matrix run was stopped before every method answered.".into(),
+            reasons: Vec::new(),
+        };
+    }
+    let judged = count(rows, RowVerdict::AsExpected);
+    let mut reasons = lines(RowVerdict::CannotJudge);
+    let not_run = count(rows, RowVerdict::NotRun);
+    if not_run > 0 {
+        reasons.push(format!(
+            "{} not run: methods that change data (tick Include methods that change data) or with an empty path parameter.",
+            plural(not_run, "method")
+        ));
+    }
+    if judged == 0 {
+        return Verdict {
+            outcome: Outcome::CannotJudge,
+            headline: "CANNOT JUDGE — no method of the matrix could be judged.".into(),
+            reasons,
+        };
+    }
+    Verdict {
+        outcome: Outcome::Pass,
+        headline: format!(
+            "PASS — {} answered as the authorizer rules predict.",
+            plural(judged, "method")
+        ),
+        reasons,
+    }
+}

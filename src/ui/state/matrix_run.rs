@@ -1,0 +1,355 @@
+//! The authorization matrix as a run of the one run owner: `begin` freezes the form and decides
+//! the token (held, reused or fetched) exactly as for Run; then every row is sent, at most
+//! [`CONCURRENCY`] at once, each with the run's timeout; Cancel (or Escape) stops them all; the
+//! verdict is `core::matrix`'s and becomes the page's verdict until the next run.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{AppState, Prepared, EXPIRY_MARGIN_SECS};
+use crate::core::diagnosis::NetworkFailure;
+use crate::core::exchange::RecordedRequest;
+use crate::core::jwt;
+use crate::core::matrix::{
+    expected, matrix_verdict, report_lines, Actual, HeldToken as MatrixToken, MatrixRow, Operation,
+    CONCURRENCY,
+};
+use crate::core::proxy::Route;
+use crate::core::run::{Job, RunSnapshot, TokenKey, Verdict};
+use crate::core::session::HeldToken;
+use crate::core::steps::SendFailure;
+use crate::web::clock;
+use crate::web::flow;
+use crate::web::http::{self, InFlight};
+
+/// One row the view asks to run: the operation, its path with the parameters filled, and
+/// whether to send it (a data-changing method while those are excluded is not sent).
+#[derive(Clone, Debug)]
+pub struct MatrixJob {
+    pub operation: Operation,
+    pub path: String,
+    pub send: bool,
+}
+
+/// A matrix run: rows fill in as answers arrive (`None`: still out).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixRun {
+    pub base_url: String,
+    pub rows: Vec<Option<MatrixRow>>,
+    /// Set when every row has its answer (or the run was cancelled).
+    pub verdict: Option<Verdict>,
+    epoch: u64,
+}
+
+impl MatrixRun {
+    pub fn finished_rows(&self) -> Vec<MatrixRow> {
+        self.rows.iter().flatten().cloned().collect()
+    }
+}
+
+/// What the matrix sends with: the token and what the rules need of it.
+struct Sender {
+    snapshot: RunSnapshot,
+    base_url: String,
+    access_token: String,
+    token: MatrixToken,
+    timeout_ms: u32,
+}
+
+impl AppState {
+    /// Starts a matrix run from the Run matrix button.
+    pub fn start_matrix(self, base_url: String, jobs: Vec<MatrixJob>) {
+        // A pasted token (an ID token, say) is used as it is; otherwise the token is reused or
+        // fetched exactly as Run decides.
+        let job = if self.pasted.get_untracked() && self.held.with_untracked(Option::is_some) {
+            Job::Api
+        } else {
+            Job::Run
+        };
+        match self.begin(job, EXPIRY_MARGIN_SECS) {
+            Ok(prepared) => spawn_local(async move {
+                self.perform_matrix(prepared, base_url, jobs).await;
+            }),
+            Err(refusal) => self.refuse(refusal),
+        }
+    }
+
+    async fn perform_matrix(self, prepared: Prepared, base_url: String, jobs: Vec<MatrixJob>) {
+        let Prepared {
+            epoch,
+            snapshot,
+            plan,
+            in_flight,
+        } = prepared;
+        let wants_token = plan.wants_token();
+        self.busy.set(Some(if wants_token {
+            "Getting a token for the matrix…"
+        } else {
+            "Running the authorization matrix…"
+        }));
+        self.notice.set(plan.note());
+        self.refusal.set(None);
+        self.snapshot.set(Some(snapshot.clone()));
+        self.token_fetched.set(wants_token);
+        self.api_step.set(None);
+        self.assertion_results.set(Vec::new());
+        self.matrix.set(Some(MatrixRun {
+            base_url: base_url.clone(),
+            rows: vec![None; jobs.len()],
+            verdict: None,
+            epoch,
+        }));
+        if wants_token {
+            let step = flow::request_token(&snapshot, &in_flight).await;
+            if !self.is_current(epoch) {
+                return;
+            }
+            self.note_clock(step.exchange.as_ref());
+            let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
+            if let Some((access_token, _)) = &token {
+                self.remember_token(access_token);
+            }
+            self.token_step.set(Some(step));
+            let Some((access_token, expires_in)) = token else {
+                self.held.set(None);
+                self.matrix.set(None);
+                self.finish(epoch);
+                return;
+            };
+            let key = snapshot.token_key().unwrap_or(TokenKey::Pasted);
+            self.hold(
+                HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
+                false,
+            );
+        }
+        let Some(held) = self.held.get_untracked() else {
+            self.matrix.set(None);
+            self.finish(epoch);
+            return;
+        };
+        let token = jwt::decode(&held.access_token)
+            .claims()
+            .map(MatrixToken::from_claims)
+            .unwrap_or(MatrixToken {
+                token_use: crate::core::matrix::TokenUse::Other,
+                scopes: Vec::new(),
+            });
+        self.busy.set(Some("Running the authorization matrix…"));
+        // The matrix runs longer than one call: a new epoch retires begin's watchdog (sized for
+        // one token and one call) and the matrix's own, sized for its rounds of requests, watches.
+        let epoch = epoch.wrapping_add(1);
+        self.epoch.set_value(epoch);
+        self.matrix.update(|m| {
+            if let Some(m) = m {
+                m.epoch = epoch;
+            }
+        });
+        let rounds = u32::try_from(jobs.len().div_ceil(CONCURRENCY)).unwrap_or(u32::MAX);
+        let timeout_ms = snapshot.settings.timeout_secs.saturating_mul(1000);
+        self.watch_matrix(epoch, timeout_ms.saturating_mul(rounds.saturating_add(1)));
+        let sender = Rc::new(Sender {
+            snapshot,
+            base_url,
+            access_token: held.access_token,
+            token,
+            timeout_ms,
+        });
+        let queue: Rc<RefCell<VecDeque<(usize, MatrixJob)>>> =
+            Rc::new(RefCell::new(jobs.into_iter().enumerate().collect()));
+        let active: Rc<RefCell<Vec<InFlight>>> = Rc::new(RefCell::new(Vec::new()));
+        let running = Rc::new(std::cell::Cell::new(true));
+        // Cancel (or the watchdog) aborts the run's own handle: pass it on to every row in flight.
+        {
+            let (active, running, main) = (active.clone(), running.clone(), in_flight.clone());
+            spawn_local(async move {
+                while running.get() {
+                    gloo_timers::future::TimeoutFuture::new(100).await;
+                    if main.is_aborted() {
+                        active.borrow().iter().for_each(InFlight::cancel);
+                        break;
+                    }
+                }
+            });
+        }
+        let workers: Vec<_> = (0..CONCURRENCY)
+            .map(|_| {
+                self.matrix_worker(
+                    epoch,
+                    sender.clone(),
+                    queue.clone(),
+                    active.clone(),
+                    in_flight.clone(),
+                )
+            })
+            .collect();
+        futures::future::join_all(workers).await;
+        running.set(false);
+        if !self.is_current(epoch) {
+            return;
+        }
+        self.matrix.update(|m| {
+            if let Some(m) = m {
+                let rows = m.finished_rows();
+                m.verdict = Some(matrix_verdict(&rows));
+            }
+        });
+        self.finish(epoch);
+    }
+
+    async fn matrix_worker(
+        self,
+        epoch: u64,
+        sender: Rc<Sender>,
+        queue: Rc<RefCell<VecDeque<(usize, MatrixJob)>>>,
+        active: Rc<RefCell<Vec<InFlight>>>,
+        main: InFlight,
+    ) {
+        loop {
+            let next = queue.borrow_mut().pop_front();
+            let Some((index, job)) = next else {
+                break;
+            };
+            let expect = expected(&job.operation, Some(&sender.token));
+            let actual = if !job.send {
+                Actual::NotRun
+            } else if main.is_aborted() || !self.is_current(epoch) {
+                Actual::Cancelled
+            } else {
+                send_row(&sender, &job, &active).await
+            };
+            if !self.is_current(epoch) {
+                return;
+            }
+            let row = MatrixRow::new(job.operation, job.path, expect, actual);
+            self.matrix.update(|m| {
+                if let Some(slot) = m.as_mut().and_then(|m| m.rows.get_mut(index)) {
+                    *slot = Some(row);
+                }
+            });
+        }
+    }
+
+    /// Cancels matrix run `epoch` if it is still on after `limit_ms` and a grace period: every
+    /// row then ends (cancelled) and the run finishes with its verdict.
+    fn watch_matrix(self, epoch: u64, limit_ms: u32) {
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(limit_ms.saturating_add(10_000)).await;
+            if self.is_current(epoch) && self.in_flight.with_value(Option::is_some) {
+                self.cancel();
+            }
+        });
+    }
+
+    /// The matrix's verdict while it is the page's last run.
+    pub(super) fn matrix_verdict(self) -> Option<Verdict> {
+        let epoch = self.epoch.get_value();
+        self.matrix.with(|m| {
+            m.as_ref()
+                .filter(|m| m.epoch == epoch)
+                .and_then(|m| m.verdict.clone())
+        })
+    }
+
+    /// The matrix's rows for the evidence report (empty when the last run was not a matrix).
+    pub(super) fn matrix_evidence(self) -> String {
+        let epoch = self.epoch.get_value();
+        let rows = self.matrix.with_untracked(|m| {
+            m.as_ref()
+                .filter(|m| m.epoch == epoch)
+                .map(|m| (m.base_url.clone(), m.finished_rows()))
+        });
+        let Some((base, rows)) = rows else {
+            return String::new();
+        };
+        let mask = |t: &str| self.mask(t);
+        let mut text = format!(
+            "\n\nAuthorization matrix against {} ({} methods):",
+            self.mask(&base),
+            rows.len()
+        );
+        for line in report_lines(&rows, &mask) {
+            text.push_str(&format!("\n- {line}"));
+        }
+        text
+    }
+}
+
+/// Sends one row with the run's token and extra headers; its own handle, so one row's timeout
+/// does not stop the others.
+async fn send_row(sender: &Sender, job: &MatrixJob, active: &RefCell<Vec<InFlight>>) -> Actual {
+    let Some(flight) = InFlight::new() else {
+        return Actual::Failed("this browser cannot cancel requests".into());
+    };
+    let mut headers = vec![(
+        "Authorization".to_string(),
+        format!("Bearer {}", sender.access_token),
+    )];
+    if let Ok(extra) = &sender.snapshot.headers {
+        headers.extend(
+            extra
+                .iter()
+                .filter(|h| !h.name.eq_ignore_ascii_case("authorization"))
+                .map(|h| (h.name.clone(), h.value().to_owned())),
+        );
+    }
+    let body = if job.send && !is_safe(job.operation.verb()) {
+        job.operation.body_example.clone()
+    } else {
+        None
+    };
+    if body.is_some()
+        && !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push(("Content-Type".into(), "application/json".into()));
+    }
+    let target = format!("{}{}", sender.base_url, job.path);
+    let url = if sender.snapshot.settings.via_proxy {
+        match flow::same_origin_route(&target, Route::Api) {
+            Ok(url) => url,
+            Err(e) => return Actual::Failed(e.to_string()),
+        }
+    } else {
+        target
+    };
+    let request = RecordedRequest {
+        method: job.operation.verb().to_string(),
+        url,
+        headers,
+        body,
+    };
+    active.borrow_mut().push(flight.clone());
+    let (exchange, sent) = http::send(&request, sender.timeout_ms, &flight).await;
+    let millis = exchange.elapsed_ms.max(0.0).round() as u64;
+    match (sent, exchange.response) {
+        (_, Some(response)) => Actual::Answered {
+            status: response.status,
+            millis,
+        },
+        (Err(SendFailure::Network(NetworkFailure::Cancelled)), None) => Actual::Cancelled,
+        (Err(SendFailure::Network(NetworkFailure::TimedOut { after_ms })), None) => {
+            Actual::Failed(format!("no answer within {} s", after_ms / 1000))
+        }
+        (Err(SendFailure::Network(NetworkFailure::CorsBlocked)), None) => Actual::Failed(
+            "the browser blocked the answer (CORS): the API's Gateway Responses or OPTIONS lack CORS headers".into(),
+        ),
+        (Err(SendFailure::Network(NetworkFailure::Unreachable)), None) => {
+            Actual::Failed("the host did not answer".into())
+        }
+        (Err(SendFailure::NotBuilt { message }), None) => Actual::Failed(message),
+        (Err(SendFailure::BodyInterrupted { message }), None) => Actual::Failed(message),
+        (Err(SendFailure::Redirected), None) => {
+            Actual::Failed("it answered with a redirect (3xx), which is not followed".into())
+        }
+        (Ok(()), None) => Actual::Failed("no answer".into()),
+    }
+}
+
+fn is_safe(verb: &str) -> bool {
+    crate::core::matrix::SAFE_METHODS.contains(&verb)
+}

@@ -1,0 +1,325 @@
+//! The authorization matrix end to end (issue 18): the emulator's own export imported, the
+//! matrix run with the demo client's token and with other-scope-client's, the exact
+//! expected/actual table compared, methods that change data only after a confirmation, and a
+//! method deployed without the authorizer its export names reported as a SECURITY FINDING.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use cognito_emulator::{ApiMethod, Authorization, Running};
+use e2e::{emulator, Browser};
+
+const MATRIX: &str = "section[aria-labelledby='matrix-heading']";
+
+/// The emulator's export, fetched by the page (the control routes answer CORS `*`).
+async fn export(b: &Browser, emu: &Running, kind: &str) -> String {
+    let url = format!("{}/_emulator/export?type={kind}", emu.base_url());
+    let value = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));",
+            vec![serde_json::Value::from(url)],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap().to_owned()
+}
+
+/// Pastes the export (as a paste would: one input event) and reads it.
+async fn import(b: &Browser, text: &str) {
+    b.click("Import export…").await;
+    b.client
+        .execute(
+            "const t = document.getElementById('matrix-export'); t.value = arguments[0]; t.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::Value::from(text)],
+        )
+        .await
+        .unwrap();
+    b.click("Read export").await;
+    b.wait_text(MATRIX, "Base URL from the export").await;
+}
+
+/// Every row as "METHOD path | authorizer | scopes | expected | actual | verdict" (latency left
+/// out: it is timing), sorted.
+async fn table(b: &Browser) -> Vec<String> {
+    let value = b
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('tr.matrix-row')).map(tr => { const c = Array.from(tr.cells).map(td => td.innerText.trim()); return [c[1] + ' ' + c[0], c[2], c[3], c[4], c[5], c[7]].join(' | '); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut rows: Vec<String> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    rows.sort();
+    rows
+}
+
+async fn run_matrix(b: &Browser, verdict: &str) -> String {
+    b.click("Run matrix").await;
+    let line = b.wait_text(".matrix-verdict", verdict).await;
+    b.wait_idle().await;
+    line
+}
+
+fn rows(lines: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn the_matrix_of_the_demo_api_for_two_clients() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev/pets").await;
+        let oas = export(b, &emu, "oas30").await;
+        import(b, &oas).await;
+        b.wait_text(MATRIX, "Read 10 methods").await;
+        assert_eq!(
+            b.control("Base URL")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(format!("{}/dev", emu.base_url()).as_str())
+        );
+        // Before any token: no expectation yet.
+        assert!(table(b).await[0].contains("(no token yet)"));
+
+        let line = run_matrix(b, "PASS").await;
+        assert!(
+            line.contains("6 methods answered as the authorizer rules predict"),
+            "{line}"
+        );
+        const C: &str = "Cognito user pool";
+        assert_eq!(
+            table(b).await,
+            rows(&[
+                &format!("GET / | {C} | demo/example | allowed | 200 | as expected"),
+                &format!("GET /id-token-only | {C} | — | denied (401) | 401 | as expected"),
+                "GET /jwt/pets | JWT | demo/example | allowed | 200 | as expected",
+                "GET /open | none | — | allowed | 200 | as expected",
+                &format!("GET /pets | {C} | demo/example | allowed | 200 | as expected"),
+                &format!("POST /pets | {C} | demo/example | allowed | not run | not run"),
+                &format!("PUT /pets/{{id}} | {C} | demo/example | allowed | not run | not run"),
+                &format!("PATCH /pets/{{id}} | {C} | demo/example | allowed | not run | not run"),
+                &format!("DELETE /pets/{{id}} | {C} | demo/example | allowed | not run | not run"),
+                &format!("GET /reports | {C} | demo/other | denied (401) | 401 | as expected"),
+            ])
+        );
+        // The matrix is the page's verdict now.
+        b.wait_text("#verdict-summary", "PASS — 6 methods").await;
+
+        // Methods that change data: only after the confirmation.
+        let tick = b.control("Include methods that change data").await;
+        b.click_el(&tick).await;
+        b.wait_text(MATRIX, "They can create, change or delete data")
+            .await;
+        b.click("Yes, include them").await;
+        run_matrix(b, "PASS — 10 methods").await;
+        let all = table(b).await;
+        assert!(
+            all.contains(&format!(
+                "POST /pets | {C} | demo/example | allowed | 201 | as expected"
+            )),
+            "{all:#?}"
+        );
+        assert!(
+            all.contains(&format!(
+                "DELETE /pets/{{id}} | {C} | demo/example | allowed | 200 | as expected"
+            )),
+            "{all:#?}"
+        );
+        let tick = b.control("Include methods that change data").await;
+        b.click_el(&tick).await;
+
+        // other-scope-client: demo/other only. The JWT authorizer answers 403, Cognito 401.
+        b.fill("Client ID", "other-scope-client").await;
+        b.fill("Client secret", "other-scope-secret").await;
+        b.fill("Scope", "demo/other").await;
+        let swagger = export(b, &emu, "swagger").await;
+        import(b, &swagger).await;
+        run_matrix(b, "PASS").await;
+        assert_eq!(
+            table(b).await,
+            rows(&[
+                &format!("GET / | {C} | demo/example | denied (401) | 401 | as expected"),
+                &format!("GET /id-token-only | {C} | — | denied (401) | 401 | as expected"),
+                "GET /jwt/pets | JWT | demo/example | denied (403) | 403 | as expected",
+                "GET /open | none | — | allowed | 200 | as expected",
+                &format!("GET /pets | {C} | demo/example | denied (401) | 401 | as expected"),
+                &format!("POST /pets | {C} | demo/example | denied (401) | not run | not run"),
+                &format!(
+                    "PUT /pets/{{id}} | {C} | demo/example | denied (401) | not run | not run"
+                ),
+                &format!(
+                    "PATCH /pets/{{id}} | {C} | demo/example | denied (401) | not run | not run"
+                ),
+                &format!(
+                    "DELETE /pets/{{id}} | {C} | demo/example | denied (401) | not run | not run"
+                ),
+                &format!("GET /reports | {C} | demo/other | allowed | 200 | as expected"),
+            ])
+        );
+        // The token never shows in the panel.
+        let panel = b.text(MATRIX).await;
+        assert!(!panel.contains("eyJ"), "{panel}");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
+    let emu = emulator(|c| {
+        c.methods.push(ApiMethod {
+            method: "GET".into(),
+            path: "/admin".into(),
+            authorization: Authorization::None,
+            authorizer: None,
+            scopes: Vec::new(),
+            status: 200,
+            body: Some(r#"{"admin":true}"#.into()),
+            echo: false,
+            // The definition says the Cognito authorizer guards it; the stage has none.
+            export_authorization: Some(Authorization::CognitoUserPools),
+            delay_ms: 0,
+        });
+    })
+    .await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev/pets").await;
+        let oas = export(b, &emu, "oas30").await;
+        import(b, &oas).await;
+        let line = run_matrix(b, "SECURITY FINDING").await;
+        assert!(line.contains("1 method let through"), "{line}");
+        let all = table(b).await;
+        assert!(
+            all.contains(
+                &"GET /admin | Cognito user pool | — | denied (401) | 200 | SECURITY FINDING"
+                    .to_string()
+            ),
+            "{all:#?}"
+        );
+        b.wait_text("#verdict-summary", "SECURITY FINDING").await;
+        b.wait_text(".verdict", "GET /admin: expected denied (401), got 200")
+            .await;
+
+        // The panel after a run passes axe-core.
+        let found = b.axe_serious().await;
+        assert!(found.is_empty(), "{found:#?}");
+
+        // The downloads carry the finding and never the token.
+        b.click("Download report (JSON)").await;
+        let report = b.downloaded("Z.json").await;
+        assert!(report.contains("Authorization matrix against"), "{report}");
+        assert!(report.contains("GET /admin"), "{report}");
+        b.click("Download matrix (CSV)").await;
+        let csv = b.downloaded(".csv").await;
+        assert!(
+            csv.starts_with(
+                "method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note"
+            ),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("GET,/admin,Cognito user pool,,denied (401),200,"),
+            "{csv}"
+        );
+        assert!(csv.contains("SECURITY FINDING"), "{csv}");
+        b.click("Download matrix (JSON)").await;
+        let json = b.downloaded("matrix.json").await;
+        assert!(json.contains("\"verdict\": \"SECURITY FINDING\""), "{json}");
+        for text in [&csv, &json, &report] {
+            assert!(!text.contains("eyJ"), "a token in a download: {text}");
+        }
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancel_stops_every_request_of_the_matrix() {
+    let emu = emulator(|c| {
+        // A backend that answers after 20 s, behind no authorizer: only Cancel ends its row.
+        c.methods.push(ApiMethod {
+            method: "GET".into(),
+            path: "/slow".into(),
+            authorization: Authorization::None,
+            authorizer: None,
+            scopes: Vec::new(),
+            status: 200,
+            body: None,
+            echo: false,
+            export_authorization: None,
+            delay_ms: 20_000,
+        });
+    })
+    .await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev/pets").await;
+        let oas = export(b, &emu, "oas30").await;
+        import(b, &oas).await;
+        b.click("Run matrix").await;
+        // Every other row answers; the slow one keeps the run going.
+        b.wait_text("#verdict-summary", "Running the authorization matrix")
+            .await;
+        let deadline = std::time::Instant::now() + e2e::WAIT;
+        while !table(b)
+            .await
+            .iter()
+            .any(|r| r.starts_with("GET /reports") && r.ends_with("as expected"))
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{:#?}",
+                table(b).await
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let started = std::time::Instant::now();
+        b.click("Cancel matrix").await;
+        let line = b.wait_text(".matrix-verdict", "CANCELLED").await;
+        assert!(
+            line.contains("stopped before every method answered"),
+            "{line}"
+        );
+        b.wait_idle().await;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "Cancel took {:?}",
+            started.elapsed()
+        );
+        let all = table(b).await;
+        assert!(
+            all.contains(&"GET /slow | none | — | allowed | cancelled | cancelled".to_string()),
+            "{all:#?}"
+        );
+        assert!(
+            all.contains(
+                &"GET /pets | Cognito user pool | demo/example | allowed | 200 | as expected"
+                    .to_string()
+            ),
+            "{all:#?}"
+        );
+        b.wait_text("#verdict-summary", "CANCELLED").await;
+    })
+    .await;
+    emu.shutdown().await;
+}
