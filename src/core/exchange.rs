@@ -49,7 +49,7 @@ impl RecordedResponse {
 
 /// Every token an answer's JSON body carries (`access_token`, `id_token`, `refresh_token`),
 /// whatever its status: all are secrets to mask, an echoed or stray one included.
-pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
+pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<(&'static str, String)> {
     let body = exchange
         .and_then(|e| e.response.as_ref())
         .map(|r| r.body.as_str())
@@ -59,9 +59,12 @@ pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<String> {
     };
     ["access_token", "id_token", "refresh_token"]
         .into_iter()
-        .filter_map(|key| map.get(key).and_then(serde_json::Value::as_str))
-        .filter(|t| !t.trim().is_empty())
-        .map(str::to_owned)
+        .filter_map(|key| {
+            map.get(key)
+                .and_then(serde_json::Value::as_str)
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| (key, t.to_owned()))
+        })
         .collect()
 }
 

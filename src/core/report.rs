@@ -108,6 +108,7 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         tokens_in_response(input.token_exchange.as_ref())
             .into_iter()
             .next()
+            .map(|(_, token)| token)
     });
     let secrets = all_secrets(&input, token.as_deref());
     let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
@@ -202,7 +203,11 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
 fn all_secrets(input: &EvidenceInput, token: Option<&str>) -> Vec<String> {
     let mut secrets = input.secrets.clone();
     let mut tokens: Vec<String> = token.map(str::to_owned).into_iter().collect();
-    tokens.extend(tokens_in_response(input.token_exchange.as_ref()));
+    tokens.extend(
+        tokens_in_response(input.token_exchange.as_ref())
+            .into_iter()
+            .map(|(_, token)| token),
+    );
     for token in tokens {
         if let Some(signature) = token.rsplit('.').next().filter(|s| s.len() >= 16) {
             secrets.push(signature.to_owned());

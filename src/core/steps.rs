@@ -318,6 +318,24 @@ mod tests {
         ));
     }
 
+    /// A redirect is a failed step that says so, for the token and the API request alike.
+    #[test]
+    fn a_redirect_is_never_an_answer() {
+        let snap = snapshot(demo());
+        let url = "http://127.0.0.1:9090/dev";
+        match api_state(&snap, Err(SendFailure::Redirected), None, url) {
+            StepState::Failed(d) => {
+                assert!(d.what.contains("redirect"), "{d:?}");
+                assert!(d.cause.contains(url), "{d:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            token_state(&snap, Err(SendFailure::Redirected), None, url),
+            StepState::Failed(_)
+        ));
+    }
+
     #[test]
     fn a_users_refused_token_names_the_send_token_choice() {
         let mut settings = demo();
@@ -335,23 +353,5 @@ mod tests {
             StepState::Failed(d) => assert!(d.fix.contains("Send token: ID token"), "{d:?}"),
             _ => panic!("expected a failure"),
         }
-    }
-
-    /// A redirect is a failed step that says so, for the token and the API request alike.
-    #[test]
-    fn a_redirect_is_never_an_answer() {
-        let snap = snapshot(demo());
-        let url = "http://127.0.0.1:9090/dev";
-        match api_state(&snap, Err(SendFailure::Redirected), None, url) {
-            StepState::Failed(d) => {
-                assert!(d.what.contains("redirect"), "{d:?}");
-                assert!(d.cause.contains(url), "{d:?}");
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            token_state(&snap, Err(SendFailure::Redirected), None, url),
-            StepState::Failed(_)
-        ));
     }
 }

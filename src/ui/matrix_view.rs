@@ -310,7 +310,7 @@ fn table_rows(
                 <tr class="matrix-row">
                     <td class="matrix-path"><code>{op.path.clone()}</code>{inputs}</td>
                     <td>{op.method.clone()}</td>
-                    <td>{op.authorizer.label()}</td>
+                    <td>{if op.api_key { format!("{} + API key", op.authorizer.label()) } else { op.authorizer.label() }}</td>
                     <td>{scopes}</td>
                     <td>{expected_text}</td>
                     <td>{actual}</td>

@@ -46,6 +46,16 @@ pub struct Prepared {
     in_flight: InFlight,
 }
 
+/// How a run's token step ended.
+pub(crate) enum TokenStep {
+    /// A new token is held.
+    Held,
+    /// The run was superseded (cancelled, or a newer run began) while the token was out.
+    Stale,
+    /// No token came back; the step's panel says why.
+    Failed,
+}
+
 /// What [`AppState::perform`] did, for the canary's history line.
 pub struct Performed {
     pub token_fetched: bool,
@@ -251,36 +261,14 @@ impl AppState {
         self.api_step.set(None);
         self.assertion_results.set(Vec::new());
         if wants_token {
-            let step = flow::request_token(&snapshot, &in_flight).await;
-            if !self.is_current(epoch) {
-                return self.performed(wants_token, token_note);
+            match self.token_step(&snapshot, &in_flight, epoch).await {
+                TokenStep::Held => {}
+                TokenStep::Stale => return self.performed(wants_token, token_note),
+                TokenStep::Failed => {
+                    self.finish(epoch);
+                    return self.performed(wants_token, token_note);
+                }
             }
-            self.note_clock(step.exchange.as_ref());
-            let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
-            if let Some((access_token, _)) = &token {
-                self.remember_token(access_token);
-            }
-            // Any other token in the answer (an ID or refresh token, one echoed in an error).
-            let more = self.book.with_untracked(|b| {
-                let mut next = b.clone();
-                next.add_tokens_in(step.exchange.as_ref()).then_some(next)
-            });
-            if let Some(next) = more {
-                self.book.set(next);
-            }
-            self.token_step.set(Some(step));
-            let Some((access_token, expires_in)) = token else {
-                self.held.set(None);
-                self.finish(epoch);
-                return self.performed(wants_token, token_note);
-            };
-            let key = snapshot
-                .token_key()
-                .unwrap_or(crate::core::run::TokenKey::Pasted);
-            self.hold(
-                HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
-                false,
-            );
         }
         if snapshot.job != Job::Token {
             if let Some(held) = self.held.get_untracked() {
@@ -326,6 +314,46 @@ impl AppState {
         {
             gloo_timers::future::TimeoutFuture::new(25).await;
         }
+    }
+
+    /// A run's token step (Run, Get token, the matrix): the request from the snapshot, every
+    /// token in the answer into the secret book, and the new token held under the snapshot's key.
+    pub(crate) async fn token_step(
+        self,
+        snapshot: &RunSnapshot,
+        in_flight: &InFlight,
+        epoch: u64,
+    ) -> TokenStep {
+        let step = flow::request_token(snapshot, in_flight).await;
+        if !self.is_current(epoch) {
+            return TokenStep::Stale;
+        }
+        self.note_clock(step.exchange.as_ref());
+        let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
+        if let Some((access_token, _)) = &token {
+            self.remember_token(access_token);
+        }
+        // Any other token in the answer (an ID or refresh token, one echoed in an error).
+        let more = self.book.with_untracked(|b| {
+            let mut next = b.clone();
+            next.add_tokens_in(step.exchange.as_ref()).then_some(next)
+        });
+        if let Some(next) = more {
+            self.book.set(next);
+        }
+        self.token_step.set(Some(step));
+        let Some((access_token, expires_in)) = token else {
+            self.held.set(None);
+            return TokenStep::Failed;
+        };
+        let key = snapshot
+            .token_key()
+            .unwrap_or(crate::core::run::TokenKey::Pasted);
+        self.hold(
+            HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
+            false,
+        );
+        TokenStep::Held
     }
 
     fn performed(self, token_fetched: bool, token_note: Option<String>) -> Performed {

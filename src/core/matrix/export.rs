@@ -91,6 +91,9 @@ pub struct Operation {
     pub authorizer_name: Option<String>,
     /// The method's authorization scopes (any one of them is enough).
     pub scopes: Vec<String>,
+    /// The method also requires an API key (an `api_key` scheme beside or instead of an authorizer).
+    #[serde(default)]
+    pub api_key: bool,
     /// In the order they appear in the path.
     pub path_params: Vec<PathParam>,
     /// A JSON request body from the export's examples.
@@ -312,7 +315,7 @@ pub fn parse_export(text: &str) -> Result<ApiDescription, ExportError> {
                 return Err(shape(format!("{verb} {path}"), "an object"));
             };
             let security = op.get("security").or(default_security);
-            let (authorizer, authorizer_name, scopes) =
+            let (authorizer, authorizer_name, scopes, api_key) =
                 read_security(security, &schemes, path, verb)?;
             operations.push(Operation {
                 path: path.clone(),
@@ -320,6 +323,7 @@ pub fn parse_export(text: &str) -> Result<ApiDescription, ExportError> {
                 authorizer,
                 authorizer_name,
                 scopes,
+                api_key,
                 path_params: path_params(path, shared_params, op.get("parameters")),
                 body_example: body_example(op),
             });
@@ -393,7 +397,8 @@ fn read_schemes(value: Option<&Value>) -> Result<Vec<Scheme>, ExportError> {
         .collect())
 }
 
-type Security = (AuthorizerKind, Option<String>, Vec<String>);
+/// Authorizer, its scheme's name, the scopes, and whether an API key is required too.
+type Security = (AuthorizerKind, Option<String>, Vec<String>, bool);
 
 /// The method's authorizer and scopes from its `security` list (`[{"Name": ["scope", …]}]`).
 /// API Gateway puts one authorizer per method; an API key scheme beside it is not an authorizer.
@@ -405,10 +410,12 @@ fn read_security(
 ) -> Result<Security, ExportError> {
     let at = || format!("security of {verb} {path}");
     let list = match security {
-        None => return Ok((AuthorizerKind::None, None, Vec::new())),
+        None => return Ok((AuthorizerKind::None, None, Vec::new(), false)),
         Some(Value::Array(list)) => list,
         Some(_) => return Err(shape(at(), "a list")),
     };
+    let mut api_key = false;
+    let mut found: Option<(AuthorizerKind, Option<String>, Vec<String>)> = None;
     for requirement in list {
         let Some(requirement) = requirement.as_object() else {
             return Err(shape(at(), "a list of objects"));
@@ -422,6 +429,10 @@ fn read_security(
                 });
             };
             if !scheme.authorizer {
+                api_key = true;
+                continue;
+            }
+            if found.is_some() {
                 continue;
             }
             let scopes = match scopes {
@@ -432,10 +443,11 @@ fn read_security(
                     .collect(),
                 _ => return Err(shape(at(), "scopes as a list of strings")),
             };
-            return Ok((scheme.kind.clone(), Some(name.clone()), scopes));
+            found = Some((scheme.kind.clone(), Some(name.clone()), scopes));
         }
     }
-    Ok((AuthorizerKind::None, None, Vec::new()))
+    let (kind, name, scopes) = found.unwrap_or((AuthorizerKind::None, None, Vec::new()));
+    Ok((kind, name, scopes, api_key))
 }
 
 /// The names in `{…}` of a path template, `+` removed.

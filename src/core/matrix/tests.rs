@@ -42,10 +42,12 @@ fn oas30_export_lists_every_method_with_its_authorizer_and_scopes() {
             example: Some("2".into())
         }]
     );
-    // An API key beside the authorizer is not the authorizer.
+    // An API key beside the authorizer is not the authorizer, but is noted.
     let profile = op(&api, "GET", "/profile");
     assert_eq!(profile.authorizer, AuthorizerKind::CognitoUserPools);
     assert!(profile.scopes.is_empty());
+    assert!(profile.api_key);
+    assert!(!get.api_key);
     assert_eq!(op(&api, "GET", "/jwt/pets").authorizer, AuthorizerKind::Jwt);
     let any = op(&api, "ANY", "/lambda");
     assert_eq!(any.authorizer, AuthorizerKind::Lambda);
@@ -173,6 +175,7 @@ fn operation(authorizer: AuthorizerKind, scopes: &[&str]) -> Operation {
         authorizer,
         authorizer_name: None,
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        api_key: false,
         path_params: Vec::new(),
         body_example: None,
     }
@@ -399,4 +402,21 @@ fn csv_json_and_report_lines_are_masked_and_quoted() {
         "{report:?}"
     );
     assert!(!report[0].contains("SECRET"));
+}
+
+#[test]
+fn a_403_on_a_method_that_needs_an_api_key_says_so() {
+    let mut o = operation(AuthorizerKind::None, &[]);
+    o.api_key = true;
+    let r = MatrixRow::new(
+        o.clone(),
+        "/x".into(),
+        Expected::Allowed { why: "" },
+        answered(403),
+    );
+    assert_eq!(r.verdict, RowVerdict::UnexpectedDenial);
+    assert!(r.note.unwrap().contains("API key"));
+    o.api_key = false;
+    let r = MatrixRow::new(o, "/x".into(), Expected::Allowed { why: "" }, answered(403));
+    assert!(!r.note.unwrap().contains("API key"));
 }

@@ -123,7 +123,14 @@ pub struct MatrixRow {
 
 impl MatrixRow {
     pub fn new(operation: Operation, path: String, expected: Expected, actual: Actual) -> Self {
-        let (verdict, note) = row_verdict(&expected, &actual);
+        let (verdict, mut note) = row_verdict(&expected, &actual);
+        let forbidden = matches!(actual, Actual::Answered { status: 403, .. });
+        if operation.api_key && forbidden && verdict == RowVerdict::UnexpectedDenial {
+            note = Some(
+                "This method also requires an API key: without a valid x-api-key header API Gateway answers 403. Add it under Extra headers."
+                    .into(),
+            );
+        }
         MatrixRow {
             operation,
             path,

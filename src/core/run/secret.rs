@@ -139,8 +139,15 @@ impl SecretBook {
     /// Every token in an answer's body (access, ID, refresh), with their signatures.
     pub fn add_tokens_in(&mut self, exchange: Option<&Exchange>) -> bool {
         tokens_in_response(exchange)
-            .iter()
-            .fold(false, |changed, token| self.add_token(token) | changed)
+            .into_iter()
+            .fold(false, |changed, (field, token)| {
+                let kind = match field {
+                    "id_token" => SecretKind::IdToken,
+                    "refresh_token" => SecretKind::RefreshToken,
+                    _ => SecretKind::AccessToken,
+                };
+                self.add_token_of(kind, &token) | changed
+            })
     }
 
     pub fn len(&self) -> usize {

@@ -19,7 +19,8 @@ pub struct IdTokenContext {
     pub access_token_sha256: Option<Vec<u8>>,
     pub now: i64,
     pub server_skew_secs: Option<i64>,
-    /// The origin of the token endpoint the Domain names (the issuer-origin rule of `core::checks`).
+    /// The token endpoint's origin (see `TokenContext::token_origin`): a non-Cognito issuer
+    /// passes only from there.
     pub token_origin: Option<String>,
 }
 

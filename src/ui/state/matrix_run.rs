@@ -10,7 +10,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AppState, Prepared, EXPIRY_MARGIN_SECS};
+use super::{AppState, Prepared, TokenStep, EXPIRY_MARGIN_SECS};
 use crate::core::diagnosis::NetworkFailure;
 use crate::core::exchange::RecordedRequest;
 use crate::core::jwt;
@@ -19,10 +19,8 @@ use crate::core::matrix::{
     CONCURRENCY,
 };
 use crate::core::proxy::Route;
-use crate::core::run::{Job, RunSnapshot, TokenKey, Verdict};
-use crate::core::session::HeldToken;
+use crate::core::run::{Job, RunSnapshot, Verdict};
 use crate::core::steps::SendFailure;
-use crate::web::clock;
 use crate::web::flow;
 use crate::web::http::{self, InFlight};
 
@@ -104,27 +102,15 @@ impl AppState {
             epoch,
         }));
         if wants_token {
-            let step = flow::request_token(&snapshot, &in_flight).await;
-            if !self.is_current(epoch) {
-                return;
+            match self.token_step(&snapshot, &in_flight, epoch).await {
+                TokenStep::Held => {}
+                TokenStep::Stale => return,
+                TokenStep::Failed => {
+                    self.matrix.set(None);
+                    self.finish(epoch);
+                    return;
+                }
             }
-            self.note_clock(step.exchange.as_ref());
-            let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
-            if let Some((access_token, _)) = &token {
-                self.remember_token(access_token);
-            }
-            self.token_step.set(Some(step));
-            let Some((access_token, expires_in)) = token else {
-                self.held.set(None);
-                self.matrix.set(None);
-                self.finish(epoch);
-                return;
-            };
-            let key = snapshot.token_key().unwrap_or(TokenKey::Pasted);
-            self.hold(
-                HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
-                false,
-            );
         }
         let Some(held) = self.held.get_untracked() else {
             self.matrix.set(None);
