@@ -95,7 +95,8 @@ for rel in "${files[@]}"; do
 done
 
 # 5. What the new index.html needs: every hashed file it names must be in dist/ and be reachable from the prefix.
-referenced=$(grep -oE '(src|href)="[^"]*"' "$dist/index.html" | sed -E 's/^(src|href)="//; s/"$//' || true)
+# Quoted or not: a release build's minified page writes href=/x.css without quotes.
+referenced=$(grep -oE '(src|href)=("[^"]*"|[^"[:space:]>]+)' "$dist/index.html" | sed -E 's/^(src|href)=//; s/^"//; s/"$//' || true)
 while IFS= read -r ref; do
   [ -n "$ref" ] || continue
   name="${ref##*/}"; name="${name%%[?#]*}"

@@ -214,6 +214,21 @@ def test_index_naming_a_missing_file_is_refused(s3, bucket, base_env, tmp_path):
     assert keys(s3, bucket) == []
 
 
+def test_a_minified_index_with_unquoted_attributes_is_checked_too(s3, bucket, base_env, tmp_path):
+    """A release build minifies index.html (href=/x.css, no quotes): the checks must still see every file."""
+    dist = make_dist(tmp_path / "dist", V1)
+    html = (dist / "index.html").read_text()
+    for name in V1.values():
+        html = html.replace(f'"/{name}"', f"/{name}")
+    (dist / "index.html").write_text(html)
+    assert f"href=/{V1['wasm']}" in html
+    (dist / V1["wasm"]).unlink()
+    result = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
+    assert result.returncode != 0
+    assert f"index.html names {V1['wasm']}, which is not in" in result.stderr
+    assert keys(s3, bucket) == []
+
+
 def test_missing_bucket(base_env, tmp_path):
     result = deploy(base_env, BUCKET="no-such-bucket-here", DIST_DIR=make_dist(tmp_path / "d", V1))
     assert result.returncode != 0
@@ -348,7 +363,8 @@ def test_gzip_bytes_over_the_wire(s3, bucket, base_env, tmp_path):
 def first_load(dist):
     """index.html and every file it names (css, boot script, app js, wasm): what a first visit downloads."""
     html = (dist / "index.html").read_text()
-    names = {ref.rsplit("/", 1)[-1] for ref in re.findall(r'(?:src|href)="([^"]+)"', html)}
+    refs = re.findall(r'(?:src|href)=(?:"([^"]+)"|([^"\s>]+))', html)
+    names = {(quoted or bare).rsplit("/", 1)[-1] for quoted, bare in refs}
     return ["index.html", *sorted(n for n in names if (dist / n).is_file())]
 
 
