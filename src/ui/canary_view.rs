@@ -14,7 +14,7 @@ use crate::core::exchange::format_elapsed;
 use crate::core::jwt::format_utc;
 use crate::core::matrix::{canary_csv, canary_json, RowHistory};
 use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
-use crate::core::run::{Job, RunSnapshot, Secret, SecretKind};
+use crate::core::run::{Job, Outcome, RunSnapshot, Secret, SecretKind};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::ui::canary_export_view::CanaryExport;
 use crate::ui::sign_in_view::{refresh_if_due, SignIn};
@@ -44,9 +44,15 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
 
     let set_title = move || {
         let title = history.with_untracked(|h| page_title(h, running.get_untracked()));
+        // A finding of the negative checks, or of the newest scheduled run (a matrix tick).
         let finding = state
             .negatives
-            .with_untracked(|n| n.iter().any(|r| r.verdict == Verdict::SecurityFinding));
+            .with_untracked(|n| n.iter().any(|r| r.verdict == Verdict::SecurityFinding))
+            || history.with_untracked(|h| {
+                h.iter_newest_first()
+                    .next()
+                    .is_some_and(|r| r.outcome == Outcome::SecurityFinding.label())
+            });
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             doc.set_title(&with_finding(&title, finding));
         }
