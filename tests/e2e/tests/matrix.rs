@@ -400,6 +400,14 @@ async fn the_canary_schedules_the_matrix_and_a_profile_keeps_the_description() {
         assert!(csv.contains("GET /reports,"), "{csv}");
         assert!(!csv.contains("eyJ"), "a token in the CSV:\n{csv}");
         assert!(!csv.contains("demo-client-secret"), "{csv}");
+        b.click("Download JSON").await;
+        let json: serde_json::Value =
+            serde_json::from_str(&b.downloaded(".json").await).unwrap();
+        let per_method = json["per_method"].as_array().unwrap();
+        assert_eq!(per_method.len(), 10, "{json:#}");
+        assert!(json["runs"].as_array().unwrap().len() >= 2, "{json:#}");
+        let text = json.to_string();
+        assert!(!text.contains("eyJ"), "a token in the JSON:\n{text}");
 
         // A new page: loading the profile brings the description back into the matrix panel.
         b.open(&site).await;
