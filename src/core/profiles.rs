@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::core::headers::without_secret_headers;
-use crate::core::matrix::ApiDescription;
+use crate::core::matrix::{description_from_value, ApiDescription};
 use crate::core::settings::Settings;
 use crate::core::short_sort::sort_short_by;
 
@@ -25,7 +25,8 @@ pub struct Profile {
     pub settings: Settings,
     /// The imported API description (the API's shape, no secrets) for the matrix; absent in
     /// profiles saved without one, or before profiles kept it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Read back by [`description_from_value`] (see there why not by a derive).
+    #[serde(skip_deserializing, default, skip_serializing_if = "Option::is_none")]
     pub api: Option<ApiDescription>,
 }
 
@@ -59,9 +60,18 @@ impl Profiles {
             None => Ok(Profiles::default()),
             // Through a Value, like every other stored Settings: one copy of the Settings
             // deserializer in the wasm instead of one per kind of input.
-            Some(text) => serde_json::from_str::<serde_json::Value>(text)
-                .and_then(serde_json::from_value)
-                .map_err(|e| ProfileError::Corrupt(e.to_string())),
+            Some(text) => {
+                let value = serde_json::from_str::<serde_json::Value>(text)
+                    .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
+                let mut profiles: Profiles = serde_json::from_value(value.clone())
+                    .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
+                let stored = value.get("list").and_then(|l| l.as_array());
+                for (profile, stored) in profiles.list.iter_mut().zip(stored.into_iter().flatten())
+                {
+                    profile.api = stored.get("api").and_then(description_from_value);
+                }
+                Ok(profiles)
+            }
         }
     }
 
@@ -192,12 +202,20 @@ mod tests {
     fn a_profile_keeps_the_imported_api_description() {
         let api =
             crate::core::matrix::parse_export(include_str!("matrix/fixtures/oas30.json")).unwrap();
+        let mut other =
+            crate::core::matrix::parse_export(include_str!("matrix/fixtures/swagger.json"))
+                .unwrap();
+        other.operations[0].authorizer = crate::core::matrix::AuthorizerKind::Other("x".into());
         let mut profiles = Profiles::default();
         profiles.save("dev", &settings(), Some(&api)).unwrap();
         profiles.save("prod", &settings(), None).unwrap();
+        profiles.save("other", &settings(), Some(&other)).unwrap();
         let read = Profiles::from_json(Some(&profiles.to_json())).unwrap();
         assert_eq!(read.api("dev"), Some(api.clone()));
         assert_eq!(read.api("prod"), None);
+        assert_eq!(read.api("other"), Some(other));
+        // Every field of every operation comes back (the reader is hand-written).
+        assert_eq!(read, profiles);
         // A profile without a description stores no field for it.
         assert!(!profiles.to_json().contains("\"api\":null"));
         // Saving again without one drops it.
