@@ -14,6 +14,9 @@ wasm=$(ls -t target/wasm-bindgen/release/*_bg.wasm 2>/dev/null | head -n 1 || tr
 [ -n "$wasm" ] || { echo "size-report: no target/wasm-bindgen/release/*_bg.wasm; run make dist first" >&2; exit 1; }
 command -v twiggy >/dev/null || { echo "size-report: twiggy is missing: make size-report installs it (cargo install twiggy --version 0.8.0 --locked)" >&2; exit 1; }
 rows="${ROWS:-25}"
+# Long names cut at 200 characters (not bytes: cut -c would split the table's UTF-8 lines).
+trim() { python3 -c 'import sys
+for line in sys.stdin: print(line.rstrip("\n")[:200])'; }
 
 fence='```'
 echo "Written by \`make size-report\` (tools/size-report.sh) on $(date -u '+%Y-%m-%d %H:%M UTC') from \`$wasm\`"
@@ -71,9 +74,9 @@ for word in ["serde", "fmt::", "::sort::", "base64", "Debug", "drop_in_place"]:
 echo "$fence"; echo
 echo "### What keeps what: \`twiggy dominators -d 3 -r 12\`"
 echo; echo "$fence"
-twiggy dominators -d 3 -r 12 "$wasm" | cut -c1-200
+twiggy dominators -d 3 -r 12 "$wasm" | trim
 echo "$fence"; echo
 echo "### Generic functions instantiated most: \`twiggy monos -m 12 -n 2\`"
 echo; echo "$fence"
-twiggy monos -m 12 -n 2 "$wasm" | cut -c1-200
+twiggy monos -m 12 -n 2 "$wasm" | trim
 echo "$fence"

@@ -177,7 +177,8 @@ pub fn results_markdown(machine: &Machine, sections: &[Section], elapsed: Durati
     }
     // The size breakdown is twiggy's (`make size-report`), written beside this file.
     let breakdown = concat!(env!("CARGO_MANIFEST_DIR"), "/size-breakdown.md");
-    if let Ok(text) = std::fs::read_to_string(breakdown) {
+    if let Ok(bytes) = std::fs::read(breakdown) {
+        let text = String::from_utf8_lossy(&bytes);
         out.push_str(&format!(
             "\n## Where the bytes are\n\nbench/size-breakdown.md, as `make size-report` last wrote it:\n\n{text}"
         ));

@@ -349,9 +349,10 @@ fn signature_segment(encoded: Option<&str>) -> SignatureSegment {
     }
 }
 
-/// Indented JSON for the header and payload panels.
+/// Indented JSON for the header and payload panels. Through `Value`'s alternate Display (the
+/// same two-space layout as `to_string_pretty`), which cannot fail: no `Debug` fallback to link.
 pub fn pretty_json(map: &Map<String, Value>) -> String {
-    serde_json::to_string_pretty(map).unwrap_or_else(|_| format!("{map:?}"))
+    format!("{:#}", Value::Object(map.clone()))
 }
 
 #[cfg(test)]
@@ -359,6 +360,19 @@ mod tests {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;
+
+    #[test]
+    fn pretty_json_is_to_string_pretty() {
+        let value = json!({"sub": "abc", "scope": "a b", "n": 3, "list": [1, {"x": null}], "empty": {}, "e": []});
+        let Value::Object(map) = value else {
+            panic!("an object")
+        };
+        assert_eq!(
+            pretty_json(&map),
+            serde_json::to_string_pretty(&map).unwrap()
+        );
+        assert!(pretty_json(&map).contains("\n  \"list\": [\n    1,"));
+    }
 
     fn b64(text: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode(text)

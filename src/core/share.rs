@@ -177,7 +177,15 @@ pub fn from_fragment(fragment: &str) -> Result<SharedSettings, ShareError> {
             }
         }
     })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+    // From a str, like every other JSON the page reads: serde_json's reader for bytes would be
+    // a second copy of its parser in the wasm. Bytes cut inside a character are a cut link.
+    let text = std::str::from_utf8(&bytes).map_err(|e| match e.error_len() {
+        None => ShareError::Truncated,
+        Some(_) => ShareError::Damaged {
+            detail: "not settings JSON".into(),
+        },
+    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         if e.is_eof() {
             ShareError::Truncated
         } else {

@@ -10,6 +10,7 @@ use crate::core::checks::{Check, Signature, Status};
 use crate::core::diagnosis::{self, Diagnosis, Step};
 use crate::core::exchange::{Exchange, RecordedRequest};
 use crate::core::jwt;
+use crate::core::proxy::Route;
 use crate::core::run::{Secret, SecretKind, TokenKey};
 use crate::core::steps::{form_problem, SendFailure};
 use crate::core::user_sign_in::{
@@ -21,6 +22,7 @@ use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::state::AppState;
 use crate::web::clock;
+use crate::web::flow::same_origin_route;
 use crate::web::http::{self, InFlight};
 use crate::web::sign_in::{self as browser, PendingRecord};
 use crate::web::verify::{self, JwksSource};
@@ -30,6 +32,8 @@ use crate::web::verify::{self, JwksSource};
 pub struct SignIn {
     tokens: RwSignal<Option<UserTokens>>,
     exchange: RwSignal<Option<Exchange>>,
+    /// The real target when the exchange went through this page's proxy route.
+    proxied_target: RwSignal<Option<String>>,
     diagnosis: RwSignal<Option<Diagnosis>>,
     note: RwSignal<Option<String>>,
     busy: RwSignal<Option<&'static str>>,
@@ -44,6 +48,7 @@ impl SignIn {
         Self {
             tokens: RwSignal::new(None),
             exchange: RwSignal::new(None),
+            proxied_target: RwSignal::new(None),
             diagnosis: RwSignal::new(None),
             note: RwSignal::new(None),
             busy: RwSignal::new(None),
@@ -65,8 +70,24 @@ fn code_grant(state: AppState) -> bool {
         .with(|s| s.sign_in.grant == Grant::AuthorizationCode)
 }
 
-/// Sends one request of the user flow and records it for the panel.
-async fn send(state: AppState, sign: SignIn, request: RecordedRequest) -> Option<(u16, String)> {
+/// Sends one request of the user flow and records it for the panel. With Route through proxy
+/// it goes to this page's token route, which forwards any path of the domain (`/oauth2/*`).
+async fn send(
+    state: AppState,
+    sign: SignIn,
+    mut request: RecordedRequest,
+) -> Option<(u16, String)> {
+    let mut proxied_target = None;
+    if state.settings.with_untracked(|s| s.via_proxy) {
+        match same_origin_route(&request.url, Route::Token) {
+            Ok(url) => proxied_target = Some(std::mem::replace(&mut request.url, url)),
+            Err(e) => {
+                sign.fail(form_problem(e.to_string()));
+                return None;
+            }
+        }
+    }
+    sign.proxied_target.set(proxied_target);
     let Some(in_flight) = InFlight::new() else {
         sign.fail(form_problem(
             "This browser cannot send requests with a cancel handle (no AbortController).".into(),
@@ -98,12 +119,12 @@ async fn send(state: AppState, sign: SignIn, request: RecordedRequest) -> Option
             sign.fail(diagnosis::body_interrupted(Step::Token, &message));
             None
         }
-        (Err(SendFailure::NotBuilt { message }), _) => {
-            sign.fail(form_problem(message));
-            None
-        }
         (Err(SendFailure::Redirected), _) => {
             sign.fail(diagnosis::redirected(Step::Token, &request.url));
+            None
+        }
+        (Err(SendFailure::NotBuilt { message }), _) => {
+            sign.fail(form_problem(message));
             None
         }
         (Ok(()), None) => {
@@ -683,7 +704,7 @@ pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
                         </ul>
                     })
                 }}
-                <ExchangeView exchange=exchange proxied_target=Signal::derive(|| None::<String>) secrets=secrets book=state.book
+                <ExchangeView exchange=exchange proxied_target=Signal::derive(move || sign.proxied_target.get()) secrets=secrets book=state.book
                     empty="No sign-in yet. Choose Grant: Authorization code (PKCE), then press Sign in." />
             </section>
         }
