@@ -292,10 +292,10 @@ async fn the_pages_share_link_and_profiles_are_inputs() {
     assert_eq!(ran.code, 0, "{}", ran.all());
 
     let mut profiles = Profiles::default();
-    profiles.save("dev", &settings).unwrap();
+    profiles.save("dev", &settings, None).unwrap();
     let mut broken = settings.clone();
     broken.api_url = format!("{}/nope", em.api_url());
-    profiles.save("staging", &broken).unwrap();
+    profiles.save("staging", &broken, None).unwrap();
     let profiles_path = dir.join("profiles.json");
     std::fs::write(&profiles_path, profiles.to_json()).unwrap();
     let ran = cli(

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::core::headers::without_secret_headers;
+use crate::core::matrix::{description_from_value, ApiDescription};
 use crate::core::settings::Settings;
 use crate::core::short_sort::sort_short_by;
 
@@ -22,6 +23,11 @@ pub const FORM_KEY: &str = "cognito-api-tester.form";
 pub struct Profile {
     pub name: String,
     pub settings: Settings,
+    /// The imported API description (the API's shape, no secrets) for the matrix; absent in
+    /// profiles saved without one, or before profiles kept it.
+    /// Read back by [`description_from_value`] (see there why not by a derive).
+    #[serde(skip_deserializing, default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiDescription>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -54,9 +60,18 @@ impl Profiles {
             None => Ok(Profiles::default()),
             // Through a Value, like every other stored Settings: one copy of the Settings
             // deserializer in the wasm instead of one per kind of input.
-            Some(text) => serde_json::from_str::<serde_json::Value>(text)
-                .and_then(serde_json::from_value)
-                .map_err(|e| ProfileError::Corrupt(e.to_string())),
+            Some(text) => {
+                let value = serde_json::from_str::<serde_json::Value>(text)
+                    .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
+                let mut profiles: Profiles = serde_json::from_value(value.clone())
+                    .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
+                let stored = value.get("list").and_then(|l| l.as_array());
+                for (profile, stored) in profiles.list.iter_mut().zip(stored.into_iter().flatten())
+                {
+                    profile.api = stored.get("api").and_then(description_from_value);
+                }
+                Ok(profiles)
+            }
         }
     }
 
@@ -64,8 +79,14 @@ impl Profiles {
         serde_json::to_string(self).unwrap_or_else(|_| "{\"list\":[]}".to_string())
     }
 
-    /// Saves (or replaces) a profile; the secret is always left out.
-    pub fn save(&mut self, name: &str, settings: &Settings) -> Result<(), ProfileError> {
+    /// Saves (or replaces) a profile, with the matrix's imported API description when there is
+    /// one; the secret is always left out.
+    pub fn save(
+        &mut self,
+        name: &str,
+        settings: &Settings,
+        api: Option<&ApiDescription>,
+    ) -> Result<(), ProfileError> {
         let name = name.trim();
         if name.is_empty() {
             return Err(ProfileError::EmptyName);
@@ -79,10 +100,14 @@ impl Profiles {
             ..settings.clone()
         };
         match self.list.iter_mut().find(|p| p.name == name) {
-            Some(existing) => existing.settings = settings,
+            Some(existing) => {
+                existing.settings = settings;
+                existing.api = api.cloned();
+            }
             None => self.list.push(Profile {
                 name: name.to_string(),
                 settings,
+                api: api.cloned(),
             }),
         }
         sort_short_by(&mut self.list, |a, b| a.name < b.name);
@@ -100,6 +125,14 @@ impl Profiles {
             .iter()
             .find(|p| p.name == name)
             .map(|p| p.settings.clone())
+    }
+
+    /// The API description a profile keeps for the matrix, if it keeps one.
+    pub fn api(&self, name: &str) -> Option<ApiDescription> {
+        self.list
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.api.clone())
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -124,7 +157,7 @@ mod tests {
     #[test]
     fn the_secret_never_reaches_storage() {
         let mut profiles = Profiles::default();
-        profiles.save("dev", &settings()).unwrap();
+        profiles.save("dev", &settings(), None).unwrap();
         let json = profiles.to_json();
         assert!(!json.contains("s3cr3t-value"), "{json}");
         assert!(json.contains("my-pool"));
@@ -133,11 +166,11 @@ mod tests {
     #[test]
     fn save_replace_load_remove() {
         let mut profiles = Profiles::default();
-        profiles.save(" staging ", &settings()).unwrap();
-        profiles.save("dev", &settings()).unwrap();
+        profiles.save(" staging ", &settings(), None).unwrap();
+        profiles.save("dev", &settings(), None).unwrap();
         let mut changed = settings();
         changed.domain = "other".into();
-        profiles.save("dev", &changed).unwrap();
+        profiles.save("dev", &changed, None).unwrap();
         assert_eq!(profiles.names(), vec!["dev", "staging"]);
         let loaded = profiles.load("dev").unwrap();
         assert_eq!(loaded.domain, "other");
@@ -147,7 +180,7 @@ mod tests {
         profiles.remove("dev");
         assert_eq!(profiles.names(), vec!["staging"]);
         assert_eq!(
-            profiles.save("  ", &settings()),
+            profiles.save("  ", &settings(), None),
             Err(ProfileError::EmptyName)
         );
     }
@@ -156,12 +189,46 @@ mod tests {
     fn reading_storage() {
         assert_eq!(Profiles::from_json(None).unwrap(), Profiles::default());
         let mut profiles = Profiles::default();
-        profiles.save("dev", &settings()).unwrap();
+        profiles.save("dev", &settings(), None).unwrap();
         assert_eq!(
             Profiles::from_json(Some(&profiles.to_json())).unwrap(),
             profiles
         );
         let err = Profiles::from_json(Some("{broken")).unwrap_err();
         assert!(err.to_string().contains("could not be read"));
+    }
+
+    #[test]
+    fn a_profile_keeps_the_imported_api_description() {
+        let api =
+            crate::core::matrix::parse_export(include_str!("matrix/fixtures/oas30.json")).unwrap();
+        let mut other =
+            crate::core::matrix::parse_export(include_str!("matrix/fixtures/swagger.json"))
+                .unwrap();
+        other.operations[0].authorizer = crate::core::matrix::AuthorizerKind::Other("x".into());
+        let mut profiles = Profiles::default();
+        profiles.save("dev", &settings(), Some(&api)).unwrap();
+        profiles.save("prod", &settings(), None).unwrap();
+        profiles.save("other", &settings(), Some(&other)).unwrap();
+        let read = Profiles::from_json(Some(&profiles.to_json())).unwrap();
+        assert_eq!(read.api("dev"), Some(api.clone()));
+        assert_eq!(read.api("prod"), None);
+        assert_eq!(read.api("other"), Some(other));
+        // Every field of every operation comes back (the reader is hand-written).
+        assert_eq!(read, profiles);
+        // A profile without a description stores no field for it.
+        assert!(!profiles.to_json().contains("\"api\":null"));
+        // Saving again without one drops it.
+        profiles.save("dev", &settings(), None).unwrap();
+        assert_eq!(profiles.api("dev"), None);
+    }
+
+    #[test]
+    fn a_profile_saved_before_descriptions_were_kept_still_loads() {
+        // The stored shape before: a name and the settings, nothing else.
+        let old = serde_json::json!({"list": [{"name": "dev", "settings": settings()}]});
+        let profiles = Profiles::from_json(Some(&old.to_string())).unwrap();
+        assert_eq!(profiles.load("dev").unwrap().domain, "my-pool");
+        assert_eq!(profiles.api("dev"), None);
     }
 }

@@ -12,8 +12,9 @@ use crate::core::canary::{
 };
 use crate::core::exchange::format_elapsed;
 use crate::core::jwt::format_utc;
+use crate::core::matrix::{canary_csv, canary_json, RowHistory};
 use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
-use crate::core::run::{Job, RunSnapshot, Secret, SecretKind};
+use crate::core::run::{Job, Outcome, RunSnapshot, Secret, SecretKind};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::ui::canary_export_view::CanaryExport;
 use crate::ui::sign_in_view::{refresh_if_due, SignIn};
@@ -29,6 +30,11 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
     let unit = RwSignal::new(IntervalUnit::Seconds);
     let running = RwSignal::new(false);
     let history = RwSignal::new(History::default());
+    // What each tick runs: Run (false) or the authorization matrix (true), with its per-method
+    // history.
+    let tick_matrix = RwSignal::new(false);
+    let row_history = RwSignal::new(RowHistory::default());
+    let has_api = move || state.matrix_form.api.with(Option::is_some);
     let message = RwSignal::new(None::<String>);
     let assertion_issue = Memo::new(move |_| {
         state
@@ -38,9 +44,15 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
 
     let set_title = move || {
         let title = history.with_untracked(|h| page_title(h, running.get_untracked()));
+        // A finding of the negative checks, or of the newest scheduled run (a matrix tick).
         let finding = state
             .negatives
-            .with_untracked(|n| n.iter().any(|r| r.verdict == Verdict::SecurityFinding));
+            .with_untracked(|n| n.iter().any(|r| r.verdict == Verdict::SecurityFinding))
+            || history.with_untracked(|h| {
+                h.iter_newest_first()
+                    .next()
+                    .is_some_and(|r| r.outcome == Outcome::SecurityFinding.label())
+            });
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             doc.set_title(&with_finding(&title, finding));
         }
@@ -78,18 +90,26 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
                 let margin = schedule_reuse_margin(state.held.get_untracked().as_ref(), secs);
                 // A user's token is renewed with its refresh token; Run never signs a user in.
                 refresh_if_due(state, sign, margin).await;
-                let record = match state.begin(Job::Run, margin) {
-                    // Met a manual run (or the form cannot send): recorded as what it is.
-                    Err(refusal) => state.refused_record(started_at_unix_ms, &refusal),
-                    Ok(prepared) => {
-                        let performed = state.perform(prepared).await;
-                        state.run_record(started_at_unix_ms, &performed)
-                    }
+                let (record, rows) = if tick_matrix.get_untracked() {
+                    state.matrix_tick(started_at_unix_ms, margin).await
+                } else {
+                    let record = match state.begin(Job::Run, margin) {
+                        // Met a manual run (or the form cannot send): recorded as what it is.
+                        Err(refusal) => state.refused_record(started_at_unix_ms, &refusal),
+                        Ok(prepared) => {
+                            let performed = state.perform(prepared).await;
+                            state.run_record(started_at_unix_ms, &performed)
+                        }
+                    };
+                    (record, Vec::new())
                 };
                 if !current() {
                     break;
                 }
                 history.update(|h| h.push(record));
+                if !rows.is_empty() {
+                    row_history.update(|h| h.push(&rows));
+                }
                 set_title();
                 // Wait out the rest of the interval, waking often enough to stop promptly.
                 let due = begun + f64::from(secs) * 1000.0;
@@ -107,12 +127,19 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
         set_title();
     };
     let export = move |csv: bool| {
+        let mask = |t: &str| state.mask(t);
         let (text, mime, ext) = history.with_untracked(|h| {
-            if csv {
-                (h.to_csv(), "text/csv", "csv")
-            } else {
-                (h.to_json(), "application/json", "json")
-            }
+            row_history.with_untracked(|rows| {
+                if csv {
+                    (canary_csv(h.to_csv(), rows, &mask), "text/csv", "csv")
+                } else {
+                    (
+                        canary_json(&h.to_json(), rows, &mask),
+                        "application/json",
+                        "json",
+                    )
+                }
+            })
         });
         let name = format!(
             "canary-history-{}.{ext}",
@@ -137,6 +164,14 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
         <AssertionResults results=state.assertion_results />
         <div class="profile-row">
             <div class="field">
+                <label for="tick-runs">"Each tick runs"</label>
+                <select id="tick-runs" disabled=move || running.get()
+                    on:change:target=move |e| tick_matrix.set(e.target().value() == "matrix")>
+                    <option value="run" selected=move || !tick_matrix.get()>"Run"</option>
+                    <option value="matrix" selected=move || tick_matrix.get() disabled=move || !has_api()>"Authorization matrix"</option>
+                </select>
+            </div>
+            <div class="field">
                 <label for="interval">"Run every"</label>
                 <input id="interval" type="number" min="1" prop:value=move || interval_value.get().to_string()
                     on:input:target=move |e| interval_value.set(e.target().value().trim().parse().unwrap_or(0)) />
@@ -154,10 +189,11 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
         <p class="hint">"Browsers slow down timers in background tabs (to about once a minute), so short intervals stretch while this tab is hidden. The tab title shows the state."</p>
         {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
         <HistoryView history />
+        <RowHistoryView state rows=row_history />
         <div class="actions">
             <button type="button" class="secondary" on:click=move |_| export(true) disabled=move || history.with(History::is_empty)>"Download CSV"</button>
             <button type="button" class="secondary" on:click=move |_| export(false) disabled=move || history.with(History::is_empty)>"Download JSON"</button>
-            <button type="button" class="secondary" on:click=move |_| { history.update(History::clear); set_title(); }>"Clear history"</button>
+            <button type="button" class="secondary" on:click=move |_| { history.update(History::clear); row_history.update(RowHistory::clear); set_title(); }>"Clear history"</button>
         </div>
         <NegativeChecks state />
         <CanaryExport state />
@@ -218,6 +254,45 @@ fn HistoryView(history: RwSignal<History>) -> impl IntoView {
                 </table>
             }
             .into_any()
+        })
+    }
+}
+
+/// Per method of the scheduled matrix runs: how many times each row was as expected, refused
+/// unexpectedly, a security finding or something else, and its newest outcome.
+#[component]
+fn RowHistoryView(state: AppState, rows: RwSignal<RowHistory>) -> impl IntoView {
+    move || {
+        rows.with(|h| {
+            (!h.is_empty()).then(|| {
+                let lines: Vec<_> = h
+                    .tracks()
+                    .iter()
+                    .map(|t| {
+                        let c = t.counts();
+                        let last = t.last().map(|v| v.label()).unwrap_or_default();
+                        let bad = c.unexpected_denial + c.security_finding > 0;
+                        view! {
+                            <tr class:fail=bad>
+                                <th scope="row"><code>{state.mask(&t.key)}</code></th>
+                                <td>{c.runs()}</td>
+                                <td>{c.as_expected}</td>
+                                <td>{c.unexpected_denial}</td>
+                                <td>{c.security_finding}</td>
+                                <td>{c.other}</td>
+                                <td>{last}</td>
+                            </tr>
+                        }
+                    })
+                    .collect();
+                view! {
+                    <table class="history per-method">
+                        <caption>"Per-method history"</caption>
+                        <thead><tr><th scope="col">"Method"</th><th scope="col">"Runs"</th><th scope="col">"As expected"</th><th scope="col">"Unexpected denial"</th><th scope="col">"SECURITY FINDING"</th><th scope="col">"Other"</th><th scope="col">"Last"</th></tr></thead>
+                        <tbody>{lines}</tbody>
+                    </table>
+                }
+            })
         })
     }
 }

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use crate::core::jwt;
 use crate::core::matrix::{
     expected, parse_export, to_csv, to_json, Actual, ApiDescription, HeldToken as MatrixToken,
-    MatrixRow, RowVerdict, SAFE_METHODS,
+    MatrixRow, RowVerdict,
 };
-use crate::ui::state::{AppState, MatrixJob};
+use crate::ui::state::AppState;
 use crate::web::files;
 
 /// The held token as the rules read it (None: no token yet).
@@ -24,8 +24,11 @@ fn held_token(state: AppState) -> Option<MatrixToken> {
     })
 }
 
-fn changes_data(verb: &str) -> bool {
-    !SAFE_METHODS.contains(&verb)
+/// The API URL field without its trailing slash: the base URL when an export names no server.
+pub fn api_url_base(state: AppState) -> String {
+    state
+        .settings
+        .with_untracked(|s| s.api_url.trim().trim_end_matches('/').to_owned())
 }
 
 #[component]
@@ -33,22 +36,15 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
     let import_open = RwSignal::new(false);
     let import_text = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
-    let api = RwSignal::new(None::<ApiDescription>);
-    let base_url = RwSignal::new(String::new());
-    // One value per path parameter of each row, defaulted from the export's examples.
-    let params = RwSignal::new(Vec::<Vec<String>>::new());
-    let include_changes = RwSignal::new(false);
+    let form = state.matrix_form;
+    let (api, base_url, params, include_changes) =
+        (form.api, form.base_url, form.params, form.include_changes);
     let confirming = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let busy = move || state.busy.get().is_some();
 
     let read_export = move |_| match parse_export(&import_text.get_untracked()) {
         Ok(description) => {
-            let base = description.base_url.clone().unwrap_or_else(|| {
-                state
-                    .settings
-                    .with_untracked(|s| s.api_url.trim().trim_end_matches('/').to_owned())
-            });
             let from = if description.base_url.is_some() {
                 "the export"
             } else {
@@ -63,20 +59,7 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
                     description.format.label()
                 ),
             )));
-            params.set(
-                description
-                    .operations
-                    .iter()
-                    .map(|op| {
-                        op.path_params
-                            .iter()
-                            .map(|p| p.example.clone().unwrap_or_default())
-                            .collect()
-                    })
-                    .collect(),
-            );
-            base_url.set(base);
-            api.set(Some(description));
+            form.set(description, api_url_base(state));
             state.matrix.set(None);
             import_text.set(String::new());
             import_open.set(false);
@@ -85,45 +68,9 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
     };
 
     let run = move |_| {
-        let Some(description) = api.get_untracked() else {
-            return;
-        };
-        let values = params.get_untracked();
-        let include = include_changes.get_untracked();
-        let jobs = description
-            .operations
-            .into_iter()
-            .enumerate()
-            .map(|(i, operation)| {
-                let row: Vec<String> = values.get(i).cloned().unwrap_or_default();
-                let filled = operation
-                    .path_params
-                    .iter()
-                    .enumerate()
-                    .all(|(j, _)| row.get(j).is_some_and(|v| !v.trim().is_empty()));
-                let lookup = |name: &str| {
-                    operation
-                        .path_params
-                        .iter()
-                        .position(|p| p.name == name)
-                        .and_then(|j| row.get(j).cloned())
-                        .unwrap_or_default()
-                };
-                let path = operation.fill_path(&lookup);
-                let send = filled && (include || !changes_data(operation.verb()));
-                MatrixJob {
-                    operation,
-                    path,
-                    send,
-                }
-            })
-            .collect();
-        let base = base_url
-            .get_untracked()
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
-        state.start_matrix(base, jobs);
+        if let Some((base, jobs)) = form.jobs() {
+            state.start_matrix(base, jobs);
+        }
     };
 
     let download = move |csv: bool| {

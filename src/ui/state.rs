@@ -28,7 +28,9 @@ use crate::web::http::InFlight;
 use crate::web::storage;
 use crate::web::verify::{self, JwksSource};
 
+mod matrix_form;
 mod matrix_run;
+pub use matrix_form::MatrixForm;
 pub use matrix_run::{MatrixJob, MatrixRun};
 
 /// A run reuses the held token only if it has more than this many seconds left,
@@ -105,6 +107,8 @@ pub struct AppState {
     pub negatives: RwSignal<Vec<NegativeResult>>,
     /// The last authorization matrix run (see `matrix_run`).
     pub matrix: RwSignal<Option<MatrixRun>>,
+    /// The matrix panel's imported description and inputs (Run matrix, canary ticks, profiles).
+    pub matrix_form: MatrixForm,
     in_flight: StoredValue<Option<InFlight>, LocalStorage>,
     /// Bumped by every run: a watchdog or a late answer of an older run changes nothing.
     epoch: StoredValue<u64>,
@@ -139,6 +143,7 @@ impl AppState {
             assertion_results: RwSignal::new(Vec::new()),
             negatives: RwSignal::new(Vec::new()),
             matrix: RwSignal::new(None),
+            matrix_form: MatrixForm::new(),
             in_flight: StoredValue::new_local(None),
             epoch: StoredValue::new(0),
             verification: StoredValue::new(0),

@@ -49,8 +49,9 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
             message.set(Some(format!("Not saved: {why}")));
             return;
         }
+        let api = state.matrix_form.api.get_untracked();
         let outcome = list
-            .save(&name, &state.settings.get_untracked())
+            .save(&name, &state.settings.get_untracked(), api.as_ref())
             .map_err(|e| e.to_string())
             .and_then(|()| storage::save_profiles(&list));
         match outcome {
@@ -58,8 +59,13 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
                 profiles.set(list);
                 selected.set(name.trim().to_string());
                 message.set(Some(format!(
-                    "Saved profile \"{}\" (without the client secret).",
-                    name.trim()
+                    "Saved profile \"{}\" (without the client secret{}).",
+                    name.trim(),
+                    if api.is_some() {
+                        "; with the imported API description"
+                    } else {
+                        ""
+                    }
                 )));
             }
             Err(e) => message.set(Some(e)),
@@ -67,10 +73,25 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     };
     let load_profile = move |_| {
         let name = selected.get_untracked();
-        match profiles.with_untracked(|p| p.load(&name)) {
-            Some(settings) => {
+        match profiles.with_untracked(|p| p.load(&name).map(|s| (s, p.api(&name)))) {
+            Some((settings, api)) => {
                 state.load_settings(settings, &format!("profile \"{name}\""));
-                message.set(Some(format!("Loaded profile \"{name}\".")));
+                let with_api = api.is_some();
+                // The profile's API description goes back into the matrix panel.
+                if let Some(api) = api {
+                    state
+                        .matrix_form
+                        .set(api, crate::ui::matrix_view::api_url_base(state));
+                    state.matrix.set(None);
+                }
+                message.set(Some(format!(
+                    "Loaded profile \"{name}\"{}.",
+                    if with_api {
+                        " with its API description (see Authorization matrix)"
+                    } else {
+                        ""
+                    }
+                )));
             }
             None => message.set(Some("Choose a saved profile first.".into())),
         }

@@ -7,6 +7,8 @@
 
 mod expect;
 mod export;
+mod history;
+mod stored;
 mod table;
 mod verdict;
 
@@ -18,6 +20,8 @@ pub use export::{
     parse_export, ApiDescription, AuthorizerKind, ExportError, ExportFormat, Operation, PathParam,
     MAX_EXPORT_BYTES,
 };
+pub use history::{canary_csv, canary_json, row_key, RowCounts, RowHistory, RowTrack};
+pub use stored::description_from_value;
 pub use table::{report_lines, to_csv, to_json};
 pub use verdict::{
     matrix_verdict, row_verdict, Actual, MatrixRow, RowVerdict, CONCURRENCY, SAFE_METHODS,

@@ -420,3 +420,108 @@ fn a_403_on_a_method_that_needs_an_api_key_says_so() {
     let r = MatrixRow::new(o, "/x".into(), Expected::Allowed { why: "" }, answered(403));
     assert!(!r.note.unwrap().contains("API key"));
 }
+
+/// A row of `method path` with this answer for a method that must allow the token.
+fn tracked(method: &str, path: &str, status: u16) -> MatrixRow {
+    let mut op = operation(AuthorizerKind::CognitoUserPools, &["demo/example"]);
+    op.method = method.into();
+    op.path = path.into();
+    MatrixRow::new(
+        op,
+        path.replace("{id}", "7"),
+        Expected::Allowed { why: "" },
+        Actual::Answered { status, millis: 3 },
+    )
+}
+
+#[test]
+fn per_method_history_counts_each_kind_of_outcome_per_row_key() {
+    let mut history = RowHistory::default();
+    assert!(history.is_empty());
+    history.push(&[
+        tracked("GET", "/pets", 200),
+        tracked("GET", "/pets/{id}", 403),
+    ]);
+    let mut finding = tracked("DELETE", "/pets", 200);
+    finding.verdict = RowVerdict::SecurityFinding;
+    let mut cancelled = tracked("GET", "/pets", 200);
+    cancelled.verdict = RowVerdict::Cancelled;
+    history.push(&[cancelled, tracked("GET", "/pets/{id}", 200), finding]);
+    let keys: Vec<&str> = history.tracks().iter().map(|t| t.key.as_str()).collect();
+    // The export's path, never the filled one: a key is the same row across runs.
+    assert_eq!(keys, vec!["GET /pets", "GET /pets/{id}", "DELETE /pets"]);
+    let counts: Vec<RowCounts> = history.tracks().iter().map(RowTrack::counts).collect();
+    assert_eq!(
+        counts[0],
+        RowCounts {
+            as_expected: 1,
+            unexpected_denial: 0,
+            security_finding: 0,
+            other: 1
+        }
+    );
+    assert_eq!(
+        counts[1],
+        RowCounts {
+            as_expected: 1,
+            unexpected_denial: 1,
+            security_finding: 0,
+            other: 0
+        }
+    );
+    assert_eq!(counts[2].security_finding, 1);
+    assert_eq!(counts[1].runs(), 2);
+    assert_eq!(history.tracks()[0].last(), Some(RowVerdict::Cancelled));
+    history.clear();
+    assert!(history.is_empty());
+}
+
+#[test]
+fn per_method_history_keeps_the_newest_outcomes_like_the_run_history() {
+    use crate::core::canary::HISTORY_CAP;
+    let mut history = RowHistory::default();
+    history.push(&[tracked("GET", "/pets", 403)]);
+    history.push(&[tracked("GET", "/pets", 403)]);
+    for _ in 0..HISTORY_CAP {
+        history.push(&[tracked("GET", "/pets", 200)]);
+    }
+    let track = &history.tracks()[0];
+    assert_eq!(track.outcomes().count(), HISTORY_CAP);
+    // The two oldest (denials) were dropped; the counts are of what is kept.
+    assert_eq!(track.counts().unexpected_denial, 0);
+    assert_eq!(track.counts().as_expected, HISTORY_CAP);
+}
+
+#[test]
+fn per_method_history_joins_the_canary_exports_masked() {
+    let mut history = RowHistory::default();
+    let runs_csv = "started_at_utc,passed\r\n2026-12-02T08:00:00.000Z,true\r\n".to_owned();
+    let runs_json = "[\n  {\n    \"passed\": true\n  }\n]";
+    let mask = |t: &str| t.replace("s3cr3t", "••••");
+    // No matrix tick: the exports are exactly the run history's.
+    assert_eq!(canary_csv(runs_csv.clone(), &history, &mask), runs_csv);
+    assert_eq!(canary_json(runs_json, &history, &mask), runs_json);
+    history.push(&[
+        tracked("GET", "/pets", 200),
+        tracked("GET", "/s3cr3t,x", 403),
+    ]);
+    let csv = canary_csv(runs_csv.clone(), &history, &mask);
+    assert!(csv.starts_with(&runs_csv), "{csv}");
+    assert!(csv.contains(
+        "\r\n\r\nmethod_path,runs,as_expected,unexpected_denial,security_finding,other,last_outcome\r\n"
+    ));
+    assert!(csv.contains("GET /pets,1,1,0,0,0,as expected\r\n"), "{csv}");
+    assert!(
+        csv.contains("\"GET /••••,x\",1,0,1,0,0,unexpected denial\r\n"),
+        "{csv}"
+    );
+    assert!(!csv.contains("s3cr3t"));
+    let json: serde_json::Value =
+        serde_json::from_str(&canary_json(runs_json, &history, &mask)).unwrap();
+    assert_eq!(json["runs"][0]["passed"], true);
+    assert_eq!(json["per_method"][0]["method_path"], "GET /pets");
+    assert_eq!(json["per_method"][0]["as_expected"], 1);
+    assert_eq!(json["per_method"][1]["unexpected_denial"], 1);
+    assert_eq!(json["per_method"][1]["outcomes"][0], "unexpected denial");
+    assert!(!json.to_string().contains("s3cr3t"));
+}

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{AppState, Prepared, TokenStep, EXPIRY_MARGIN_SECS};
+use crate::core::canary::RunRecord;
 use crate::core::diagnosis::NetworkFailure;
 use crate::core::exchange::RecordedRequest;
 use crate::core::jwt;
@@ -19,7 +20,7 @@ use crate::core::matrix::{
     CONCURRENCY,
 };
 use crate::core::proxy::Route;
-use crate::core::run::{Job, RunSnapshot, Verdict};
+use crate::core::run::{Job, Refusal, RunSnapshot, Verdict};
 use crate::core::steps::SendFailure;
 use crate::web::flow;
 use crate::web::http::{self, InFlight};
@@ -61,19 +62,62 @@ struct Sender {
 impl AppState {
     /// Starts a matrix run from the Run matrix button.
     pub fn start_matrix(self, base_url: String, jobs: Vec<MatrixJob>) {
-        // A pasted token (an ID token, say) is used as it is; otherwise the token is reused or
-        // fetched exactly as Run decides.
-        let job = if self.pasted.get_untracked() && self.held.with_untracked(Option::is_some) {
-            Job::Api
-        } else {
-            Job::Run
-        };
-        match self.begin(job, EXPIRY_MARGIN_SECS) {
+        match self.begin(self.matrix_job(), EXPIRY_MARGIN_SECS) {
             Ok(prepared) => spawn_local(async move {
                 self.perform_matrix(prepared, base_url, jobs).await;
             }),
             Err(refusal) => self.refuse(refusal),
         }
+    }
+
+    /// A pasted token (an ID token, say) is used as it is; otherwise the token is reused or
+    /// fetched exactly as Run decides.
+    fn matrix_job(self) -> Job {
+        if self.pasted.get_untracked() && self.held.with_untracked(Option::is_some) {
+            Job::Api
+        } else {
+            Job::Run
+        }
+    }
+
+    /// One canary tick that runs the matrix as the panel stands, through the same owner as Run
+    /// matrix: refused (SKIPPED) while another run is on, like a Run tick. Returns the history
+    /// line (its outcome is the matrix verdict) and the rows judged (empty when none ran).
+    pub async fn matrix_tick(
+        self,
+        started_at_unix_ms: f64,
+        margin: i64,
+    ) -> (RunRecord, Vec<MatrixRow>) {
+        let Some((base, jobs)) = self.matrix_form.jobs() else {
+            let refusal = Refusal::Blocked(
+                "no API description is imported: import the API's export under Authorization matrix.".into(),
+            );
+            return (
+                self.refused_record(started_at_unix_ms, &refusal),
+                Vec::new(),
+            );
+        };
+        let prepared = match self.begin(self.matrix_job(), margin) {
+            Ok(prepared) => prepared,
+            Err(refusal) => {
+                return (
+                    self.refused_record(started_at_unix_ms, &refusal),
+                    Vec::new(),
+                )
+            }
+        };
+        // perform_matrix moves the run to the next epoch once the token is held.
+        let matrix_epoch = prepared.epoch.wrapping_add(1);
+        let token_note = prepared.plan.note();
+        self.perform_matrix(prepared, base, jobs).await;
+        let performed = self.performed(self.token_fetched.get_untracked(), token_note);
+        let rows = self.matrix.with_untracked(|m| {
+            m.as_ref()
+                .filter(|m| m.epoch == matrix_epoch && m.verdict.is_some())
+                .map(MatrixRun::finished_rows)
+                .unwrap_or_default()
+        });
+        (self.run_record(started_at_unix_ms, &performed), rows)
     }
 
     async fn perform_matrix(self, prepared: Prepared, base_url: String, jobs: Vec<MatrixJob>) {

@@ -323,3 +323,100 @@ async fn cancel_stops_every_request_of_the_matrix() {
     .await;
     emu.shutdown().await;
 }
+
+/// The canary's ticks run the matrix (issue 18): a per-method history table under the run
+/// history, in the CSV download, with no token; a profile keeps the imported description.
+#[tokio::test]
+async fn the_canary_schedules_the_matrix_and_a_profile_keeps_the_description() {
+    use std::time::{Duration, Instant};
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev/pets").await;
+        // Without a description, a tick can only run Run.
+        let option = b
+            .js_string("return String(document.querySelector('#tick-runs option[value=matrix]').disabled)")
+            .await;
+        assert_eq!(option, "true");
+        let oas = export(b, &emu, "oas30").await;
+        import(b, &oas).await;
+
+        b.fill("Profile name", "dev").await;
+        b.click("Save profile").await;
+        b.wait_text(".tools", "with the imported API description").await;
+
+        b.choose("Each tick runs", "Authorization matrix").await;
+        b.fill("Run every", "1").await;
+        b.click("Start schedule").await;
+        let deadline = Instant::now() + e2e::WAIT;
+        loop {
+            let history = b.text("table.history").await;
+            if history.matches("PASS").count() >= 2 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "fewer than 2 matrix ticks:\n{history}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        b.click("Stop schedule").await;
+        b.wait_idle().await;
+        let per_method = b.text("table.per-method").await;
+        assert!(per_method.contains("Per-method history"), "{per_method}");
+        // "METHOD path runs as-expected denial finding other last": each row judged at every tick.
+        let rows = b
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('table.per-method tbody tr')).map(tr => Array.from(tr.cells).map(c => c.innerText.trim()).join(' | '));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rows: Vec<String> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(rows.len(), 10, "{rows:#?}");
+        let get_pets = rows.iter().find(|r| r.starts_with("GET /pets |")).unwrap();
+        let cells: Vec<&str> = get_pets.split(" | ").collect();
+        let runs: usize = cells[1].parse().unwrap();
+        assert!(runs >= 2, "{get_pets}");
+        assert_eq!(cells[2], cells[1], "every run as expected: {get_pets}");
+        assert_eq!(&cells[3..], ["0", "0", "0", "as expected"], "{get_pets}");
+        let post = rows.iter().find(|r| r.starts_with("POST /pets |")).unwrap();
+        assert!(post.ends_with("| not run"), "{post}");
+        // The new select and table pass axe-core like the rest of the page.
+        let found = b.axe_serious().await;
+        assert!(found.is_empty(), "{found:#?}");
+
+        b.click("Download CSV").await;
+        let csv = b.downloaded(".csv").await;
+        assert!(
+            csv.contains("method_path,runs,as_expected,unexpected_denial,security_finding,other,last_outcome"),
+            "{csv}"
+        );
+        assert!(csv.contains(&format!("GET /pets,{runs},{runs},0,0,0,as expected")), "{csv}");
+        assert!(csv.contains("GET /reports,"), "{csv}");
+        assert!(!csv.contains("eyJ"), "a token in the CSV:\n{csv}");
+        assert!(!csv.contains("demo-client-secret"), "{csv}");
+        b.click("Download JSON").await;
+        let json: serde_json::Value =
+            serde_json::from_str(&b.downloaded(".json").await).unwrap();
+        let per_method = json["per_method"].as_array().unwrap();
+        assert_eq!(per_method.len(), 10, "{json:#}");
+        assert!(json["runs"].as_array().unwrap().len() >= 2, "{json:#}");
+        let text = json.to_string();
+        assert!(!text.contains("eyJ"), "a token in the JSON:\n{text}");
+
+        // A new page: loading the profile brings the description back into the matrix panel.
+        b.open(&site).await;
+        b.choose("Profiles", "dev").await;
+        b.click("Load").await;
+        b.wait_text(".tools", "with its API description").await;
+        b.wait_text(MATRIX, "/id-token-only").await;
+        assert_eq!(table(b).await.len(), 10);
+    })
+    .await;
+    emu.shutdown().await;
+}

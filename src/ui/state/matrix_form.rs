@@ -1,0 +1,97 @@
+//! The matrix panel's inputs — the imported API description, its base URL, the path parameter
+//! values and whether data-changing methods are included — held once for the page, so Run matrix,
+//! a canary tick and a profile all read and restore the same description.
+
+use leptos::prelude::*;
+
+use crate::core::matrix::{ApiDescription, SAFE_METHODS};
+
+use super::MatrixJob;
+
+#[derive(Clone, Copy)]
+pub struct MatrixForm {
+    pub api: RwSignal<Option<ApiDescription>>,
+    pub base_url: RwSignal<String>,
+    /// One value per path parameter of each row, defaulted from the export's examples.
+    pub params: RwSignal<Vec<Vec<String>>>,
+    pub include_changes: RwSignal<bool>,
+}
+
+impl MatrixForm {
+    pub fn new() -> Self {
+        Self {
+            api: RwSignal::new(None),
+            base_url: RwSignal::new(String::new()),
+            params: RwSignal::new(Vec::new()),
+            include_changes: RwSignal::new(false),
+        }
+    }
+
+    /// Takes a description (imported or from a profile): parameters reset to the export's
+    /// examples, the base URL to the export's server or else `fallback_base` (the API URL field).
+    pub fn set(self, description: ApiDescription, fallback_base: String) {
+        self.params.set(
+            description
+                .operations
+                .iter()
+                .map(|op| {
+                    op.path_params
+                        .iter()
+                        .map(|p| p.example.clone().unwrap_or_default())
+                        .collect()
+                })
+                .collect(),
+        );
+        self.base_url
+            .set(description.base_url.clone().unwrap_or(fallback_base));
+        self.api.set(Some(description));
+    }
+
+    /// The base URL and one job per method as the panel stands; None without a description.
+    pub fn jobs(self) -> Option<(String, Vec<MatrixJob>)> {
+        let description = self.api.get_untracked()?;
+        let values = self.params.get_untracked();
+        let include = self.include_changes.get_untracked();
+        let jobs = description
+            .operations
+            .into_iter()
+            .enumerate()
+            .map(|(i, operation)| {
+                let row: Vec<String> = values.get(i).cloned().unwrap_or_default();
+                let filled = operation
+                    .path_params
+                    .iter()
+                    .enumerate()
+                    .all(|(j, _)| row.get(j).is_some_and(|v| !v.trim().is_empty()));
+                let lookup = |name: &str| {
+                    operation
+                        .path_params
+                        .iter()
+                        .position(|p| p.name == name)
+                        .and_then(|j| row.get(j).cloned())
+                        .unwrap_or_default()
+                };
+                let path = operation.fill_path(&lookup);
+                let send = filled && (include || SAFE_METHODS.contains(&operation.verb()));
+                MatrixJob {
+                    operation,
+                    path,
+                    send,
+                }
+            })
+            .collect();
+        let base = self
+            .base_url
+            .get_untracked()
+            .trim()
+            .trim_end_matches('/')
+            .to_owned();
+        Some((base, jobs))
+    }
+}
+
+impl Default for MatrixForm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
