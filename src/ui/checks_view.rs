@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::checks::Status;
+use crate::core::checks::{Check, Status};
 use crate::core::run::{checks_headline, ChecksHeadline};
 use crate::ui::state::AppState;
 
@@ -20,19 +20,7 @@ pub fn ChecksView(state: AppState) -> impl IntoView {
         let summary = headline.text();
         view! {
             <p class="checks-summary" class:pass=pass class:fail=fail class:undecided=!pass && !fail>{summary}</p>
-            <ul class="checks">
-                {checks.into_iter().map(|c| {
-                    let icon = match c.status { Status::Pass => "✓", Status::Fail => "✗", Status::Warn => "!", Status::Info => "i" };
-                    view! {
-                        <li class=format!("check {}", c.status.label()) data-check=c.name>
-                            <span class="icon" aria-hidden="true">{icon}</span>
-                            <span class="sr-only">{c.status.label()}": "</span>
-                            <strong>{c.name}</strong>" — "{c.detail}
-                            {c.fix.map(|f| view! { <span class="check-fix">"Fix: "{f}</span> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <CheckList checks />
             <button type="button" class="secondary" on:click=move |_| state.verify()>"Verify again"</button>
         }
         .into_any()
@@ -54,5 +42,26 @@ pub fn PasteToken(state: AppState) -> impl IntoView {
             </div>
             <button type="button" on:click=move |_| state.inspect(&text.get_untracked())>"Inspect token"</button>
         </details>
+    }
+}
+
+/// The lines of a check list (the access token's in Checks, the ID token's under User tokens):
+/// each with its icon, its status for screen readers, the reason and the fix.
+#[component]
+pub fn CheckList(checks: Vec<Check>, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    view! {
+        <ul class="checks" id=id>
+            {checks.into_iter().map(|c| {
+                let icon = match c.status { Status::Pass => "✓", Status::Fail => "✗", Status::Warn => "!", Status::Info => "i" };
+                view! {
+                    <li class=format!("check {}", c.status.label()) data-check=c.name>
+                        <span class="icon" aria-hidden="true">{icon}</span>
+                        <span class="sr-only">{c.status.label()}": "</span>
+                        <strong>{c.name}</strong>" — "{c.detail}
+                        {c.fix.map(|f| view! { <span class="check-fix">"Fix: "{f}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::checks::{Check, Signature, Status};
+use crate::core::checks::{Check, Signature};
 use crate::core::diagnosis::{self, Diagnosis, Step};
 use crate::core::exchange::{Exchange, RecordedRequest};
 use crate::core::jwt;
@@ -17,6 +17,7 @@ use crate::core::user_sign_in::{
     self as user, code_challenge, id_token_checks, parse_redirect, parse_user_tokens,
     strip_redirect_params, ClientIdentity, Grant, IdTokenContext, Redirect, SendToken, UserTokens,
 };
+use crate::ui::checks_view::CheckList;
 use crate::ui::copy_button::CopyButton;
 use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
@@ -689,19 +690,7 @@ pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
                     let checks = sign.id_checks.get();
                     (!checks.is_empty()).then(|| view! {
                         <h3>"ID token checks"</h3>
-                        <ul class="checks" id="id-token-checks">
-                            {checks.into_iter().map(|c| {
-                                let icon = match c.status { Status::Pass => "✓", Status::Fail => "✗", Status::Warn => "!", Status::Info => "i" };
-                                view! {
-                                    <li class=format!("check {}", c.status.label()) data-check=c.name>
-                                        <span class="icon" aria-hidden="true">{icon}</span>
-                                        <span class="sr-only">{c.status.label()}": "</span>
-                                        <strong>{c.name}</strong>" — "{c.detail}
-                                        {c.fix.map(|f| view! { <span class="check-fix">"Fix: "{f}</span> })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
+                        <CheckList checks id="id-token-checks" />
                     })
                 }}
                 <ExchangeView exchange=exchange proxied_target=Signal::derive(move || sign.proxied_target.get()) secrets=secrets book=state.book

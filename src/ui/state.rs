@@ -253,18 +253,16 @@ impl AppState {
         let token_note = plan.note();
         // Everything set here is drawn once this task yields, that is after the request below
         // has gone out: the page's redraw does not delay the request.
-        self.busy.set(Some(if wants_token {
-            "Getting a token…"
-        } else {
-            "Calling the API…"
-        }));
-        self.notice.set(token_note.clone());
-        self.refusal.set(None);
-        self.snapshot.set(Some(snapshot.clone()));
-        self.token_fetched.set(wants_token);
-        // A new run: the last API answer no longer describes what is on screen.
-        self.api_step.set(None);
-        self.assertion_results.set(Vec::new());
+        self.show_start(
+            &snapshot,
+            wants_token,
+            token_note.clone(),
+            if wants_token {
+                "Getting a token…"
+            } else {
+                "Calling the API…"
+            },
+        );
         if wants_token {
             match self.token_step(&snapshot, &in_flight, epoch).await {
                 TokenStep::Held => {}
@@ -319,6 +317,24 @@ impl AppState {
         {
             gloo_timers::future::TimeoutFuture::new(25).await;
         }
+    }
+
+    /// What every run shows as it starts (Run, Get token, Call API, the matrix): busy with
+    /// `busy`, the token note, its frozen snapshot, and no answer from the last run.
+    pub(crate) fn show_start(
+        self,
+        snapshot: &RunSnapshot,
+        wants_token: bool,
+        note: Option<String>,
+        busy: &'static str,
+    ) {
+        self.busy.set(Some(busy));
+        self.notice.set(note);
+        self.refusal.set(None);
+        self.snapshot.set(Some(snapshot.clone()));
+        self.token_fetched.set(wants_token);
+        self.api_step.set(None);
+        self.assertion_results.set(Vec::new());
     }
 
     /// A run's token step (Run, Get token, the matrix): the request from the snapshot, every

@@ -128,17 +128,16 @@ impl AppState {
             in_flight,
         } = prepared;
         let wants_token = plan.wants_token();
-        self.busy.set(Some(if wants_token {
-            "Getting a token for the matrix…"
-        } else {
-            "Running the authorization matrix…"
-        }));
-        self.notice.set(plan.note());
-        self.refusal.set(None);
-        self.snapshot.set(Some(snapshot.clone()));
-        self.token_fetched.set(wants_token);
-        self.api_step.set(None);
-        self.assertion_results.set(Vec::new());
+        self.show_start(
+            &snapshot,
+            wants_token,
+            plan.note(),
+            if wants_token {
+                "Getting a token for the matrix…"
+            } else {
+                "Running the authorization matrix…"
+            },
+        );
         self.matrix.set(Some(MatrixRun {
             base_url: base_url.clone(),
             rows: vec![None; jobs.len()],
