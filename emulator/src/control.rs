@@ -11,13 +11,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
-use crate::cors::allow_any_origin;
+use crate::cors::{allow_any_origin, preflight_answer};
 use crate::export::{export, ExportType};
 use crate::keys::SigningKey;
-use crate::respond::{empty, response, set_header};
+use crate::respond::{response, set_header};
 use crate::state::AppState;
 use crate::token::TokenFault;
 
@@ -64,17 +64,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, req: Request) -> 
 
 async fn route(state: &AppState, req: Request) -> Response {
     if req.method() == Method::OPTIONS {
-        let mut resp = empty(StatusCode::NO_CONTENT);
-        let h = resp.headers_mut();
-        h.insert(
-            "access-control-allow-methods",
-            HeaderValue::from_static("GET, POST"),
-        );
-        h.insert(
-            "access-control-allow-headers",
-            HeaderValue::from_static("content-type"),
-        );
-        return resp;
+        return preflight_answer("GET, POST", "content-type");
     }
     let query: HashMap<String, String> =
         form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())

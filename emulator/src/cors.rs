@@ -23,6 +23,31 @@ pub(crate) fn allow_any_origin(headers: &mut HeaderMap) {
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
 }
 
+/// Every answer of Cognito's OAuth endpoints (token, userInfo, revoke): the docs promise
+/// `Access-Control-Allow-Origin: *`, and each carries a request id.
+pub(crate) async fn oauth_answer(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    allow_any_origin(h);
+    set_header(h, "x-amz-cognito-request-id", &crate::respond::request_id());
+    resp
+}
+
+/// A preflight answer: 204 allowing these methods and request headers. Cognito's preflight
+/// handling is undocumented; this is what a browser needs.
+pub(crate) fn preflight_answer(methods: &'static str, headers: &'static str) -> Response {
+    let mut resp = empty(StatusCode::NO_CONTENT);
+    let h = resp.headers_mut();
+    h.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static(methods),
+    );
+    h.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static(headers),
+    );
+    resp
+}
+
 /// Whether an API response from `origin` carries CORS headers in `mode`.
 pub(crate) fn api_applies(mode: CorsMode, origin: Origin) -> bool {
     match mode {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, MethodRouter};
 use base64::engine::general_purpose::STANDARD;
@@ -14,11 +14,9 @@ use base64::Engine;
 use serde::Serialize;
 
 use crate::config::AppClient;
-use crate::cors::allow_any_origin;
+use crate::cors::{oauth_answer, preflight_answer};
 use crate::oauth_error::{OAuthError, JSON_UTF8};
-use crate::respond::{
-    empty, media_type, read_limited, request_id, response, set_header, BodyError,
-};
+use crate::respond::{empty, media_type, read_limited, response, BodyError};
 use crate::state::AppState;
 
 /// Largest token request body accepted.
@@ -105,30 +103,12 @@ pub(crate) fn routes() -> MethodRouter<Arc<AppState>> {
     post(handle)
         .options(preflight)
         .fallback(not_allowed)
-        .layer(axum::middleware::map_response(finish))
-}
-
-/// The docs promise `Access-Control-Allow-Origin: *` on every answer.
-async fn finish(mut resp: Response) -> Response {
-    let h = resp.headers_mut();
-    allow_any_origin(h);
-    set_header(h, "x-amz-cognito-request-id", &request_id());
-    resp
+        .layer(axum::middleware::map_response(oauth_answer))
 }
 
 /// Preflight handling is undocumented on Cognito; answer what a browser needs for client_secret_basic.
 async fn preflight() -> Response {
-    let mut resp = empty(StatusCode::NO_CONTENT);
-    let h = resp.headers_mut();
-    h.insert(
-        "access-control-allow-methods",
-        HeaderValue::from_static("POST"),
-    );
-    h.insert(
-        "access-control-allow-headers",
-        HeaderValue::from_static("authorization, content-type"),
-    );
-    resp
+    preflight_answer("POST", "authorization, content-type")
 }
 
 /// The endpoint is POST only; the observed answer to requests it does not take is an empty 405.
@@ -372,6 +352,7 @@ pub(crate) fn issue(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn basic_credentials_are_raw_and_split_on_the_first_colon() {

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::{AppClient, User};
-use crate::cors::allow_any_origin;
+use crate::cors::{oauth_answer, preflight_answer};
 use crate::oauth_error::{OAuthError, JSON_UTF8};
-use crate::respond::{empty, media_type, response, set_header};
+use crate::respond::{empty, media_type, response};
 use crate::state::AppState;
 use crate::token::now_secs;
 use crate::user_sessions::SignIn;
@@ -224,37 +224,17 @@ pub(crate) fn userinfo_route() -> MethodRouter<Arc<AppState>> {
     get(userinfo)
         .post(userinfo)
         .options(preflight)
-        .layer(axum::middleware::map_response(cors))
+        .layer(axum::middleware::map_response(oauth_answer))
 }
 
 pub(crate) fn revoke_route() -> MethodRouter<Arc<AppState>> {
     post(revoke)
         .options(preflight)
-        .layer(axum::middleware::map_response(cors))
-}
-
-async fn cors(mut resp: Response) -> Response {
-    allow_any_origin(resp.headers_mut());
-    set_header(
-        resp.headers_mut(),
-        "x-amz-cognito-request-id",
-        &crate::respond::request_id(),
-    );
-    resp
+        .layer(axum::middleware::map_response(oauth_answer))
 }
 
 async fn preflight() -> Response {
-    let mut resp = empty(StatusCode::NO_CONTENT);
-    let h = resp.headers_mut();
-    h.insert(
-        "access-control-allow-methods",
-        HeaderValue::from_static("GET, POST"),
-    );
-    h.insert(
-        "access-control-allow-headers",
-        HeaderValue::from_static("authorization, content-type"),
-    );
-    resp
+    preflight_answer("GET, POST", "authorization, content-type")
 }
 
 #[derive(Deserialize)]
