@@ -289,8 +289,7 @@ pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     // Cognito's own issuer host passed parse_issuer's strict rule; any other host is a stand-in,
     // trusted only when it is the token endpoint the user chose. Otherwise the key set would come
     // from wherever the token points, and a forged token would verify.
-    let issuer_origin = parsed.url.rsplit_once('/').map_or("", |(origin, _)| origin);
-    if !is_cognito_issuer(&parsed.url) && ctx.token_origin.as_deref() != Some(issuer_origin) {
+    if !parsed.on_cognito_host && ctx.token_origin.as_deref() != Some(parsed.origin.as_str()) {
         return Check::new(
             NAME,
             Status::Fail,
@@ -318,14 +317,6 @@ pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         Status::Pass,
         format!("User pool {} in {}.", parsed.pool_id, parsed.region),
     )
-}
-
-/// Whether an issuer URL (as parse_issuer keeps it) is on Cognito's own cognito-idp host.
-fn is_cognito_issuer(url: &str) -> bool {
-    crate::whatwg_url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .is_some_and(|host| host.starts_with("cognito-idp.") && host.contains(".amazonaws."))
 }
 
 fn token_use(token: &DecodedJwt) -> Check {

@@ -116,6 +116,11 @@ pub struct Issuer {
     pub region: String,
     pub pool_id: String,
     pub url: String,
+    /// The origin of `url`: Cognito's own host, or a stand-in's.
+    pub origin: String,
+    /// True on Cognito's own `cognito-idp.<region>.amazonaws.com` host (checked strictly above);
+    /// false for a stand-in (an emulator, a test double).
+    pub on_cognito_host: bool,
 }
 
 /// Recognises `https://cognito-idp.<region>.amazonaws.com/<region>_<id>` strictly, and any other
@@ -136,16 +141,20 @@ pub fn parse_issuer(iss: &str) -> Option<Issuer> {
     }
     let pool = crate::core::aws::parse_pool_id(pool_id)?;
     // An AWS host must be the pool's own region's cognito-idp host, in its partition, over https.
-    if host.starts_with("cognito-idp.") && host.contains(".amazonaws.") {
+    let on_cognito_host = host.starts_with("cognito-idp.") && host.contains(".amazonaws.");
+    if on_cognito_host {
         let host_region = crate::core::aws::parse_cognito_idp_host(host)?;
         if url.scheme() != "https" || host_region != pool.region {
             return None;
         }
     }
+    let origin = url.origin();
     Some(Issuer {
         region: pool.region.to_string(),
         pool_id: pool_id.to_owned(),
-        url: format!("{}/{pool_id}", url.origin()),
+        url: format!("{origin}/{pool_id}"),
+        origin,
+        on_cognito_host,
     })
 }
 
@@ -286,7 +295,9 @@ mod tests {
             Some(Issuer {
                 region: "eu-west-2".into(),
                 pool_id: "eu-west-2_AbC123".into(),
-                url: "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbC123".into()
+                url: "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbC123".into(),
+                origin: "https://cognito-idp.eu-west-2.amazonaws.com".into(),
+                on_cognito_host: true,
             })
         );
         assert_eq!(
