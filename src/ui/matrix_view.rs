@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::core::jwt;
 use crate::core::matrix::{
     expected, parse_export, to_csv, to_json, Actual, ApiDescription, HeldToken as MatrixToken,
-    MatrixRow, RowVerdict,
+    MatrixRow, Probe, RowVerdict,
 };
 use crate::ui::state::AppState;
 use crate::web::files;
@@ -37,8 +37,13 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
     let import_text = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let form = state.matrix_form;
-    let (api, base_url, params, include_changes) =
-        (form.api, form.base_url, form.params, form.include_changes);
+    let (api, base_url, params, include_changes, negative) = (
+        form.api,
+        form.base_url,
+        form.params,
+        form.include_changes,
+        form.negative,
+    );
     let confirming = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let busy = move || state.busy.get().is_some();
@@ -136,6 +141,13 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
                 <label for="matrix-changes">"Include methods that change data"</label>
                 <p class="hint">"Off: only GET, HEAD and OPTIONS (and ANY, sent as GET) are sent."</p>
             </div>
+            <div class="field check">
+                <input id="matrix-negative" type="checkbox"
+                    prop:checked=move || negative.get()
+                    on:change:target=move |e| negative.set(e.target().checked()) />
+                <label for="matrix-negative">"Also send each protected method without a token and with an altered signature"</label>
+                <p class="hint">"Negative checks: the method's authorizer must refuse both. Methods without an authorizer or with a Lambda authorizer get none."</p>
+            </div>
             <Show when=move || confirming.get()>
                 <div class="confirm" role="group" aria-labelledby="matrix-changes-question">
                     <p id="matrix-changes-question">{move || format!(
@@ -169,10 +181,11 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
                     <th scope="col">"Path"</th><th scope="col">"Method"</th><th scope="col">"Authorizer"</th>
                     <th scope="col">"Scopes"</th><th scope="col">"Expected"</th><th scope="col">"Actual"</th>
                     <th scope="col">"Latency"</th><th scope="col">"Verdict"</th>
+                    <th scope="col">"Negative checks"</th>
                 </tr></thead>
                 // One closure draws every row from plain strings (one view type for all rows keeps
                 // the bundle small); the parameter values are read untracked so typing keeps focus.
-                <tbody>{move || table_rows(state, api, params)}</tbody>
+                <tbody>{move || table_rows(state, api, params, negative.get())}</tbody>
             </table>
             </div>
         </Show>
@@ -184,6 +197,7 @@ fn table_rows(
     state: AppState,
     api: RwSignal<Option<ApiDescription>>,
     params: RwSignal<Vec<Vec<String>>>,
+    negative: bool,
 ) -> impl IntoView {
     let token = held_token(state);
     let ops = api.with(|a| a.as_ref().map(|a| a.operations.clone()).unwrap_or_default());
@@ -248,6 +262,7 @@ fn table_rows(
                     }
                 })
                 .collect::<Vec<_>>();
+            let (negatives, negatives_class) = negative_cell(result.as_ref(), &op, negative);
             let scopes = if op.scopes.is_empty() {
                 "—".to_owned()
             } else {
@@ -263,8 +278,49 @@ fn table_rows(
                     <td>{actual}</td>
                     <td>{latency}</td>
                     <td class=class title=note>{verdict}</td>
+                    <td class=negatives_class>{negatives.join("\n")}</td>
                 </tr>
             }
         })
         .collect::<Vec<_>>()
+}
+
+/// The Negative checks cell, a line per check: its outcome after a run, what it must get before
+/// one; "—" when none applies, they are off or the row was not run.
+fn negative_cell(
+    result: Option<&MatrixRow>,
+    op: &crate::core::matrix::Operation,
+    negative: bool,
+) -> (Vec<String>, &'static str) {
+    if let Some(r) = result.filter(|r| !r.probes.is_empty()) {
+        let finding = r
+            .probes
+            .iter()
+            .any(|p| p.verdict == RowVerdict::SecurityFinding);
+        let lines = r.probes.iter().map(|p| p.summary()).collect();
+        let class = if finding {
+            "matrix-negative finding"
+        } else {
+            "matrix-negative"
+        };
+        return (lines, class);
+    }
+    // Before a run, or after one without negative checks: what each check must get.
+    let sent = result.is_none_or(|r| r.actual != Actual::NotRun);
+    let planned: Vec<String> = if negative && sent {
+        Probe::ALL
+            .into_iter()
+            .filter_map(|p| {
+                p.expected(op)
+                    .map(|e| format!("{}: {}", p.label(), e.label()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if planned.is_empty() {
+        (vec!["—".into()], "matrix-negative")
+    } else {
+        (planned, "matrix-negative")
+    }
 }

@@ -88,7 +88,7 @@ impl RowHistory {
                 while track.outcomes.len() >= HISTORY_CAP {
                     track.outcomes.pop_front();
                 }
-                track.outcomes.push_back(row.verdict);
+                track.outcomes.push_back(row.overall());
             }
         }
     }

@@ -8,6 +8,7 @@
 mod expect;
 mod export;
 mod history;
+mod probe;
 mod stored;
 mod table;
 mod verdict;
@@ -21,6 +22,7 @@ pub use export::{
     MAX_EXPORT_BYTES,
 };
 pub use history::{canary_csv, canary_json, row_key, RowCounts, RowHistory, RowTrack};
+pub use probe::{Probe, ProbeResult};
 pub use stored::description_from_value;
 pub use table::{report_lines, to_csv, to_json};
 pub use verdict::{

@@ -3,10 +3,12 @@
 
 use serde_json::json;
 
-use super::verdict::{Actual, MatrixRow};
+use super::expect::Expected;
+use super::verdict::{Actual, MatrixRow, RowVerdict};
 
+/// `sent`: `token` for the call with the held token, else the negative check's name.
 const CSV_HEADER: &str =
-    "method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note";
+    "method,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note";
 
 /// RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would read as a formula.
 fn csv_field(field: &str) -> String {
@@ -29,26 +31,55 @@ fn status_and_ms(actual: &Actual) -> (String, String) {
     }
 }
 
-/// One line per row, a header first.
+/// One call of a row: with the token, or one of its negative checks.
+struct Call<'a> {
+    sent: &'a str,
+    expected: &'a Expected,
+    actual: &'a Actual,
+    verdict: RowVerdict,
+    note: Option<&'a str>,
+}
+
+fn calls(r: &MatrixRow) -> impl Iterator<Item = Call<'_>> {
+    let main = Call {
+        sent: "token",
+        expected: &r.expected,
+        actual: &r.actual,
+        verdict: r.verdict,
+        note: r.note.as_deref(),
+    };
+    std::iter::once(main).chain(r.probes.iter().map(|p| Call {
+        sent: p.probe.label(),
+        expected: &p.expected,
+        actual: &p.actual,
+        verdict: p.verdict,
+        note: p.note.as_deref(),
+    }))
+}
+
+/// One line per call (the token's, then each negative check's), a header first.
 pub fn to_csv(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
     let mut out = String::from(CSV_HEADER);
     out.push_str("\r\n");
     for r in rows {
-        let (status, ms) = status_and_ms(&r.actual);
-        let fields = [
-            r.operation.method.clone(),
-            mask(&r.path),
-            r.operation.authorizer.label(),
-            r.operation.scopes.join(" "),
-            r.expected.label(),
-            status,
-            ms,
-            r.verdict.label().to_owned(),
-            mask(r.note.as_deref().unwrap_or("")),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        for call in calls(r) {
+            let (status, ms) = status_and_ms(call.actual);
+            let fields = [
+                r.operation.method.clone(),
+                mask(&r.path),
+                call.sent.to_owned(),
+                r.operation.authorizer.label(),
+                r.operation.scopes.join(" "),
+                call.expected.label(),
+                status,
+                ms,
+                call.verdict.label().to_owned(),
+                mask(call.note.unwrap_or("")),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
     }
     out
 }
@@ -58,10 +89,22 @@ pub fn to_json(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
     let rows: Vec<_> = rows
         .iter()
         .map(|r| {
-            let (status, millis) = match r.actual {
-                Actual::Answered { status, millis } => (Some(status), Some(millis)),
-                _ => (None, None),
-            };
+            let (status, millis) = status_of(&r.actual);
+            let checks: Vec<_> = r
+                .probes
+                .iter()
+                .map(|p| {
+                    json!({
+                        "sent": p.probe.label(),
+                        "expected": p.expected.label(),
+                        "expected_because": p.expected.why(),
+                        "actual": p.actual.label(),
+                        "status": status_of(&p.actual).0,
+                        "verdict": p.verdict.label(),
+                        "note": p.note.as_deref().map(mask),
+                    })
+                })
+                .collect();
             json!({
                 "method": r.operation.method,
                 "path": mask(&r.path),
@@ -74,10 +117,18 @@ pub fn to_json(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
                 "latency_ms": millis,
                 "verdict": r.verdict.label(),
                 "note": r.note.as_deref().map(mask),
+                "negative_checks": checks,
             })
         })
         .collect();
     serde_json::to_string_pretty(&json!({ "rows": rows })).unwrap_or_default()
+}
+
+fn status_of(actual: &Actual) -> (Option<u16>, Option<u64>) {
+    match actual {
+        Actual::Answered { status, millis } => (Some(*status), Some(*millis)),
+        _ => (None, None),
+    }
 }
 
 /// The report's lines: one per row, "GET /pets — expected allowed, got 200 (12 ms): as expected".
@@ -100,6 +151,9 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
             );
             if let Some(note) = &r.note {
                 line.push_str(&format!(" ({})", mask(note)));
+            }
+            for p in &r.probes {
+                line.push_str(&format!("; {}", p.summary()));
             }
             line
         })

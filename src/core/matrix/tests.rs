@@ -382,12 +382,12 @@ fn csv_json_and_report_lines_are_masked_and_quoted() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note")
+        Some("method,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note")
     );
     let line = lines.next().unwrap();
     assert!(
         line.starts_with(
-            "GET,\"/x/•••,=1\",Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"
+            "GET,\"/x/•••,=1\",token,Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"
         ),
         "{line}"
     );
@@ -524,4 +524,131 @@ fn per_method_history_joins_the_canary_exports_masked() {
     assert_eq!(json["per_method"][1]["unexpected_denial"], 1);
     assert_eq!(json["per_method"][1]["outcomes"][0], "unexpected denial");
     assert!(!json.to_string().contains("s3cr3t"));
+}
+
+/// docs/aws-behaviour.md, "Authorization matrix": a call without a token or with an altered
+/// signature is refused by every authorizer that reads the token (401), by IAM (403, not
+/// SigV4-signed); open methods and Lambda authorizers get no negative checks.
+#[test]
+fn negative_checks_per_authorizer() {
+    let denied = |status| Some(status);
+    let table: [(AuthorizerKind, Option<u16>); 6] = [
+        (AuthorizerKind::CognitoUserPools, denied(401)),
+        (AuthorizerKind::Jwt, denied(401)),
+        (AuthorizerKind::Iam, denied(403)),
+        (AuthorizerKind::None, None),
+        (AuthorizerKind::Lambda, None),
+        (AuthorizerKind::Other("x".into()), None),
+    ];
+    for (kind, want) in table {
+        // The method's scopes change nothing: neither call carries a valid token.
+        for scopes in [&[][..], &["demo/example"][..]] {
+            let o = operation(kind.clone(), scopes);
+            for probe in Probe::ALL {
+                let got = match probe.expected(&o) {
+                    Some(Expected::Denied { status, .. }) => Some(status),
+                    Some(other) => panic!("{kind:?} {probe:?}: {other:?}"),
+                    None => None,
+                };
+                assert_eq!(got, want, "{kind:?} {probe:?}");
+            }
+            assert_eq!(
+                Probe::for_operation(&o).len(),
+                if want.is_some() { 2 } else { 0 },
+                "{kind:?}"
+            );
+        }
+    }
+}
+
+fn probed(main: Actual, no_token: Actual, altered: Actual) -> MatrixRow {
+    let o = operation(AuthorizerKind::CognitoUserPools, &["demo/example"]);
+    let probes = vec![
+        ProbeResult::new(Probe::NoToken, &o, no_token).unwrap(),
+        ProbeResult::new(Probe::AlteredSignature, &o, altered).unwrap(),
+    ];
+    MatrixRow::new(o, "/x".into(), Expected::Allowed { why: "" }, main).with_probes(probes)
+}
+
+#[test]
+fn a_negative_check_let_through_is_a_security_finding_of_the_matrix() {
+    let good = probed(answered(200), answered(401), answered(401));
+    assert_eq!(good.overall(), RowVerdict::AsExpected);
+    let v = matrix_verdict(std::slice::from_ref(&good));
+    assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+    assert!(v.headline.contains("2 negative checks refused"), "{v:?}");
+    assert_eq!(
+        good.probes[0].summary(),
+        "no token: 401 refused",
+        "{:?}",
+        good.probes
+    );
+
+    // The call with the token passes, yet the altered signature gets through: a finding.
+    let open = probed(answered(200), answered(401), answered(200));
+    assert_eq!(open.verdict, RowVerdict::AsExpected);
+    assert_eq!(open.overall(), RowVerdict::SecurityFinding);
+    let v = matrix_verdict(&[good.clone(), open.clone()]);
+    assert_eq!(v.outcome, Outcome::SecurityFinding, "{v:?}");
+    assert!(v.headline.contains("1 method let through"), "{v:?}");
+    assert_eq!(v.reasons.len(), 1);
+    assert!(
+        v.reasons[0].contains("altered signature: 200 SECURITY FINDING"),
+        "{v:?}"
+    );
+    assert!(
+        open.probes[1]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("with altered signature"),
+        "{:?}",
+        open.probes
+    );
+
+    // A negative check without an answer is not a pass; one cancelled makes the run cancelled.
+    let silent = probed(
+        answered(200),
+        Actual::Failed("timeout".into()),
+        answered(401),
+    );
+    assert_eq!(
+        matrix_verdict(std::slice::from_ref(&silent)).outcome,
+        Outcome::Fail
+    );
+    assert_eq!(silent.overall(), RowVerdict::NoAnswer);
+    let stopped = probed(answered(200), answered(401), Actual::Cancelled);
+    assert_eq!(matrix_verdict(&[stopped]).outcome, Outcome::Cancelled);
+
+    // Every export carries each check: a CSV line, JSON entries, the report line.
+    let csv = to_csv(std::slice::from_ref(&open), &|t: &str| t.to_owned());
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(
+        csv.contains("GET,/x,altered signature,Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"),
+        "{csv}"
+    );
+    assert!(csv.contains("GET,/x,no token,"), "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&to_json(std::slice::from_ref(&open), &|t: &str| {
+            t.to_owned()
+        }))
+        .unwrap();
+    assert_eq!(
+        json["rows"][0]["negative_checks"][1]["verdict"],
+        "SECURITY FINDING"
+    );
+    assert_eq!(json["rows"][0]["negative_checks"][0]["sent"], "no token");
+    let report = report_lines(std::slice::from_ref(&open), &|t: &str| t.to_owned());
+    assert!(
+        report[0].contains("; no token: 401 refused; altered signature: 200 SECURITY FINDING"),
+        "{report:?}"
+    );
+
+    // The canary's history keeps the row's worst outcome.
+    let mut history = RowHistory::default();
+    history.push(&[open]);
+    assert_eq!(
+        history.tracks()[0].last(),
+        Some(RowVerdict::SecurityFinding)
+    );
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::expect::Expected;
 use super::export::Operation;
+use super::probe::ProbeResult;
 use crate::core::run::{Outcome, Verdict};
 
 /// Methods that change nothing: the only ones a matrix runs unless the user includes the others.
@@ -119,6 +120,8 @@ pub struct MatrixRow {
     pub actual: Actual,
     pub verdict: RowVerdict,
     pub note: Option<String>,
+    /// The row's negative checks (empty unless they were asked for and apply).
+    pub probes: Vec<ProbeResult>,
 }
 
 impl MatrixRow {
@@ -138,7 +141,32 @@ impl MatrixRow {
             actual,
             verdict,
             note,
+            probes: Vec::new(),
         }
+    }
+
+    pub fn with_probes(mut self, probes: Vec<ProbeResult>) -> Self {
+        self.probes = probes;
+        self
+    }
+
+    /// The verdicts of the call with the token and of every negative check.
+    fn verdicts(&self) -> impl Iterator<Item = RowVerdict> + '_ {
+        std::iter::once(self.verdict).chain(self.probes.iter().map(|p| p.verdict))
+    }
+
+    /// The row as one outcome (the canary's per-method history): a security finding or an
+    /// unexpected denial anywhere in it wins, then a missing answer, then the call's own verdict.
+    pub fn overall(&self) -> RowVerdict {
+        [
+            RowVerdict::SecurityFinding,
+            RowVerdict::UnexpectedDenial,
+            RowVerdict::NoAnswer,
+            RowVerdict::Cancelled,
+        ]
+        .into_iter()
+        .find(|v| self.verdicts().any(|x| x == *v))
+        .unwrap_or(self.verdict)
     }
 
     fn line(&self) -> String {
@@ -153,12 +181,23 @@ impl MatrixRow {
         if let Some(note) = &self.note {
             line.push_str(&format!(" ({note})"));
         }
+        for probe in &self.probes {
+            line.push_str(&format!("; {}", probe.summary()));
+            if let Some(note) = probe
+                .note
+                .as_ref()
+                .filter(|_| probe.verdict != self.verdict)
+            {
+                line.push_str(&format!(" ({note})"));
+            }
+        }
         line
     }
 }
 
+/// Rows with `v` anywhere in them (the call with the token or a negative check).
 fn count(rows: &[MatrixRow], v: RowVerdict) -> usize {
-    rows.iter().filter(|r| r.verdict == v).count()
+    rows.iter().filter(|r| r.verdicts().any(|x| x == v)).count()
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -176,7 +215,7 @@ fn plural(n: usize, word: &str) -> String {
 pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
     let lines = |v: RowVerdict| -> Vec<String> {
         rows.iter()
-            .filter(|r| r.verdict == v)
+            .filter(|r| r.verdicts().any(|x| x == v))
             .map(MatrixRow::line)
             .collect()
     };
@@ -213,7 +252,11 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
             reasons: Vec::new(),
         };
     }
-    let judged = count(rows, RowVerdict::AsExpected);
+    let judged = rows
+        .iter()
+        .filter(|r| r.verdict == RowVerdict::AsExpected)
+        .count();
+    let probes = rows.iter().map(|r| r.probes.len()).sum::<usize>();
     let mut reasons = lines(RowVerdict::CannotJudge);
     let not_run = count(rows, RowVerdict::NotRun);
     if not_run > 0 {
@@ -231,10 +274,18 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
     }
     Verdict {
         outcome: Outcome::Pass,
-        headline: format!(
-            "PASS — {} answered as the authorizer rules predict.",
-            plural(judged, "method")
-        ),
+        headline: if probes == 0 {
+            format!(
+                "PASS — {} answered as the authorizer rules predict.",
+                plural(judged, "method")
+            )
+        } else {
+            format!(
+                "PASS — {} answered as the authorizer rules predict; {} refused.",
+                plural(judged, "method"),
+                plural(probes, "negative check")
+            )
+        },
         reasons,
     }
 }

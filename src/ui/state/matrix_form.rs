@@ -1,10 +1,11 @@
 //! The matrix panel's inputs — the imported API description, its base URL, the path parameter
-//! values and whether data-changing methods are included — held once for the page, so Run matrix,
+//! values, whether data-changing methods are included and whether each protected method also gets
+//! its negative checks — held once for the page, so Run matrix,
 //! a canary tick and a profile all read and restore the same description.
 
 use leptos::prelude::*;
 
-use crate::core::matrix::{ApiDescription, SAFE_METHODS};
+use crate::core::matrix::{ApiDescription, Probe, SAFE_METHODS};
 
 use super::MatrixJob;
 
@@ -15,6 +16,8 @@ pub struct MatrixForm {
     /// One value per path parameter of each row, defaulted from the export's examples.
     pub params: RwSignal<Vec<Vec<String>>>,
     pub include_changes: RwSignal<bool>,
+    /// Also call each protected method without a token and with an altered signature.
+    pub negative: RwSignal<bool>,
 }
 
 impl MatrixForm {
@@ -24,6 +27,7 @@ impl MatrixForm {
             base_url: RwSignal::new(String::new()),
             params: RwSignal::new(Vec::new()),
             include_changes: RwSignal::new(false),
+            negative: RwSignal::new(false),
         }
     }
 
@@ -52,6 +56,7 @@ impl MatrixForm {
         let description = self.api.get_untracked()?;
         let values = self.params.get_untracked();
         let include = self.include_changes.get_untracked();
+        let negative = self.negative.get_untracked();
         let jobs = description
             .operations
             .into_iter()
@@ -73,10 +78,16 @@ impl MatrixForm {
                 };
                 let path = operation.fill_path(&lookup);
                 let send = filled && (include || SAFE_METHODS.contains(&operation.verb()));
+                let probes = if send && negative {
+                    Probe::for_operation(&operation)
+                } else {
+                    Vec::new()
+                };
                 MatrixJob {
                     operation,
                     path,
                     send,
+                    probes,
                 }
             })
             .collect();

@@ -17,21 +17,24 @@ use crate::core::exchange::RecordedRequest;
 use crate::core::jwt;
 use crate::core::matrix::{
     expected, matrix_verdict, report_lines, Actual, HeldToken as MatrixToken, MatrixRow, Operation,
-    CONCURRENCY,
+    Probe, ProbeResult, CONCURRENCY,
 };
+use crate::core::negative;
 use crate::core::proxy::Route;
 use crate::core::run::{Job, Refusal, RunSnapshot, Verdict};
 use crate::core::steps::SendFailure;
 use crate::web::flow;
 use crate::web::http::{self, InFlight};
 
-/// One row the view asks to run: the operation, its path with the parameters filled, and
-/// whether to send it (a data-changing method while those are excluded is not sent).
+/// One row the view asks to run: the operation, its path with the parameters filled, whether
+/// to send it (a data-changing method while those are excluded is not sent) and the negative
+/// checks sent after the call with the token.
 #[derive(Clone, Debug)]
 pub struct MatrixJob {
     pub operation: Operation,
     pub path: String,
     pub send: bool,
+    pub probes: Vec<Probe>,
 }
 
 /// A matrix run: rows fill in as answers arrive (`None`: still out).
@@ -177,7 +180,14 @@ impl AppState {
                 m.epoch = epoch;
             }
         });
-        let rounds = u32::try_from(jobs.len().div_ceil(CONCURRENCY)).unwrap_or(u32::MAX);
+        // Each row's calls (its own and its negative checks) go one after the other.
+        let calls_per_row = jobs.iter().map(|j| j.probes.len() + 1).max().unwrap_or(1);
+        let rounds = u32::try_from(
+            jobs.len()
+                .div_ceil(CONCURRENCY)
+                .saturating_mul(calls_per_row),
+        )
+        .unwrap_or(u32::MAX);
         let timeout_ms = snapshot.settings.timeout_secs.saturating_mul(1000);
         self.watch_matrix(epoch, timeout_ms.saturating_mul(rounds.saturating_add(1)));
         let sender = Rc::new(Sender {
@@ -243,17 +253,27 @@ impl AppState {
                 break;
             };
             let expect = expected(&job.operation, Some(&sender.token));
+            let stopped = || main.is_aborted() || !self.is_current(epoch);
             let actual = if !job.send {
                 Actual::NotRun
-            } else if main.is_aborted() || !self.is_current(epoch) {
+            } else if stopped() {
                 Actual::Cancelled
             } else {
-                send_row(&sender, &job, &active).await
+                send_row(&sender, &job, None, &active).await
             };
+            let mut probes = Vec::new();
+            for probe in &job.probes {
+                let actual = if stopped() {
+                    Actual::Cancelled
+                } else {
+                    send_row(&sender, &job, Some(*probe), &active).await
+                };
+                probes.extend(ProbeResult::new(*probe, &job.operation, actual));
+            }
             if !self.is_current(epoch) {
                 return;
             }
-            let row = MatrixRow::new(job.operation, job.path, expect, actual);
+            let row = MatrixRow::new(job.operation, job.path, expect, actual).with_probes(probes);
             self.matrix.update(|m| {
                 if let Some(slot) = m.as_mut().and_then(|m| m.rows.get_mut(index)) {
                     *slot = Some(row);
@@ -307,16 +327,28 @@ impl AppState {
     }
 }
 
-/// Sends one row with the run's token and extra headers; its own handle, so one row's timeout
-/// does not stop the others.
-async fn send_row(sender: &Sender, job: &MatrixJob, active: &RefCell<Vec<InFlight>>) -> Actual {
+/// Sends one row with the run's token (or, for a negative check, without it or altered) and
+/// extra headers; its own handle, so one row's timeout does not stop the others.
+async fn send_row(
+    sender: &Sender,
+    job: &MatrixJob,
+    probe: Option<Probe>,
+    active: &RefCell<Vec<InFlight>>,
+) -> Actual {
     let Some(flight) = InFlight::new() else {
         return Actual::Failed("this browser cannot cancel requests".into());
     };
-    let mut headers = vec![(
-        "Authorization".to_string(),
-        format!("Bearer {}", sender.access_token),
-    )];
+    let authorization = match probe {
+        None => Some(format!("Bearer {}", sender.access_token)),
+        Some(probe) => match negative::authorization_for(probe.case(), &sender.access_token) {
+            Ok(header) => header,
+            Err(e) => return Actual::Failed(e.to_string()),
+        },
+    };
+    let mut headers: Vec<(String, String)> = authorization
+        .map(|value| ("Authorization".to_string(), value))
+        .into_iter()
+        .collect();
     if let Ok(extra) = &sender.snapshot.headers {
         headers.extend(
             extra

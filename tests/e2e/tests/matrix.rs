@@ -1,7 +1,8 @@
 //! The authorization matrix end to end (issue 18): the emulator's own export imported, the
 //! matrix run with the demo client's token and with other-scope-client's, the exact
-//! expected/actual table compared, methods that change data only after a confirmation, and a
-//! method deployed without the authorizer its export names reported as a SECURITY FINDING.
+//! expected/actual table compared, methods that change data only after a confirmation, the
+//! per-row negative checks (no token, altered signature), and a method deployed without the
+//! authorizer its export names reported as a SECURITY FINDING, by its call and by its checks.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -49,6 +50,26 @@ async fn table(b: &Browser) -> Vec<String> {
         .client
         .execute(
             "return Array.from(document.querySelectorAll('tr.matrix-row')).map(tr => { const c = Array.from(tr.cells).map(td => td.innerText.trim()); return [c[1] + ' ' + c[0], c[2], c[3], c[4], c[5], c[7]].join(' | '); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut rows: Vec<String> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Every row as "METHOD path | Negative checks cell", sorted.
+async fn negative_cells(b: &Browser) -> Vec<String> {
+    let value = b
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('tr.matrix-row')).map(tr => { const c = Array.from(tr.cells).map(td => td.innerText.trim()); return c[1] + ' ' + c[0] + ' | ' + c[8]; });",
             vec![],
         )
         .await
@@ -173,6 +194,42 @@ async fn the_matrix_of_the_demo_api_for_two_clients() {
                 &format!("GET /reports | {C} | demo/other | allowed | 200 | as expected"),
             ])
         );
+        // Negative checks: whatever the token's scopes, every protected method refuses a call
+        // without a token and one with an altered signature; open methods get none.
+        let tick = b
+            .control(
+                "Also send each protected method without a token and with an altered signature",
+            )
+            .await;
+        b.click_el(&tick).await;
+        b.wait_text(
+            MATRIX,
+            "no token: denied (401)\naltered signature: denied (401)",
+        )
+        .await;
+        let line = run_matrix(b, "PASS").await;
+        assert!(
+            line.contains(
+                "6 methods answered as the authorizer rules predict; 10 negative checks refused"
+            ),
+            "{line}"
+        );
+        const REFUSED: &str = "no token: 401 refused\naltered signature: 401 refused";
+        assert_eq!(
+            negative_cells(b).await,
+            rows(&[
+                &format!("GET / | {REFUSED}"),
+                &format!("GET /id-token-only | {REFUSED}"),
+                &format!("GET /jwt/pets | {REFUSED}"),
+                "GET /open | —",
+                &format!("GET /pets | {REFUSED}"),
+                "POST /pets | —",
+                "PUT /pets/{id} | —",
+                "PATCH /pets/{id} | —",
+                "DELETE /pets/{id} | —",
+                &format!("GET /reports | {REFUSED}"),
+            ])
+        );
         // The token never shows in the panel.
         let panel = b.text(MATRIX).await;
         assert!(!panel.contains("eyJ"), "{panel}");
@@ -205,8 +262,21 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
         b.fill_demo(&emu, "/dev/pets").await;
         let oas = export(b, &emu, "oas30").await;
         import(b, &oas).await;
+        let tick = b
+            .control("Also send each protected method without a token and with an altered signature")
+            .await;
+        b.click_el(&tick).await;
         let line = run_matrix(b, "SECURITY FINDING").await;
         assert!(line.contains("1 method let through"), "{line}");
+        // Its negative checks get through too.
+        assert!(
+            negative_cells(b).await.contains(
+                &"GET /admin | no token: 200 SECURITY FINDING\naltered signature: 200 SECURITY FINDING"
+                    .to_string()
+            ),
+            "{:#?}",
+            negative_cells(b).await
+        );
         let all = table(b).await;
         assert!(
             all.contains(
@@ -232,18 +302,23 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
         let csv = b.downloaded(".csv").await;
         assert!(
             csv.starts_with(
-                "method,path,authorizer,scopes,expected,actual_status,latency_ms,verdict,note"
+                "method,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note"
             ),
             "{csv}"
         );
-        assert!(
-            csv.contains("GET,/admin,Cognito user pool,,denied (401),200,"),
-            "{csv}"
-        );
+        for sent in ["token", "no token", "altered signature"] {
+            assert!(
+                csv.contains(&format!(
+                    "GET,/admin,{sent},Cognito user pool,,denied (401),200,"
+                )),
+                "{sent}: {csv}"
+            );
+        }
         assert!(csv.contains("SECURITY FINDING"), "{csv}");
         b.click("Download matrix (JSON)").await;
         let json = b.downloaded("matrix.json").await;
         assert!(json.contains("\"verdict\": \"SECURITY FINDING\""), "{json}");
+        assert!(json.contains("\"sent\": \"altered signature\""), "{json}");
         for text in [&csv, &json, &report] {
             assert!(!text.contains("eyJ"), "a token in a download: {text}");
         }
