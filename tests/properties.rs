@@ -31,7 +31,7 @@ use cognito_api_tester::core::diagnosis::{
 };
 use cognito_api_tester::core::exchange::{
     body_preview, body_view, redact_request, redact_text, truncate_chars, BodyView, Exchange,
-    RecordedRequest, RecordedResponse, REDACTED,
+    Masker, RecordedRequest, RecordedResponse, REDACTED,
 };
 use cognito_api_tester::core::headers::{parse_extra_headers, withheld_headers};
 use cognito_api_tester::core::hosting::{setup_blocks, HostingValues, DEFAULT_STACK_NAME};
@@ -963,7 +963,7 @@ proptest! {
             ],
             body: Some(format!("client_secret={secret}&x={prefix}")),
         };
-        let red = redact_request(&req, &[secret.as_str(), token.as_str()]);
+        let red = redact_request(&req, &Masker::new(&[secret.as_str(), token.as_str()]));
         let all = format!("{red:?}");
         prop_assert!(!all.contains(&secret));
         prop_assert!(!all.contains(&token));
@@ -1034,9 +1034,9 @@ proptest! {
                 format!("{}{}{}", &body[..cut], secret, &body[cut..])
             }
         };
-        let whole = body_preview(&with_secret, raw, &[secret.as_str()], None);
+        let whole = body_preview(&with_secret, raw, &Masker::new(&[secret.as_str()]), None);
         prop_assert!(!whole.cut);
-        let preview = body_preview(&with_secret, raw, &[secret.as_str()], Some(max));
+        let preview = body_preview(&with_secret, raw, &Masker::new(&[secret.as_str()]), Some(max));
         let (expected, hidden) = truncate_chars(&whole.text, max);
         prop_assert_eq!(preview.text.as_str(), expected);
         prop_assert_eq!(preview.cut, hidden > 0);

@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+pub use crate::core::mask::Found;
+pub use crate::core::mask::Masker;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecordedRequest {
     pub method: String,
@@ -81,11 +84,13 @@ impl Exchange {
     /// The exchange with every secret masked in the request and in the response body and headers
     /// (a misbehaving server may echo the request back).
     pub fn redacted(&self, secrets: &[&str]) -> Exchange {
+        let masker = Masker::new(secrets);
+        let mask = |text: &str| masker.replace(text, &|_| REDACTED.to_owned());
         Exchange {
-            request: redact_request(&self.request, secrets),
+            request: redact_request(&self.request, &masker),
             response: self.response.as_ref().map(|r| RecordedResponse {
-                headers: redact_headers(&r.headers, secrets),
-                body: redact_text(&r.body, secrets),
+                headers: redact_headers(&r.headers, &masker),
+                body: mask(&r.body),
                 ..r.clone()
             }),
             ..self.clone()
@@ -97,23 +102,24 @@ pub const REDACTED: &str = "••••••";
 
 /// Masks the secrets everywhere in the request; the `Authorization` value keeps only its scheme
 /// (and, for Bearer, the first characters so two tokens can still be told apart).
-pub fn redact_request(req: &RecordedRequest, secrets: &[&str]) -> RecordedRequest {
+pub fn redact_request(req: &RecordedRequest, masker: &Masker) -> RecordedRequest {
+    let mask = |text: &str| masker.replace(text, &|_| REDACTED.to_owned());
     RecordedRequest {
         method: req.method.clone(),
-        url: redact_text(&req.url, secrets),
-        headers: redact_headers(&req.headers, secrets),
-        body: req.body.as_deref().map(|b| redact_text(b, secrets)),
+        url: mask(&req.url),
+        headers: redact_headers(&req.headers, masker),
+        body: req.body.as_deref().map(mask),
     }
 }
 
-fn redact_headers(headers: &[(String, String)], secrets: &[&str]) -> Vec<(String, String)> {
+fn redact_headers(headers: &[(String, String)], masker: &Masker) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
             let value = if name.eq_ignore_ascii_case("authorization") {
                 redact_authorization(value)
             } else {
-                redact_text(value, secrets)
+                masker.replace(value, &|_| REDACTED.to_owned())
             };
             (name.clone(), value)
         })
@@ -148,80 +154,9 @@ pub fn redact_text(text: &str, secrets: &[&str]) -> String {
     mask_each(text, secrets, |_| REDACTED.to_owned())
 }
 
-/// How a secret appeared in the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Found {
-    /// Which secret (index into the slice given).
-    pub index: usize,
-    /// True when it appeared percent- or form-encoded, not as typed.
-    pub encoded: bool,
-}
-
 /// [`redact_text`] with the replacement chosen per match.
 pub fn mask_each(text: &str, secrets: &[&str], replacement: impl Fn(Found) -> String) -> String {
-    mask_with(text, secrets, &replacement)
-}
-
-/// [`mask_each`] once in the build, not once per replacement: each copy had its own copy of the
-/// standard sort (about 4 KB of wasm).
-fn mask_with(text: &str, secrets: &[&str], replacement: &dyn Fn(Found) -> String) -> String {
-    let mut patterns: Vec<(String, Found)> = Vec::new();
-    for (index, secret) in secrets.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
-        let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        let percent = form.replace('+', "%20");
-        let lower = lower_percent_escapes(&percent);
-        for (p, encoded) in [
-            (secret.to_string(), false),
-            (form, true),
-            (percent, true),
-            (lower, true),
-        ] {
-            if !patterns.iter().any(|(known, _)| *known == p) {
-                patterns.push((p, Found { index, encoded }));
-            }
-        }
-    }
-    let mut matches: Vec<(usize, usize, Found)> = patterns
-        .iter()
-        .flat_map(|(p, found)| {
-            text.match_indices(p.as_str())
-                .map(move |(at, m)| (at, at + m.len(), *found))
-        })
-        .collect();
-    // Earliest first; at the same start, the longest.
-    matches.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut out = String::with_capacity(text.len());
-    let mut copied_to = 0;
-    for (start, end, found) in matches {
-        if start < copied_to {
-            // Overlapping secrets: widen the mask instead of leaving the tail visible.
-            copied_to = copied_to.max(end);
-            continue;
-        }
-        out.push_str(text.get(copied_to..start).unwrap_or_default());
-        out.push_str(&replacement(found));
-        copied_to = end;
-    }
-    out.push_str(text.get(copied_to..).unwrap_or_default());
-    out
-}
-
-/// `%2B` → `%2b`: some clients write percent escapes in lower case.
-fn lower_percent_escapes(encoded: &str) -> String {
-    let mut out = String::with_capacity(encoded.len());
-    let mut in_escape = 0;
-    for c in encoded.chars() {
-        if c == '%' {
-            in_escape = 2;
-            out.push(c);
-        } else if in_escape > 0 {
-            in_escape -= 1;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    Masker::new(secrets).replace(text, &replacement)
 }
 
 /// The request as an HTTP/1.1 message. fetch does not expose the real wire bytes; this is the
@@ -411,12 +346,12 @@ pub struct BodyPreview {
 pub fn body_preview(
     body: &str,
     raw: bool,
-    secrets: &[&str],
+    masker: &Masker,
     max_chars: Option<usize>,
 ) -> BodyPreview {
     let pretty = !raw && matches!(body_view_kind(body), Kind::Json);
-    // Three bytes per character covers any percent-encoded form of a secret.
-    let margin = secrets.iter().map(|s| s.len() * 3).max().unwrap_or(0);
+    // A secret cut at the window's end would show its start: read on by the longest form.
+    let margin = masker.longest_form();
     let limit = max_chars.map_or(usize::MAX, |max| {
         max.saturating_mul(4).saturating_add(margin)
     });
@@ -429,7 +364,7 @@ pub fn body_preview(
             end < body.len(),
         )
     };
-    let masked = redact_text(&window, secrets);
+    let masked = masker.replace(&window, &|_| REDACTED.to_owned());
     let (shown, hidden) = truncate_chars(&masked, max_chars.unwrap_or(usize::MAX));
     BodyPreview {
         text: shown.to_owned(),
@@ -613,7 +548,7 @@ mod tests {
         let mut req = token_request("client_id=id&client_secret=top+secret");
         req.url.push_str("?client_secret=top%20secret");
         req.headers.push(("X-Echo".into(), "top secret".into()));
-        let red = redact_request(&req, &["top secret"]);
+        let red = redact_request(&req, &Masker::new(&["top secret"]));
         assert_eq!(
             red.body.as_deref(),
             Some("client_id=id&client_secret=••••••")
@@ -623,7 +558,7 @@ mod tests {
         assert_eq!(red.headers[0], req.headers[0]);
         assert_eq!(red.method, "POST");
         let no_body = RecordedRequest { body: None, ..req };
-        assert_eq!(redact_request(&no_body, &["x"]).body, None);
+        assert_eq!(redact_request(&no_body, &Masker::new(&["x"])).body, None);
     }
 
     #[test]
@@ -637,7 +572,7 @@ mod tests {
             ("Authorization", "Digest username=x"),
             ("Authorization", ""),
         ]);
-        let red = redact_request(&req, &[]);
+        let red = redact_request(&req, &Masker::new(&[]));
         let values: Vec<&str> = red.headers.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(
             values,
@@ -809,18 +744,26 @@ mod tests {
         let BodyView::Json(pretty) = body_view(&body, None) else {
             panic!("json")
         };
-        let preview = body_preview(&body, false, &[], Some(100));
+        let preview = body_preview(&body, false, &Masker::default(), Some(100));
         assert_eq!(preview.text, truncate_chars(&pretty, 100).0);
         assert!(preview.cut);
-        let whole = body_preview(&body, false, &[], None);
+        let whole = body_preview(&body, false, &Masker::default(), None);
         assert_eq!((whole.text, whole.cut), (pretty.clone(), false));
-        let short = body_preview(&body, false, &[], Some(pretty.chars().count()));
+        let short = body_preview(
+            &body,
+            false,
+            &Masker::default(),
+            Some(pretty.chars().count()),
+        );
         assert_eq!((short.text, short.cut), (pretty, false));
-        let raw = body_preview(&body, true, &[], Some(10));
+        let raw = body_preview(&body, true, &Masker::default(), Some(10));
         assert_eq!((raw.text.as_str(), raw.cut), (r#"{"items":["#, true));
-        assert_eq!(body_preview("not json", false, &[], Some(3)).text, "not");
         assert_eq!(
-            body_preview("", false, &[], Some(3)),
+            body_preview("not json", false, &Masker::default(), Some(3)).text,
+            "not"
+        );
+        assert_eq!(
+            body_preview("", false, &Masker::default(), Some(3)),
             BodyPreview {
                 text: String::new(),
                 cut: false
@@ -833,7 +776,7 @@ mod tests {
         let secret = "s3cr3t-value-that-is-long";
         let body = format!("{}{secret}{}", "x".repeat(95), "y".repeat(10_000));
         for raw in [true, false] {
-            let preview = body_preview(&body, raw, &[secret], Some(100));
+            let preview = body_preview(&body, raw, &Masker::new(&[secret]), Some(100));
             assert!(!preview.text.contains("s3cr3"), "{}", preview.text);
             assert!(preview
                 .text
@@ -842,7 +785,7 @@ mod tests {
         // Percent-encoded in a JSON string, across the cut too.
         let tricky = "a b+c";
         let body = format!(r#"{{"echo":"{}a%20b%2Bc"}}"#, "z".repeat(90));
-        let preview = body_preview(&body, false, &[tricky], Some(110));
+        let preview = body_preview(&body, false, &Masker::new(&[tricky]), Some(110));
         assert!(!preview.text.contains("a%20b"), "{}", preview.text);
     }
 
@@ -885,7 +828,10 @@ mod tests {
 
     #[test]
     fn curl_commands() {
-        let req = redact_request(&token_request("client_id=id&client_secret=it's"), &["it's"]);
+        let req = redact_request(
+            &token_request("client_id=id&client_secret=it's"),
+            &Masker::new(&["it's"]),
+        );
         assert_eq!(
             curl_command(&req),
             "curl \\\n  -i \\\n  -X 'POST' \\\n  \

@@ -16,6 +16,7 @@ pub mod import;
 pub mod junit;
 pub mod jwks;
 pub mod jwt;
+pub mod mask;
 pub mod matrix;
 pub mod negative;
 pub mod numbers;

@@ -5,7 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::core::report;
-use crate::core::run::{Job, Outcome};
+use crate::core::run::{Job, Outcome, Verdict};
 use crate::ui::canary_view::CanaryView;
 use crate::ui::checks_view::{ChecksView, PasteToken};
 use crate::ui::diagnosis_view::DiagnosisView;
@@ -48,7 +48,11 @@ fn ReportButtons(state: AppState) -> impl IntoView {
 /// details (a button, not a `#fragment` link: the page's fragment is a share link's); after a run
 /// it takes the focus if the pressed button had lost it.
 #[component]
-fn RunBar(state: AppState, details: NodeRef<leptos::html::Div>) -> impl IntoView {
+fn RunBar(
+    state: AppState,
+    verdict: Memo<Option<Verdict>>,
+    details: NodeRef<leptos::html::Div>,
+) -> impl IntoView {
     let busy = move || state.busy.get().is_some();
     let summary = NodeRef::<leptos::html::Button>::new();
     let show_details = move |_| {
@@ -78,15 +82,15 @@ fn RunBar(state: AppState, details: NodeRef<leptos::html::Div>) -> impl IntoView
                         aria-keyshortcuts="Escape" title="Escape">"Cancel"</button>
                 </div>
                 <button type="button" class="verdict-summary" id="verdict-summary" node_ref=summary on:click=show_details
-                    data-outcome=move || state.verdict().map(|v| v.outcome.label())
-                    class:pass=move || state.verdict().is_some_and(|v| v.outcome.passed())
-                    class:fail=move || state.verdict().is_some_and(|v| matches!(v.outcome, Outcome::Fail | Outcome::SecurityFinding))
-                    class:finding=move || state.verdict().is_some_and(|v| v.outcome == Outcome::SecurityFinding)>
+                    data-outcome=move || verdict.with(|v| v.as_ref().map(|v| v.outcome.label()))
+                    class:pass=move || verdict.with(|v| v.as_ref().is_some_and(|v| v.outcome.passed()))
+                    class:fail=move || verdict.with(|v| v.as_ref().is_some_and(|v| matches!(v.outcome, Outcome::Fail | Outcome::SecurityFinding)))
+                    class:finding=move || verdict.with(|v| v.as_ref().is_some_and(|v| v.outcome == Outcome::SecurityFinding))>
                     <span class="summary-line">{move || {
                         if let Some(b) = state.busy.get() {
                             return format!("⏳ {b}");
                         }
-                        match state.verdict() {
+                        match verdict.get() {
                             Some(v) => state.mask(&v.headline),
                             None => "No run yet: fill in the form, then Run (Ctrl/Cmd+Enter).".to_owned(),
                         }
@@ -178,9 +182,10 @@ pub fn App() -> impl IntoView {
             .api_step
             .with(|s| s.as_ref().and_then(|s| s.diagnosis().cloned()))
     });
-    // A memo, so typing in other fields does not redraw both exchanges (and re-mask their bodies).
-    let secrets = Memo::new(move |_| state.secrets());
     let details = NodeRef::<leptos::html::Div>::new();
+    // Computed once per change, not once per place that shows it: it decodes the token and
+    // judges its checks.
+    let verdict = Memo::new(move |_| state.verdict());
 
     view! {
         <header class="top">
@@ -190,7 +195,7 @@ pub fn App() -> impl IntoView {
             </p>
             <InsecureNotice />
         </header>
-        <RunBar state=state details=details />
+        <RunBar state=state verdict=verdict details=details />
         <main class="layout">
             <div class="side">
                 <SettingsForm state=state />
@@ -202,7 +207,7 @@ pub fn App() -> impl IntoView {
                 <div class="verdict" id="verdict" role="status" aria-live="polite" tabindex="-1" node_ref=details>
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                     {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
-                    {move || state.verdict().map(|v| {
+                    {move || verdict.get().map(|v| {
                         let pass = v.outcome.passed();
                         let fail = matches!(v.outcome, Outcome::Fail | Outcome::SecurityFinding);
                         let headline = state.mask(&v.headline);
@@ -220,8 +225,8 @@ pub fn App() -> impl IntoView {
                 <SignInPanel state=state sign=sign />
                 <section class="panel" aria-labelledby="token-response-heading">
                     <h2 id="token-response-heading">"Token response"</h2>
-                    <DiagnosisView diagnosis=token_problem secrets=secrets />
-                    <ExchangeView exchange=token_exchange proxied_target=token_target secrets=secrets book=state.book
+                    <DiagnosisView diagnosis=token_problem book=state.book />
+                    <ExchangeView exchange=token_exchange proxied_target=token_target book=state.book
                         empty="No token request yet. Fill in the form and press Get token or Run." />
                 </section>
                 <section class="panel" aria-labelledby="decoded-token-heading">
@@ -236,8 +241,8 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="api-response-heading">
                     <h2 id="api-response-heading">"API response"</h2>
-                    <DiagnosisView diagnosis=api_problem secrets=secrets />
-                    <ExchangeView exchange=api_exchange proxied_target=api_target secrets=secrets book=state.book
+                    <DiagnosisView diagnosis=api_problem book=state.book />
+                    <ExchangeView exchange=api_exchange proxied_target=api_target book=state.book
                         empty="No API call yet. Press Call API once you have a token, or Run." />
                 </section>
                 <section class="panel" aria-labelledby="matrix-heading">

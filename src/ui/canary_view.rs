@@ -357,13 +357,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             message.set(Some(format!("Not sent: {}", first.message)));
             return;
         }
-        let registered = state.book.with_untracked(|b| {
-            let mut next = b.clone();
-            snapshot.register_secrets(&mut next).then_some(next)
-        });
-        if let Some(next) = registered {
-            state.book.set(next);
-        }
+        state.remember_in_book(|b| snapshot.register_secrets(b));
         busy.set(true);
         message.set(None);
         spawn_local(async move {

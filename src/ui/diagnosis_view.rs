@@ -3,20 +3,17 @@
 use leptos::prelude::*;
 
 use crate::core::diagnosis::{Diagnosis, Severity};
-use crate::core::exchange::redact_text;
+use crate::core::run::SecretBook;
 
 #[component]
 pub fn DiagnosisView(
     #[prop(into)] diagnosis: Signal<Option<Diagnosis>>,
     /// Servers echo credentials in `error_description` and `message`: masked like every view.
-    #[prop(into)]
-    secrets: Signal<Vec<String>>,
+    book: RwSignal<SecretBook>,
 ) -> impl IntoView {
     move || {
         diagnosis.get().map(|d| {
-            let secrets = secrets.get();
-            let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-            let mask = |text: &str| redact_text(text, &secrets);
+            let mask = |text: &str| book.with(|b| b.mask(text));
             let (what, cause, fix) = (mask(&d.what), mask(&d.cause), mask(&d.fix));
             let class = match d.severity {
                 Severity::Error => "diagnosis error",

@@ -9,8 +9,8 @@ use crate::ui::pre_text::draw_text;
 use crate::core::run::{masked_curl, SecretBook};
 
 use crate::core::exchange::{
-    body_preview, curl_command, format_elapsed, format_size, redact_request, redact_text,
-    request_text, response_head_text, Exchange,
+    body_preview, curl_command, format_elapsed, format_size, redact_request, request_text,
+    response_head_text, Exchange, Masker,
 };
 use crate::ui::copy_button::CopyButton;
 
@@ -22,10 +22,7 @@ const BODY_PREVIEW_CHARS: usize = 20_000;
 pub fn ExchangeView(
     #[prop(into)] exchange: Signal<Option<Exchange>>,
     #[prop(into)] proxied_target: Signal<Option<String>>,
-    /// Values masked in the request (the client secret, the bearer token).
-    #[prop(into)]
-    secrets: Signal<Vec<String>>,
-    /// The tab's secrets with their kinds, for a masked curl that still runs.
+    /// The tab's secrets: masked everywhere in the exchange, and variables in a masked curl.
     book: RwSignal<SecretBook>,
     empty: &'static str,
 ) -> impl IntoView {
@@ -38,7 +35,7 @@ pub fn ExchangeView(
         if reveal.get() {
             text.to_string()
         } else {
-            secrets.with(|s| redact_text(text, &s.iter().map(String::as_str).collect::<Vec<_>>()))
+            book.with(|b| b.mask(text))
         }
     };
 
@@ -56,12 +53,7 @@ pub fn ExchangeView(
         let request = if reveal_on {
             ex.request.clone()
         } else {
-            secrets.with(|s| {
-                redact_request(
-                    &ex.request,
-                    &s.iter().map(String::as_str).collect::<Vec<_>>(),
-                )
-            })
+            book.with(|b| redact_request(&ex.request, b.masker()))
         };
         let summary = match &ex.response {
             Some(r) => format!(
@@ -96,10 +88,12 @@ pub fn ExchangeView(
         let response = ex.response.clone().map(|r| {
             // Only the preview is indented and masked: a 5 MB body must not stall the page.
             let preview = {
-                let secrets = if reveal_on { Vec::new() } else { secrets.get() };
-                let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
                 let limit = (!show_all.get()).then_some(BODY_PREVIEW_CHARS);
-                body_preview(&r.body, raw_on, &secrets, limit)
+                if reveal_on {
+                    body_preview(&r.body, raw_on, &Masker::default(), limit)
+                } else {
+                    book.with(|b| body_preview(&r.body, raw_on, b.masker(), limit))
+                }
             };
             let size = format_size(r.size_bytes);
             let shown = preview.text;

@@ -644,7 +644,6 @@ fn claims_text(token: &str) -> String {
 /// The results of the user flow.
 #[component]
 pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
-    let secrets = Memo::new(move |_| state.secrets());
     let exchange = Signal::derive(move || sign.exchange.get());
     let diagnosis = Signal::derive(move || sign.diagnosis.get());
     let shown = Memo::new(move |_| {
@@ -661,7 +660,7 @@ pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
                 <h2 id="user-tokens-heading">"User tokens"</h2>
                 {move || sign.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                 {move || sign.note.get().map(|n| view! { <p class="notice" id="sign-in-note">{state.mask(&n)}</p> })}
-                <DiagnosisView diagnosis=diagnosis secrets=secrets />
+                <DiagnosisView diagnosis=diagnosis book=state.book />
                 {move || sign.tokens.get().map(|t| {
                     let id = t.id_token.clone();
                     let access = t.access.access_token.clone();
@@ -693,7 +692,7 @@ pub fn SignInPanel(state: AppState, sign: SignIn) -> impl IntoView {
                         <CheckList checks id="id-token-checks" />
                     })
                 }}
-                <ExchangeView exchange=exchange proxied_target=Signal::derive(move || sign.proxied_target.get()) secrets=secrets book=state.book
+                <ExchangeView exchange=exchange proxied_target=Signal::derive(move || sign.proxied_target.get()) book=state.book
                     empty="No sign-in yet. Choose Grant: Authorization code (PKCE), then press Sign in." />
             </section>
         }

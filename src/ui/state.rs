@@ -220,13 +220,7 @@ impl AppState {
         let epoch = self.epoch.get_value().wrapping_add(1);
         self.epoch.set_value(epoch);
         // Secrets go into the book before anything is sent, so every view is masked from the start.
-        let registered = self.book.with_untracked(|b| {
-            let mut next = b.clone();
-            snapshot.register_secrets(&mut next).then_some(next)
-        });
-        if let Some(next) = registered {
-            self.book.set(next);
-        }
+        self.remember_in_book(|b| snapshot.register_secrets(b));
         if plan.wants_token() {
             self.secret_binding
                 .set(Some(SecretBinding::of(&snapshot.settings)));
@@ -355,13 +349,7 @@ impl AppState {
             self.remember_token(access_token);
         }
         // Any other token in the answer (an ID or refresh token, one echoed in an error).
-        let more = self.book.with_untracked(|b| {
-            let mut next = b.clone();
-            next.add_tokens_in(step.exchange.as_ref()).then_some(next)
-        });
-        if let Some(next) = more {
-            self.book.set(next);
-        }
+        self.remember_in_book(|b| b.add_tokens_in(step.exchange.as_ref()));
         self.token_step.set(Some(step));
         let Some((access_token, expires_in)) = token else {
             self.held.set(None);
@@ -422,13 +410,7 @@ impl AppState {
 
     /// A token received or pasted is a secret of this tab from now on.
     fn remember_token(self, token: &str) {
-        let changed = self.book.with_untracked(|b| {
-            let mut next = b.clone();
-            next.add_token(token).then_some(next)
-        });
-        if let Some(next) = changed {
-            self.book.set(next);
-        }
+        self.remember_in_book(|b| b.add_token(token));
     }
 
     /// Holds a signed-in user's token (the one `Send token` picks) under the code grant's key:
@@ -445,26 +427,15 @@ impl AppState {
         );
     }
 
-    /// Changes the book with `add` (which returns whether it added anything).
+    /// Changes the book in place with `add`, which returns whether it added anything: views
+    /// redraw only then, and the book (every token of every run) is never copied.
     pub fn remember_in_book(self, add: impl FnOnce(&mut SecretBook) -> bool) {
-        let changed = self.book.with_untracked(|b| {
-            let mut next = b.clone();
-            add(&mut next).then_some(next)
-        });
-        if let Some(next) = changed {
-            self.book.set(next);
-        }
+        self.book.maybe_update(add);
     }
 
     /// Adds one secret to the book (a second client's secret, say).
     pub fn remember_secret_value(self, kind: SecretKind, secret: &Secret) {
-        let changed = self.book.with_untracked(|b| {
-            let mut next = b.clone();
-            next.add(kind, secret).then_some(next)
-        });
-        if let Some(next) = changed {
-            self.book.set(next);
-        }
+        self.remember_in_book(|b| b.add(kind, secret));
     }
 
     /// Inspects a pasted token: decoded, checked and usable for Call API.

@@ -7,8 +7,9 @@
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
 use crate::core::exchange::{
-    curl_command, mask_each, tokens_in_response, Exchange, Found, RecordedRequest, REDACTED,
+    curl_command, tokens_in_response, Exchange, RecordedRequest, REDACTED,
 };
+use crate::core::mask::{Found, Masker};
 use crate::core::settings::Settings;
 
 /// A value that must never be shown, stored or logged as it is.
@@ -91,6 +92,8 @@ impl SecretKind {
 #[derive(Clone, Default)]
 pub struct SecretBook {
     entries: Vec<(SecretKind, Secret)>,
+    /// The entries' forms compiled for finding (index = entry).
+    masker: Masker,
 }
 
 /// Shorter values are not masked: masking every `a` in a page would hide everything and protect
@@ -111,6 +114,7 @@ impl SecretBook {
         {
             return false;
         }
+        self.masker.push(self.entries.len(), value);
         self.entries.push((kind, Secret::new(value)));
         true
     }
@@ -160,6 +164,7 @@ impl SecretBook {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.masker = Masker::default();
     }
 
     /// The values, for the masking functions that take plain slices.
@@ -167,9 +172,14 @@ impl SecretBook {
         self.entries.iter().map(|(_, s)| s.expose()).collect()
     }
 
+    /// The secrets compiled for finding, for the redaction functions.
+    pub fn masker(&self) -> &Masker {
+        &self.masker
+    }
+
     /// True when the text holds a known secret in any form: what must not be stored or shared.
     pub fn is_in(&self, text: &str) -> bool {
-        self.mask(text) != text
+        self.masker.found_in(text)
     }
 
     /// True when these settings (or assertion lines) hold a secret the tab has sent or received:
@@ -182,14 +192,14 @@ impl SecretBook {
 
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
     pub fn mask(&self, text: &str) -> String {
-        mask_each(text, &self.values(), |_| REDACTED.to_owned())
+        self.masker.replace(text, &|_| REDACTED.to_owned())
     }
 
     /// The text (inside a single-quoted shell word) with each secret replaced by its shell
     /// variable, so the masked command still runs once the variables are set. A secret that
     /// appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
     pub fn mask_for_shell(&self, text: &str) -> String {
-        mask_each(text, &self.values(), |found: Found| {
+        self.masker.replace(text, &|found: Found| {
             let variable = self
                 .entries
                 .get(found.index)
@@ -220,9 +230,8 @@ impl SecretBook {
 pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     // Secrets are marked in the request before shell quoting, then the marks become variables:
     // masking the quoted command instead missed a secret holding a quote ('\'' inside).
-    let values = book.values();
     let mark = |text: &str| {
-        mask_each(text, &values, |found: Found| {
+        book.masker.replace(text, &|found: Found| {
             format!(
                 "\u{E000}{}:{}\u{E001}",
                 found.index,

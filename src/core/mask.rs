@@ -1,0 +1,231 @@
+//! Finding secrets in text: every form a secret takes there (as typed, form- and
+//! percent-encoded, with lower-case escapes), compiled once and found in one pass.
+//!
+//! The tab's book only grows (every token of every run), and masking runs on every panel
+//! redraw: scanning the text once per form made each Run slower than the last. Here each text
+//! position costs one bit test (the form's first two bytes) unless a form may start there.
+
+/// How a secret appeared in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Which secret (its index as pushed).
+    pub index: usize,
+    /// True when it appeared percent- or form-encoded, not as typed.
+    pub encoded: bool,
+}
+
+/// Bits for every possible pair of first bytes.
+const PAIR_WORDS: usize = 65_536 / 64;
+
+/// Secrets compiled for finding.
+#[derive(Clone, Default)]
+pub struct Masker {
+    /// Each distinct form with the secret it belongs to.
+    forms: Vec<(String, Found)>,
+    /// (first four bytes, form index), sorted: the forms that may start at a position.
+    by_head: Vec<(u32, usize)>,
+    /// Forms shorter than four bytes, tried at every position (the book never has any).
+    short: Vec<usize>,
+    /// One bit per pair of first bytes of a form of four bytes or more.
+    pairs: Vec<u64>,
+}
+
+fn pair(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [a, b, ..] => Some(usize::from(*a) | usize::from(*b) << 8),
+        _ => None,
+    }
+}
+
+fn head(bytes: &[u8]) -> Option<u32> {
+    match bytes {
+        [a, b, c, d, ..] => Some(u32::from_le_bytes([*a, *b, *c, *d])),
+        _ => None,
+    }
+}
+
+impl Masker {
+    pub fn new(secrets: &[&str]) -> Self {
+        let mut masker = Self::default();
+        for (index, secret) in secrets.iter().enumerate() {
+            masker.push(index, secret);
+        }
+        masker
+    }
+
+    /// Adds a secret's forms (nothing for an empty one).
+    pub fn push(&mut self, index: usize, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let percent = form.replace('+', "%20");
+        let lower = lower_percent_escapes(&percent);
+        for (text, encoded) in [
+            (secret.to_owned(), false),
+            (form, true),
+            (percent, true),
+            (lower, true),
+        ] {
+            if !self.forms.iter().any(|(known, _)| *known == text) {
+                self.add(text, Found { index, encoded });
+            }
+        }
+    }
+
+    fn add(&mut self, text: String, found: Found) {
+        let index = self.forms.len();
+        let bytes = text.as_bytes();
+        match (head(bytes), pair(bytes)) {
+            (Some(key), Some(first)) => {
+                if self.pairs.is_empty() {
+                    self.pairs = vec![0; PAIR_WORDS];
+                }
+                if let Some(word) = self.pairs.get_mut(first / 64) {
+                    *word |= 1 << (first % 64);
+                }
+                let at = self.by_head.partition_point(|(k, _)| *k < key);
+                self.by_head.insert(at, (key, index));
+            }
+            _ => self.short.push(index),
+        }
+        self.forms.push((text, found));
+    }
+
+    /// The longest form starting at byte `at`: where it ends and whose it is.
+    fn longest_at(&self, bytes: &[u8], at: usize) -> Option<(usize, Found)> {
+        let rest = bytes.get(at..)?;
+        let mut best: Option<(usize, Found)> = None;
+        let mut consider = |index: usize| {
+            if let Some((form, found)) = self.forms.get(index) {
+                if rest.starts_with(form.as_bytes()) && best.is_none_or(|(len, _)| form.len() > len)
+                {
+                    best = Some((form.len(), *found));
+                }
+            }
+        };
+        self.short.iter().for_each(|i| consider(*i));
+        let listed = pair(rest).is_some_and(|p| {
+            self.pairs
+                .get(p / 64)
+                .is_some_and(|word| word & (1 << (p % 64)) != 0)
+        });
+        if let (true, Some(key)) = (listed, head(rest)) {
+            let from = self.by_head.partition_point(|(k, _)| *k < key);
+            self.by_head
+                .iter()
+                .skip(from)
+                .take_while(|(k, _)| *k == key)
+                .for_each(|(_, i)| consider(*i));
+        }
+        best.map(|(len, found)| (at + len, found))
+    }
+
+    /// The text with each secret replaced, the earliest and at one place the longest first;
+    /// secrets that overlap are masked together, leaving no fragment of either.
+    pub fn replace(&self, text: &str, replacement: &dyn Fn(Found) -> String) -> String {
+        if self.forms.is_empty() {
+            return text.to_owned();
+        }
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let (mut copied_to, mut at) = (0, 0);
+        while at < bytes.len() {
+            let Some((mut end, found)) = self.longest_at(bytes, at) else {
+                at += 1;
+                continue;
+            };
+            // A form starting inside this one and ending after it widens the mask.
+            let mut inner = at + 1;
+            while inner < end {
+                if let Some((other_end, _)) = self.longest_at(bytes, inner) {
+                    end = end.max(other_end);
+                }
+                inner += 1;
+            }
+            // Forms are whole UTF-8 strings, so a match starts and ends on character boundaries.
+            out.push_str(text.get(copied_to..at).unwrap_or_default());
+            out.push_str(&replacement(found));
+            copied_to = end;
+            at = end;
+        }
+        out.push_str(text.get(copied_to..).unwrap_or_default());
+        out
+    }
+
+    /// Bytes of the longest form (0 without any).
+    pub fn longest_form(&self) -> usize {
+        self.forms.iter().map(|(f, _)| f.len()).max().unwrap_or(0)
+    }
+
+    /// True when any secret appears in the text in any form.
+    pub fn found_in(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        !self.forms.is_empty() && (0..bytes.len()).any(|at| self.longest_at(bytes, at).is_some())
+    }
+}
+
+/// `%2B` → `%2b`: some clients write percent escapes in lower case.
+fn lower_percent_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut in_escape = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            in_escape = 2;
+            out.push(c);
+        } else if in_escape > 0 {
+            in_escape -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(text: &str, secrets: &[&str]) -> String {
+        Masker::new(secrets).replace(text, &|f: Found| format!("<{}>", f.index))
+    }
+
+    #[test]
+    fn every_form_every_place_and_overlaps_masked_together() {
+        assert_eq!(masked("a SECRET b SECRET", &["SECRET"]), "a <0> b <0>");
+        // Encoded forms.
+        assert_eq!(masked("x=a%2Bb+c&y=a%2bb%20c", &["a+b c"]), "x=<0>&y=<0>");
+        // At one place the longest wins.
+        assert_eq!(masked("ABCDEFGH", &["ABCD", "ABCDEFGH"]), "<1>");
+        // Overlapping secrets leave no fragment.
+        assert_eq!(masked("xxABCDEFyy", &["ABCDE", "DEFy"]), "xx<0>y");
+        assert_eq!(masked("aaaaaa", &["aaaa"]), "<0>");
+        // Short forms and multi-byte text.
+        assert_eq!(masked("héllo ab héllo", &["ab", "héllo"]), "<1> <0> <1>");
+        assert_eq!(masked("no secrets here", &[]), "no secrets here");
+        assert_eq!(masked("", &["SECRET"]), "");
+        assert_eq!(masked("SECRE", &["SECRET"]), "SECRE");
+    }
+
+    #[test]
+    fn found_in_says_whether_any_form_appears() {
+        let m = Masker::new(&["p@ss word"]);
+        assert!(m.found_in("secret=p%40ss+word"));
+        assert!(m.found_in("p@ss word"));
+        assert!(!m.found_in("p@ss"));
+        assert!(!Masker::new(&[]).found_in("anything"));
+    }
+
+    #[test]
+    fn pushing_later_secrets_finds_them_too() {
+        let mut m = Masker::new(&["first-secret"]);
+        m.push(1, "second-secret");
+        assert_eq!(
+            m.replace("first-secret second-secret", &|f: Found| f
+                .index
+                .to_string()),
+            "0 1"
+        );
+    }
+}
