@@ -43,17 +43,12 @@ async fn import(b: &Browser, text: &str) {
     b.wait_text(MATRIX, "Base URL from the export").await;
 }
 
-/// Every row as "METHOD path | authorizer | scopes | expected | actual | verdict" (latency left
-/// out: it is timing), sorted.
-async fn table(b: &Browser) -> Vec<String> {
-    let value = b
-        .client
-        .execute(
-            "return Array.from(document.querySelectorAll('tr.matrix-row')).map(tr => { const c = Array.from(tr.cells).map(td => td.innerText.trim()); return [c[1] + ' ' + c[0], c[2], c[3], c[4], c[5], c[7]].join(' | '); });",
-            vec![],
-        )
-        .await
-        .unwrap();
+/// Every row as "METHOD path | " and the cells `columns` picks (`c`: the row's cell texts), sorted.
+async fn rows_with(b: &Browser, columns: &str) -> Vec<String> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll('tr.matrix-row')).map(tr => {{ const c = Array.from(tr.cells).map(td => td.innerText.trim()); return c[1] + ' ' + c[0] + ' | ' + {columns}; }});"
+    );
+    let value = b.client.execute(&script, vec![]).await.unwrap();
     let mut rows: Vec<String> = value
         .as_array()
         .unwrap()
@@ -64,24 +59,15 @@ async fn table(b: &Browser) -> Vec<String> {
     rows
 }
 
+/// Every row as "METHOD path | authorizer | scopes | expected | actual | verdict" (latency left
+/// out: it is timing), sorted.
+async fn table(b: &Browser) -> Vec<String> {
+    rows_with(b, "[c[2], c[3], c[4], c[5], c[7]].join(' | ')").await
+}
+
 /// Every row as "METHOD path | Negative checks cell", sorted.
 async fn negative_cells(b: &Browser) -> Vec<String> {
-    let value = b
-        .client
-        .execute(
-            "return Array.from(document.querySelectorAll('tr.matrix-row')).map(tr => { const c = Array.from(tr.cells).map(td => td.innerText.trim()); return c[1] + ' ' + c[0] + ' | ' + c[8]; });",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let mut rows: Vec<String> = value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
-    rows.sort();
-    rows
+    rows_with(b, "c[8]").await
 }
 
 async fn run_matrix(b: &Browser, verdict: &str) -> String {
