@@ -364,7 +364,15 @@ pub fn body_preview(
             end < body.len(),
         )
     };
-    let masked = masker.replace(&window, &|_| REDACTED.to_owned());
+    // Masking shortens the window (a secret becomes six dots), so the cut below may not reach
+    // its end: stop one longest form before a cut window's end, where a secret split by the
+    // cut could start.
+    let stop = if more {
+        window.len().saturating_sub(margin)
+    } else {
+        window.len()
+    };
+    let masked = masker.replace_before(&window, stop, &|_| REDACTED.to_owned());
     let (shown, hidden) = truncate_chars(&masked, max_chars.unwrap_or(usize::MAX));
     BodyPreview {
         text: shown.to_owned(),
@@ -769,6 +777,22 @@ mod tests {
                 cut: false
             }
         );
+    }
+
+    /// Found in review: a body of many copies of a secret masks down to fewer characters than the
+    /// preview shows, and the window's end cut one copy in two — its start was shown.
+    #[test]
+    fn a_preview_of_repeated_secrets_never_shows_one_cut_by_the_window() {
+        let token = "t".repeat(1_000);
+        let secret = "S3cr3t-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
+        let body = format!("xxxxxxxxxxxxx{}", secret.repeat(2_000));
+        let masker = Masker::new(&[token.as_str(), secret]);
+        for raw in [false, true] {
+            let preview = body_preview(&body, raw, &masker, Some(20_000));
+            assert!(preview.cut);
+            assert!(!preview.text.contains("S3cr3t"), "{}", preview.text);
+            assert!(preview.text.ends_with(REDACTED), "{}", preview.text);
+        }
     }
 
     #[test]

@@ -124,13 +124,30 @@ impl Masker {
     /// The text with each secret replaced, the earliest and at one place the longest first;
     /// secrets that overlap are masked together, leaving no fragment of either.
     pub fn replace(&self, text: &str, replacement: &dyn Fn(Found) -> String) -> String {
+        self.replace_before(text, text.len(), replacement)
+    }
+
+    /// [`replace`](Self::replace) of the text before byte `stop` (moved back to a character
+    /// boundary): a secret starting before it is masked whole; text from it on is left out. For a
+    /// window cut from a longer text: with `stop` one longest form before the cut, no secret the
+    /// cut split in two can show.
+    pub fn replace_before(
+        &self,
+        text: &str,
+        stop: usize,
+        replacement: &dyn Fn(Found) -> String,
+    ) -> String {
+        let mut stop = stop.min(text.len());
+        while !text.is_char_boundary(stop) {
+            stop -= 1;
+        }
         if self.forms.is_empty() {
-            return text.to_owned();
+            return text.get(..stop).unwrap_or_default().to_owned();
         }
         let bytes = text.as_bytes();
-        let mut out = String::with_capacity(text.len());
+        let mut out = String::with_capacity(stop);
         let (mut copied_to, mut at) = (0, 0);
-        while at < bytes.len() {
+        while at < stop {
             let Some((mut end, found)) = self.longest_at(bytes, at) else {
                 at += 1;
                 continue;
@@ -149,7 +166,9 @@ impl Masker {
             copied_to = end;
             at = end;
         }
-        out.push_str(text.get(copied_to..).unwrap_or_default());
+        if copied_to < stop {
+            out.push_str(text.get(copied_to..stop).unwrap_or_default());
+        }
         out
     }
 
@@ -206,6 +225,21 @@ mod tests {
         assert_eq!(masked("no secrets here", &[]), "no secrets here");
         assert_eq!(masked("", &["SECRET"]), "");
         assert_eq!(masked("SECRE", &["SECRET"]), "SECRE");
+    }
+
+    #[test]
+    fn replace_before_masks_what_starts_before_the_stop_and_leaves_out_the_rest() {
+        let m = Masker::new(&["SECRET"]);
+        let mask = |text: &str, stop| m.replace_before(text, stop, &|_| "•".to_owned());
+        // A secret across the stop is masked whole; plain text after it is left out.
+        assert_eq!(mask("ab SECRET cd", 5), "ab •");
+        // A secret cut by the end of the text never shows: the caller stops a form's length early.
+        assert_eq!(mask("ab SECRE", 8 - 6), "ab");
+        assert_eq!(mask("héllo", 2), "h");
+        assert_eq!(
+            Masker::default().replace_before("abc", 2, &|_| String::new()),
+            "ab"
+        );
     }
 
     #[test]

@@ -215,20 +215,32 @@ fn table_rows(
                 (None, None) => "(no token yet)".into(),
             };
             let (actual, latency, verdict, note, class) = match &result {
-                Some(r) => (
-                    r.actual.label(),
-                    match r.actual {
-                        Actual::Answered { millis, .. } => format!("{millis} ms"),
-                        _ => String::new(),
-                    },
-                    r.verdict.label(),
-                    r.note.as_deref().map(|n| state.mask(n)).unwrap_or_default(),
-                    match r.verdict {
-                        RowVerdict::SecurityFinding => "matrix-verdict-cell finding",
-                        RowVerdict::UnexpectedDenial => "matrix-verdict-cell unexpected",
-                        _ => "matrix-verdict-cell",
-                    },
-                ),
+                Some(r) => {
+                    // The row's worst outcome: a finding among its negative checks shows here too.
+                    let overall = r.overall();
+                    let note = if overall == r.verdict {
+                        r.note.as_deref()
+                    } else {
+                        r.probes
+                            .iter()
+                            .find(|p| p.verdict == overall)
+                            .and_then(|p| p.note.as_deref())
+                    };
+                    (
+                        r.actual.label(),
+                        match r.actual {
+                            Actual::Answered { millis, .. } => format!("{millis} ms"),
+                            _ => String::new(),
+                        },
+                        overall.label(),
+                        note.map(|n| state.mask(n)).unwrap_or_default(),
+                        match overall {
+                            RowVerdict::SecurityFinding => "matrix-verdict-cell finding",
+                            RowVerdict::UnexpectedDenial => "matrix-verdict-cell unexpected",
+                            _ => "matrix-verdict-cell",
+                        },
+                    )
+                }
                 None => (
                     String::new(),
                     String::new(),
@@ -286,7 +298,8 @@ fn table_rows(
 }
 
 /// The Negative checks cell, a line per check: its outcome after a run, what it must get before
-/// one; "—" when none applies, they are off or the row was not run.
+/// one; "not sent in this run" when they were ticked after it; "—" when none applies, they are
+/// off or the row was not run.
 fn negative_cell(
     result: Option<&MatrixRow>,
     op: &crate::core::matrix::Operation,
@@ -305,22 +318,18 @@ fn negative_cell(
         };
         return (lines, class);
     }
-    // Before a run, or after one without negative checks: what each check must get.
-    let sent = result.is_none_or(|r| r.actual != Actual::NotRun);
-    let planned: Vec<String> = if negative && sent {
-        Probe::ALL
-            .into_iter()
-            .filter_map(|p| {
-                p.expected(op)
-                    .map(|e| format!("{}: {}", p.label(), e.label()))
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let planned: Vec<String> = Probe::ALL
+        .into_iter()
+        .filter_map(|p| {
+            p.expected(op)
+                .map(|e| format!("{}: {}", p.label(), e.label()))
+        })
+        .collect();
+    let lines = match result {
+        _ if !negative || planned.is_empty() => vec!["—".into()],
+        None => planned,
+        Some(r) if r.actual == Actual::NotRun => vec!["—".into()],
+        Some(_) => vec!["not sent in this run".into()],
     };
-    if planned.is_empty() {
-        (vec!["—".into()], "matrix-negative")
-    } else {
-        (planned, "matrix-negative")
-    }
+    (lines, "matrix-negative")
 }

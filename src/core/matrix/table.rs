@@ -118,6 +118,8 @@ pub fn to_json(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
                 "verdict": r.verdict.label(),
                 "note": r.note.as_deref().map(mask),
                 "negative_checks": checks,
+                // The row as one outcome: a finding among its negative checks shows here.
+                "overall": r.overall().label(),
             })
         })
         .collect();
@@ -154,6 +156,9 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
             }
             for p in &r.probes {
                 line.push_str(&format!("; {}", p.summary()));
+                if let Some(note) = p.note.as_ref().filter(|n| Some(*n) != r.note.as_ref()) {
+                    line.push_str(&format!(" ({})", mask(note)));
+                }
             }
             line
         })

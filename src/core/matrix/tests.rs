@@ -617,6 +617,16 @@ fn a_negative_check_let_through_is_a_security_finding_of_the_matrix() {
         Outcome::Fail
     );
     assert_eq!(silent.overall(), RowVerdict::NoAnswer);
+    // Its reason reaches the verdict's lines even where the row's call also had no answer.
+    let both = probed(
+        Actual::Failed("CORS".into()),
+        Actual::Failed("no answer within 30 s".into()),
+        answered(401),
+    );
+    let v = matrix_verdict(std::slice::from_ref(&both));
+    assert!(v.reasons[0].contains("no answer within 30 s"), "{v:?}");
+    let report = report_lines(std::slice::from_ref(&both), &|t: &str| t.to_owned());
+    assert!(report[0].contains("no answer within 30 s"), "{report:?}");
     let stopped = probed(answered(200), answered(401), Actual::Cancelled);
     assert_eq!(matrix_verdict(&[stopped]).outcome, Outcome::Cancelled);
 
@@ -638,6 +648,9 @@ fn a_negative_check_let_through_is_a_security_finding_of_the_matrix() {
         "SECURITY FINDING"
     );
     assert_eq!(json["rows"][0]["negative_checks"][0]["sent"], "no token");
+    // The row's own call passed, yet the row as a whole is the finding.
+    assert_eq!(json["rows"][0]["verdict"], "as expected");
+    assert_eq!(json["rows"][0]["overall"], "SECURITY FINDING");
     let report = report_lines(std::slice::from_ref(&open), &|t: &str| t.to_owned());
     assert!(
         report[0].contains("; no token: 401 refused; altered signature: 200 SECURITY FINDING"),

@@ -186,7 +186,7 @@ impl MatrixRow {
             if let Some(note) = probe
                 .note
                 .as_ref()
-                .filter(|_| probe.verdict != self.verdict)
+                .filter(|n| Some(*n) != self.note.as_ref())
             {
                 line.push_str(&format!(" ({note})"));
             }
