@@ -357,14 +357,26 @@ impl Browser {
     pub async fn downloaded(&self, suffix: &str) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
-            let found = std::fs::read_dir(&self.downloads)
+            let paths: Vec<PathBuf> = std::fs::read_dir(&self.downloads)
                 .into_iter()
                 .flatten()
                 .flatten()
                 .map(|e| e.path())
-                .find(|p| p.to_string_lossy().ends_with(suffix));
-            if let Some(path) = found {
-                return std::fs::read_to_string(path).expect("a text download");
+                .collect();
+            // Chromium reserves the final name with an empty file while it writes a
+            // `.crdownload` beside it: read only once that is gone and the file has its bytes.
+            let writing = paths
+                .iter()
+                .any(|p| p.to_string_lossy().ends_with(".crdownload"));
+            let found = paths
+                .iter()
+                .find(|p| p.to_string_lossy().ends_with(suffix))
+                .filter(|_| !writing);
+            if let Some(text) = found
+                .map(|path| std::fs::read_to_string(path).expect("a text download"))
+                .filter(|text| !text.is_empty())
+            {
+                return text;
             }
             assert!(
                 Instant::now() < deadline,
