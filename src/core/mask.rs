@@ -61,12 +61,27 @@ impl Masker {
         let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let percent = form.replace('+', "%20");
         let lower = lower_percent_escapes(&percent);
+        // Inside a JSON string (an error echoing the request): `"`, `\` and control characters
+        // escaped, and `/` as `\/` as some servers (PHP's json_encode) write it — a Basic
+        // credential is base64 and can hold `/`.
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let json = json
+            .strip_prefix('"')
+            .and_then(|j| j.strip_suffix('"'))
+            .unwrap_or_default()
+            .to_owned();
+        let json_slash = json.replace('/', "\\/");
         for (text, encoded) in [
             (secret.to_owned(), false),
             (form, true),
             (percent, true),
             (lower, true),
+            (json, true),
+            (json_slash, true),
         ] {
+            if text.is_empty() {
+                continue;
+            }
             if !self.forms.iter().any(|(known, _)| *known == text) {
                 self.add(text, Found { index, encoded });
             }
@@ -239,6 +254,19 @@ mod tests {
         assert_eq!(
             Masker::default().replace_before("abc", 2, &|_| String::new()),
             "ab"
+        );
+    }
+
+    #[test]
+    fn json_escaped_forms_are_found() {
+        // A Basic credential (base64, with `/` and `+`) echoed by a server that escapes `/`.
+        assert_eq!(
+            masked(r#"{"auth":"Basic YWJj\/ZGVm+Z2g="}"#, &["YWJj/ZGVm+Z2g="]),
+            r#"{"auth":"Basic <0>"}"#
+        );
+        assert_eq!(
+            masked(r#"{"echo":"pa\"ss\\word"}"#, &["pa\"ss\\word"]),
+            r#"{"echo":"<0>"}"#
         );
     }
 
