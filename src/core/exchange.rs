@@ -3,8 +3,7 @@
 
 use serde::Serialize;
 
-pub use crate::core::mask::Found;
-pub use crate::core::mask::Masker;
+pub use crate::core::mask::{Found, Masker, REDACTED};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecordedRequest {
@@ -85,12 +84,11 @@ impl Exchange {
     /// (a misbehaving server may echo the request back).
     pub fn redacted(&self, secrets: &[&str]) -> Exchange {
         let masker = Masker::new(secrets);
-        let mask = |text: &str| masker.replace(text, &|_| REDACTED.to_owned());
         Exchange {
             request: redact_request(&self.request, &masker),
             response: self.response.as_ref().map(|r| RecordedResponse {
                 headers: redact_headers(&r.headers, &masker),
-                body: mask(&r.body),
+                body: masker.redact(&r.body),
                 ..r.clone()
             }),
             ..self.clone()
@@ -98,17 +96,14 @@ impl Exchange {
     }
 }
 
-pub const REDACTED: &str = "••••••";
-
 /// Masks the secrets everywhere in the request; the `Authorization` value keeps only its scheme
 /// (and, for Bearer, the first characters so two tokens can still be told apart).
 pub fn redact_request(req: &RecordedRequest, masker: &Masker) -> RecordedRequest {
-    let mask = |text: &str| masker.replace(text, &|_| REDACTED.to_owned());
     RecordedRequest {
         method: req.method.clone(),
-        url: mask(&req.url),
+        url: masker.redact(&req.url),
         headers: redact_headers(&req.headers, masker),
-        body: req.body.as_deref().map(mask),
+        body: req.body.as_deref().map(|b| masker.redact(b)),
     }
 }
 
@@ -119,7 +114,7 @@ fn redact_headers(headers: &[(String, String)], masker: &Masker) -> Vec<(String,
             let value = if name.eq_ignore_ascii_case("authorization") {
                 redact_authorization(value)
             } else {
-                masker.replace(value, &|_| REDACTED.to_owned())
+                masker.redact(value)
             };
             (name.clone(), value)
         })
@@ -151,12 +146,7 @@ fn redact_authorization(value: &str) -> String {
 /// Replaces each secret, as typed and in its encoded forms (`+` or `%20` for spaces, `%2B`, …),
 /// longest match first so overlapping secrets leave no fragment behind.
 pub fn redact_text(text: &str, secrets: &[&str]) -> String {
-    mask_each(text, secrets, |_| REDACTED.to_owned())
-}
-
-/// [`redact_text`] with the replacement chosen per match.
-pub fn mask_each(text: &str, secrets: &[&str], replacement: impl Fn(Found) -> String) -> String {
-    Masker::new(secrets).replace(text, &replacement)
+    Masker::new(secrets).redact(text)
 }
 
 /// The request as an HTTP/1.1 message. fetch does not expose the real wire bytes; this is the

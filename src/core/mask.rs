@@ -1,5 +1,5 @@
 //! Finding secrets in text: every form a secret takes there (as typed, form- and
-//! percent-encoded, with lower-case escapes), compiled once and found in one pass.
+//! percent-encoded, with lower-case escapes, JSON-escaped), compiled once and found in one pass.
 //!
 //! The tab's book only grows (every token of every run), and masking runs on every panel
 //! redraw: scanning the text once per form made each Run slower than the last. Here each text
@@ -10,9 +10,12 @@
 pub struct Found {
     /// Which secret (its index as pushed).
     pub index: usize,
-    /// True when it appeared percent- or form-encoded, not as typed.
+    /// True when it appeared encoded (percent-, form- or JSON-escaped), not as typed.
     pub encoded: bool,
 }
+
+/// What a masked secret shows as.
+pub const REDACTED: &str = "••••••";
 
 /// Bits for every possible pair of first bytes.
 const PAIR_WORDS: usize = 65_536 / 64;
@@ -140,6 +143,11 @@ impl Masker {
     /// secrets that overlap are masked together, leaving no fragment of either.
     pub fn replace(&self, text: &str, replacement: &dyn Fn(Found) -> String) -> String {
         self.replace_before(text, text.len(), replacement)
+    }
+
+    /// The text with every secret shown as [`REDACTED`].
+    pub fn redact(&self, text: &str) -> String {
+        self.replace(text, &|_| REDACTED.to_owned())
     }
 
     /// [`replace`](Self::replace) of the text before byte `stop` (moved back to a character

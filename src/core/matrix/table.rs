@@ -154,12 +154,7 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
             if let Some(note) = &r.note {
                 line.push_str(&format!(" ({})", mask(note)));
             }
-            for p in &r.probes {
-                line.push_str(&format!("; {}", p.summary()));
-                if let Some(note) = p.note.as_ref().filter(|n| Some(*n) != r.note.as_ref()) {
-                    line.push_str(&format!(" ({})", mask(note)));
-                }
-            }
+            line.push_str(&r.probe_clauses(mask));
             line
         })
         .collect()

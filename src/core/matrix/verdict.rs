@@ -181,17 +181,25 @@ impl MatrixRow {
         if let Some(note) = &self.note {
             line.push_str(&format!(" ({note})"));
         }
+        line.push_str(&self.probe_clauses(&|t: &str| t.to_owned()));
+        line
+    }
+
+    /// "; no token: 401 refused; altered signature: 200 SECURITY FINDING (note)": each negative
+    /// check, with its own reason where it is not the row's, through `mask`.
+    pub(super) fn probe_clauses(&self, mask: &dyn Fn(&str) -> String) -> String {
+        let mut text = String::new();
         for probe in &self.probes {
-            line.push_str(&format!("; {}", probe.summary()));
+            text.push_str(&format!("; {}", probe.summary()));
             if let Some(note) = probe
                 .note
                 .as_ref()
                 .filter(|n| Some(*n) != self.note.as_ref())
             {
-                line.push_str(&format!(" ({note})"));
+                text.push_str(&format!(" ({})", mask(note)));
             }
         }
-        line
+        text
     }
 }
 

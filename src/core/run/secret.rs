@@ -6,9 +6,7 @@
 //! tab has sent or received (typed secrets, credential headers, tokens, token signatures), so
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
-use crate::core::exchange::{
-    curl_command, tokens_in_response, Exchange, RecordedRequest, REDACTED,
-};
+use crate::core::exchange::{curl_command, tokens_in_response, Exchange, RecordedRequest};
 use crate::core::mask::{Found, Masker};
 use crate::core::settings::Settings;
 
@@ -192,7 +190,7 @@ impl SecretBook {
 
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
     pub fn mask(&self, text: &str) -> String {
-        self.masker.replace(text, &|_| REDACTED.to_owned())
+        self.masker.redact(text)
     }
 
     /// The text (inside a single-quoted shell word) with each secret replaced by its shell
