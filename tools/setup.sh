@@ -54,22 +54,23 @@ else
   cargo install wasm-bindgen-cli --version "$wb_version" --force \
     || fail "wasm-bindgen-cli" "cargo install wasm-bindgen-cli $wb_version failed; see above."
 fi
-# 5. wasm-opt from binaryen 132 (npm package; pure wasm, runs on node) into .tools/.
+# 5. wasm-opt from binaryen 132 (npm package; pure wasm, runs on node) and terser (minifies
+#    wasm-bindgen's JS glue in release builds, tools/minify-glue.sh) into .tools/.
 #    Debian's binaryen 108 corrupts wasm-bindgen 0.2.130 output: it points the exported
 #    externref table at the funcref table, and the app dies at start.
-#    From the committed tools/binaryen/package-lock.json (exact version and sha512 of every package) with
+#    From the committed tools/npm-tools/package-lock.json (exact version and sha512 of every package) with
 #    `npm ci --ignore-scripts`: nothing else is resolved and no package script runs.
 BINARYEN_MAJOR=132
-lock=tools/binaryen/package-lock.json
+lock=tools/npm-tools/package-lock.json
 if [ "$(.tools/node_modules/.bin/wasm-opt --version 2>/dev/null)" = "wasm-opt version $BINARYEN_MAJOR (version_$BINARYEN_MAJOR)" ] \
-  && cmp -s "$lock" .tools/package-lock.json; then
-  echo "setup: wasm-opt $BINARYEN_MAJOR present"
+  && [ -x .tools/node_modules/.bin/terser ] && cmp -s "$lock" .tools/package-lock.json; then
+  echo "setup: wasm-opt $BINARYEN_MAJOR and terser present"
 else
-  step "installing wasm-opt (binaryen from $lock) into .tools/"
+  step "installing wasm-opt (binaryen) and terser from $lock into .tools/"
   mkdir -p .tools
-  cp tools/binaryen/package.json "$lock" .tools/ || fail "binaryen" "could not copy tools/binaryen/ into .tools/."
+  cp tools/npm-tools/package.json "$lock" .tools/ || fail "npm tools" "could not copy tools/npm-tools/ into .tools/."
   npm ci --prefix .tools --ignore-scripts --no-audit --no-fund \
-    || fail "binaryen" "npm ci in .tools/ failed; see above."
+    || fail "npm tools" "npm ci in .tools/ failed; see above."
 fi
 # 6. axe-core for the e2e accessibility checks, pinned by tests/e2e/axe/package-lock.json.
 AXE_DIR=tests/e2e/axe

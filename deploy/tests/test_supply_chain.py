@@ -37,13 +37,14 @@ def test_the_venv_installs_with_require_hashes():
     assert install and all("--require-hashes" in l and "-r deploy/requirements.txt" in l for l in install)
 
 
-def test_binaryen_comes_from_the_committed_lockfile():
-    folder = REPO / "tools" / "binaryen"
+def test_build_npm_tools_come_from_the_committed_lockfile():
+    folder = REPO / "tools" / "npm-tools"
     package = json.loads((folder / "package.json").read_text())
-    assert package["dependencies"] == {"binaryen": "132.0.0"}
+    assert package["dependencies"] == {"binaryen": "132.0.0", "terser": "5.36.0"}
     lock = json.loads((folder / "package-lock.json").read_text())
     packages = {k: v for k, v in lock["packages"].items() if k}
     assert packages["node_modules/binaryen"]["version"] == "132.0.0"
+    assert packages["node_modules/terser"]["version"] == "5.36.0"
     for name, entry in packages.items():
         assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", entry.get("integrity", "")), name
     setup = (REPO / "tools" / "setup.sh").read_text()
