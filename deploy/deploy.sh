@@ -27,8 +27,9 @@ fail() { # what happened, then what to do
 say() { printf 'deploy: %s\n' "$*"; }
 oneline() { printf '%s' "$1" | tr -s '\n\t ' '   ' | sed 's/^ //; s/ $//'; } # an aws error, for one message line
 
-# Trunk's content hash: 16 hex digits before the extension (wasm-bindgen adds `_bg` before .wasm).
-hashed_re='^[A-Za-z0-9._-]+-[0-9a-f]{16}(_bg)?\.[A-Za-z0-9]+$'
+# Trunk's content hash before the extension (wasm-bindgen adds `_bg` before .wasm): a 64-bit hash in
+# hex without leading zeros, so 16 digits or, one build in 16, fewer (8 or more but for 1 in 2^32).
+hashed_re='^[A-Za-z0-9._-]+-[0-9a-f]{8,16}(_bg)?\.[A-Za-z0-9]+$'
 is_hashed() { [[ "$1" =~ $hashed_re ]]; }
 
 # 1. Arguments and tools, before anything slow.

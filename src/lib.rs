@@ -6,6 +6,10 @@
 pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+// The wasm is built with Leptos's type-erased views (.cargo/config.toml); its size budget counts
+// on them. A RUSTFLAGS variable replaces the config's list and would silently drop them.
+#[cfg(all(target_arch = "wasm32", not(erase_components)))]
+compile_error!("the wasm build needs `--cfg erase_components` (.cargo/config.toml); a RUSTFLAGS variable replaces the config's rustflags: add the flag to it");
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod whatwg_url;

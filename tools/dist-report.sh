@@ -12,6 +12,24 @@ while IFS= read -r -d '' f; do
   case "$f" in *.html|*.js|*.wasm|*.css) total=$((total + bytes)); total_gz=$((total_gz + gz));; esac
 done < <(find "$dir" -type f -print0 | sort -z)
 printf '%-44s %10d %10d\n' "first load (html+js+wasm+css)" "$total" "$total_gz"
+# Every integrity the page gives must be its file's: tools/minify-glue.sh rewrites the glue after
+# Trunk hashed it, and a stale hash stops the page loading.
+DIR="$dir" perl -MDigest::SHA=sha384_base64 -0777 -ne '
+  my $n = 0;
+  while (m{<link\b([^>]*)>}g) {
+    my $a = $1;
+    next unless $a =~ /integrity="?sha384-([A-Za-z0-9+\/=]+)/;
+    my $want = $1;
+    my ($href) = $a =~ /href="?([^"\s>]+)/ or die "dist-report: a link with an integrity but no href\n";
+    (my $name = $href) =~ s{.*/}{};
+    open(my $fh, "<:raw", "$ENV{DIR}/$name") or die "dist-report: $name is named in index.html but not in $ENV{DIR}\n";
+    local $/; my $got = sha384_base64(<$fh>);
+    $got eq $want or die "dist-report: the integrity of $name in index.html is not its content\n";
+    $n++;
+  }
+  $n >= 3 or die "dist-report: expected integrities for the stylesheet, the JS glue and the wasm, found $n\n";
+' "$dir/index.html"
+echo "integrity: every file the page names with an integrity matches it"
 budget_file="$(dirname "$0")/../bench/size-budget.txt"
 budget=$(grep -v '^#' "$budget_file" | tr -d '[:space:]')
 printf 'first-load gzip: %d bytes (%d KB); budget %d bytes (bench/size-budget.txt); target 150 KB\n' \

@@ -16,7 +16,7 @@ else
   rustup target add wasm32-unknown-unknown || fail "wasm32 target" "rustup could not add the target."
 fi
 
-# 2. Debian packages: headless chromium and its driver; node and npm for wasm-opt.
+# 2. Debian packages: headless chromium and its driver; node and npm for wasm-opt and terser.
 missing=()
 command -v npm >/dev/null || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
