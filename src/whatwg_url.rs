@@ -6,6 +6,7 @@
 //! serialisation; `tests/browser.rs` checks the browser side against the same cases.
 //! This is the one place the core reaches the platform; it only parses text.
 
+use std::cell::RefCell;
 use std::fmt;
 
 /// A parsed absolute URL, reduced to the parts the core reads.
@@ -59,8 +60,40 @@ fn is_forbidden_in_host(c: char) -> bool {
         )
 }
 
+/// How many recent parses are kept (see [`Url::parse`]).
+const RECENT_PARSES: usize = 8;
+
+thread_local! {
+    /// The last few texts parsed and what they gave, newest first.
+    static RECENT: RefCell<Vec<(String, Result<Url, UrlError>)>> = const { RefCell::new(Vec::new()) };
+}
+
 impl Url {
+    /// Parses `text`. A Run parses the same few URLs (token endpoint, API URL, issuer) again and
+    /// again, and in the browser each parse is a dozen calls across the wasm boundary, so the last
+    /// few results are kept: parsing is a pure function of the text.
     pub fn parse(text: &str) -> Result<Url, UrlError> {
+        let hit = RECENT.with(|recent| {
+            let recent = recent.try_borrow().ok()?;
+            recent
+                .iter()
+                .find(|(seen, _)| seen == text)
+                .map(|(_, parsed)| parsed.clone())
+        });
+        if let Some(parsed) = hit {
+            return parsed;
+        }
+        let parsed = Url::parse_uncached(text);
+        RECENT.with(|recent| {
+            if let Ok(mut recent) = recent.try_borrow_mut() {
+                recent.truncate(RECENT_PARSES - 1);
+                recent.insert(0, (text.to_owned(), parsed.clone()));
+            }
+        });
+        parsed
+    }
+
+    fn parse_uncached(text: &str) -> Result<Url, UrlError> {
         if !has_scheme(text) {
             return Err(UrlError::NoScheme);
         }
@@ -261,6 +294,24 @@ mod tests {
         for (input, expected) in parity::CASES {
             assert_eq!(parity::describe(input), *expected, "{input}");
         }
+    }
+
+    #[test]
+    fn a_remembered_parse_is_the_same_as_a_fresh_one() {
+        // Twice through every case, so the second pass meets both remembered and evicted texts.
+        for _ in 0..2 {
+            for (input, _) in parity::CASES {
+                assert_eq!(Url::parse(input), Url::parse_uncached(input), "{input}");
+            }
+        }
+        assert!(RECENT.with(|r| r.borrow().len()) <= RECENT_PARSES);
+        let text = "https://recent.example.com/a";
+        let first = Url::parse(text);
+        assert_eq!(
+            RECENT.with(|r| r.borrow().first().map(|(t, _)| t.clone())),
+            Some(text.to_owned())
+        );
+        assert_eq!(Url::parse(text), first);
     }
 
     #[test]

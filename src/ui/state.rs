@@ -526,16 +526,19 @@ impl AppState {
     /// Keeps the form's non-secret values for this tab whenever they change, so a reload keeps
     /// them (sessionStorage; the secret follows "Remember secret in this tab" alone).
     pub fn keep_form_for_the_tab(self) {
-        Effect::new(move |_| {
+        Effect::new(move |last: Option<Option<String>>| {
+            let last = last.flatten();
             self.settings.with(|settings| {
                 self.assertions_text.with(|assertions| {
                     // A form holding a known secret (a token pasted into the URL, say) is not
                     // kept: the last kept form stays instead.
-                    if !self.book.with(|b| b.is_in_settings(settings, assertions)) {
-                        storage::keep_form(settings, assertions);
+                    if self.book.with(|b| b.is_in_settings(settings, assertions)) {
+                        last
+                    } else {
+                        storage::keep_form(settings, assertions, last)
                     }
                 })
-            });
+            })
         });
     }
 
@@ -755,8 +758,13 @@ impl AppState {
     }
 
     fn note_clock(self, exchange: Option<&Exchange>) {
+        // Set only when it moves: every check reads it, and the same skew comes back on most runs.
         if let Some(skew) = exchange.and_then(skew_from_exchange) {
-            self.server_skew.set(Some(skew));
+            self.server_skew.maybe_update(|s| {
+                let moved = *s != Some(skew);
+                *s = Some(skew);
+                moved
+            });
         }
     }
 

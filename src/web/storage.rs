@@ -74,20 +74,22 @@ pub fn kept_form() -> Option<(Settings, String)> {
 }
 
 /// Keeps the form for this tab (sessionStorage). `settings` has no secret by construction;
-/// credential header lines are dropped here as in a profile.
-pub fn keep_form(settings: &Settings, assertions: &str) {
-    if let Some(storage) = session() {
-        let settings = Settings {
-            extra_headers: without_secret_headers(
-                &settings.extra_headers,
-                &settings.secret_headers,
-            ),
-            ..settings.clone()
-        };
-        let record = serde_json::json!({
-            "settings": settings,
-            "assertions": assertions,
-        });
-        let _ = storage.set_item(FORM_KEY, &record.to_string());
+/// credential header lines are dropped here as in a profile. Returns the record as kept;
+/// when it equals `last` (what the previous call kept) nothing is written: every Run adds
+/// tokens to the secret book, which re-runs the caller, and a storage write cost about 1 ms
+/// of each Run.
+pub fn keep_form(settings: &Settings, assertions: &str, last: Option<String>) -> Option<String> {
+    let settings = Settings {
+        extra_headers: without_secret_headers(&settings.extra_headers, &settings.secret_headers),
+        ..settings.clone()
+    };
+    let record = serde_json::json!({
+        "settings": settings,
+        "assertions": assertions,
+    })
+    .to_string();
+    if last.as_deref() != Some(record.as_str()) {
+        let _ = session()?.set_item(FORM_KEY, &record);
     }
+    Some(record)
 }
