@@ -3,7 +3,7 @@
 #
 # Each file gets an explicit Content-Type (a bare `aws s3 sync` has uploaded .wasm as binary/octet-stream, which
 # breaks streaming compilation) and a Cache-Control: index.html is revalidated on every visit, the content-hashed
-# assets Trunk writes (name-<16 hex>.ext) are immutable. Text and wasm files go up gzip-compressed with
+# assets (name-<hex hash>.ext: Trunk's, and the post-build hook's) are immutable. Text and wasm files go up gzip-compressed with
 # Content-Encoding: gzip (S3 never compresses; every browser accepts gzip; CloudFront passes a stored encoding
 # through). index.html goes up LAST, so a visitor never gets an index naming files not uploaded yet. The names
 # uploaded are written to a manifest under the prefix (.deploy-manifest); the next deploy removes only names from that
@@ -28,7 +28,7 @@ say() { printf 'deploy: %s\n' "$*"; }
 oneline() { printf '%s' "$1" | tr -s '\n\t ' '   ' | sed 's/^ //; s/ $//'; } # an aws error, for one message line
 
 # Trunk's content hash before the extension (wasm-bindgen adds `_bg` before .wasm): a 64-bit hash in
-# hex without leading zeros, so 16 digits or, one build in 16, fewer (8 or more but for 1 in 2^32).
+# hex without leading zeros, so 16 digits or, one build in 16, fewer (8 or more but for 1 in 2^36).
 hashed_re='^[A-Za-z0-9._-]+-[0-9a-f]{8,16}(_bg)?\.[A-Za-z0-9]+$'
 is_hashed() { [[ "$1" =~ $hashed_re ]]; }
 

@@ -60,8 +60,9 @@ fn is_forbidden_in_host(c: char) -> bool {
         )
 }
 
-/// How many recent parses are kept (see [`Url::parse`]).
+/// How many recent parses are kept (see [`Url::parse`]), and the longest text kept.
 const RECENT_PARSES: usize = 8;
+const RECENT_MAX_LEN: usize = 2048;
 
 thread_local! {
     /// The last few texts parsed and what they gave, newest first.
@@ -84,9 +85,12 @@ impl Url {
             return parsed;
         }
         let parsed = Url::parse_uncached(text);
+        if text.len() > RECENT_MAX_LEN {
+            return parsed;
+        }
         RECENT.with(|recent| {
             if let Ok(mut recent) = recent.try_borrow_mut() {
-                recent.truncate(RECENT_PARSES - 1);
+                recent.truncate(RECENT_PARSES.saturating_sub(1));
                 recent.insert(0, (text.to_owned(), parsed.clone()));
             }
         });

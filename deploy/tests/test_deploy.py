@@ -409,6 +409,14 @@ def test_a_trunk_hash_with_leading_zeros_dropped_is_still_immutable(s3, bucket, 
     assert meta(s3, bucket, names["wasm"]) == ("application/wasm", IMMUTABLE)
 
 
+def test_a_name_with_a_short_hex_tail_is_not_taken_for_hashed(s3, bucket, base_env, tmp_path):
+    """Fewer than 8 hex digits is not a hash (one build in 2^36 would have it): no-cache, not immutable."""
+    dist = make_dist(tmp_path / "dist", V1)
+    (dist / "logo-1234567.png").write_bytes(b"\x89PNG")
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=dist).returncode == 0
+    assert meta(s3, bucket, "logo-1234567.png") == ("image/png", "no-cache")
+
+
 def test_an_http_public_url_gets_the_warning_too(s3, bucket, base_env, tmp_path):
     dist = make_dist(tmp_path / "dist", V1)
     result = deploy(base_env, BUCKET=bucket, PUBLIC_URL="http://tester.example.com/", DIST_DIR=dist)

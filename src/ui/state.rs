@@ -526,19 +526,16 @@ impl AppState {
     /// Keeps the form's non-secret values for this tab whenever they change, so a reload keeps
     /// them (sessionStorage; the secret follows "Remember secret in this tab" alone).
     pub fn keep_form_for_the_tab(self) {
-        Effect::new(move |last: Option<Option<String>>| {
-            let last = last.flatten();
+        Effect::new(move |_| {
             self.settings.with(|settings| {
                 self.assertions_text.with(|assertions| {
                     // A form holding a known secret (a token pasted into the URL, say) is not
                     // kept: the last kept form stays instead.
-                    if self.book.with(|b| b.is_in_settings(settings, assertions)) {
-                        last
-                    } else {
-                        storage::keep_form(settings, assertions, last)
+                    if !self.book.with(|b| b.is_in_settings(settings, assertions)) {
+                        storage::keep_form(settings, assertions);
                     }
                 })
-            })
+            });
         });
     }
 

@@ -2,6 +2,8 @@
 //! (never the secret) in localStorage, and the secret in sessionStorage when
 //! "Remember secret in this tab" is ticked.
 
+use std::cell::RefCell;
+
 use web_sys::Storage;
 
 use crate::core::headers::without_secret_headers;
@@ -61,6 +63,11 @@ pub fn forget_everything() {
         let _ = storage.remove_item(FORM_KEY);
         let _ = storage.remove_item(crate::web::sign_in::PENDING_KEY);
     }
+    KEPT_FORM.with(|kept| {
+        if let Ok(mut kept) = kept.try_borrow_mut() {
+            *kept = None;
+        }
+    });
 }
 
 /// The form as this tab last had it (settings without the secret, and the assertions text), so
@@ -73,12 +80,18 @@ pub fn kept_form() -> Option<(Settings, String)> {
     Some((settings, assertions))
 }
 
+thread_local! {
+    /// The form record this tab last wrote to sessionStorage (None: nothing written, or forgotten
+    /// since): kept beside the storage it mirrors, so a write that failed or a Forget everything
+    /// is written again.
+    static KEPT_FORM: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
 /// Keeps the form for this tab (sessionStorage). `settings` has no secret by construction;
-/// credential header lines are dropped here as in a profile. Returns the record as kept;
-/// when it equals `last` (what the previous call kept) nothing is written: every Run adds
-/// tokens to the secret book, which re-runs the caller, and a storage write cost about 1 ms
-/// of each Run.
-pub fn keep_form(settings: &Settings, assertions: &str, last: Option<String>) -> Option<String> {
+/// credential header lines are dropped here as in a profile. A record equal to the one last
+/// written is not written again: every Run adds tokens to the secret book, which re-runs the
+/// caller, and a storage write cost about 1 ms of each Run.
+pub fn keep_form(settings: &Settings, assertions: &str) {
     let settings = Settings {
         extra_headers: without_secret_headers(&settings.extra_headers, &settings.secret_headers),
         ..settings.clone()
@@ -88,8 +101,20 @@ pub fn keep_form(settings: &Settings, assertions: &str, last: Option<String>) ->
         "assertions": assertions,
     })
     .to_string();
-    if last.as_deref() != Some(record.as_str()) {
-        let _ = session()?.set_item(FORM_KEY, &record);
+    let written = KEPT_FORM.with(|kept| {
+        kept.try_borrow()
+            .is_ok_and(|kept| kept.as_deref() == Some(record.as_str()))
+    });
+    if written {
+        return;
     }
-    Some(record)
+    if let Some(storage) = session() {
+        if storage.set_item(FORM_KEY, &record).is_ok() {
+            KEPT_FORM.with(|kept| {
+                if let Ok(mut kept) = kept.try_borrow_mut() {
+                    *kept = Some(record);
+                }
+            });
+        }
+    }
 }
