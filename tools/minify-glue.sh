@@ -11,8 +11,9 @@ dir="${TRUNK_STAGING_DIR:?run me as a Trunk post_build hook}"
 [ "${TRUNK_PROFILE:-}" = release ] || exit 0
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # Only the pinned terser from the committed lockfile (make setup): another one would make other bytes.
+# The version is tools/npm-tools/package.json's, its one home.
 terser="$root/.tools/node_modules/.bin/terser"
-want="terser 5.36.0"
+want="terser $(node -p "require('$root/tools/npm-tools/package.json').dependencies.terser")"
 if [ "$("$terser" --version 2>/dev/null)" != "$want" ]; then
   echo "minify-glue: $want is not in .tools/: run make setup (it installs it from tools/npm-tools/)" >&2
   exit 1
