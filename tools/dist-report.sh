@@ -30,6 +30,17 @@ DIR="$dir" perl -MDigest::SHA=sha384_base64 -0777 -ne '
   $n >= 3 or die "dist-report: expected integrities for the stylesheet, the JS glue and the wasm, found $n\n";
 ' "$dir/index.html"
 echo "integrity: every file the page names with an integrity matches it"
+# The wasm and the glue are named after their bytes (tools/content-name.sh): deploy caches hashed
+# names for a year, so a name must never hold other bytes.
+for f in "$dir"/*.wasm "$dir"/cognito-api-tester-web-*.js; do
+  name="${f##*/}"
+  want=$(sha256sum "$f" | cut -c1-16)
+  if [[ "$name" != *"-$want"[._]* ]]; then
+    echo "dist-report: $name is not named after its content (sha256 $want…); the post-build hook did not run" >&2
+    exit 1
+  fi
+done
+echo "names: the wasm and the glue are named after their content"
 budget_file="$(dirname "$0")/../bench/size-budget.txt"
 budget=$(grep -v '^#' "$budget_file" | tr -d '[:space:]')
 printf 'first-load gzip: %d bytes (%d KB); budget %d bytes (bench/size-budget.txt); target 150 KB\n' \

@@ -2,10 +2,8 @@
 # Release builds only (called by tools/post-build.sh): minify wasm-bindgen's JS glue with terser.
 # Trunk's own minifier gives up on it ("Failed to minify JS": it cannot parse the `as default`
 # in the glue's export list) and ships it as written: 9.4 KB of the first load's gzip bytes,
-# 7.2 KB minified. Trunk named the file after the wasm cargo built, not after the glue's bytes,
-# so the same name could hold other bytes (a new terser, say) while CloudFront keeps the old
-# ones for a year: the minified file is renamed after its own content, and the page's href,
-# import and integrity for it are rewritten.
+# 7.2 KB minified. The minified file is then named after its own content (tools/content-name.sh),
+# and the page's integrity for it is rewritten.
 set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run me as a Trunk post_build hook}"
 [ "${TRUNK_PROFILE:-}" = release ] || exit 0
@@ -27,14 +25,10 @@ if [ -z "$href" ] || [ ! -f "$dir/$old" ] || [[ "$old" != *.js ]]; then
   exit 1
 fi
 "$terser" "$dir/$old" --module --compress --mangle --output "$dir/$old.min"
-hash=$(sha256sum "$dir/$old.min" | cut -c1-16)
-# Trunk's hash is a 64-bit number in hex without leading zeros: up to 16 digits.
-new="$(printf '%s' "$old" | sed -E 's/-[0-9a-f]{1,16}\.js$//')-$hash.js"
-mv "$dir/$old.min" "$dir/$new"
-rm "$dir/$old"
+mv "$dir/$old.min" "$dir/$old"
+source "$(dirname "$0")/content-name.sh"
+new=$(content_name "$dir" "$old")
 sri="sha384-$(perl -MDigest::SHA=sha384_base64 -0777 -ne 'print sha384_base64($_)' "$dir/$new")"
-# Every mention of the old name (the modulepreload link and the loader's import), then its integrity.
-OLD="$old" NEW="$new" SRI="$sri" perl -0pi -e '
-  s{\Q$ENV{OLD}\E}{$ENV{NEW}}g or die "minify-glue: $ENV{OLD} is not named in the page\n";
+NEW="$new" SRI="$sri" perl -0pi -e '
   s{(<link\b[^>]*?href="?[^"\s>]*\Q$ENV{NEW}\E"?[^>]*?integrity=)"?sha384-[A-Za-z0-9+/=]+"?}{$1$ENV{SRI}}
     or die "minify-glue: no integrity for $ENV{NEW}\n"' "$html"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Trunk's post_build hook. Trunk starts every hook of a stage at the same time, and both steps
-# rewrite index.html, so they are one hook that runs them one after the other.
+# Trunk's post_build hook. Trunk starts every hook of a stage at the same time, and each step
+# rewrites index.html, so they are one hook that runs them one after the other. The loader is
+# moved out last: its file is named after its text, which names the wasm and the glue.
 set -euo pipefail
 here="$(dirname "$0")"
 bash "$here/minify-glue.sh"
+bash "$here/name-wasm.sh"
 bash "$here/externalise-boot.sh"

@@ -1,0 +1,22 @@
+# Sourced by the post-build steps: `content_name <staging dir> <file name>` renames the file after
+# its own bytes (the first 16 hex digits of its SHA-256, in place of Trunk's hash), rewrites every
+# mention of the old name in index.html, and prints the new name. Trunk names the wasm and the glue
+# after the module cargo built, before wasm-opt and terser, so one name could hold other bytes (a new
+# wasm-opt or terser) while CloudFront keeps the old ones for a year (deploy marks hashed names
+# immutable); a name taken from the content cannot.
+content_name() {
+  local dir="$1" old="$2" re hash new
+  # Trunk's hash is a 64-bit number in hex without leading zeros (up to 16 digits); wasm-bindgen
+  # puts `_bg` between it and `.wasm`.
+  re='^(.+)-[0-9a-f]{1,16}((_bg)?\.[a-z]+)$'
+  [[ "$old" =~ $re ]] || { echo "content-name: $old is not a hashed name" >&2; return 1; }
+  hash=$(sha256sum "$dir/$old" | cut -c1-16)
+  new="${BASH_REMATCH[1]}-$hash${BASH_REMATCH[2]}"
+  if [ "$new" != "$old" ]; then
+    mv "$dir/$old" "$dir/$new" || return 1
+    OLD="$old" NEW="$new" perl -0pi -e \
+      's{\Q$ENV{OLD}\E}{$ENV{NEW}}g or die "content-name: $ENV{OLD} is not named in the page\n"' \
+      "$dir/index.html" || return 1
+  fi
+  printf '%s' "$new"
+}
