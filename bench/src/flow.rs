@@ -29,8 +29,62 @@ enum Page {
     Plain,
 }
 
-/// One timed Run click in the current window; (click → both results, click → token step done).
-async fn timed_run(b: &Browser, page: Page) -> Res<(f64, f64, String)> {
+/// Where one run's time went, ms: the page's own work before, between and after its two
+/// requests, and each request's time on the wire (sent → whole answer in, Resource Timing).
+#[derive(Clone, Copy, Default)]
+struct Phases {
+    to_token_sent: f64,
+    token_wire: f64,
+    to_api_sent: f64,
+    api_wire: f64,
+    to_shown: f64,
+}
+
+impl Phases {
+    /// From timed_click.js's `requests` and the run's total; None when an entry is missing.
+    fn of(requests: &Value, total: f64) -> Option<Self> {
+        let at = |request: &str, key: &str| requests.get(request)?.get(key)?.as_f64();
+        let (token_start, token_end) = (at("token", "start")?, at("token", "end")?);
+        let (api_start, api_end) = (at("api", "start")?, at("api", "end")?);
+        Some(Self {
+            to_token_sent: token_start,
+            token_wire: token_end - token_start,
+            to_api_sent: api_start - token_end,
+            api_wire: api_end - api_start,
+            to_shown: total - api_end,
+        })
+    }
+
+    const ROWS: [(&'static str, PhaseOf); 5] = [
+        ("click → token request sent", |p| p.to_token_sent),
+        ("token request on the wire (sent → answer in)", |p| {
+            p.token_wire
+        }),
+        ("token answer in → API request sent", |p| p.to_api_sent),
+        ("API request on the wire", |p| p.api_wire),
+        ("API answer in → both results shown", |p| p.to_shown),
+    ];
+}
+
+/// Reads one phase of a run.
+type PhaseOf = fn(&Phases) -> f64;
+
+/// The table of median phases, app against plain.
+fn phases_table(app: &[Phases], plain: &[Phases]) -> String {
+    let mut out = String::from(
+        "| phase of a run (median, ms) | app | plain | app − plain |\n|---|---:|---:|---:|\n",
+    );
+    for (name, field) in Phases::ROWS {
+        let a = median(&app.iter().map(field).collect::<Vec<_>>());
+        let p = median(&plain.iter().map(field).collect::<Vec<_>>());
+        out.push_str(&format!("| {name} | {a:.1} | {p:.1} | {:+.1} |\n", a - p));
+    }
+    out
+}
+
+/// One timed Run click in the current window; (click → both results, click → token step done,
+/// the notice, where the time went).
+async fn timed_run(b: &Browser, page: Page) -> Res<(f64, f64, String, Option<Phases>)> {
     let (token_sel, api_sel, mid_sel, mid_needle) = match page {
         Page::App => (
             panel("token-response-heading"),
@@ -69,7 +123,8 @@ async fn timed_run(b: &Browser, page: Page) -> Res<(f64, f64, String)> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    Ok((total, mid, notice))
+    let phases = out.get("requests").and_then(|r| Phases::of(r, total));
+    Ok((total, mid, notice, phases))
 }
 
 async fn switch(b: &Browser, handle: &WindowHandle) -> Res<()> {
@@ -87,6 +142,8 @@ struct Timings {
     plain_mid: Vec<f64>,
     /// App runs that said they fetched a new token.
     refetched: usize,
+    app_phases: Vec<Phases>,
+    plain_phases: Vec<Phases>,
 }
 
 /// The plain page's address for this emulator and API path.
@@ -118,6 +175,8 @@ async fn interleaved(
         plain: Vec::new(),
         plain_mid: Vec::new(),
         refetched: 0,
+        app_phases: Vec::new(),
+        plain_phases: Vec::new(),
     };
     for i in 0..WARM_UP + runs {
         // Alternate which page goes first, so neither always follows the other.
@@ -128,17 +187,19 @@ async fn interleaved(
         };
         for page in order {
             switch(b, if page == Page::App { app } else { plain }).await?;
-            let (total, mid, notice) = timed_run(b, page).await?;
+            let (total, mid, notice, phases) = timed_run(b, page).await?;
             if i >= WARM_UP {
                 if page == Page::App {
                     t.app.push(total);
                     t.app_mid.push(mid);
+                    t.app_phases.extend(phases);
                     if notice.contains("fetched a new one") {
                         t.refetched += 1;
                     }
                 } else {
                     t.plain.push(total);
                     t.plain_mid.push(mid);
+                    t.plain_phases.extend(phases);
                 }
             }
             tokio::time::sleep(GAP).await;
@@ -202,6 +263,8 @@ pub async fn flow(
         plain: plain_ms,
         plain_mid,
         refetched,
+        app_phases,
+        plain_phases,
     } = loopback;
     let (app_median, plain_median) = (median(&app_ms), median(&plain_ms));
     let ratio = app_median / plain_median;
@@ -228,6 +291,15 @@ pub async fn flow(
         app_median - plain_median,
         app_ms.len(),
     );
+    details.push_str(&format!(
+        "\nWhere the time goes, from the runs with both requests in the page's Resource Timing \
+         ({} app, {} plain): \"on the wire\" is from the request going out to the whole answer in, \
+         the rest is the page's own work (and waiting for the page's thread). Medians of phases do not \
+         add up to the median run.\n\n{}",
+        app_phases.len(),
+        plain_phases.len(),
+        phases_table(&app_phases, &plain_phases),
+    ));
     details.push_str(&format!(
         "\nWith {SERVER_MS} ms of server time per request: app median {:.1} (p95 {:.1}), plain median {:.1} \
          (p95 {:.1}), {} runs each; extra time of the app {:.1} ms.\n",

@@ -2,6 +2,9 @@
 // show "200 OK" — so WebDriver round trips are not part of the figure.
 // arguments: button name, token panel selector, API panel selector, a "midway" selector and
 // needle (the token step is done), whether to record long tasks, timeout ms, then the callback.
+// It also reports when each request went out and when its answer had arrived (Resource Timing:
+// startTime and responseEnd, which cross-origin entries expose without Timing-Allow-Origin), so
+// the run can be split into the page's own work and the time on the wire.
 const [buttonName, tokenSel, apiSel, midSel, midNeedle, longTasks, timeoutMs] = arguments;
 const done = arguments[arguments.length - 1];
 const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === buttonName);
@@ -44,6 +47,16 @@ const timer = setTimeout(() => {
   if (taskObserver) taskObserver.disconnect();
   done({ error: 'timeout', token: tok.textContent.slice(0, 400), api: api.textContent.slice(0, 400) });
 }, timeoutMs);
+// The requests this run sends: the token request (…/oauth2/token), then the API call.
+const requests = () => {
+  const fetches = performance.getEntriesByType('resource')
+    .filter((e) => e.initiatorType === 'fetch' && e.startTime >= t0)
+    .sort((a, b) => a.startTime - b.startTime);
+  const token = fetches.find((e) => e.name.includes('/oauth2/token'));
+  const api = token && fetches.find((e) => e.startTime >= token.startTime && e !== token);
+  const at = (e) => (e ? { start: e.startTime - t0, end: e.responseEnd - t0 } : null);
+  return { token: at(token), api: at(api) };
+};
 const finish = (t1) => {
   finished = true;
   observer.disconnect();
@@ -57,7 +70,8 @@ const finish = (t1) => {
     apiSummary: summary ? summary.textContent : api.textContent.slice(0, 200),
     apiChars: api.textContent.length,
   };
-  if (!taskObserver) { done(result); return; }
+  // The API's entry is in the timeline before its body reaches the page; read both a task later anyway.
+  if (!taskObserver) { setTimeout(() => { result.requests = requests(); done(result); }, 0); return; }
   // Let the frames after the update run (layout and paint of the new content), then report
   // every long task that started between the click and then.
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
@@ -65,10 +79,13 @@ const finish = (t1) => {
     taskObserver.disconnect();
     result.longTasks = tasks.filter((x) => x.start >= t0);
     result.settledMs = performance.now() - t0;
+    result.requests = requests();
     done(result);
   }, 300)));
 };
 observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+// A run's two entries among hundreds: the buffer keeps 250 by default and then drops new ones.
+performance.clearResourceTimings();
 t0 = performance.now();
 button.click();
 check();
