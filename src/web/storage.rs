@@ -63,11 +63,15 @@ pub fn forget_everything() {
         let _ = storage.remove_item(FORM_KEY);
         let _ = storage.remove_item(crate::web::sign_in::PENDING_KEY);
     }
-    KEPT_FORM.with(|kept| {
-        if let Ok(mut kept) = kept.try_borrow_mut() {
-            *kept = None;
-        }
-    });
+    forget_written_form();
+}
+
+/// Removes the tab's kept form (a form whose secret could not be masked out).
+pub fn forget_form() {
+    if let Some(storage) = session() {
+        let _ = storage.remove_item(FORM_KEY);
+    }
+    forget_written_form();
 }
 
 /// The form as this tab last had it (settings without the secret, and the assertions text), so
@@ -85,6 +89,15 @@ thread_local! {
     /// since): kept beside the storage it mirrors, so a write that failed or a Forget everything
     /// is written again.
     static KEPT_FORM: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Nothing written since: the next form is written even if it equals the last.
+fn forget_written_form() {
+    KEPT_FORM.with(|kept| {
+        if let Ok(mut kept) = kept.try_borrow_mut() {
+            *kept = None;
+        }
+    });
 }
 
 /// Keeps the form for this tab (sessionStorage). `settings` has no secret by construction;

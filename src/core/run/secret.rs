@@ -188,6 +188,20 @@ impl SecretBook {
             || self.is_in(assertions)
     }
 
+    /// The form to keep for the tab (settings and assertion lines) with every secret the tab has
+    /// sent or received masked. A token typed into the API URL before the tab knew it was kept
+    /// as typed; once the tab knows it, the kept form must not hold it any more. None when the
+    /// masked form does not read back or still holds a secret: then nothing is kept.
+    pub fn masked_form(&self, settings: &Settings, assertions: &str) -> Option<(Settings, String)> {
+        let json = serde_json::to_string(settings).ok()?;
+        // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
+        // (straight from the text is a second one, 5 KB of the first load).
+        let value: serde_json::Value = serde_json::from_str(&self.mask(&json)).ok()?;
+        let masked: Settings = serde_json::from_value(value).ok()?;
+        let assertions = self.mask(assertions);
+        (!self.is_in_settings(&masked, &assertions)).then_some((masked, assertions))
+    }
+
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
     pub fn mask(&self, text: &str) -> String {
         self.masker.redact(text)
@@ -388,6 +402,39 @@ mod tests {
         };
         assert!(book.is_in_settings(&in_header, ""));
         assert!(book.is_in_settings(&clean, "contains cccc-signature"));
+    }
+
+    /// The tab keeps its form in sessionStorage. A token typed into the API URL before the tab
+    /// knew it was kept as typed and stayed there after the tab learned it: the kept form is now
+    /// the form with every known secret masked, and nothing when masking cannot take it out.
+    #[test]
+    fn the_kept_form_never_holds_a_known_secret() {
+        let mut book = SecretBook::new();
+        book.add_token("aaaa.bbbb.cccc-signature");
+        let form = Settings {
+            client_id: "kept-client".into(),
+            api_url: "https://x/dev?token=aaaa.bbbb.cccc-signature".into(),
+            extra_headers: "X-Jwt-Assertion: aaaa.bbbb.cccc-signature".into(),
+            ..Settings::default()
+        };
+        let (kept, assertions) = book
+            .masked_form(&form, "status 200\ncontains cccc-signature")
+            .expect("a masked form");
+        assert!(!book.is_in_settings(&kept, &assertions));
+        assert_eq!(kept.api_url, "https://x/dev?token=••••••");
+        assert_eq!(kept.extra_headers, "X-Jwt-Assertion: ••••••");
+        assert_eq!(kept.client_id, "kept-client");
+        assert_eq!(assertions, "status 200\ncontains ••••••");
+        // A secret JSON escapes (a quote, a backslash) is masked in its escaped form too.
+        book.add(SecretKind::ClientSecret, &Secret::new(r#"se"cr\et-value"#));
+        let quoted = Settings {
+            api_url: r#"https://x/dev?k=se"cr\et-value"#.into(),
+            ..Settings::default()
+        };
+        assert!(book.is_in_settings(&quoted, ""));
+        let (kept, assertions) = book.masked_form(&quoted, "").expect("a masked form");
+        assert_eq!(kept.api_url, "https://x/dev?k=••••••");
+        assert!(!book.is_in_settings(&kept, &assertions));
     }
 
     #[test]

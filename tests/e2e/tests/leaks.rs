@@ -255,3 +255,62 @@ async fn raw_user_tokens(b: &Browser) -> Vec<(&'static str, String)> {
         })
         .collect()
 }
+
+/// The tab keeps its form in sessionStorage so a reload does not empty it. A token typed into the
+/// API URL before the tab knew it was kept as typed — and stayed kept after the tab learned it
+/// (here by inspecting it). Once the tab knows the token, the kept form holds it masked.
+#[tokio::test]
+async fn a_token_the_tab_learns_later_leaves_the_kept_form() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    // A JWT from elsewhere: the tab has never sent or received it.
+    let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsYXRlciJ9.c2lnbmF0dXJlLWxlYXJuZWQtbGF0ZXI";
+    let signature = token.rsplit('.').next().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill("Client ID", "demo-client-id").await;
+        b.fill(
+            "API URL",
+            &format!("{}/dev?access_token={token}", emu.base_url()),
+        )
+        .await;
+        let kept = "return sessionStorage.getItem('cognito-api-tester.form') || ''";
+        assert!(
+            b.js_string(kept).await.contains(token),
+            "the form with an unknown token is kept as typed"
+        );
+        let paste = b
+            .client
+            .find(Locator::XPath(
+                "//summary[normalize-space()='Paste a token']",
+            ))
+            .await
+            .unwrap();
+        b.click_el(&paste).await;
+        b.fill("Token to inspect", token).await;
+        b.click("Inspect token").await;
+        b.wait_text(".verdict", "Inspecting the pasted token").await;
+        // The form is kept by an effect: give it a moment after the page says it has the token.
+        let mut stored = String::new();
+        for _ in 0..50 {
+            stored = b
+                .js_string("return JSON.stringify(Object.assign({}, sessionStorage))")
+                .await;
+            if !stored.contains(signature) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            !stored.contains(signature),
+            "the token stayed in sessionStorage: {stored}"
+        );
+        let form = b.js_string(kept).await;
+        assert!(
+            form.contains("demo-client-id") && form.contains("access_token=••••••"),
+            "the kept form is the form with the token masked: {form}"
+        );
+    })
+    .await;
+    emu.shutdown().await;
+}
