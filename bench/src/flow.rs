@@ -381,3 +381,39 @@ pub async fn flow(
         details,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_split_at_its_requests_and_a_missing_one_is_no_split() {
+        let requests = json!({
+            "token": { "start": 2.0, "end": 8.0 },
+            "api": { "start": 11.0, "end": 14.5 },
+        });
+        let p = Phases::of(&requests, 20.0).unwrap();
+        let row = |name: &str| {
+            Phases::ROWS
+                .iter()
+                .find(|(n, _)| n.starts_with(name))
+                .map(|(_, f)| f(&p))
+                .unwrap()
+        };
+        assert_eq!(row("click → token request sent"), 2.0);
+        assert_eq!(row("token request on the wire"), 6.0);
+        assert_eq!(row("token answer in → API"), 3.0);
+        assert_eq!(row("API request on the wire"), 3.5);
+        assert_eq!(row("API answer in"), 5.5);
+        assert!(Phases::of(
+            &json!({ "token": { "start": 2.0, "end": 8.0 }, "api": null }),
+            20.0
+        )
+        .is_none());
+        let table = phases_table(&[p], &[p]);
+        assert!(
+            table.contains("| click → token request sent | 2.0 | 2.0 | +0.0 |"),
+            "{table}"
+        );
+    }
+}
