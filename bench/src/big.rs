@@ -45,6 +45,7 @@ pub async fn big(b: &Browser, emu: &Running, app_site: &str, reps: usize) -> Res
                     json!("Calling the API"),
                     json!(true),
                     json!(30_000),
+                    json!("/faults/big/5"),
                 ],
             )
             .await?;

@@ -84,7 +84,11 @@ fn phases_table(app: &[Phases], plain: &[Phases]) -> String {
 
 /// One timed Run click in the current window; (click → both results, click → token step done,
 /// the notice, where the time went).
-async fn timed_run(b: &Browser, page: Page) -> Res<(f64, f64, String, Option<Phases>)> {
+async fn timed_run(
+    b: &Browser,
+    page: Page,
+    api_path: &str,
+) -> Res<(f64, f64, String, Option<Phases>)> {
     let (token_sel, api_sel, mid_sel, mid_needle) = match page {
         Page::App => (
             panel("token-response-heading"),
@@ -110,6 +114,7 @@ async fn timed_run(b: &Browser, page: Page) -> Res<(f64, f64, String, Option<Pha
                 json!(mid_needle),
                 json!(false),
                 json!(15_000),
+                json!(api_path),
             ],
         )
         .await?;
@@ -168,6 +173,7 @@ async fn interleaved(
     app: &WindowHandle,
     plain: &WindowHandle,
     runs: usize,
+    api_path: &str,
 ) -> Res<Timings> {
     let mut t = Timings {
         app: Vec::new(),
@@ -187,7 +193,7 @@ async fn interleaved(
         };
         for page in order {
             switch(b, if page == Page::App { app } else { plain }).await?;
-            let (total, mid, notice, phases) = timed_run(b, page).await?;
+            let (total, mid, notice, phases) = timed_run(b, page, api_path).await?;
             if i >= WARM_UP {
                 if page == Page::App {
                     t.app.push(total);
@@ -238,7 +244,7 @@ pub async fn flow(
     let visibility_plain = b.js("return document.visibilityState", vec![]).await?;
     switch(b, &app).await?;
     let visibility_app = b.js("return document.visibilityState", vec![]).await?;
-    let loopback = interleaved(b, &app, &plain, runs).await?;
+    let loopback = interleaved(b, &app, &plain, runs, "/dev").await?;
 
     // For reference: the same comparison with server time like a real pool's and API's.
     emu.set_token_fault(Some(TokenFault::Slow { ms: SERVER_MS }));
@@ -247,7 +253,7 @@ pub async fn flow(
     b.fill("API URL", &format!("{base}{delayed_api}")).await?;
     switch(b, &plain).await?;
     b.goto(&plain_url(plain_site, &base, &delayed_api)?).await?;
-    let served = interleaved(b, &app, &plain, SERVED_RUNS.min(runs)).await;
+    let served = interleaved(b, &app, &plain, SERVED_RUNS.min(runs), &delayed_api).await;
     emu.set_token_fault(None);
     let served = served?;
 
@@ -293,9 +299,10 @@ pub async fn flow(
     );
     details.push_str(&format!(
         "\nWhere the time goes, from the runs with both requests in the page's Resource Timing \
-         ({} app, {} plain): \"on the wire\" is from the request going out to the whole answer in, \
-         the rest is the page's own work (and waiting for the page's thread). Medians of phases do not \
-         add up to the median run.\n\n{}",
+         ({} app, {} plain): \"on the wire\" is from the page starting the request (`fetch`) to the \
+         whole answer in, as the browser's network side records it (any CORS preflight and connection \
+         set-up included); the rest is the page's own work, and waiting for the page's thread. Medians \
+         of phases do not add up to the median run.\n\n{}",
         app_phases.len(),
         plain_phases.len(),
         phases_table(&app_phases, &plain_phases),

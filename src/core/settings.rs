@@ -342,12 +342,16 @@ impl Settings {
         }
         if self.api_url.trim().is_empty() {
             push(Field::ApiUrl, Level::Missing, API_URL_MISSING.into());
+        } else if let Some(message) = masked_issue(Field::ApiUrl, &self.api_url) {
+            push(Field::ApiUrl, Level::Error, message);
         } else if let Err(message) = check_api_url(&self.api_url) {
             push(Field::ApiUrl, Level::Error, message);
         } else if let Some(warning) = api_url_warning(&self.api_url) {
             push(Field::ApiUrl, Level::Warning, warning);
         }
-        if self.method.takes_body() && !self.api_body.trim().is_empty() {
+        if let Some(message) = masked_issue(Field::ApiBody, &self.api_body) {
+            push(Field::ApiBody, Level::Error, message);
+        } else if self.method.takes_body() && !self.api_body.trim().is_empty() {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(&self.api_body) {
                 push(
                     Field::ApiBody,
@@ -356,7 +360,9 @@ impl Settings {
                 );
             }
         }
-        if let Err(message) = parse_extra_headers(&self.extra_headers) {
+        if let Some(message) = masked_issue(Field::ExtraHeaders, &self.extra_headers) {
+            push(Field::ExtraHeaders, Level::Error, message);
+        } else if let Err(message) = parse_extra_headers(&self.extra_headers) {
             push(Field::ExtraHeaders, Level::Error, message);
         }
         if let Err(message) = check_jwks_field(&self.jwks) {
@@ -400,11 +406,24 @@ impl Settings {
                 i.level != Level::Warning
                     && matches!(
                         i.field,
-                        Field::ApiUrl | Field::ExtraHeaders | Field::Timeout
+                        Field::ApiUrl | Field::ApiBody | Field::ExtraHeaders | Field::Timeout
                     )
             })
             .collect()
     }
+}
+
+/// A field holding the mark masking puts where a secret was: the tab keeps its form with any
+/// secret it knows masked, so after a reload the field no longer holds the value. Sending it would
+/// make the API's refusal look like a verdict on the API.
+fn masked_issue(field: Field, value: &str) -> Option<String> {
+    value.contains(crate::core::mask::REDACTED).then(|| {
+        format!(
+            "{} holds {} where a secret was: this tab kept the form with the secret masked. Enter the real value again.",
+            field.label(),
+            crate::core::mask::REDACTED
+        )
+    })
 }
 
 /// Client ID and Client secret: required, one word, and free of invisible characters that a
@@ -653,6 +672,50 @@ fn check_jwks_field(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tab keeps its form with any secret it knows masked; after a reload a field holding
+    /// the mask must stop the call instead of sending the mark as if it were the value.
+    #[test]
+    fn a_field_masked_when_kept_stops_the_api_call() {
+        let mark = crate::core::mask::REDACTED;
+        for (field, s) in [
+            (
+                Field::ApiUrl,
+                Settings {
+                    api_url: format!("https://api.example.com/dev?access_token={mark}"),
+                    ..filled()
+                },
+            ),
+            (
+                Field::ExtraHeaders,
+                Settings {
+                    extra_headers: format!("X-Jwt-Assertion: {mark}"),
+                    ..filled()
+                },
+            ),
+            (
+                Field::ApiBody,
+                Settings {
+                    method: HttpMethod::Post,
+                    api_body: format!("{{\"token\": \"{mark}\"}}"),
+                    ..filled()
+                },
+            ),
+        ] {
+            let blockers = s.api_blockers();
+            assert_eq!(blockers.len(), 1, "{field:?}: {blockers:?}");
+            assert_eq!(blockers[0].field, field);
+            assert!(
+                blockers[0]
+                    .message
+                    .contains("kept the form with the secret masked"),
+                "{}",
+                blockers[0].message
+            );
+            // The token request does not use these fields.
+            assert!(s.token_blockers(&secret()).is_empty());
+        }
+    }
 
     fn endpoint(domain: &str, region: &str) -> Result<TokenEndpoint, DomainError> {
         resolve_token_endpoint(domain, region)

@@ -529,19 +529,16 @@ impl AppState {
         Effect::new(move |_| {
             self.settings.with(|settings| {
                 self.assertions_text.with(|assertions| {
-                    // A form holding a known secret (a token pasted into the URL, say) is kept
-                    // with it masked. The effect runs again when the book learns a secret, so a
+                    // A form holding a secret the tab knows (a token pasted into the URL, say) is
+                    // kept with it masked. The effect runs again when the book learns a secret, so a
                     // form kept before the tab knew the secret is replaced too.
-                    let masked = self.book.with(|b| {
-                        b.is_in_settings(settings, assertions)
-                            .then(|| b.masked_form(settings, assertions))
+                    let kept = self.secret.with(|secret| {
+                        self.book
+                            .with(|b| b.kept_form(secret, settings, assertions))
                     });
-                    match masked {
-                        None => storage::keep_form(settings, assertions),
-                        Some(Some((settings, assertions))) => {
-                            storage::keep_form(&settings, &assertions)
-                        }
-                        Some(None) => storage::forget_form(),
+                    match kept {
+                        Some((settings, assertions)) => storage::keep_form(&settings, &assertions),
+                        None => storage::forget_form(),
                     }
                 })
             });

@@ -66,7 +66,7 @@ pub fn forget_everything() {
     forget_written_form();
 }
 
-/// Removes the tab's kept form (a form whose secret could not be masked out).
+/// Removes the tab's kept form (a form whose secret could not be masked out, or a failed write).
 pub fn forget_form() {
     if let Some(storage) = session() {
         let _ = storage.remove_item(FORM_KEY);
@@ -128,6 +128,10 @@ pub fn keep_form(settings: &Settings, assertions: &str) {
                     *kept = Some(record);
                 }
             });
+        } else {
+            // Full storage, say: the record there is an older form, perhaps one holding a secret
+            // the tab has learned since. No record is better than that one.
+            forget_form();
         }
     }
 }

@@ -1,11 +1,12 @@
 // Clicks a button in the page and times, on the page's own clock, until both result panels
 // show "200 OK" — so WebDriver round trips are not part of the figure.
 // arguments: button name, token panel selector, API panel selector, a "midway" selector and
-// needle (the token step is done), whether to record long tasks, timeout ms, then the callback.
+// needle (the token step is done), whether to record long tasks, timeout ms, a part of the API's
+// URL (to tell its request from the key-set fetch), then the callback.
 // It also reports when each request went out and when its answer had arrived (Resource Timing:
 // startTime and responseEnd, which cross-origin entries expose without Timing-Allow-Origin), so
 // the run can be split into the page's own work and the time on the wire.
-const [buttonName, tokenSel, apiSel, midSel, midNeedle, longTasks, timeoutMs] = arguments;
+const [buttonName, tokenSel, apiSel, midSel, midNeedle, longTasks, timeoutMs, apiPart] = arguments;
 const done = arguments[arguments.length - 1];
 const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === buttonName);
 const tok = document.querySelector(tokenSel);
@@ -47,13 +48,14 @@ const timer = setTimeout(() => {
   if (taskObserver) taskObserver.disconnect();
   done({ error: 'timeout', token: tok.textContent.slice(0, 400), api: api.textContent.slice(0, 400) });
 }, timeoutMs);
-// The requests this run sends: the token request (…/oauth2/token), then the API call.
+// The requests this run sends: the token request (…/oauth2/token), then the API call. Each entry's
+// time includes any CORS preflight and connection set-up before the request itself.
 const requests = () => {
   const fetches = performance.getEntriesByType('resource')
     .filter((e) => e.initiatorType === 'fetch' && e.startTime >= t0)
     .sort((a, b) => a.startTime - b.startTime);
   const token = fetches.find((e) => e.name.includes('/oauth2/token'));
-  const api = token && fetches.find((e) => e.startTime >= token.startTime && e !== token);
+  const api = token && fetches.find((e) => e.startTime >= token.startTime && e !== token && e.name.includes(apiPart));
   const at = (e) => (e ? { start: e.startTime - t0, end: e.responseEnd - t0 } : null);
   return { token: at(token), api: at(api) };
 };

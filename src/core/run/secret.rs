@@ -202,6 +202,27 @@ impl SecretBook {
         (!self.is_in_settings(&masked, &assertions)).then_some((masked, assertions))
     }
 
+    /// The form to keep for the tab: as typed when it holds no secret; otherwise with every secret
+    /// the book holds masked, and the client secret in memory too (a Run puts it in the book, but
+    /// it can be typed into a field before any Run). None when masking cannot take them out: then
+    /// nothing is kept.
+    pub fn kept_form(
+        &self,
+        secret: &Secret,
+        settings: &Settings,
+        assertions: &str,
+    ) -> Option<(Settings, String)> {
+        let mut form = (settings.clone(), assertions.to_owned());
+        if self.is_in_settings(&form.0, &form.1) {
+            form = self.masked_form(&form.0, &form.1)?;
+        }
+        let mut own = SecretBook::new();
+        if own.add(SecretKind::ClientSecret, secret) && own.is_in_settings(&form.0, &form.1) {
+            form = own.masked_form(&form.0, &form.1)?;
+        }
+        Some(form)
+    }
+
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
     pub fn mask(&self, text: &str) -> String {
         self.masker.redact(text)
@@ -435,6 +456,32 @@ mod tests {
         let (kept, assertions) = book.masked_form(&quoted, "").expect("a masked form");
         assert_eq!(kept.api_url, "https://x/dev?k=••••••");
         assert!(!book.is_in_settings(&kept, &assertions));
+    }
+
+    /// The client secret enters the book when a Run sends it; typed into a field before that, it
+    /// must not be kept as typed either.
+    #[test]
+    fn the_kept_form_masks_the_client_secret_before_any_run() {
+        let book = SecretBook::new();
+        let secret = Secret::new("typed-client-secret");
+        let form = Settings {
+            api_url: "https://x/dev?secret=typed-client-secret".into(),
+            ..Settings::default()
+        };
+        let (kept, assertions) = book
+            .kept_form(&secret, &form, "contains typed-client-secret")
+            .expect("a kept form");
+        assert_eq!(kept.api_url, "https://x/dev?secret=••••••");
+        assert_eq!(assertions, "contains ••••••");
+        // A form without a secret is kept as typed.
+        let clean = Settings {
+            api_url: "https://x/dev".into(),
+            ..Settings::default()
+        };
+        assert_eq!(
+            book.kept_form(&secret, &clean, "status 200"),
+            Some((clean.clone(), "status 200".to_owned()))
+        );
     }
 
     #[test]

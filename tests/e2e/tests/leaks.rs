@@ -310,6 +310,29 @@ async fn a_token_the_tab_learns_later_leaves_the_kept_form() {
             form.contains("demo-client-id") && form.contains("access_token=••••••"),
             "the kept form is the form with the token masked: {form}"
         );
+        // After a reload the field holds the mark, and the page says so instead of sending it.
+        b.client.refresh().await.unwrap();
+        b.open(&site).await;
+        let api_url = b
+            .control("API URL")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(
+            api_url,
+            format!("{}/dev?access_token=••••••", emu.base_url())
+        );
+        b.fill("Client secret", "demo-client-secret").await;
+        b.fill("Domain", &emu.base_url()).await;
+        b.fill("Scope", "demo/example").await;
+        b.click("Run").await;
+        let summary = b.wait_text("#verdict-summary", "Not sent").await;
+        assert!(
+            summary.contains("kept the form with the secret masked"),
+            "{summary}"
+        );
     })
     .await;
     emu.shutdown().await;
