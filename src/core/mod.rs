@@ -31,4 +31,5 @@ pub mod short_sort;
 pub mod steps;
 pub mod text_parts;
 pub mod token;
+pub mod token_shape;
 pub mod user_sign_in;

@@ -545,13 +545,14 @@ impl AppState {
         });
     }
 
-    /// Why the form may not be saved or shared: it holds a secret this tab has sent or received.
+    /// Why the form may not be saved or shared: it holds a secret this tab has sent or received,
+    /// or text shaped like a token.
     pub fn secret_in_settings(self) -> Option<String> {
         let found = self.settings.with_untracked(|settings| {
             self.assertions_text
                 .with_untracked(|a| self.book.with_untracked(|b| b.is_in_settings(settings, a)))
         });
-        found.then(|| "the form holds a secret this tab has sent or received (a token or secret in the API URL, the request body, a header or an assertion). Remove it from the form first.".to_string())
+        found.then(|| "the form holds a secret this tab has sent or received, or a token (eyJ… with two dots), in the API URL, the request body, a header or an assertion. Remove it from the form first.".to_string())
     }
 
     /// Puts settings from a share link or a profile into the form. The secret in memory stays

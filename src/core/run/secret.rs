@@ -9,6 +9,7 @@
 use crate::core::exchange::{curl_command, tokens_in_response, Exchange, RecordedRequest};
 use crate::core::mask::{Found, Masker};
 use crate::core::settings::Settings;
+use crate::core::token_shape;
 
 /// A value that must never be shown, stored or logged as it is.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -180,25 +181,31 @@ impl SecretBook {
         self.masker.found_in(text)
     }
 
-    /// True when these settings (or assertion lines) hold a secret the tab has sent or received:
-    /// a token in the API URL or body, a secret in a header the name rules let through. Profiles,
-    /// share links and the tab's kept form refuse them, whatever the field.
+    /// True when these settings (or assertion lines) hold a secret the tab has sent or received,
+    /// or any text shaped like a token (`core::token_shape`): a token in the API URL or body, a
+    /// secret in a header the name rules let through. Profiles and share links refuse them,
+    /// whatever the field; the tab's kept form masks them.
     pub fn is_in_settings(&self, settings: &Settings, assertions: &str) -> bool {
-        serde_json::to_string(settings).is_ok_and(|json| self.is_in(&json))
-            || self.is_in(assertions)
+        let holds = |text: &str| self.is_in(text) || token_shape::has_token_shape(text);
+        serde_json::to_string(settings).is_ok_and(|json| holds(&json)) || holds(assertions)
+    }
+
+    /// The text with every known secret and every token-shaped run masked.
+    fn mask_all(&self, text: &str) -> String {
+        token_shape::mask_token_shapes(&self.mask(text))
     }
 
     /// The form to keep for the tab (settings and assertion lines) with every secret the tab has
-    /// sent or received masked. A token typed into the API URL before the tab knew it was kept
+    /// sent or received masked, and any token-shaped text. A token typed into the API URL before the tab knew it was kept
     /// as typed; once the tab knows it, the kept form must not hold it any more. None when the
     /// masked form does not read back or still holds a secret: then nothing is kept.
     pub fn masked_form(&self, settings: &Settings, assertions: &str) -> Option<(Settings, String)> {
         let json = serde_json::to_string(settings).ok()?;
         // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
         // (straight from the text is a second one, 5 KB of the first load).
-        let value: serde_json::Value = serde_json::from_str(&self.mask(&json)).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&self.mask_all(&json)).ok()?;
         let masked: Settings = serde_json::from_value(value).ok()?;
-        let assertions = self.mask(assertions);
+        let assertions = self.mask_all(assertions);
         (!self.is_in_settings(&masked, &assertions)).then_some((masked, assertions))
     }
 
@@ -456,6 +463,24 @@ mod tests {
         let (kept, assertions) = book.masked_form(&quoted, "").expect("a masked form");
         assert_eq!(kept.api_url, "https://x/dev?k=••••••");
         assert!(!book.is_in_settings(&kept, &assertions));
+    }
+
+    /// A token pasted in from elsewhere is a secret before the tab has seen it: found and masked
+    /// by its shape, with an empty book.
+    #[test]
+    fn a_token_the_tab_never_saw_is_found_and_masked_by_its_shape() {
+        let book = SecretBook::new();
+        let token = "eyJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let form = Settings {
+            api_url: format!("https://x/dev?access_token={token}"),
+            ..Settings::default()
+        };
+        assert!(book.is_in_settings(&form, ""));
+        assert!(book.is_in_settings(&Settings::default(), &format!("contains {token}")));
+        let (kept, _) = book
+            .kept_form(&Secret::default(), &form, "status 200")
+            .expect("a kept form");
+        assert_eq!(kept.api_url, "https://x/dev?access_token=••••••");
     }
 
     /// The client secret enters the book when a Run sends it; typed into a field before that, it

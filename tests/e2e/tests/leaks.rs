@@ -256,11 +256,13 @@ async fn raw_user_tokens(b: &Browser) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The tab keeps its form in sessionStorage so a reload does not empty it. A token typed into the
-/// API URL before the tab knew it was kept as typed — and stayed kept after the tab learned it
-/// (here by inspecting it). Once the tab knows the token, the kept form holds it masked.
+/// A token pasted into the form from elsewhere — here the API URL — is a secret even before the tab
+/// has seen it: the tab's kept form (sessionStorage) holds it masked, a profile (localStorage)
+/// refuses it, and after the tab learns it (by inspecting it) nothing changes. Before, the kept form
+/// held it as typed and kept it after the tab learned it. After a reload the masked field is
+/// refused with its reason instead of being sent.
 #[tokio::test]
-async fn a_token_the_tab_learns_later_leaves_the_kept_form() {
+async fn a_token_pasted_into_the_form_never_reaches_storage() {
     let emu = emulator(|_| {}).await;
     let site = emu.static_url().unwrap();
     // A JWT from elsewhere: the tab has never sent or received it.
@@ -275,9 +277,27 @@ async fn a_token_the_tab_learns_later_leaves_the_kept_form() {
         )
         .await;
         let kept = "return sessionStorage.getItem('cognito-api-tester.form') || ''";
+        let stored = "return JSON.stringify(Object.assign({}, sessionStorage, localStorage))";
+        let mut form = String::new();
+        for _ in 0..50 {
+            form = b.js_string(kept).await;
+            if form.contains("access_token=••••••") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         assert!(
-            b.js_string(kept).await.contains(token),
-            "the form with an unknown token is kept as typed"
+            form.contains("demo-client-id") && form.contains("access_token=••••••"),
+            "the kept form holds the form with the token masked: {form}"
+        );
+        b.fill("Profile name", "with-a-token").await;
+        b.click("Save profile").await;
+        let tools = b.wait_text(".tools", "Not saved").await;
+        assert!(tools.contains("a token (eyJ"), "{tools}");
+        let everything = b.js_string(stored).await;
+        assert!(
+            !everything.contains(signature),
+            "the token reached storage: {everything}"
         );
         let paste = b
             .client
@@ -290,25 +310,15 @@ async fn a_token_the_tab_learns_later_leaves_the_kept_form() {
         b.fill("Token to inspect", token).await;
         b.click("Inspect token").await;
         b.wait_text(".verdict", "Inspecting the pasted token").await;
-        // The form is kept by an effect: give it a moment after the page says it has the token.
-        let mut stored = String::new();
-        for _ in 0..50 {
-            stored = b
-                .js_string("return JSON.stringify(Object.assign({}, sessionStorage))")
-                .await;
-            if !stored.contains(signature) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        let everything = b.js_string(stored).await;
         assert!(
-            !stored.contains(signature),
-            "the token stayed in sessionStorage: {stored}"
+            !everything.contains(signature),
+            "the token reached storage once the tab knew it: {everything}"
         );
         let form = b.js_string(kept).await;
         assert!(
-            form.contains("demo-client-id") && form.contains("access_token=••••••"),
-            "the kept form is the form with the token masked: {form}"
+            form.contains("access_token=••••••"),
+            "the kept form still holds the form with the token masked: {form}"
         );
         // After a reload the field holds the mark, and the page says so instead of sending it.
         b.client.refresh().await.unwrap();
