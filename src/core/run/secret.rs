@@ -186,48 +186,42 @@ impl SecretBook {
     /// secret in a header the name rules let through. Profiles and share links refuse them,
     /// whatever the field; the tab's kept form masks them.
     pub fn is_in_settings(&self, settings: &Settings, assertions: &str) -> bool {
-        let holds = |text: &str| self.is_in(text) || token_shape::has_token_shape(text);
-        serde_json::to_string(settings).is_ok_and(|json| holds(&json)) || holds(assertions)
+        serde_json::to_string(settings).is_ok_and(|json| self.holds(&json))
+            || self.holds(assertions)
     }
 
-    /// The text with every known secret and every token-shaped run masked.
-    fn mask_all(&self, text: &str) -> String {
-        token_shape::mask_token_shapes(&self.mask(text))
+    /// True when the text holds a secret of the book, or text shaped like a token.
+    fn holds(&self, text: &str) -> bool {
+        self.is_in(text) || token_shape::has_token_shape(text)
     }
 
-    /// The form to keep for the tab (settings and assertion lines) with every secret the tab has
-    /// sent or received masked, and any token-shaped text. A token typed into the API URL before the tab knew it was kept
-    /// as typed; once the tab knows it, the kept form must not hold it any more. None when the
-    /// masked form does not read back or still holds a secret: then nothing is kept.
-    pub fn masked_form(&self, settings: &Settings, assertions: &str) -> Option<(Settings, String)> {
-        let json = serde_json::to_string(settings).ok()?;
-        // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
-        // (straight from the text is a second one, 5 KB of the first load).
-        let value: serde_json::Value = serde_json::from_str(&self.mask_all(&json)).ok()?;
-        let masked: Settings = serde_json::from_value(value).ok()?;
-        let assertions = self.mask_all(assertions);
-        (!self.is_in_settings(&masked, &assertions)).then_some((masked, assertions))
-    }
-
-    /// The form to keep for the tab: as typed when it holds no secret; otherwise with every secret
-    /// the book holds masked, and the client secret in memory too (a Run puts it in the book, but
-    /// it can be typed into a field before any Run). None when masking cannot take them out: then
-    /// nothing is kept.
+    /// The form to keep for the tab (settings and assertion lines): as typed when it holds no
+    /// secret; otherwise with every secret of the book, any token-shaped text and the client secret
+    /// in memory masked (a Run puts that secret in the book, but it can be typed into a field before
+    /// any Run). The form is checked on every change and every Run, so the settings are written out
+    /// once and masked in one pass. None when the masked form does not read back or still holds a
+    /// secret: then nothing is kept.
     pub fn kept_form(
         &self,
         secret: &Secret,
         settings: &Settings,
         assertions: &str,
     ) -> Option<(Settings, String)> {
-        let mut form = (settings.clone(), assertions.to_owned());
-        if self.is_in_settings(&form.0, &form.1) {
-            form = self.masked_form(&form.0, &form.1)?;
-        }
         let mut own = SecretBook::new();
-        if own.add(SecretKind::ClientSecret, secret) && own.is_in_settings(&form.0, &form.1) {
-            form = own.masked_form(&form.0, &form.1)?;
+        own.add(SecretKind::ClientSecret, secret);
+        let holds = |text: &str| self.holds(text) || own.is_in(text);
+        let json = serde_json::to_string(settings).ok()?;
+        if !holds(&json) && !holds(assertions) {
+            return Some((settings.clone(), assertions.to_owned()));
         }
-        Some(form)
+        let mask = |text: &str| own.mask(&token_shape::mask_token_shapes(&self.mask(text)));
+        // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
+        // (straight from the text is a second one, 5 KB of the first load).
+        let value: serde_json::Value = serde_json::from_str(&mask(&json)).ok()?;
+        let masked: Settings = serde_json::from_value(value).ok()?;
+        let assertions = mask(assertions);
+        let json = serde_json::to_string(&masked).ok()?;
+        (!holds(&json) && !holds(&assertions)).then_some((masked, assertions))
     }
 
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
@@ -446,7 +440,11 @@ mod tests {
             ..Settings::default()
         };
         let (kept, assertions) = book
-            .masked_form(&form, "status 200\ncontains cccc-signature")
+            .kept_form(
+                &Secret::default(),
+                &form,
+                "status 200\ncontains cccc-signature",
+            )
             .expect("a masked form");
         assert!(!book.is_in_settings(&kept, &assertions));
         assert_eq!(kept.api_url, "https://x/dev?token=••••••");
@@ -460,7 +458,9 @@ mod tests {
             ..Settings::default()
         };
         assert!(book.is_in_settings(&quoted, ""));
-        let (kept, assertions) = book.masked_form(&quoted, "").expect("a masked form");
+        let (kept, assertions) = book
+            .kept_form(&Secret::default(), &quoted, "")
+            .expect("a masked form");
         assert_eq!(kept.api_url, "https://x/dev?k=••••••");
         assert!(!book.is_in_settings(&kept, &assertions));
     }
