@@ -131,6 +131,7 @@ compressible() {
   case "$1" in *.html|*.wasm|*.js|*.mjs|*.css|*.json|*.map|*.svg|*.txt|*.webmanifest) return 0 ;; *) return 1 ;; esac
 }
 immutable="public, max-age=31536000, immutable"
+content_sha() { sha256sum "$dist/$1" | cut -d' ' -f1; } # of the file as built, before the upload's gzip
 gz_dir=$(mktemp -d)
 trap 'rm -rf "$gz_dir"' EXIT
 upload() { # relative path in dist, cache-control
@@ -144,7 +145,7 @@ upload() { # relative path in dist, cache-control
   fi
   printf '  %-52s %-26s %-5s %s\n' "$key_base$rel" "$type" "${encoding[1]:--}" "$cache"
   awsc s3 cp "$src" "s3://$bucket/$key_base$rel" --only-show-errors \
-    --content-type "$type" --cache-control "$cache" "${encoding[@]}" \
+    --content-type "$type" --cache-control "$cache" "${encoding[@]}" --metadata "sha256=$(content_sha "$rel")" \
     || fail "upload of $rel failed." "See the aws error above; the old site is still whole (index.html was not replaced)."
 }
 write_manifest() { # the names, one a line
@@ -164,7 +165,22 @@ else
   say "no $manifest_name under $target yet: nothing will be removed (files from before it stay; delete them by hand)"
 fi
 
-# 7. Upload: hashed assets, then other files, then index.html.
+# 7. A hashed name is cached for a year (by CloudFront and by browsers), so it must never be given other bytes: a
+#    hashed file already here (from the last deploy) must be the same file. Each upload records the sha256 of the
+#    file as built (x-amz-meta-sha256); S3's ETag cannot stand in, since it is no MD5 under SSE-KMS or multipart.
+#    Checked for every file before anything is uploaded, so a refused deploy changes nothing.
+for rel in "${files[@]}"; do
+  is_hashed "$rel" || continue
+  [[ " ${previous[*]} " == *" $rel "* ]] || continue
+  deployed=$(awsc s3api head-object --bucket "$bucket" --key "$key_base$rel" --query 'Metadata.sha256' --output text 2>/dev/null) \
+    || continue # listed by the manifest but gone: uploaded afresh
+  case "$deployed" in ""|None) continue ;; esac # uploaded before deploys recorded it: nothing to compare
+  [ "$deployed" = "$(content_sha "$rel")" ] \
+    || fail "$key_base$rel is already deployed with other bytes; its name is cached for a year, so replacing it would serve visitors a mix of old and new files." \
+      "Build dist/ with make dist (a release build names every file after its content) and deploy without SKIP_BUILD=1; a debug build (trunk build, make serve) must never be deployed."
+done
+
+# 8. Upload: hashed assets, then other files, then index.html.
 say "uploading $dist to $target${AWS_ENDPOINT_URL:+ at $AWS_ENDPOINT_URL}"
 for rel in "${files[@]}"; do
   if is_hashed "$rel"; then upload "$rel" "$immutable"; fi
@@ -174,7 +190,7 @@ for rel in "${files[@]}"; do
 done
 upload index.html "no-cache"
 
-# 8. Remove what the previous deploy uploaded and this one did not. The manifest first names both, so a failed
+# 9. Remove what the previous deploy uploaded and this one did not. The manifest first names both, so a failed
 #    delete leaves nothing unlisted for the next deploy; then only the new names.
 uploaded=(index.html "${files[@]}")
 keep=" ${uploaded[*]} "
@@ -202,7 +218,7 @@ if [ ${#stale[@]} -gt 0 ]; then
 fi
 say "uploaded $(( ${#files[@]} + 1 )) files, removed ${#stale[@]} stale"
 
-# 9. Where to open it.
+# 10. Where to open it.
 http_warning() {
   say "WARNING: the site is plain HTTP (S3 website endpoints are HTTP only). This page handles client secrets and"
   say "  tokens: anyone on the network path (the Wi-Fi, a proxy, the ISP) can read them and change the page itself."

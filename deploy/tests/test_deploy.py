@@ -4,6 +4,7 @@ Run by `make test-deploy` (the venv in .tools/venv has the AWS CLI, moto and bot
 """
 
 import gzip
+import hashlib
 import http.client
 import os
 import re
@@ -172,6 +173,29 @@ def test_second_deploy_removes_only_stale_hashed_files(s3, bucket, base_env, tmp
     assert V2["boot"] in body(s3, bucket, "index.html").decode()
     assert "removed 4 stale" in result.stdout
     assert sorted(manifest(s3, bucket)) == sorted(["index.html", *V2.values()])
+
+
+def test_a_hashed_name_is_never_given_other_bytes(s3, bucket, base_env, tmp_path):
+    """A hashed name is immutable for a year: a dist that reuses one for other bytes (SKIP_BUILD=1 with a debug build,
+    a hand-edited file) is refused before anything is uploaded; the same dist deployed again is fine."""
+    dist = make_dist(tmp_path / "dist", V1)
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=dist).returncode == 0
+    recorded = s3.head_object(Bucket=bucket, Key=V1["wasm"])["Metadata"]["sha256"]
+    assert recorded == hashlib.sha256((dist / V1["wasm"]).read_bytes()).hexdigest()
+
+    again = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
+    assert again.returncode == 0, again.stderr
+
+    (dist / V1["wasm"]).write_bytes(b"\0asm\x01\0\0\0 other bytes under the same name")
+    (dist / "index.html").write_text((dist / "index.html").read_text().replace("<body>", "<body>new"))
+    result = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
+
+    assert result.returncode != 0
+    assert f"{V1['wasm']} is already deployed with other bytes" in result.stderr
+    assert "without SKIP_BUILD=1" in result.stderr
+    assert uploaded_order(result.stdout) == []
+    assert body(s3, bucket, V1["wasm"]) == b"\0asm\x01\0\0\0"
+    assert "<body>new" not in body(s3, bucket, "index.html").decode()
 
 
 def test_prefix_deploy_stays_in_its_folder(s3, bucket, base_env, tmp_path):
