@@ -9,6 +9,7 @@ use crate::core::headers::without_secret_headers;
 use crate::core::matrix::{description_from_value, ApiDescription};
 use crate::core::settings::Settings;
 use crate::core::short_sort::sort_short_by;
+use crate::core::token_shape::{has_token_shape, mask_token_shapes};
 
 /// The localStorage key for the profiles.
 pub const PROFILES_KEY: &str = "cognito-api-tester.profiles";
@@ -54,14 +55,17 @@ impl fmt::Display for ProfileError {
 }
 
 impl Profiles {
-    /// Reads what localStorage holds; nothing stored is an empty list.
+    /// Reads what localStorage holds; nothing stored is an empty list. Text shaped like a token
+    /// is read as the mask mark: saves refuse one now, but a profile saved by an earlier version
+    /// may hold a token pasted into a field, and loading it must not put the token back in the
+    /// form (the page then writes the profiles back without it: [`Profiles::holds_a_token`]).
     pub fn from_json(text: Option<&str>) -> Result<Profiles, ProfileError> {
         match text {
             None => Ok(Profiles::default()),
             // Through a Value, like every other stored Settings: one copy of the Settings
             // deserializer in the wasm instead of one per kind of input.
             Some(text) => {
-                let value = serde_json::from_str::<serde_json::Value>(text)
+                let value = serde_json::from_str::<serde_json::Value>(&mask_token_shapes(text))
                     .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
                 let mut profiles: Profiles = serde_json::from_value(value.clone())
                     .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
@@ -73,6 +77,12 @@ impl Profiles {
                 Ok(profiles)
             }
         }
+    }
+
+    /// True when the stored text holds a token-shaped run, which [`Profiles::from_json`] masks:
+    /// the page then stores the profiles again, so the token leaves localStorage for good.
+    pub fn holds_a_token(text: Option<&str>) -> bool {
+        text.is_some_and(has_token_shape)
     }
 
     pub fn to_json(&self) -> String {
@@ -161,6 +171,36 @@ mod tests {
         let json = profiles.to_json();
         assert!(!json.contains("s3cr3t-value"), "{json}");
         assert!(json.contains("my-pool"));
+    }
+
+    /// A profile an earlier version saved with a token pasted into the API URL (saves refuse
+    /// that now): it loads with the token masked, so the field is refused before anything is
+    /// sent, and the page knows to store the profiles again without it.
+    #[test]
+    fn a_token_in_a_profile_saved_earlier_is_read_masked() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let mut profiles = Profiles::default();
+        let with_token = Settings {
+            api_url: format!("https://api.example.com/dev/pets?access_token={token}"),
+            ..settings()
+        };
+        profiles.save("dev", &with_token, None).unwrap();
+        let stored = profiles.to_json();
+        assert!(Profiles::holds_a_token(Some(&stored)));
+
+        let read = Profiles::from_json(Some(&stored)).unwrap();
+        let loaded = read.load("dev").unwrap();
+        assert_eq!(
+            loaded.api_url,
+            "https://api.example.com/dev/pets?access_token=••••••"
+        );
+        assert!(!read.to_json().contains("c2lnbmF0dXJl"));
+        assert!(!Profiles::holds_a_token(Some(&read.to_json())));
+        let issues = loaded.validate(&crate::core::run::Secret::new("s"));
+        assert!(issues
+            .iter()
+            .any(|i| i.message.contains("with the secret masked")));
+        assert!(!Profiles::holds_a_token(None));
     }
 
     #[test]

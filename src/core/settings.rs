@@ -419,7 +419,7 @@ impl Settings {
 fn masked_issue(field: Field, value: &str) -> Option<String> {
     value.contains(crate::core::mask::REDACTED).then(|| {
         format!(
-            "{} holds {} where a secret was: this tab kept the form with the secret masked. Enter the real value again.",
+            "{} holds {} where a secret was: it was kept (in this tab's form or a saved profile) with the secret masked. Enter the real value again.",
             field.label(),
             crate::core::mask::REDACTED
         )
@@ -706,9 +706,9 @@ mod tests {
             assert_eq!(blockers.len(), 1, "{field:?}: {blockers:?}");
             assert_eq!(blockers[0].field, field);
             assert!(
-                blockers[0]
-                    .message
-                    .contains("kept the form with the secret masked"),
+                blockers[0].message.contains(
+                    "kept (in this tab's form or a saved profile) with the secret masked"
+                ),
                 "{}",
                 blockers[0].message
             );

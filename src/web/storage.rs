@@ -19,9 +19,16 @@ fn session() -> Option<Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
+/// The saved profiles. Profiles saved by an earlier version that hold a token are read with it
+/// masked and stored again that way (best effort: a failed write leaves them as they were, and
+/// they still load masked).
 pub fn load_profiles() -> Result<Profiles, ProfileError> {
     let text = local().and_then(|s| s.get_item(PROFILES_KEY).ok().flatten());
-    Profiles::from_json(text.as_deref())
+    let profiles = Profiles::from_json(text.as_deref())?;
+    if Profiles::holds_a_token(text.as_deref()) {
+        let _ = save_profiles(&profiles);
+    }
+    Ok(profiles)
 }
 
 pub fn save_profiles(profiles: &Profiles) -> Result<(), String> {

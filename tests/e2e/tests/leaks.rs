@@ -339,10 +339,70 @@ async fn a_token_pasted_into_the_form_never_reaches_storage() {
         b.fill("Scope", "demo/example").await;
         b.click("Run").await;
         let summary = b.wait_text("#verdict-summary", "Not sent").await;
+        assert!(summary.contains("with the secret masked"), "{summary}");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+/// A profile an earlier version saved with a token pasted into the API URL (saves refuse one
+/// now): the page reads it masked, stores the profiles again without the token, and loading it
+/// puts the mark in the field, which Run refuses.
+#[tokio::test]
+async fn a_token_in_a_profile_saved_earlier_leaves_storage() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvbGQifQ.c2lnbmF0dXJlLWZyb20tYW4tb2xkLXByb2ZpbGU";
+    let signature = token.rsplit('.').next().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill("Client ID", "demo-client-id").await;
+        b.fill("Domain", &emu.base_url()).await;
+        b.fill("Scope", "demo/example").await;
+        b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
+        b.fill("Profile name", "old").await;
+        b.click("Save profile").await;
+        b.wait_text(".tools", "Saved").await;
+        // What an earlier version stored when the API URL held a token: the same, with it.
+        b.js_string(&format!(
+            "const k = 'cognito-api-tester.profiles'; \
+             localStorage.setItem(k, localStorage.getItem(k).replace('/dev\"', {})); return ''",
+            serde_json::to_string(&format!("/dev?access_token={token}\"")).unwrap()
+        ))
+        .await;
+        assert!(b
+            .js_string("return localStorage.getItem('cognito-api-tester.profiles')")
+            .await
+            .contains(signature));
+        b.client.refresh().await.unwrap();
+        b.open(&site).await;
+        let stored = "return localStorage.getItem('cognito-api-tester.profiles') || ''";
+        let mut profiles = String::new();
+        for _ in 0..50 {
+            profiles = b.js_string(stored).await;
+            if !profiles.contains(signature) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         assert!(
-            summary.contains("kept the form with the secret masked"),
-            "{summary}"
+            !profiles.contains(signature) && profiles.contains("access_token=••••••"),
+            "the profile still holds the token: {profiles}"
         );
+        b.choose("Profiles", "old").await;
+        b.click("Load").await;
+        let field = b
+            .control("API URL")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(field, format!("{}/dev?access_token=••••••", emu.base_url()));
+        b.fill("Client secret", "demo-client-secret").await;
+        b.click("Run").await;
+        let summary = b.wait_text("#verdict-summary", "Not sent").await;
+        assert!(summary.contains("with the secret masked"), "{summary}");
     })
     .await;
     emu.shutdown().await;
