@@ -220,6 +220,25 @@ pub fn verdict(facts: &RunFacts) -> Option<Verdict> {
         0 => String::new(),
         n => format!(" and {n} assertion{} passed", plural(n)),
     };
+    // A negative check asked for and answered with neither a refusal nor an acceptance (a 502, a
+    // 404, no answer) proves nothing: the run cannot be called a PASS while it stands.
+    let unjudged: Vec<String> = facts
+        .negatives
+        .iter()
+        .filter(|n| n.verdict == NegativeVerdict::Unexpected)
+        .map(|n| format!("{}: {} — {}", n.case.label(), n.actual, n.explanation))
+        .collect();
+    if !unjudged.is_empty() {
+        return Some(Verdict::new(
+            Outcome::CannotJudge,
+            format!(
+                "CANNOT JUDGE — the API answered {status} with the token{checked}, but {} negative check{} proved nothing either way.",
+                unjudged.len(),
+                plural(unjudged.len())
+            ),
+            unjudged,
+        ));
+    }
     Some(Verdict::new(
         Outcome::Pass,
         format!("PASS — the API answered {status} with the token{checked}."),

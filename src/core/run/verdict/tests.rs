@@ -264,6 +264,62 @@ fn a_security_finding_reaches_the_top() {
     assert_eq!(v.outcome, Outcome::SecurityFinding);
 }
 
+/// A negative check that proves nothing (a 502 to a call without a token, no answer at all)
+/// leaves the run unjudged: it was a PASS before, with exit code 0 in the CLI.
+#[test]
+fn a_negative_check_that_proves_nothing_is_not_a_pass() {
+    let api = api_ok(200, PETS);
+    let case = assertions("status 200", 200, PETS);
+    for negatives in [
+        vec![
+            judge(
+                NegativeCase::NoAuthorization,
+                Some(502),
+                "Internal server error",
+            ),
+            judge(NegativeCase::AlteredSignature, Some(401), "Unauthorized"),
+        ],
+        vec![judge(NegativeCase::AlteredSignature, None, "")],
+    ] {
+        let v = verdict(&RunFacts {
+            job: Job::Run,
+            refusal: None,
+            token: None,
+            api: Some(&api),
+            assertions: Some(&case.assertions),
+            assertion_results: &case.results,
+            checks: &verified(),
+            negatives: &negatives,
+        })
+        .unwrap();
+        assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
+        assert!(
+            v.headline.contains("1 negative check proved nothing"),
+            "{}",
+            v.headline
+        );
+        assert_eq!(v.reasons.len(), 1, "{:?}", v.reasons);
+    }
+    // Refused: the run is a PASS.
+    let negatives = vec![judge(
+        NegativeCase::NoAuthorization,
+        Some(401),
+        "Unauthorized",
+    )];
+    let v = verdict(&RunFacts {
+        job: Job::Run,
+        refusal: None,
+        token: None,
+        api: Some(&api),
+        assertions: Some(&case.assertions),
+        assertion_results: &case.results,
+        checks: &verified(),
+        negatives: &negatives,
+    })
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+}
+
 #[test]
 fn get_token_alone_is_not_a_pass_of_the_api() {
     let token: StepResult<AccessToken> = StepResult {
