@@ -329,6 +329,11 @@ impl AppState {
         self.token_fetched.set(wants_token);
         self.api_step.set(None);
         self.assertion_results.set(Vec::new());
+        if !wants_token && self.pasted.get_untracked() {
+            // The pasted token's signature was checked with the form's key-set settings when it
+            // was inspected: the run judges it with its own.
+            self.verify();
+        }
     }
 
     /// A run's token step (Run, Get token, the matrix): the request from the snapshot, every
@@ -476,10 +481,10 @@ impl AppState {
         let generation = self.verification.get_value().wrapping_add(1);
         self.verification.set_value(generation);
         self.signature.set(Signature::Pending);
-        // A run's token is checked with the run's key-set settings; a pasted one with the form's.
+        // Checked with the run's key-set settings; a pasted token before any run with the form's.
         let settings = match self.snapshot.get_untracked() {
-            Some(snapshot) if !self.pasted.get_untracked() => snapshot.settings,
-            _ => self.settings.get_untracked(),
+            Some(snapshot) => snapshot.settings,
+            None => self.settings.get_untracked(),
         };
         spawn_local(async move {
             let decoded = jwt::decode(&held.access_token);
@@ -672,13 +677,12 @@ impl AppState {
 
     /// The checks as they stood when the last run started: what its verdict and its evidence
     /// judge, so a finished PASS does not turn into "expired" an hour later (the Checks panel
-    /// stays live). A pasted token has no run: its checks are live.
+    /// stays live). A pasted token before any run has no snapshot: its checks are live; once Call
+    /// API has used it, they are the call's, like a fetched token's.
     pub fn run_checks(self) -> Option<Vec<Check>> {
-        let at = self.snapshot.with(|s| {
-            s.as_ref()
-                .filter(|_| !self.pasted.get())
-                .map(|s| (s.started_at_unix_ms / 1000.0) as i64)
-        });
+        let at = self
+            .snapshot
+            .with(|s| s.as_ref().map(|s| (s.started_at_unix_ms / 1000.0) as i64));
         match at {
             Some(at) => self.checks_at(at),
             None => self.checks(),
@@ -702,8 +706,8 @@ impl AppState {
     fn token_context(self, now: i64) -> TokenContext {
         let from = |s: &Settings| TokenContext::for_settings(s, now, self.server_skew.get());
         self.snapshot.with(|snapshot| match snapshot {
-            Some(snapshot) if !self.pasted.get() => from(&snapshot.settings),
-            _ => self.settings.with(from),
+            Some(snapshot) => from(&snapshot.settings),
+            None => self.settings.with(from),
         })
     }
 

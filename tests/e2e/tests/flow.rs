@@ -315,6 +315,18 @@ async fn the_checks_panel_is_green_for_a_good_token_and_red_on_mismatch() {
         b.fill("Scope", "demo/other").await;
         let checks = b.wait_text(CHECKS, "Missing demo/other").await;
         assert!(checks.contains("check failed"), "{checks}");
+
+        // Call API with the pasted token freezes a run like any other: its verdict judges the
+        // scope it was sent with, and putting the form right afterwards does not turn it to PASS.
+        b.click("Call API").await;
+        let summary = b.wait_text("#verdict-summary", "FAIL").await;
+        assert!(summary.contains("token check failed"), "{summary}");
+        b.fill("Scope", "demo/example").await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let summary = b.text("#verdict-summary").await;
+        assert!(summary.contains("FAIL"), "the verdict followed the form: {summary}");
+        let checks = b.text(CHECKS).await;
+        assert!(checks.contains("Missing demo/other"), "{checks}");
     })
     .await;
     emu.shutdown().await;
