@@ -21,8 +21,11 @@ pub enum TokenUse {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeldToken {
     pub token_use: TokenUse,
-    /// From `scope` (space-separated) and `scp` (a string or a list).
+    /// From `scope` (space-separated): what the Cognito authorizer reads.
     pub scopes: Vec<String>,
+    /// From `scp` (a string or a list): read by a JWT authorizer besides `scope`, never by the
+    /// Cognito authorizer.
+    pub scp: Vec<String>,
 }
 
 impl HeldToken {
@@ -33,23 +36,35 @@ impl HeldToken {
             Some("id") => TokenUse::Id,
             _ => TokenUse::Other,
         };
-        let mut scopes: Vec<String> = claims
+        let scopes: Vec<String> = claims
             .get("scope")
             .and_then(Value::as_str)
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
-        match claims.get("scp") {
-            Some(Value::String(s)) => scopes.extend(s.split_whitespace().map(str::to_string)),
-            Some(Value::Array(items)) => {
-                scopes.extend(items.iter().filter_map(Value::as_str).map(str::to_string))
-            }
-            _ => {}
+        let scp = match claims.get("scp") {
+            Some(Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
+        HeldToken {
+            token_use,
+            scopes,
+            scp,
         }
-        HeldToken { token_use, scopes }
     }
 
+    /// One of `wanted` in `scope` (the Cognito authorizer's claim).
     fn has_any(&self, wanted: &[String]) -> bool {
         self.scopes.iter().any(|s| wanted.contains(s))
+    }
+
+    /// One of `wanted` in `scope` or `scp` (a JWT authorizer reads both).
+    fn has_any_in_scope_or_scp(&self, wanted: &[String]) -> bool {
+        self.has_any(wanted) || self.scp.iter().any(|s| wanted.contains(s))
     }
 }
 
@@ -147,7 +162,7 @@ fn jwt(op: &Operation, token: Option<&HeldToken>) -> Expected {
             why: "A JWT authorizer without scopes accepts any valid token of a trusted issuer and audience.",
         };
     }
-    if token.has_any(&op.scopes) {
+    if token.has_any_in_scope_or_scp(&op.scopes) {
         Expected::Allowed {
             why: "The token carries one of the method's scopes (scope or scp).",
         }

@@ -185,6 +185,7 @@ fn token(token_use: TokenUse, scopes: &[&str]) -> HeldToken {
     HeldToken {
         token_use,
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        scp: Vec::new(),
     }
 }
 
@@ -268,12 +269,31 @@ fn expected_outcome_table() {
     }
 }
 
+/// The Cognito authorizer reads `scope` only: a method scope found in `scp` alone is a 401 there
+/// (a 200 would be a finding), while a JWT authorizer accepts it. Before, both counted it.
+#[test]
+fn scp_counts_for_a_jwt_authorizer_only() {
+    let claims =
+        serde_json::json!({"token_use":"access","scope":"demo/example","scp":"demo/admin"});
+    let t = HeldToken::from_claims(claims.as_object().unwrap());
+    let op = |authorizer| operation(authorizer, &["demo/admin"]);
+    assert!(matches!(
+        expected(&op(AuthorizerKind::CognitoUserPools), Some(&t)),
+        Expected::Denied { status: 401, .. }
+    ));
+    assert!(matches!(
+        expected(&op(AuthorizerKind::Jwt), Some(&t)),
+        Expected::Allowed { .. }
+    ));
+}
+
 #[test]
 fn held_token_reads_scope_and_scp() {
     let claims = serde_json::json!({"token_use":"access","scope":"a/b c/d","scp":["e/f"]});
     let t = HeldToken::from_claims(claims.as_object().unwrap());
     assert_eq!(t.token_use, TokenUse::Access);
-    assert_eq!(t.scopes, vec!["a/b", "c/d", "e/f"]);
+    assert_eq!(t.scopes, vec!["a/b", "c/d"]);
+    assert_eq!(t.scp, vec!["e/f"]);
     let claims = serde_json::json!({"token_use":"id"});
     assert_eq!(
         HeldToken::from_claims(claims.as_object().unwrap()).token_use,
