@@ -225,32 +225,47 @@ fn claim_str<'a>(token: &'a DecodedJwt, name: &str) -> Option<&'a str> {
 
 pub(crate) fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     const NAME: &str = "Expiry";
-    match claim_i64(token, "exp") {
-        None => Check::new(
+    let Some(exp) = claim_i64(token, "exp") else {
+        return Check::new(
             NAME,
             Status::Fail,
             "No exp claim: Cognito tokens always expire.",
         )
-        .fix("Get the token from the pool's token endpoint."),
-        Some(exp) if exp > ctx.now => Check::new(
-            NAME,
-            Status::Pass,
-            format!(
-                "Expires {} ({}).",
-                format_relative(exp.saturating_sub(ctx.now)),
-                format_utc(exp)
-            ),
-        ),
-        Some(exp) => Check::new(
-            NAME,
-            Status::Fail,
-            format!(
-                "Expired {} ({}).",
-                format_relative(exp.saturating_sub(ctx.now)),
-                format_utc(exp)
-            ),
-        )
-        .fix("Get a new token (Run does it for you). Client credentials has no refresh token."),
+        .fix("Get the token from the pool's token endpoint.");
+    };
+    // API Gateway judges `exp` by AWS's clock: when a Date header showed this computer's clock
+    // off by more than the header's precision, the server's clock decides.
+    let (now, by, local_note) = match ctx.server_skew_secs {
+        Some(skew) if !(-2..=2).contains(&skew) => {
+            let server_now = ctx.now.saturating_add(skew);
+            let differs = (exp > server_now) != (exp > ctx.now);
+            let note = if differs {
+                format!(
+                    " This computer's clock says {}: {}.",
+                    if exp > ctx.now {
+                        "it has not expired yet"
+                    } else {
+                        "it has expired"
+                    },
+                    describe_skew(skew)
+                )
+            } else {
+                String::new()
+            };
+            (server_now, " by the server's clock", note)
+        }
+        _ => (ctx.now, "", String::new()),
+    };
+    let when = format!(
+        "{}{by} ({}).{local_note}",
+        format_relative(exp.saturating_sub(now)),
+        format_utc(exp)
+    );
+    if exp > now {
+        Check::new(NAME, Status::Pass, format!("Expires {when}"))
+    } else {
+        Check::new(NAME, Status::Fail, format!("Expired {when}"))
+            .fix("Get a new token (Run does it for you). Client credentials has no refresh token.")
     }
 }
 

@@ -238,6 +238,54 @@ fn expiry_and_issued_at() {
     );
 }
 
+/// API Gateway judges `exp` by AWS's clock. With this computer 10 minutes behind (the server's
+/// Date header says so), a token that expired 5 minutes ago by the server's clock is expired,
+/// though the local clock gives it 5 more minutes: the Checks panel said "every check passes".
+#[test]
+fn expiry_is_judged_by_the_servers_clock_when_known() {
+    let server_now = NOW + 600;
+    let expired_by_server = with_payload(|m| {
+        m.insert("exp".into(), (server_now - 300).into());
+    });
+    let mut c = ctx();
+    c.server_skew_secs = Some(600);
+    let checks = token_checks(&expired_by_server, &verified(), &c);
+    let e = check(&checks, "Expiry");
+    assert_eq!(e.status, Status::Fail, "{}", e.detail);
+    assert!(
+        e.detail.contains("5 min ago by the server's clock"),
+        "{}",
+        e.detail
+    );
+    assert!(
+        e.detail
+            .contains("This computer's clock says it has not expired yet"),
+        "{}",
+        e.detail
+    );
+    assert_ne!(checks_headline(&checks), ChecksHeadline::AllPass);
+
+    // The other way round: the computer is ahead, the server still accepts the token.
+    c.server_skew_secs = Some(-600);
+    let live_by_server = with_payload(|m| {
+        m.insert("exp".into(), (NOW - 300).into());
+    });
+    let e = check(&token_checks(&live_by_server, &verified(), &c), "Expiry");
+    assert_eq!(e.status, Status::Pass, "{}", e.detail);
+    assert!(
+        e.detail
+            .contains("This computer's clock says it has expired"),
+        "{}",
+        e.detail
+    );
+
+    // Within the Date header's precision the local clock is used, and nothing is added.
+    c.server_skew_secs = Some(2);
+    let e = check(&token_checks(&live_by_server, &verified(), &c), "Expiry");
+    assert_eq!(e.status, Status::Fail);
+    assert!(!e.detail.contains("server"), "{}", e.detail);
+}
+
 #[test]
 fn issuer_rules() {
     let mut c = ctx();
