@@ -329,10 +329,44 @@ fn row_verdicts() {
     );
     assert_eq!(v(&denied, Actual::Cancelled), RowVerdict::Cancelled);
     assert_eq!(v(&denied, Actual::NotRun), RowVerdict::NotRun);
-    // A refusal with the other status is still a refusal, with a note.
-    let (verdict, note) = row_verdict(&denied, &answered(403));
+    // A 401 where a JWT authorizer's scope rule gives 403 is still its refusal, with a note.
+    let jwt_denied = Expected::Denied {
+        status: 403,
+        why: "",
+    };
+    let (verdict, note) = row_verdict(&jwt_denied, &answered(401));
     assert_eq!(verdict, RowVerdict::AsExpected);
-    assert!(note.unwrap().contains("403"));
+    assert!(note.unwrap().contains("401"));
+    // A 403 where the authorizer answers 401 came from something before it ("Missing
+    // Authentication Token" for a wrong stage, WAF, a missing API key): it proves nothing.
+    let (verdict, note) = row_verdict(&denied, &answered(403));
+    assert_eq!(verdict, RowVerdict::CannotJudge);
+    assert!(note.unwrap().contains("Missing Authentication Token"));
+}
+
+/// A wrong stage answers 403 "Missing Authentication Token" to everything: a Cognito method the
+/// token lacks the scope for, and both negative checks, were "as expected" and the matrix PASS.
+#[test]
+fn a_403_everywhere_is_not_a_pass() {
+    let o = operation(AuthorizerKind::CognitoUserPools, &["demo/admin"]);
+    let probes = vec![
+        ProbeResult::new(Probe::NoToken, &o, answered(403)).unwrap(),
+        ProbeResult::new(Probe::AlteredSignature, &o, answered(403)).unwrap(),
+    ];
+    let denied = Expected::Denied {
+        status: 401,
+        why: "",
+    };
+    let row = MatrixRow::new(o, "/admin".into(), denied, answered(403)).with_probes(probes);
+    let v = matrix_verdict(std::slice::from_ref(&row));
+    assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
+    // Beside a row that was judged, the matrix passes on that row alone and says so.
+    let good = probed(answered(200), answered(401), answered(401));
+    let v = matrix_verdict(&[good, row]);
+    assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+    assert!(v.headline.contains("1 method answered"), "{v:?}");
+    assert!(v.headline.contains("2 negative checks refused"), "{v:?}");
+    assert!(v.reasons.iter().any(|r| r.contains("/admin")), "{v:?}");
 }
 
 fn row(expected: Expected, actual: Actual) -> MatrixRow {

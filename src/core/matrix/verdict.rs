@@ -100,6 +100,15 @@ pub fn row_verdict(expected: &Expected, actual: &Actual) -> (RowVerdict, Option<
                 "Answered {status}: the API let this token through where the method's authorizer must refuse it."
             )),
         ),
+        // The authorizers that answer 401 never answer 403: a 403 came from something before
+        // them, so it says nothing of the authorizer (and would pass with a wrong stage).
+        Expected::Denied { status: 401, .. } if status == 403 => (
+            RowVerdict::CannotJudge,
+            Some(
+                "Refused with 403, but this authorizer refuses with 401: something before it refused the call (an unknown path or stage — API Gateway's \"Missing Authentication Token\" —, a missing API key, WAF or a resource policy), so this does not show the authorizer at work. Check the base URL and stage."
+                    .into(),
+            ),
+        ),
         Expected::Denied { status: want, .. } if *want != status => (
             RowVerdict::AsExpected,
             Some(format!(
@@ -264,7 +273,11 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
         .iter()
         .filter(|r| r.verdict == RowVerdict::AsExpected)
         .count();
-    let probes = rows.iter().map(|r| r.probes.len()).sum::<usize>();
+    let probes = rows
+        .iter()
+        .flat_map(|r| &r.probes)
+        .filter(|p| p.verdict == RowVerdict::AsExpected)
+        .count();
     let mut reasons = lines(RowVerdict::CannotJudge);
     let not_run = count(rows, RowVerdict::NotRun);
     if not_run > 0 {
