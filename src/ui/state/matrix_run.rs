@@ -169,6 +169,7 @@ impl AppState {
             .unwrap_or(MatrixToken {
                 token_use: crate::core::matrix::TokenUse::Other,
                 scopes: Vec::new(),
+                scp: Vec::new(),
             });
         self.busy.set(Some("Running the authorization matrix…"));
         // The matrix runs longer than one call: a new epoch retires begin's watchdog (sized for
