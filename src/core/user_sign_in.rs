@@ -187,6 +187,15 @@ pub struct ClientIdentity<'a> {
     pub auth: ClientAuth,
 }
 
+impl ClientIdentity<'_> {
+    /// Puts what a request from this client carries in the book before it is sent: the secret
+    /// and, under the Basic scheme, `base64(client_id:secret)`, which masking the secret alone
+    /// does not hide (a copied curl would show it).
+    pub fn register(&self, book: &mut SecretBook) -> bool {
+        book.add_client_secret(self.client_id, self.secret, self.auth)
+    }
+}
+
 fn form_post(url: &str, client: &ClientIdentity, pairs: &[(&str, &str)]) -> RecordedRequest {
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {

@@ -233,15 +233,16 @@ async fn exchange_code(state: AppState, sign: SignIn, code: Secret, pending: Pen
     sign.busy.set(Some("Exchanging the code…"));
     sign.diagnosis.set(None);
     let secret = state.secret.get_untracked().trimmed();
-    state.remember_secret_value(SecretKind::ClientSecret, &secret);
     let auth = state.settings.with_untracked(|s| s.client_auth);
+    let client = ClientIdentity {
+        client_id: &pending.client_id,
+        secret: &secret,
+        auth,
+    };
+    state.remember_in_book(|b| client.register(b));
     let request = user::code_exchange(
         &pending.token_url,
-        &ClientIdentity {
-            client_id: &pending.client_id,
-            secret: &secret,
-            auth,
-        },
+        &client,
         &code,
         &pending.redirect_uri,
         &Secret::new(pending.verifier.as_str()),
@@ -369,15 +370,14 @@ async fn refresh(state: AppState, sign: SignIn) -> bool {
     sign.busy.set(Some("Refreshing the tokens…"));
     sign.diagnosis.set(None);
     let (client_id, secret, auth) = identity(state);
-    let request = user::refresh_request(
-        &token_url,
-        &ClientIdentity {
-            client_id: &client_id,
-            secret: &secret,
-            auth,
-        },
-        &refresh_token,
-    );
+    let client = ClientIdentity {
+        client_id: &client_id,
+        secret: &secret,
+        auth,
+    };
+    // The secret in the field now, which may differ from the one signed in with.
+    state.remember_in_book(|b| client.register(b));
+    let request = user::refresh_request(&token_url, &client, &refresh_token);
     let Some((status, body)) = send(state, sign, request).await else {
         return false;
     };
@@ -432,15 +432,14 @@ async fn revoke(state: AppState, sign: SignIn) {
     sign.busy.set(Some("Revoking the refresh token…"));
     sign.diagnosis.set(None);
     let (client_id, secret, auth) = identity(state);
-    let request = user::revoke_request(
-        &token_url,
-        &ClientIdentity {
-            client_id: &client_id,
-            secret: &secret,
-            auth,
-        },
-        &refresh_token,
-    );
+    let client = ClientIdentity {
+        client_id: &client_id,
+        secret: &secret,
+        auth,
+    };
+    // The secret in the field now, which may differ from the one signed in with.
+    state.remember_in_book(|b| client.register(b));
+    let request = user::revoke_request(&token_url, &client, &refresh_token);
     let Some((status, _)) = send(state, sign, request).await else {
         return;
     };

@@ -118,6 +118,23 @@ impl SecretBook {
         true
     }
 
+    /// Adds an app client's secret as a request carries it: under the Basic scheme also
+    /// `base64(client_id:secret)`, which masking the secret alone does not hide.
+    pub fn add_client_secret(
+        &mut self,
+        client_id: &str,
+        secret: &Secret,
+        auth: crate::core::token::ClientAuth,
+    ) -> bool {
+        let mut changed = self.add(SecretKind::ClientSecret, secret);
+        if auth == crate::core::token::ClientAuth::BasicHeader && !secret.is_empty() {
+            let header = crate::core::token::basic_authorization(client_id.trim(), secret.expose());
+            let credentials = header.trim_start_matches("Basic ");
+            changed |= self.add(SecretKind::BasicCredentials, &Secret::new(credentials));
+        }
+        changed
+    }
+
     /// Adds a token and, separately, its signature (the part after the second dot).
     pub fn add_token(&mut self, token: &str) -> bool {
         self.add_token_of(SecretKind::AccessToken, token)

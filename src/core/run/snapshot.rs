@@ -81,15 +81,9 @@ impl RunSnapshot {
     /// Puts this run's secrets in the tab's book before anything is sent, so every view of
     /// what it sends is masked even if the form changes a moment later.
     pub fn register_secrets(&self, book: &mut SecretBook) -> bool {
-        let mut changed = book.add(SecretKind::ClientSecret, &self.secret);
-        if self.client_auth() == Some(ClientAuth::BasicHeader) {
-            let header = crate::core::token::basic_authorization(
-                self.settings.client_id.trim(),
-                self.secret.expose(),
-            );
-            let credentials = header.trim_start_matches("Basic ");
-            changed |= book.add(SecretKind::BasicCredentials, &Secret::new(credentials));
-        }
+        // GetClientToken carries the secret in its JSON body, never under the Basic scheme.
+        let auth = self.client_auth().unwrap_or(ClientAuth::SecretInBody);
+        let mut changed = book.add_client_secret(&self.settings.client_id, &self.secret, auth);
         for header in self.headers.iter().flatten().filter(|h| h.secret) {
             changed |= book.add(SecretKind::Header(header.name.clone()), &header.value);
         }

@@ -319,3 +319,49 @@ fn a_signed_in_users_id_token_is_judged_as_an_id_token_when_sent() {
         &id, &sig, &ctx, false
     )));
 }
+
+/// A sign-in's requests carry the client's secret as the page sends them: registered first, a
+/// copied curl hides `base64(client_id:secret)` under Basic, and a refresh with a secret edited
+/// since sign-in hides that one too (the book held neither before).
+#[test]
+fn a_registered_client_is_masked_in_every_form_a_request_carries() {
+    use crate::core::exchange::{redact_request, request_text};
+    use crate::core::run::masked_curl;
+    use crate::core::token::basic_authorization;
+    let secret = Secret::new("1q2w3e4r5t6y7u8i9o0p-user-client-secret");
+    let basic = ClientIdentity {
+        client_id: "user-client",
+        secret: &secret,
+        auth: ClientAuth::BasicHeader,
+    };
+    let mut book = SecretBook::new();
+    assert!(basic.register(&mut book));
+    assert!(!basic.register(&mut book), "registered once");
+    let code = Secret::new("the-authorization-code");
+    let verifier = Secret::new("the-pkce-code-verifier-0123456789");
+    register_exchange_secrets(&mut book, &code, &verifier);
+    let request = code_exchange(
+        TOKEN_URL,
+        &basic,
+        &code,
+        "http://127.0.0.1:8080/",
+        &verifier,
+    );
+    let credentials = basic_authorization("user-client", secret.expose());
+    let credentials = credentials.trim_start_matches("Basic ");
+    let curl = masked_curl(&request, &book);
+    assert!(!curl.contains(credentials), "{curl}");
+    assert!(!curl.contains("the-authorization-code"), "{curl}");
+
+    let edited = Secret::new("an-edited-secret-typed-after-sign-in");
+    let in_body = ClientIdentity {
+        client_id: "user-client",
+        secret: &edited,
+        auth: ClientAuth::SecretInBody,
+    };
+    in_body.register(&mut book);
+    let request = refresh_request(TOKEN_URL, &in_body, &Secret::new("a-refresh-token"));
+    let shown = request_text(&redact_request(&request, book.masker()));
+    assert!(!shown.contains("an-edited-secret"), "{shown}");
+    assert!(!masked_curl(&request, &book).contains("an-edited-secret"));
+}

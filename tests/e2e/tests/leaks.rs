@@ -168,7 +168,9 @@ async fn no_user_token_or_secret_escapes_the_sign_in() {
             "the client secret is in sessionStorage during the redirect"
         );
 
-        // The whole sign-in, a refresh and a call.
+        // The whole sign-in, a refresh and a call, the client authenticated under the Basic
+        // scheme: base64(client_id:secret) is as secret as the secret.
+        b.choose("Client authentication", "Basic header").await;
         b.fill("Client secret", secret).await;
         b.click("Sign in").await;
         b.client.wait().for_element(login).await.unwrap();
@@ -179,13 +181,30 @@ async fn no_user_token_or_secret_escapes_the_sign_in() {
         b.fill("Client secret", secret).await;
         b.click("Exchange code").await;
         b.wait_text("#sign-in-note", "Signed in").await;
+        // Copy as curl of the code exchange, before any Run has put the Basic form in the book.
+        let copied_exchange = copy_user_curl(b).await;
+        assert!(
+            copied_exchange.contains("Authorization: Basic"),
+            "{copied_exchange}"
+        );
         let tokens = raw_user_tokens(b).await;
         b.click("Call API").await;
         b.wait_text(e2e::panel::API, "200 OK").await;
         b.click("Refresh token").await;
         b.wait_text("#sign-in-note", "Refreshed").await;
+        // A refresh with a secret edited since sign-in, which the token endpoint refuses.
+        let edited = "an-edited-secret-after-sign-in-0123456789";
+        b.fill("Client secret", edited).await;
+        b.click("Refresh token").await;
+        b.wait_text("body", "invalid_client").await;
+        let copied_refresh = copy_user_curl(b).await;
+        use base64::Engine as _;
+        let basic =
+            |s: &str| base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{s}"));
 
         let places = [
+            ("the code exchange's curl", copied_exchange),
+            ("the failed refresh's curl", copied_refresh),
             (
                 "localStorage",
                 b.js_string("return JSON.stringify(Object.assign({}, localStorage))")
@@ -209,6 +228,14 @@ async fn no_user_token_or_secret_escapes_the_sign_in() {
                 !text.contains(secret),
                 "the client secret leaked into {place}"
             );
+            assert!(
+                !text.contains(edited),
+                "the edited client secret leaked into {place}"
+            );
+            assert!(
+                !text.contains(&basic(secret)) && !text.contains(&basic(edited)),
+                "the Basic credentials leaked into {place}"
+            );
             for (name, token) in &tokens {
                 assert!(
                     !text.contains(token.as_str()),
@@ -222,12 +249,37 @@ async fn no_user_token_or_secret_escapes_the_sign_in() {
             }
         }
         assert!(
-            !places[1].1.contains("verifier"),
+            !places[3].1.contains("verifier"),
             "the sign-in record outlived the exchange"
         );
     })
     .await;
     emu.shutdown().await;
+}
+
+/// What the User tokens panel's Copy as curl puts on the clipboard (captured in the page: the
+/// real clipboard needs a focused window).
+async fn copy_user_curl(b: &Browser) -> String {
+    b.js_string(
+        "window.__copied = []; navigator.clipboard.writeText = async t => { window.__copied.push(t); }; return ''",
+    )
+    .await;
+    let button = b
+        .client
+        .find(Locator::XPath("//section[@aria-labelledby='user-tokens-heading']//button[normalize-space()='Copy as curl']"))
+        .await
+        .unwrap();
+    b.click_el(&button).await;
+    for _ in 0..50 {
+        let copied = b
+            .js_string("return (window.__copied || []).join('\\n')")
+            .await;
+        if copied.contains("curl") {
+            return copied;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("Copy as curl copied nothing");
 }
 
 /// The three tokens of the code exchange, read through the User tokens panel's "Reveal secrets".
