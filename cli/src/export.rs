@@ -5,6 +5,8 @@ use cognito_api_tester::core::canary_export::{
     export_canary as generate, CanaryOptions, SCRIPT_FILE, TEMPLATE_FILE,
 };
 
+use cognito_api_tester::core::run::{SecretBook, SecretKind};
+
 use crate::args::ExportArgs;
 use crate::{inputs, Io, CANNOT_JUDGE, PASS};
 
@@ -24,8 +26,16 @@ pub fn export_canary(args: &ExportArgs, io: &mut Io<'_>) -> u8 {
         secret_id: args.secret_id.clone(),
         tool_version: cognito_api_tester::VERSION.to_string(),
     };
-    // The secret is not needed (the canary reads it from Secrets Manager) and never written.
-    let export = match generate(&resolved.settings, &resolved.assertions_text, &options) {
+    // The secret is not needed (the canary reads it from Secrets Manager) and never written: a
+    // form holding it (or any token-shaped text) is refused.
+    let mut book = SecretBook::new();
+    book.add(SecretKind::ClientSecret, &resolved.secret);
+    let export = match generate(
+        &resolved.settings,
+        &resolved.assertions_text,
+        &options,
+        &book,
+    ) {
         Ok(export) => export,
         Err(e) => {
             io.err(&format!("error: {e}"));

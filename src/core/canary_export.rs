@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::core::assertions::{expected_value, parse_pointer, Assertion};
 use crate::core::client_token::TokenSource;
-use crate::core::run::{Job, RunSnapshot, Secret};
+use crate::core::run::{Job, RunSnapshot, Secret, SecretBook};
 use crate::core::settings::Settings;
 use crate::core::steps;
 use crate::core::token::ClientAuth;
@@ -56,6 +56,8 @@ pub enum ExportError {
     Assertions(Vec<String>),
     /// Headers whose values are secret: they would be written into the script.
     SecretHeaders(Vec<String>),
+    /// The settings or assertions hold a secret the tab knows, or text shaped like a token.
+    HoldsSecret,
 }
 
 impl fmt::Display for ExportError {
@@ -65,6 +67,8 @@ impl fmt::Display for ExportError {
             Self::BadName(name) => write!(f, "The canary name {name:?} is not allowed: use 1 to 255 lower-case letters, digits, - and _ (CloudWatch Synthetics' rule)."),
             Self::BadSecretId(id) => write!(f, "The secret name {id:?} is not a Secrets Manager name: use letters, digits and /_+=.@- (at most 512 characters)."),
             Self::Assertions(lines) => write!(f, "The assertions cannot be exported until every line reads: {}", lines.join(" ")),
+            // The script would carry it in clear (the canary gets its own token on every run).
+            Self::HoldsSecret => write!(f, "The canary cannot be exported: {}", SecretBook::HOLDS_SECRET),
             Self::SecretHeaders(names) => write!(f, "The extra header{} {} hold{} a credential, which would be written into the canary script in clear. Remove {} before exporting (the canary reads only the client secret, from Secrets Manager).", if names.len() == 1 { "" } else { "s" }, names.join(", "), if names.len() == 1 { "s" } else { "" }, if names.len() == 1 { "it" } else { "them" }),
         }
     }
@@ -72,14 +76,20 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
-/// The script and template for these settings and assertion lines.
+/// The script and template for these settings and assertion lines. Refused when they hold a
+/// secret of `book` or text shaped like a token, as profiles and share links are: the script is
+/// deployed, so what it holds ends up in S3 and the CloudFormation console.
 pub fn export_canary(
     settings: &Settings,
     assertions_text: &str,
     options: &CanaryOptions,
+    book: &SecretBook,
 ) -> Result<CanaryExport, ExportError> {
     check_name(&options.name)?;
     check_secret_id(&options.secret_id)?;
+    if book.is_in_settings(settings, assertions_text) {
+        return Err(ExportError::HoldsSecret);
+    }
     // The same snapshot a run freezes; the placeholder stands where the secret goes.
     let snapshot = RunSnapshot::new(
         Job::Run,
@@ -261,7 +271,13 @@ mod tests {
 
     #[test]
     fn the_script_carries_the_runs_requests_with_a_placeholder_for_the_secret() {
-        let export = export_canary(&demo(), "status 200\nlength 3", &options()).unwrap();
+        let export = export_canary(
+            &demo(),
+            "status 200\nlength 3",
+            &options(),
+            &SecretBook::new(),
+        )
+        .unwrap();
         assert!(export.script.contains(
             "\"url\": \"https://my-pool.auth.eu-west-1.amazoncognito.com/oauth2/token\""
         ));
@@ -291,7 +307,8 @@ mod tests {
         settings.client_auth = ClientAuth::BasicHeader;
         settings.method = HttpMethod::Post;
         settings.api_body = "{\"a\":1}".into();
-        let export = export_canary(&settings, "status 200", &options()).unwrap();
+        let export =
+            export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap();
         assert!(export.script.contains("\"basic\": true"));
         assert!(!export.script.contains("Basic ZGVt"), "{}", export.script);
         assert!(export.script.contains("\"method\": \"POST\""));
@@ -301,23 +318,23 @@ mod tests {
     fn what_cannot_be_exported_says_why() {
         let mut settings = demo();
         settings.extra_headers = "X-Api-Key: abcdef123".into();
-        let e = export_canary(&settings, "status 200", &options()).unwrap_err();
+        let e = export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap_err();
         assert_eq!(e, ExportError::SecretHeaders(vec!["X-Api-Key".into()]));
         assert!(!e.to_string().contains("abcdef123"));
         assert!(matches!(
-            export_canary(&demo(), "status two", &options()),
+            export_canary(&demo(), "status two", &options(), &SecretBook::new()),
             Err(ExportError::Assertions(_))
         ));
         let mut bad = options();
         bad.name = "Pets API".into();
         assert!(matches!(
-            export_canary(&demo(), "status 200", &bad),
+            export_canary(&demo(), "status 200", &bad, &SecretBook::new()),
             Err(ExportError::BadName(_))
         ));
         let mut settings = demo();
         settings.api_url = String::new();
         assert!(matches!(
-            export_canary(&settings, "status 200", &options()),
+            export_canary(&settings, "status 200", &options(), &SecretBook::new()),
             Err(ExportError::Blocked(_))
         ));
     }
@@ -328,7 +345,8 @@ mod tests {
     fn the_exported_token_request_is_the_runs_own() {
         let mut settings = demo();
         settings.client_metadata = r#"{"tenant":"blue"}"#.into();
-        let export = export_canary(&settings, "status 200", &options()).unwrap();
+        let export =
+            export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap();
         assert!(
             export.script.contains("aws_client_metadata="),
             "{}",
@@ -336,7 +354,56 @@ mod tests {
         );
         assert!(export.script.contains("tenant"), "{}", export.script);
         settings.token_source = TokenSource::GetClientToken;
-        let refused = export_canary(&settings, "status 200", &options()).unwrap_err();
+        let refused =
+            export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap_err();
         assert!(refused.to_string().contains("GetClientToken"), "{refused}");
+    }
+
+    /// A token in the API URL or a header the name rules let through, a secret the tab has
+    /// received in the body or an assertion: the script would carry it into S3 and the
+    /// CloudFormation console. Refused like a profile or a share link.
+    #[test]
+    fn a_form_holding_a_secret_is_not_exported() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA";
+        let in_url = Settings {
+            api_url: format!(
+                "https://abc123.execute-api.eu-west-1.amazonaws.com/dev/pets?access_token={token}"
+            ),
+            ..demo()
+        };
+        let in_header = Settings {
+            extra_headers: format!("X-Jwt-Assertion: {token}"),
+            ..demo()
+        };
+        for settings in [&in_url, &in_header] {
+            let refused =
+                export_canary(settings, "status 200", &options(), &SecretBook::new()).unwrap_err();
+            assert_eq!(refused, ExportError::HoldsSecret);
+            assert!(refused.to_string().contains("eyJ"), "{refused}");
+        }
+        let mut book = SecretBook::new();
+        book.add(
+            crate::core::run::SecretKind::RefreshToken,
+            &Secret::new("an-opaque-secret-value"),
+        );
+        let in_body = Settings {
+            api_body: "{\"key\":\"an-opaque-secret-value\"}".into(),
+            ..demo()
+        };
+        assert_eq!(
+            export_canary(&in_body, "status 200", &options(), &book).unwrap_err(),
+            ExportError::HoldsSecret
+        );
+        assert_eq!(
+            export_canary(
+                &demo(),
+                "contains an-opaque-secret-value",
+                &options(),
+                &book
+            )
+            .unwrap_err(),
+            ExportError::HoldsSecret
+        );
+        assert!(export_canary(&demo(), "status 200", &options(), &book).is_ok());
     }
 }

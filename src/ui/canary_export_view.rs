@@ -22,9 +22,11 @@ pub fn CanaryExport(state: AppState) -> impl IntoView {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
         };
         let built = state.settings.with_untracked(|settings| {
-            state
-                .assertions_text
-                .with_untracked(|lines| export_canary(settings, lines, &options))
+            state.assertions_text.with_untracked(|lines| {
+                state
+                    .book
+                    .with_untracked(|book| export_canary(settings, lines, &options, book))
+            })
         });
         let outcome = built.map_err(|e| e.to_string()).and_then(|exported| {
             let (file, mime, text) = if template {

@@ -557,7 +557,7 @@ impl AppState {
             self.assertions_text
                 .with_untracked(|a| self.book.with_untracked(|b| b.is_in_settings(settings, a)))
         });
-        found.then(|| "the form holds a secret this tab has sent or received, or a token (eyJ… with two dots), in the API URL, the request body, a header or an assertion. Remove it from the form first.".to_string())
+        found.then(|| SecretBook::HOLDS_SECRET.to_string())
     }
 
     /// Puts settings from a share link or a profile into the form. The secret in memory stays
