@@ -157,7 +157,7 @@ impl Session {
             let step = self
                 .call_api(&out.snapshot, Some(format!("Bearer {}", held.access_token)))
                 .await;
-            out.assertion_results = steps::check_assertions(&out.snapshot, &step);
+            out.assertion_results = steps::check_assertions(&out.snapshot, &step, &self.book);
             out.api = Some(step);
             out.checks = self.checks(&held, &out.snapshot.settings).await;
             if self.negative {
@@ -252,7 +252,8 @@ impl Session {
                 .and_then(|e| e.response)
                 .map(|r| (Some(r.status), r.body))
                 .unwrap_or((None, String::new()));
-            out.negatives.push(judge(case, status, &body));
+            out.negatives
+                .push(judge(case, status, &body, self.book.masker()));
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::exchange::truncate_chars;
+use crate::core::mask::Masker;
 
 mod lines;
 mod pointer;
@@ -138,12 +139,18 @@ pub fn seed_assertions() -> Vec<Assertion> {
 }
 
 /// Evaluates every assertion, in order. The body is parsed as JSON once, and only if needed.
-pub fn evaluate(assertions: &[Assertion], facts: &ResponseFacts) -> Vec<AssertionResult> {
+/// A value quoted from the body is masked with `masker` (the tab's secrets) before it is cut
+/// short: a secret standing across the cut would otherwise show its first part.
+pub fn evaluate(
+    assertions: &[Assertion],
+    facts: &ResponseFacts,
+    masker: &Masker,
+) -> Vec<AssertionResult> {
     let mut parsed: Option<Result<Value, String>> = None;
     assertions
         .iter()
         .map(|assertion| {
-            let (passed, actual) = check(assertion, facts, &mut parsed);
+            let (passed, actual) = check(assertion, facts, &mut parsed, masker);
             AssertionResult {
                 assertion: assertion.describe(),
                 passed,
@@ -157,6 +164,7 @@ fn check(
     assertion: &Assertion,
     facts: &ResponseFacts,
     parsed: &mut Option<Result<Value, String>>,
+    masker: &Masker,
 ) -> (bool, String) {
     let Some(status) = facts.status else {
         return (false, no_response(assertion, facts.elapsed_ms));
@@ -201,7 +209,7 @@ fn check(
                     Err(missing) => (false, format!("missing: {missing}")),
                     Ok(found) => (
                         json_equal(found, &expected_value(expected)),
-                        shorten(&found.to_string()),
+                        shorten(&masker.redact(&found.to_string())),
                     ),
                 },
             }

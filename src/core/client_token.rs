@@ -8,7 +8,7 @@ use std::fmt;
 use serde_json::{json, Map, Value};
 
 use super::client_metadata::ClientMetadata;
-use super::exchange::{redact_text, truncate_chars};
+use super::exchange::{redact_text, truncate_outside_secrets};
 use super::short_sort::sort_short;
 use super::token::{normalise_scopes, AccessToken, TokenRequest};
 
@@ -220,7 +220,7 @@ pub fn parse_client_token_response(
         return Err(ClientTokenFailure::EmptyBody { status });
     }
     let Ok(value) = serde_json::from_str::<Value>(trimmed) else {
-        let (shown, hidden) = truncate_chars(trimmed, SNIPPET_CHARS);
+        let (shown, hidden) = truncate_outside_secrets(trimmed, SNIPPET_CHARS);
         let ellipsis = if hidden > 0 { "…" } else { "" };
         return Err(ClientTokenFailure::NotJson {
             status,

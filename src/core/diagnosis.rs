@@ -138,7 +138,7 @@ fn token_failure_inner(
         } => oauth_error(*status, code, description.as_deref(), auth, scope, secret),
         TokenFailure::EmptyBody { status } => empty_token_body(*status),
         TokenFailure::NotJson { status, snippet } => {
-            let (shown, _) = super::exchange::truncate_chars(snippet, 80);
+            let (shown, _) = super::exchange::truncate_outside_secrets(snippet, 80);
             let looks_html = snippet.trim_start().starts_with('<')
                 || snippet.to_ascii_lowercase().contains("<html");
             let kind = if looks_html { "an HTML page" } else { "plain text" };

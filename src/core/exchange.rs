@@ -410,6 +410,29 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> (&str, usize) {
     }
 }
 
+/// [`truncate_chars`] for text cut before it is masked (an assertion's actual value, a negative
+/// check's answer, a snippet of a token endpoint's answer): masking finds whole secrets only, so
+/// a cut inside a run of the characters secrets are written with (base64 and base64url, hex,
+/// dots, percent and JSON escapes) backs off to the run's start. The part of a secret standing
+/// across the cut is never shown; one that ends before the cut is shown whole, and masked later.
+pub fn truncate_outside_secrets(text: &str, max_chars: usize) -> (&str, usize) {
+    let (shown, hidden) = truncate_chars(text, max_chars);
+    let cut_inside_a_run = text
+        .get(shown.len()..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(is_secret_char);
+    if !cut_inside_a_run {
+        return (shown, hidden);
+    }
+    let kept = shown.trim_end_matches(is_secret_char);
+    let dropped = shown.get(kept.len()..).map_or(0, |d| d.chars().count());
+    (kept, hidden + dropped)
+}
+
+fn is_secret_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '.' | '~' | '-' | '\\' | '%')
+}
+
 /// "512 B", "1.5 KB", "5.0 MB" (1024-based, one decimal above bytes).
 pub fn format_size(bytes: usize) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
@@ -812,6 +835,23 @@ mod tests {
         assert_eq!(truncate_chars("", 0), ("", 0));
         assert_eq!(truncate_chars("é😀日x", 2), ("é😀", 2));
         assert_eq!(truncate_chars("😀😀😀", 1), ("😀", 2));
+    }
+
+    /// Text cut before masking never ends in the front part of a secret standing across the cut.
+    #[test]
+    fn a_cut_before_masking_drops_the_run_it_falls_in() {
+        let t = truncate_outside_secrets;
+        // Inside a run: back to its start (the secret and what is glued to it go).
+        assert_eq!(t("ab cdefgh", 5), ("ab ", 6));
+        assert_eq!(t(r#"{"echo":"xxxx1q2w3e4r"}"#, 14), (r#"{"echo":""#, 14));
+        assert_eq!(t("client_secret=1q2w3e4r5t", 20), ("", 24));
+        assert_eq!(t("a eyJhb.eyJz.sig", 10), ("a ", 14));
+        assert_eq!(t("a %2Fb%3D", 6), ("a ", 7));
+        // At a run's end, or between runs: cut as truncate_chars does.
+        assert_eq!(t("abc def", 3), ("abc", 4));
+        assert_eq!(t("abc def", 4), ("abc ", 3));
+        assert_eq!(t("short", 10), ("short", 0));
+        assert_eq!(t("é😀日x", 2), ("é😀", 2));
     }
 
     #[test]

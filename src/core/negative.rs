@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::core::exchange::{reason_phrase, truncate_chars};
 use crate::core::jwt::{self, SegmentProblem, ShapeProblem};
+use crate::core::mask::Masker;
 
 /// What a refusal looks like: API Gateway answers 401 to a missing or bad token; 403 comes from
 /// resource policies, WAF, or Lambda authorizers that deny.
@@ -246,7 +247,15 @@ pub struct NegativeResult {
 
 /// Judges the API's answer to a negative case. `status` None: no response could be read
 /// (`body` then may carry the reason).
-pub fn judge(case: NegativeCase, status: Option<u16>, body: &str) -> NegativeResult {
+/// The answer's body is masked with `masker` (the tab's secrets) before it is cut to a table
+/// cell: a secret standing across the cut would otherwise show its first part.
+pub fn judge(
+    case: NegativeCase,
+    status: Option<u16>,
+    body: &str,
+    masker: &Masker,
+) -> NegativeResult {
+    let body = &masker.redact(body);
     let (verdict, explanation) = match status {
         Some(401 | 403) => (Verdict::Refused, refused(case, body)),
         Some(s @ 200..=299) => (Verdict::SecurityFinding, finding(case, s)),

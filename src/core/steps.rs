@@ -8,7 +8,7 @@ use crate::core::client_metadata::with_aws_client_metadata;
 use crate::core::client_token::{self, TokenSource};
 use crate::core::diagnosis::{self, Diagnosis, NetworkFailure, Severity, Step};
 use crate::core::exchange::{RecordedRequest, RecordedResponse};
-use crate::core::run::{RunSnapshot, StepResult, StepState};
+use crate::core::run::{RunSnapshot, SecretBook, StepResult, StepState};
 use crate::core::token::{self, AccessToken};
 use crate::core::user_sign_in::{send_token_hint, Grant};
 
@@ -188,7 +188,11 @@ fn with_send_token_hint(snapshot: &RunSnapshot, status: u16, d: Diagnosis) -> Di
 
 /// The run's frozen, readable assertions against the API's answer (bad lines are the verdict's
 /// "cannot judge", unless a readable one fails).
-pub fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<AssertionResult> {
+pub fn check_assertions(
+    snapshot: &RunSnapshot,
+    step: &StepResult<()>,
+    book: &SecretBook,
+) -> Vec<AssertionResult> {
     let assertions = &snapshot.checkable;
     let response = step.exchange.as_ref().and_then(|e| e.response.as_ref());
     let facts = ResponseFacts {
@@ -202,7 +206,7 @@ pub fn check_assertions(snapshot: &RunSnapshot, step: &StepResult<()>) -> Vec<As
                 .map(|(_, value)| value.as_str())
         }),
     };
-    evaluate(assertions, &facts)
+    evaluate(assertions, &facts, book.masker())
 }
 
 fn failed<T>(step: Step, failure: SendFailure, url: &str, via_proxy: bool) -> StepState<T> {

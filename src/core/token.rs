@@ -341,12 +341,9 @@ fn other_field_names(object: &Map<String, Value>) -> Vec<String> {
 }
 
 fn snippet(text: &str) -> String {
-    let mut chars = text.chars();
-    let shown: String = chars.by_ref().take(SNIPPET_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{shown}…")
-    } else {
-        shown
+    match crate::core::exchange::truncate_outside_secrets(text, SNIPPET_CHARS) {
+        (shown, 0) => shown.to_owned(),
+        (shown, _) => format!("{shown}…"),
     }
 }
 

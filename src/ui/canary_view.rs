@@ -414,7 +414,11 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                     .and_then(|e| e.response)
                     .map(|r| (Some(r.status), r.body))
                     .unwrap_or((None, String::new()));
-                found.push(judge(case, status, &body));
+                found.push(
+                    state
+                        .book
+                        .with_untracked(|book| judge(case, status, &body, book.masker())),
+                );
             }
             results.set(found);
             busy.set(false);

@@ -285,7 +285,9 @@ impl AppState {
                 if big {
                     clock::next_task().await;
                 }
-                let results = crate::core::steps::check_assertions(&snapshot, &step);
+                let results = self.book.with_untracked(|book| {
+                    crate::core::steps::check_assertions(&snapshot, &step, book)
+                });
                 if big {
                     clock::next_task().await;
                 }

@@ -69,8 +69,9 @@ async function send(request, secrets) {
   return { status: response.status, body, contentType: response.headers.get('content-type'), elapsedMs: Date.now() - started };
 }
 
-function shorten(text, max) {
-  const one = String(text).replace(/\s+/g, ' ');
+/** Masked, then cut: a secret standing across the cut would show its first part. */
+function shorten(text, max, secrets) {
+  const one = mask(text, secrets).replace(/\s+/g, ' ');
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
@@ -93,7 +94,7 @@ function kindOf(value) {
 }
 
 /** [passed, actual] for one assertion against the API's answer. */
-function check(assertion, answer) {
+function check(assertion, answer, secrets) {
   let parsed;
   const json = () => {
     if (parsed === undefined) {
@@ -144,7 +145,7 @@ function check(assertion, answer) {
           return [false, `missing: ${assertion.pointer}`];
         }
       }
-      return [jsonEqual(node, assertion.expected), shorten(JSON.stringify(node), 120)];
+      return [jsonEqual(node, assertion.expected), shorten(JSON.stringify(node), 120, secrets)];
     }
     case 'contains': {
       const at = answer.body.indexOf(assertion.text);
@@ -179,7 +180,7 @@ async function canary() {
       parsed = {};
     }
     if (answer.status !== 200 || typeof parsed.access_token !== 'string') {
-      const what = parsed.error ? `${parsed.error}${parsed.error_description ? `: ${parsed.error_description}` : ''}` : shorten(answer.body, 200);
+      const what = parsed.error ? `${parsed.error}${parsed.error_description ? `: ${parsed.error_description}` : ''}` : shorten(answer.body, 200, secrets);
       throw new Error(mask(`The token endpoint answered ${answer.status}: ${what}`, secrets));
     }
     token = parsed.access_token;
@@ -195,10 +196,10 @@ async function canary() {
     log.info(mask(`API call: ${CONFIG.api.method} ${CONFIG.api.url} answered ${answer.status} in ${answer.elapsedMs} ms`, secrets));
     const failed = [];
     if (answer.status < 200 || answer.status > 299) {
-      failed.push(`the API answered ${answer.status}: ${shorten(answer.body, 200)}`);
+      failed.push(`the API answered ${answer.status}: ${shorten(answer.body, 200, secrets)}`);
     }
     for (const assertion of CONFIG.assertions) {
-      const [passed, actual] = check(assertion, answer);
+      const [passed, actual] = check(assertion, answer, secrets);
       log.info(mask(`${passed ? 'PASS' : 'FAIL'} ${assertion.description} (actual: ${actual})`, secrets));
       if (!passed) failed.push(`${assertion.description} (actual: ${actual})`);
     }

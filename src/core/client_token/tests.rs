@@ -172,13 +172,25 @@ fn other_failures() {
         parse_client_token_response(500, " ", SECRET),
         Err(ClientTokenFailure::EmptyBody { status: 500 })
     );
-    let long = "x".repeat(500);
+    let long = "an error page ".repeat(40);
     let Err(ClientTokenFailure::NotJson { snippet, .. }) =
         parse_client_token_response(200, &long, SECRET)
     else {
         panic!("expected NotJson");
     };
-    assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 1);
+    assert!(snippet.chars().count() <= SNIPPET_CHARS + 1, "{snippet}");
+    assert!(
+        snippet.starts_with("an error page") && snippet.ends_with('…'),
+        "{snippet}"
+    );
+    // One run of secret-alphabet characters longer than the snippet: none of it is shown (it
+    // could be the front of a secret, which masking cannot find in part).
+    let Err(ClientTokenFailure::NotJson { snippet, .. }) =
+        parse_client_token_response(200, &"x".repeat(500), SECRET)
+    else {
+        panic!("expected NotJson");
+    };
+    assert_eq!(snippet, "…");
     for body in [
         "[]",
         "{}",

@@ -1,4 +1,9 @@
 use super::*;
+
+/// Judged with no secret known.
+fn judge(case: NegativeCase, status: Option<u16>, body: &str) -> NegativeResult {
+    super::judge(case, status, body, &Masker::new(&[]))
+}
 use crate::core::jwt::{base64url_decode, decode, Base64Problem};
 use serde_json::json;
 

@@ -576,4 +576,63 @@ mod tests {
             ]
         );
     }
+
+    /// Cut to a table cell or a snippet before the book masks them, a secret standing across the
+    /// cut showed its first part (20 of 51 characters here), which masking cannot find: the
+    /// pointer assertion's actual value, a negative check's answer, a token endpoint's non-JSON
+    /// answer and its diagnosis.
+    #[test]
+    fn no_text_cut_before_masking_shows_part_of_a_secret() {
+        use crate::core::assertions::{evaluate, Assertion, ResponseFacts};
+        use crate::core::negative::{judge, NegativeCase};
+        use crate::core::token::parse_token_response;
+        const SECRET: &str = "1q2w3e4r5t6y7u8i9o0p1q2w3e4r5t6y7u8i9o0p-secret-51";
+        let mut book = SecretBook::new();
+        book.add(SecretKind::ClientSecret, &Secret::new(SECRET));
+        let front = SECRET.get(..8).unwrap();
+        let body = format!(r#"{{"echo":"{}{SECRET}"}}"#, "x".repeat(100));
+        let results = evaluate(
+            &[Assertion::JsonPointerEquals {
+                pointer: "/echo".into(),
+                expected: "y".into(),
+            }],
+            &ResponseFacts {
+                status: Some(200),
+                body: &body,
+                elapsed_ms: 1.0,
+                content_type: None,
+            },
+            book.masker(),
+        );
+        let negative = judge(
+            NegativeCase::NoAuthorization,
+            Some(401),
+            &format!("{} {SECRET}", "x".repeat(140)),
+            book.masker(),
+        );
+        let answer = format!("{} client_secret={SECRET}", "x".repeat(166));
+        let token = parse_token_response(400, &answer).unwrap_err();
+        let diagnosis = crate::core::diagnosis::token_failure(
+            &token,
+            crate::core::token::ClientAuth::SecretInBody,
+        );
+        for (place, text) in [
+            (
+                "the pointer's actual",
+                results
+                    .first()
+                    .map(|r| r.actual.clone())
+                    .unwrap_or_default(),
+            ),
+            ("the negative check's answer", negative.actual.clone()),
+            ("the token snippet", token.to_string()),
+            (
+                "the token diagnosis",
+                format!("{} {}", diagnosis.what, diagnosis.cause),
+            ),
+        ] {
+            let shown = book.mask(&text);
+            assert!(!shown.contains(front), "{place}: {shown}");
+        }
+    }
 }
