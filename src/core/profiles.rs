@@ -7,9 +7,9 @@ use std::fmt;
 
 use crate::core::headers::without_secret_headers;
 use crate::core::matrix::{description_from_value, ApiDescription};
+use crate::core::secret_shape::{has_secret_shape, mask_secret_shapes};
 use crate::core::settings::Settings;
 use crate::core::short_sort::sort_short_by;
-use crate::core::token_shape::{has_token_shape, mask_token_shapes};
 
 /// The localStorage key for the profiles.
 pub const PROFILES_KEY: &str = "cognito-api-tester.profiles";
@@ -65,7 +65,7 @@ impl Profiles {
             // Through a Value, like every other stored Settings: one copy of the Settings
             // deserializer in the wasm instead of one per kind of input.
             Some(text) => {
-                let value = serde_json::from_str::<serde_json::Value>(&mask_token_shapes(text))
+                let value = serde_json::from_str::<serde_json::Value>(&mask_secret_shapes(text))
                     .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
                 let mut profiles: Profiles = serde_json::from_value(value.clone())
                     .map_err(|e| ProfileError::Corrupt(e.to_string()))?;
@@ -82,7 +82,7 @@ impl Profiles {
     /// True when the stored text holds a token-shaped run, which [`Profiles::from_json`] masks:
     /// the page then stores the profiles again, so the token leaves localStorage for good.
     pub fn holds_a_token(text: Option<&str>) -> bool {
-        text.is_some_and(has_token_shape)
+        text.is_some_and(has_secret_shape)
     }
 
     pub fn to_json(&self) -> String {

@@ -206,6 +206,8 @@ pub enum DomainError {
     NotAUrl(String),
     InsecureRemote(String),
     HasQuery,
+    /// `user:password@` before the host.
+    HasUserInfo,
     PrefixNeedsRegion,
     /// A prefix Cognito does not allow, or a partition without known prefix domains.
     Prefix(aws::DomainError),
@@ -229,6 +231,7 @@ impl fmt::Display for DomainError {
             Self::NotAUrl(why) => write!(f, "Domain is not a valid URL or host name ({why})."),
             Self::InsecureRemote(host) => write!(f, "Cognito serves the token endpoint over HTTPS only. Use https://{host}, or http:// only for a server on this machine (localhost, 127.0.0.1)."),
             Self::HasQuery => write!(f, "Domain has a query (?…) or fragment (#…). Give just the domain; the tool adds /oauth2/token."),
+            Self::HasUserInfo => write!(f, "Domain holds a user name or password (user:password@host): browsers refuse to fetch such a URL, and the token endpoint takes the app client's credentials from Client ID and Client secret. Give just the domain."),
             Self::PrefixNeedsRegion => write!(f, "A domain prefix needs the Region too (for example us-east-1), or give the full domain."),
             Self::Prefix(e) => write!(f, "{e}"),
             Self::BadRegion(e) => write!(f, "{e}"),
@@ -529,6 +532,9 @@ fn endpoint_from_url(
     if url.query().is_some() || url.fragment().is_some() {
         return Err(DomainError::HasQuery);
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(DomainError::HasUserInfo);
+    }
     // Set in both cases: a pasted `…/oauth2/token/` loses its trailing slash too.
     let path = url.path().trim_end_matches('/').to_string();
     let url = if path.ends_with(TOKEN_PATH) {
@@ -630,6 +636,9 @@ fn check_api_url(text: &str) -> Result<Url, String> {
     }
     if url.host_str().unwrap_or_default().is_empty() {
         return Err("API URL has no host name.".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("API URL holds a user name or password (user:password@host): browsers refuse to fetch such a URL. Send credentials in a header under Extra headers (tick it as secret).".into());
     }
     Ok(url)
 }
@@ -734,6 +743,24 @@ mod tests {
 
     fn secret() -> Secret {
         Secret::new("demo-client-secret")
+    }
+
+    #[test]
+    fn an_api_url_with_credentials_is_refused_without_repeating_them() {
+        let s = Settings {
+            api_url: "https://me:hunter22@abc123.execute-api.us-east-1.amazonaws.com/dev/pets"
+                .into(),
+            ..Settings::default()
+        };
+        let issues = issues_for(&s, Field::ApiUrl);
+        let issue = issues.first().unwrap();
+        assert_eq!(issue.level, Level::Error);
+        assert!(
+            issue.message.contains("user name or password"),
+            "{}",
+            issue.message
+        );
+        assert!(!issue.message.contains("hunter22"), "{}", issue.message);
     }
 
     fn issues_for(s: &Settings, field: Field) -> Vec<FieldIssue> {
@@ -924,6 +951,15 @@ mod tests {
         assert_eq!(
             endpoint("https://auth.example.com/?a=1", ""),
             Err(DomainError::HasQuery)
+        );
+        // Credentials in the URL: the browser refuses to fetch it (and its error repeats it).
+        assert_eq!(
+            endpoint("https://me:hunter22@auth.example.com", ""),
+            Err(DomainError::HasUserInfo)
+        );
+        assert_eq!(
+            endpoint("me@auth.example.com", ""),
+            Err(DomainError::HasUserInfo)
         );
         assert!(matches!(
             endpoint("https://", ""),

@@ -8,8 +8,8 @@
 
 use crate::core::exchange::{curl_command, tokens_in_response, Exchange, RecordedRequest};
 use crate::core::mask::{Found, Masker};
+use crate::core::secret_shape;
 use crate::core::settings::Settings;
-use crate::core::token_shape;
 
 /// A value that must never be shown, stored or logged as it is.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -203,7 +203,7 @@ impl SecretBook {
     pub const HOLDS_SECRET: &'static str = "the form holds a secret this tab has sent or received, or a token (eyJ… with two dots), in the API URL, the request body, a header, the client metadata or an assertion. Remove it from the form first.";
 
     /// True when these settings (or assertion lines) hold a secret the tab has sent or received,
-    /// or any text shaped like a token (`core::token_shape`): a token in the API URL or body, a
+    /// or any text shaped like a token (`core::secret_shape`): a token in the API URL or body, a
     /// secret in a header the name rules let through. Profiles and share links refuse them,
     /// whatever the field; the tab's kept form masks them.
     pub fn is_in_settings(&self, settings: &Settings, assertions: &str) -> bool {
@@ -213,7 +213,7 @@ impl SecretBook {
 
     /// True when the text holds a secret of the book, or text shaped like a token.
     fn holds(&self, text: &str) -> bool {
-        self.is_in(text) || token_shape::has_token_shape(text)
+        self.is_in(text) || secret_shape::has_secret_shape(text)
     }
 
     /// The form to keep for the tab (settings and assertion lines): as typed when it holds no
@@ -235,7 +235,7 @@ impl SecretBook {
         if !holds(&json) && !holds(assertions) {
             return Some((settings.clone(), assertions.to_owned()));
         }
-        let mask = |text: &str| own.mask(&token_shape::mask_token_shapes(&self.mask(text)));
+        let mask = |text: &str| own.mask(&secret_shape::mask_secret_shapes(&self.mask(text)));
         // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
         // (straight from the text is a second one, 5 KB of the first load).
         let value: serde_json::Value = serde_json::from_str(&mask(&json)).ok()?;
@@ -502,6 +502,19 @@ mod tests {
             .kept_form(&Secret::default(), &form, "status 200")
             .expect("a kept form");
         assert_eq!(kept.api_url, "https://x/dev?access_token=••••••");
+        // A password in a URL's user info is as much a secret (Run refuses such a URL anyway).
+        let form = Settings {
+            api_url: "https://me:hunter22@x/dev".into(),
+            domain: "https://me:hunter22@auth.example.com".into(),
+            ..Settings::default()
+        };
+        assert!(book.is_in_settings(&form, ""));
+        let (kept, _) = book
+            .kept_form(&Secret::default(), &form, "status 200")
+            .expect("a kept form");
+        assert_eq!(kept.api_url, "https://me:••••••@x/dev");
+        assert_eq!(kept.domain, "https://me:••••••@auth.example.com");
+        assert!(!book.is_in_settings(&kept, ""), "a masked form may be kept");
     }
 
     /// The client secret enters the book when a Run sends it; typed into a field before that, it

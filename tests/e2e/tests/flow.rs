@@ -21,10 +21,19 @@ async fn happy_path_with_both_client_authentication_methods() {
         b.fill_demo(&emu, "/dev").await;
         for method in ["Secret in body", "Basic header"] {
             b.choose("Client authentication", method).await;
-            // A new token each time: Get token, then Call API.
+            // A new token each time: Get token, then Call API. The panel keeps the last answer
+            // until the new one is in, so wait for what only this method's request shows.
             b.click("Get token").await;
-            let token = b.wait_text(TOKEN, "200 OK").await;
-            assert!(token.contains("POST"), "{token}");
+            let sent = if method == "Basic header" {
+                "Authorization: Basic ••••••"
+            } else {
+                "client_secret=••••••"
+            };
+            let token = b.wait_text(TOKEN, sent).await;
+            assert!(
+                token.contains("200 OK") && token.contains("POST"),
+                "{token}"
+            );
             assert!(
                 !token.contains("demo-client-secret"),
                 "the secret must be masked:\n{token}"

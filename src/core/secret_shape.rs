@@ -1,0 +1,190 @@
+//! Text shaped like a secret, found without knowing the secret: a JSON Web Token in compact form
+//! (a signed JWS or an encrypted JWE: base64url parts joined by dots, the first one a JSON object,
+//! so it starts with `eyJ`), and the password of a URL's user info (`https://user:password@host`).
+//! Profiles, share links, the canary export and the tab's kept form never hold one, whether the
+//! tab has seen it or not: a token pasted into the API URL from elsewhere is as much a secret as
+//! one this tab received.
+
+use std::ops::Range;
+
+use crate::core::mask::REDACTED;
+
+/// The byte ranges of the token-shaped runs in `text`: `eyJ` at the start of a word, then
+/// base64url characters and dots, with at least two dots inside (a JWS has two, a JWE four, one
+/// of its parts possibly empty). A dot that ends the run (a sentence's full stop) is not part of it.
+pub fn token_spans(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find("eyJ")) {
+        let start = from + found;
+        let mut end = start;
+        while bytes
+            .get(end)
+            .is_some_and(|b| is_base64url(*b) || *b == b'.')
+        {
+            end += 1;
+        }
+        while end > start && bytes.get(end - 1) == Some(&b'.') {
+            end -= 1;
+        }
+        let inside_a_word = start
+            .checked_sub(1)
+            .and_then(|before| bytes.get(before))
+            .is_some_and(|b| is_base64url(*b) || *b == b'.');
+        let dots = bytes
+            .get(start..end)
+            .map_or(0, |run| run.iter().filter(|b| **b == b'.').count());
+        if !inside_a_word && dots >= 2 {
+            spans.push(start..end);
+        }
+        from = end.max(start + 3);
+    }
+    spans
+}
+
+/// The byte ranges of URL passwords in `text`: after `://`, what stands between the first `:`
+/// and the last `@` of the authority (which ends at `/`, `?`, `#`, whitespace, a quote or a
+/// backslash, so a URL inside JSON text ends at its string's end).
+pub fn url_password_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
+        let start = from + found + 3;
+        let rest = text.get(start..).unwrap_or_default();
+        let end = rest
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '\\') || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let authority = rest.get(..end).unwrap_or_default();
+        if let Some(at) = authority.rfind('@') {
+            if let Some(colon) = authority.get(..at).and_then(|info| info.find(':')) {
+                // Empty, or masked already: nothing left to hide.
+                let password = authority.get(colon + 1..at).unwrap_or_default();
+                if !password.is_empty() && password != REDACTED {
+                    spans.push(start + colon + 1..start + at);
+                }
+            }
+        }
+        from = start + end;
+    }
+    spans
+}
+
+/// Every secret-shaped range of `text`, in order: tokens and URL passwords.
+fn secret_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = token_spans(text);
+    spans.extend(url_password_spans(text));
+    crate::core::short_sort::sort_short_by(&mut spans, |a, b| a.start < b.start);
+    spans
+}
+
+/// True when `text` holds a token-shaped run or a URL password.
+pub fn has_secret_shape(text: &str) -> bool {
+    !secret_spans(text).is_empty()
+}
+
+/// `text` with every token-shaped run and URL password replaced by the mask mark.
+pub fn mask_secret_shapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for span in secret_spans(text) {
+        if span.start < last {
+            continue; // inside the last one (a token in a password, say)
+        }
+        out.push_str(text.get(last..span.start).unwrap_or_default());
+        out.push_str(REDACTED);
+        last = span.end;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    out
+}
+
+fn is_base64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JWS: &str = "eyJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+
+    #[test]
+    fn signed_and_encrypted_tokens_are_found_wherever_they_sit() {
+        for (text, masked) in [
+            (JWS.to_owned(), REDACTED.to_owned()),
+            (
+                format!("https://api.example.com/dev?access_token={JWS}&x=1"),
+                format!("https://api.example.com/dev?access_token={REDACTED}&x=1"),
+            ),
+            (
+                format!("Authorization: Bearer {JWS}."),
+                format!("Authorization: Bearer {REDACTED}."),
+            ),
+            // A JWE (Cognito's refresh token) with its empty key part.
+            (
+                "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y2lwaGVy.dGFn".to_owned(),
+                REDACTED.to_owned(),
+            ),
+            (
+                format!("{{\"api_body\":\"{{\\\"t\\\":\\\"{JWS}\\\"}}\"}}"),
+                format!("{{\"api_body\":\"{{\\\"t\\\":\\\"{REDACTED}\\\"}}\"}}"),
+            ),
+        ] {
+            assert!(has_secret_shape(&text), "{text}");
+            assert_eq!(mask_secret_shapes(&text), masked);
+        }
+    }
+
+    #[test]
+    fn url_passwords_are_found_wherever_they_sit() {
+        for (text, masked) in [
+            (
+                "https://me:hunter22@api.example.com/dev".to_owned(),
+                format!("https://me:{REDACTED}@api.example.com/dev"),
+            ),
+            (
+                r#"{"api_url":"http://u:p%40ss@127.0.0.1:9/x","domain":"https://a:b@c"}"#
+                    .to_owned(),
+                format!(
+                    r#"{{"api_url":"http://u:{REDACTED}@127.0.0.1:9/x","domain":"https://a:{REDACTED}@c"}}"#
+                ),
+            ),
+            (
+                format!("https://me:{JWS}@host"),
+                format!("https://me:{REDACTED}@host"),
+            ),
+        ] {
+            assert!(has_secret_shape(&text), "{text}");
+            assert_eq!(mask_secret_shapes(&text), masked);
+        }
+        for text in [
+            "https://me@api.example.com/dev",
+            "https://api.example.com/dev?email=a:b@c",
+            "https://me:@host",
+            "https://me:••••••@host",
+            "://",
+            "https://",
+        ] {
+            assert!(!has_secret_shape(text), "{text}");
+            assert_eq!(mask_secret_shapes(text), text);
+        }
+    }
+
+    #[test]
+    fn text_that_only_looks_a_little_like_a_token_is_left_alone() {
+        for text in [
+            "",
+            "eyJ",
+            "eyJhbGciOiJSUzI1NiJ9",
+            "eyJhbGciOiJSUzI1NiJ9.onlyonedot",
+            "eyJhbGciOiJSUzI1NiJ9.two.",
+            "abceyJhbGc.eyJ.c2ln",
+            "https://api.example.com/dev/pets?type=bird",
+            "status 200\njson $.items[0].id exists",
+        ] {
+            assert!(!has_secret_shape(text), "{text}");
+            assert_eq!(mask_secret_shapes(text), text);
+        }
+    }
+}
