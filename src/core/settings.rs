@@ -347,7 +347,7 @@ impl Settings {
             push(Field::ApiUrl, Level::Missing, API_URL_MISSING.into());
         } else if let Some(message) = masked_issue(Field::ApiUrl, &self.api_url) {
             push(Field::ApiUrl, Level::Error, message);
-        } else if let Err(message) = check_api_url(&self.api_url) {
+        } else if let Err(message) = check_http_url("API URL", &self.api_url) {
             push(Field::ApiUrl, Level::Error, message);
         } else if let Some(warning) = api_url_warning(&self.api_url) {
             push(Field::ApiUrl, Level::Warning, warning);
@@ -614,17 +614,19 @@ fn local_origin(domain: &str) -> Option<String> {
     })
 }
 
-fn check_api_url(text: &str) -> Result<Url, String> {
+/// An absolute http(s) URL with a host and no user info, or why not ("API URL needs a scheme…"):
+/// what a request with the held token may be sent to (the API URL, the matrix's Base URL).
+pub fn check_http_url(label: &str, text: &str) -> Result<Url, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(API_URL_MISSING.into());
+        return Err(format!("{label} is required."));
     }
     if text.chars().any(char::is_whitespace) {
-        return Err("API URL contains a space.".into());
+        return Err(format!("{label} contains a space."));
     }
     let url = Url::parse(text).map_err(|e| match e {
-        UrlError::NoScheme => "API URL needs a scheme: start it with https://".to_string(),
-        other => format!("API URL is not a valid URL ({other})."),
+        UrlError::NoScheme => format!("{label} needs a scheme: start it with https://"),
+        other => format!("{label} is not a valid URL ({other})."),
     })?;
     match url.scheme() {
         "https" | "http" => {}
@@ -635,10 +637,10 @@ fn check_api_url(text: &str) -> Result<Url, String> {
         }
     }
     if url.host_str().unwrap_or_default().is_empty() {
-        return Err("API URL has no host name.".into());
+        return Err(format!("{label} has no host name."));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("API URL holds a user name or password (user:password@host): browsers refuse to fetch such a URL. Send credentials in a header under Extra headers (tick it as secret).".into());
+        return Err(format!("{label} holds a user name or password (user:password@host): browsers refuse to fetch such a URL. Send credentials in a header under Extra headers (tick it as secret)."));
     }
     Ok(url)
 }
@@ -743,6 +745,30 @@ mod tests {
 
     fn secret() -> Secret {
         Secret::new("demo-client-secret")
+    }
+
+    /// The matrix's Base URL gets the held token: a relative or empty one would send it to this
+    /// page's own host, so it must be an absolute http(s) URL like the API URL.
+    #[test]
+    fn a_base_url_must_be_absolute() {
+        for (text, why) in [
+            ("", "Base URL is required."),
+            ("/dev", "Base URL needs a scheme"),
+            ("dev", "Base URL needs a scheme"),
+            ("ftp://x/dev", "\"ftp:\" URLs cannot be called"),
+            (
+                "https://u:p@x/dev",
+                "Base URL holds a user name or password",
+            ),
+        ] {
+            let message = check_http_url("Base URL", text).unwrap_err();
+            assert!(message.starts_with(why), "{text}: {message}");
+        }
+        assert!(check_http_url(
+            "Base URL",
+            "https://abc.execute-api.us-east-1.amazonaws.com/dev"
+        )
+        .is_ok());
     }
 
     #[test]

@@ -72,10 +72,12 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
         Err(e) => message.set(Some((false, format!("Nothing was imported. {e}")))),
     };
 
-    let run = move |_| {
-        if let Some((base, jobs)) = form.jobs() {
+    let run = move |_| match form.jobs() {
+        Ok((base, jobs)) => {
+            problem.set(None);
             state.start_matrix(base, jobs);
         }
+        Err(why) => problem.set(Some(format!("Not run: {why}"))),
     };
 
     let download = move |csv: bool| {

@@ -51,9 +51,20 @@ impl MatrixForm {
         self.api.set(Some(description));
     }
 
-    /// The base URL and one job per method as the panel stands; None without a description.
-    pub fn jobs(self) -> Option<(String, Vec<MatrixJob>)> {
-        let description = self.api.get_untracked()?;
+    /// The base URL and one job per method as the panel stands, or why the matrix cannot run: no
+    /// description imported, or a Base URL the held token must not be sent to (a relative one
+    /// would go to this page's own host).
+    pub fn jobs(self) -> Result<(String, Vec<MatrixJob>), String> {
+        let description = self.api.get_untracked().ok_or(
+            "no API description is imported: import the API's export under Authorization matrix.",
+        )?;
+        let base = self
+            .base_url
+            .get_untracked()
+            .trim()
+            .trim_end_matches('/')
+            .to_owned();
+        crate::core::settings::check_http_url("Base URL", &base)?;
         let values = self.params.get_untracked();
         let include = self.include_changes.get_untracked();
         let negative = self.negative.get_untracked();
@@ -91,13 +102,7 @@ impl MatrixForm {
                 }
             })
             .collect();
-        let base = self
-            .base_url
-            .get_untracked()
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
-        Some((base, jobs))
+        Ok((base, jobs))
     }
 }
 

@@ -91,14 +91,15 @@ impl AppState {
         started_at_unix_ms: f64,
         margin: i64,
     ) -> (RunRecord, Vec<MatrixRow>) {
-        let Some((base, jobs)) = self.matrix_form.jobs() else {
-            let refusal = Refusal::Blocked(
-                "no API description is imported: import the API's export under Authorization matrix.".into(),
-            );
-            return (
-                self.refused_record(started_at_unix_ms, &refusal),
-                Vec::new(),
-            );
+        let (base, jobs) = match self.matrix_form.jobs() {
+            Ok(jobs) => jobs,
+            Err(why) => {
+                let refusal = Refusal::Blocked(why);
+                return (
+                    self.refused_record(started_at_unix_ms, &refusal),
+                    Vec::new(),
+                );
+            }
         };
         let prepared = match self.begin(self.matrix_job(), margin) {
             Ok(prepared) => prepared,

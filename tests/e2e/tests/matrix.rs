@@ -105,6 +105,15 @@ async fn the_matrix_of_the_demo_api_for_two_clients() {
         // Before any token: no expectation yet.
         assert!(table(b).await[0].contains("(no token yet)"));
 
+        // A relative Base URL would send the token to this page's own host: refused, nothing sent.
+        b.fill("Base URL", "/dev").await;
+        b.click("Run matrix").await;
+        let refused = b
+            .wait_text(MATRIX, "Not run: Base URL needs a scheme")
+            .await;
+        assert!(table(b).await[0].contains("(no token yet)"), "{refused}");
+        b.fill("Base URL", &format!("{}/dev", emu.base_url())).await;
+
         let line = run_matrix(b, "PASS").await;
         assert!(
             line.contains("6 methods answered as the authorizer rules predict"),
