@@ -141,7 +141,7 @@ pub fn MatrixView(state: AppState) -> impl IntoView {
                         }
                     } />
                 <label for="matrix-changes">"Include methods that change data"</label>
-                <p class="hint">"Off: only GET, HEAD and OPTIONS (and ANY, sent as GET) are sent."</p>
+                <p class="hint">"Off: only GET, HEAD and OPTIONS are sent (and ANY, sent as the first of them its path does not define itself)."</p>
             </div>
             <div class="field check">
                 <input id="matrix-negative" type="checkbox"

@@ -101,15 +101,6 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The verb sent: `ANY` is exercised with GET (it changes nothing).
-    pub fn verb(&self) -> &str {
-        if self.method == "ANY" {
-            "GET"
-        } else {
-            &self.method
-        }
-    }
-
     /// The path with `{name}` / `{name+}` replaced by `value(name)`, each value percent-encoded
     /// as one path segment (`{name+}` keeps its slashes).
     pub fn fill_path(&self, value: &dyn Fn(&str) -> String) -> String {
@@ -157,6 +148,29 @@ pub struct ApiDescription {
     /// without a trailing slash; `None` when the export has none (then the API URL field is used).
     pub base_url: Option<String>,
     pub operations: Vec<Operation>,
+}
+
+impl ApiDescription {
+    /// The verb `op` is sent with: its own method; for `ANY` the first verb its path does not
+    /// define itself, safe ones first (GET, HEAD, OPTIONS, then POST, PUT, PATCH, DELETE). API
+    /// Gateway gives a request to the method defined for its verb, so ANY sent as a verb its path
+    /// also defines would judge that other method's answer. None: the path defines every verb,
+    /// so no request reaches ANY.
+    pub fn verb_sent<'a>(&self, op: &'a Operation) -> Option<&'a str> {
+        if op.method != "ANY" {
+            return Some(&op.method);
+        }
+        METHOD_KEYS
+            .iter()
+            .map(|(_, verb)| *verb)
+            .filter(|verb| *verb != "ANY")
+            .find(|verb| {
+                !self
+                    .operations
+                    .iter()
+                    .any(|o| o.path == op.path && o.method == *verb)
+            })
+    }
 }
 
 /// Why a file is not an export the matrix can use. Messages say what to do.

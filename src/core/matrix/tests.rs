@@ -51,8 +51,53 @@ fn oas30_export_lists_every_method_with_its_authorizer_and_scopes() {
     assert_eq!(op(&api, "GET", "/jwt/pets").authorizer, AuthorizerKind::Jwt);
     let any = op(&api, "ANY", "/lambda");
     assert_eq!(any.authorizer, AuthorizerKind::Lambda);
-    assert_eq!(any.verb(), "GET");
+    assert_eq!(api.verb_sent(any), Some("GET"));
     assert_eq!(op(&api, "GET", "/iam").authorizer, AuthorizerKind::Iam);
+}
+
+/// API Gateway sends a request to the method defined for its verb: an ANY sent as GET on a path
+/// that defines GET too judged GET's answer against ANY's authorizer (a false finding, or a
+/// false pass). ANY goes out as the first verb its path leaves to it, safe ones first.
+#[test]
+fn any_is_sent_with_a_verb_its_path_leaves_to_it() {
+    let with = |methods: &[&str]| ApiDescription {
+        format: ExportFormat::Oas30,
+        title: None,
+        base_url: None,
+        operations: methods
+            .iter()
+            .map(|m| Operation {
+                method: (*m).to_owned(),
+                ..operation(AuthorizerKind::None, &[])
+            })
+            .collect(),
+    };
+    let sent = |methods: &[&str]| {
+        let api = with(methods);
+        let any = op(&api, "ANY", "/x").clone();
+        api.verb_sent(&any).map(str::to_owned)
+    };
+    assert_eq!(sent(&["ANY"]).as_deref(), Some("GET"));
+    assert_eq!(sent(&["GET", "ANY"]).as_deref(), Some("HEAD"));
+    assert_eq!(sent(&["GET", "HEAD", "ANY"]).as_deref(), Some("OPTIONS"));
+    assert_eq!(
+        sent(&["GET", "HEAD", "OPTIONS", "ANY"]).as_deref(),
+        Some("POST")
+    );
+    let all = [
+        "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "ANY",
+    ];
+    assert_eq!(sent(&all), None);
+    // Another path's GET does not count, and a method's own verb is its own.
+    let mut api = with(&["ANY"]);
+    api.operations.push(Operation {
+        path: "/y".into(),
+        ..operation(AuthorizerKind::None, &[])
+    });
+    let any = op(&api, "ANY", "/x").clone();
+    assert_eq!(api.verb_sent(&any), Some("GET"));
+    let get = op(&api, "GET", "/y").clone();
+    assert_eq!(api.verb_sent(&get), Some("GET"));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::probe::ProbeResult;
 use crate::core::run::{Outcome, Verdict};
 
 /// Methods that change nothing: the only ones a matrix runs unless the user includes the others.
-pub const SAFE_METHODS: [&str; 4] = ["GET", "HEAD", "OPTIONS", "ANY"];
+pub const SAFE_METHODS: [&str; 3] = ["GET", "HEAD", "OPTIONS"];
 
 /// At most this many requests of a matrix run are out at once.
 pub const CONCURRENCY: usize = 4;

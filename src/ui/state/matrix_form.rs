@@ -70,9 +70,11 @@ impl MatrixForm {
         let negative = self.negative.get_untracked();
         let jobs = description
             .operations
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(i, operation)| {
+                let verb = description.verb_sent(operation).map(str::to_owned);
+                let operation = operation.clone();
                 let row: Vec<String> = values.get(i).cloned().unwrap_or_default();
                 let filled = operation
                     .path_params
@@ -88,7 +90,10 @@ impl MatrixForm {
                         .unwrap_or_default()
                 };
                 let path = operation.fill_path(&lookup);
-                let send = filled && (include || SAFE_METHODS.contains(&operation.verb()));
+                // ANY on a path that defines every verb: no request can reach it.
+                let send = verb
+                    .as_deref()
+                    .is_some_and(|v| filled && (include || SAFE_METHODS.contains(&v)));
                 let probes = if send && negative {
                     Probe::for_operation(&operation)
                 } else {
@@ -96,6 +101,7 @@ impl MatrixForm {
                 };
                 MatrixJob {
                     operation,
+                    verb: verb.unwrap_or_default(),
                     path,
                     send,
                     probes,
