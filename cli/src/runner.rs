@@ -246,6 +246,7 @@ impl Session {
                     continue;
                 }
             };
+            self.book.add_sent_authorization(authorization.as_deref());
             let step = self.call_api(&out.snapshot, authorization).await;
             let (status, body) = step
                 .exchange

@@ -408,6 +408,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                         continue;
                     }
                 };
+                state.remember_in_book(|b| b.add_sent_authorization(authorization.as_deref()));
                 let step = flow::call_api_with(&snapshot, authorization, &in_flight).await;
                 let (status, body) = step
                     .exchange

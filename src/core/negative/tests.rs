@@ -410,3 +410,23 @@ fn results_serialise_for_export() {
     assert_eq!(v["verdict"], json!("Refused"));
     assert_eq!(v["expected"], json!("401 or 403"));
 }
+
+/// The altered signature differs from the real one by one bit: once sent it is a secret of the
+/// tab, masked wherever the server might echo it.
+#[test]
+fn an_altered_token_sent_is_masked_like_the_real_one() {
+    use crate::core::run::SecretBook;
+    let good = good_token();
+    let header = authorization_for(NegativeCase::AlteredSignature, &good)
+        .unwrap()
+        .unwrap();
+    let altered = header.trim_start_matches("Bearer ");
+    let mut book = SecretBook::new();
+    assert!(book.add_sent_authorization(Some(&header)));
+    let altered_signature = altered.rsplit('.').next().unwrap();
+    let echoed = book.mask(&format!(
+        "invalid signature {altered_signature} in {altered}"
+    ));
+    assert!(!echoed.contains(altered_signature), "{echoed}");
+    assert!(!book.add_sent_authorization(None));
+}

@@ -135,6 +135,15 @@ impl SecretBook {
         changed
     }
 
+    /// Adds the token of an Authorization header a request is about to send (`Bearer <token>`,
+    /// `Basic <token>`): a negative check's altered token differs from the real one by one bit, so
+    /// it is as secret, and the book would not know it otherwise.
+    pub fn add_sent_authorization(&mut self, header: Option<&str>) -> bool {
+        header
+            .and_then(|h| h.split_once(' '))
+            .is_some_and(|(_, token)| self.add_token(token))
+    }
+
     /// Adds a token and, separately, its signature (the part after the second dot).
     pub fn add_token(&mut self, token: &str) -> bool {
         self.add_token_of(SecretKind::AccessToken, token)

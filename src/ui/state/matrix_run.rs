@@ -194,6 +194,15 @@ impl AppState {
         .unwrap_or(u32::MAX);
         let timeout_ms = snapshot.settings.timeout_secs.saturating_mul(1000);
         self.watch_matrix(epoch, timeout_ms.saturating_mul(rounds.saturating_add(1)));
+        if jobs
+            .iter()
+            .any(|j| j.probes.contains(&Probe::AlteredSignature))
+        {
+            // The altered token differs from the real one by one bit: a secret once sent.
+            let altered =
+                negative::authorization_for(Probe::AlteredSignature.case(), &held.access_token);
+            self.remember_in_book(|b| b.add_sent_authorization(altered.ok().flatten().as_deref()));
+        }
         let sender = Rc::new(Sender {
             snapshot,
             base_url,
