@@ -172,8 +172,13 @@ fi
 for rel in "${files[@]}"; do
   is_hashed "$rel" || continue
   [[ " ${previous[*]} " == *" $rel "* ]] || continue
-  deployed=$(awsc s3api head-object --bucket "$bucket" --key "$key_base$rel" --query 'Metadata.sha256' --output text 2>/dev/null) \
-    || continue # listed by the manifest but gone: uploaded afresh
+  if ! deployed=$(awsc s3api head-object --bucket "$bucket" --key "$key_base$rel" --query 'Metadata.sha256' --output text 2>&1); then
+    case "$deployed" in
+      *404*|*"Not Found"*|*NoSuchKey*) continue ;; # listed by the manifest but gone: uploaded afresh
+      *) fail "could not read $key_base$rel to compare it with dist/: $(oneline "$deployed")" \
+           "Nothing was uploaded. Check the network and that your role may s3:GetObject on the bucket, then deploy again." ;;
+    esac
+  fi
   case "$deployed" in ""|None) continue ;; esac # uploaded before deploys recorded it: nothing to compare
   [ "$deployed" = "$(content_sha "$rel")" ] \
     || fail "$key_base$rel is already deployed with other bytes; its name is cached for a year, so replacing it would serve visitors a mix of old and new files." \

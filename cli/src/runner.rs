@@ -5,7 +5,7 @@
 use cognito_api_tester::core::assertions::AssertionResult;
 use cognito_api_tester::core::canary::RunRecord;
 use cognito_api_tester::core::checks::{token_checks, Check, Signature, TokenContext};
-use cognito_api_tester::core::clock_skew::skew_from_exchange;
+use cognito_api_tester::core::clock_skew::{server_now, skew_from_exchange};
 use cognito_api_tester::core::diagnosis::Diagnosis;
 use cognito_api_tester::core::junit::{suite_for_run, RunCases, TestSuite};
 use cognito_api_tester::core::jwt;
@@ -118,10 +118,11 @@ impl Session {
             verdict: None,
             access_token: None,
         };
+        // A held token's exp is AWS's time: compared with the server's clock when it is known.
         let decided = plan(
             &out.snapshot,
             self.held.as_ref(),
-            clock::now_unix(),
+            server_now(clock::now_unix(), self.server_skew),
             margin_secs,
         );
         let decided = match decided {

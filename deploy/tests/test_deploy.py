@@ -198,6 +198,16 @@ def test_a_hashed_name_is_never_given_other_bytes(s3, bucket, base_env, tmp_path
     assert "<body>new" not in body(s3, bucket, "index.html").decode()
 
 
+def test_a_hashed_file_gone_since_the_last_deploy_is_uploaded_again(s3, bucket, base_env, tmp_path):
+    """The manifest names it but the bucket lost it (deleted by hand): a 404 is not an error, the file goes up again."""
+    dist = make_dist(tmp_path / "dist", V1)
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=dist).returncode == 0
+    s3.delete_object(Bucket=bucket, Key=V1["wasm"])
+    result = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
+    assert result.returncode == 0, result.stderr
+    assert body(s3, bucket, V1["wasm"]) == (dist / V1["wasm"]).read_bytes()
+
+
 def test_prefix_deploy_stays_in_its_folder(s3, bucket, base_env, tmp_path):
     s3.put_object(Bucket=bucket, Key=V1["app"], Body=b"a hashed file at the root, not ours")
     s3.put_object(Bucket=bucket, Key="qa/tester/" + V1["css"], Body=b"not uploaded by deploy.sh")

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::core::aws::ISSUER_SHAPE;
-use crate::core::clock_skew::describe_skew;
+use crate::core::clock_skew::{describe_skew, server_now};
 use crate::core::jwt::{format_relative, format_utc, parse_issuer, DecodedJwt};
 use crate::core::settings::Settings;
 use crate::core::token::normalise_scopes;
@@ -235,9 +235,9 @@ pub(crate) fn expiry(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     };
     // API Gateway judges `exp` by AWS's clock: when a Date header showed this computer's clock
     // off by more than the header's precision, the server's clock decides.
+    let server_now = server_now(ctx.now, ctx.server_skew_secs);
     let (now, by, local_note) = match ctx.server_skew_secs {
-        Some(skew) if !(-2..=2).contains(&skew) => {
-            let server_now = ctx.now.saturating_add(skew);
+        Some(skew) if server_now != ctx.now => {
             let differs = (exp > server_now) != (exp > ctx.now);
             let note = if differs {
                 format!(
@@ -282,7 +282,7 @@ fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             Status::Fail,
             format!("Issued {} — in the future by this computer's clock ({}).{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat)),
         )
-        .fix("This computer's clock is probably behind: set it automatically (NTP). Expiry shown here is off by the same amount."),
+        .fix("This computer's clock is probably behind: set it automatically (NTP). Expiry is judged by the server's clock when its Date header is readable, by this computer's otherwise."),
         Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat))),
     }
 }

@@ -19,6 +19,15 @@ pub fn skew_from_exchange(exchange: &Exchange) -> Option<i64> {
     Some(server.saturating_sub((midpoint_ms / 1000.0).round() as i64))
 }
 
+/// The server's time now, for judging a token's `exp` as AWS does: this computer's clock moved
+/// by the skew a Date header showed, when it is more than the header's precision (±2 s).
+pub fn server_now(local_now: i64, server_minus_local_secs: Option<i64>) -> i64 {
+    match server_minus_local_secs {
+        Some(skew) if !(-2..=2).contains(&skew) => local_now.saturating_add(skew),
+        _ => local_now,
+    }
+}
+
 /// Parses an IMF-fixdate (`Fri, 27 Nov 2026 06:41:25 GMT`, RFC 9110 §5.6.7) to unix seconds.
 /// The obsolete forms are not accepted: every server this tool meets sends this one.
 pub fn parse_http_date(text: &str) -> Option<i64> {
@@ -149,6 +158,18 @@ mod tests {
         );
         assert_eq!(skew_from_exchange(&exchange(None)), None);
         assert_eq!(skew_from_exchange(&exchange(Some("yesterday"))), None);
+    }
+
+    /// A token's exp is AWS's time: Run's reuse, the countdown and the Expiry check compare it
+    /// with the server's clock once a Date header showed this one more than 2 s off.
+    #[test]
+    fn the_servers_time_now() {
+        assert_eq!(server_now(1_000, None), 1_000);
+        assert_eq!(server_now(1_000, Some(2)), 1_000);
+        assert_eq!(server_now(1_000, Some(-2)), 1_000);
+        assert_eq!(server_now(1_000, Some(600)), 1_600);
+        assert_eq!(server_now(1_000, Some(-600)), 400);
+        assert_eq!(server_now(i64::MAX, Some(600)), i64::MAX);
     }
 
     #[test]

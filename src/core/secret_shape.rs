@@ -28,10 +28,17 @@ pub fn token_spans(text: &str) -> Vec<Range<usize>> {
         while end > start && bytes.get(end - 1) == Some(&b'.') {
             end -= 1;
         }
-        let inside_a_word = start
-            .checked_sub(1)
-            .and_then(|before| bytes.get(before))
-            .is_some_and(|b| is_base64url(*b) || *b == b'.');
+        // A JSON escape (`\n`, `\t`) ends the word before it: a token at the start of a body's
+        // line follows `\n` in the settings written out as JSON.
+        let escaped = start
+            .checked_sub(2)
+            .and_then(|at| bytes.get(at))
+            .is_some_and(|b| *b == b'\\');
+        let inside_a_word = !escaped
+            && start
+                .checked_sub(1)
+                .and_then(|before| bytes.get(before))
+                .is_some_and(|b| is_base64url(*b) || *b == b'.');
         let dots = bytes
             .get(start..end)
             .map_or(0, |run| run.iter().filter(|b| **b == b'.').count());
@@ -70,12 +77,20 @@ pub fn url_password_spans(text: &str) -> Vec<Range<usize>> {
     spans
 }
 
-/// Every secret-shaped range of `text`, in order: tokens and URL passwords.
+/// Every secret-shaped range of `text`, in order, overlapping ones merged (a token inside a URL
+/// password masks the whole password): tokens and URL passwords.
 fn secret_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = token_spans(text);
     spans.extend(url_password_spans(text));
     crate::core::short_sort::sort_short_by(&mut spans, |a, b| a.start < b.start);
-    spans
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
 }
 
 /// True when `text` holds a token-shaped run or a URL password.
@@ -88,9 +103,6 @@ pub fn mask_secret_shapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for span in secret_spans(text) {
-        if span.start < last {
-            continue; // inside the last one (a token in a password, say)
-        }
         out.push_str(text.get(last..span.start).unwrap_or_default());
         out.push_str(REDACTED);
         last = span.end;
@@ -126,6 +138,11 @@ mod tests {
                 "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y2lwaGVy.dGFn".to_owned(),
                 REDACTED.to_owned(),
             ),
+            // At the start of a body's line, in the settings written out as JSON.
+            (
+                format!("{{\"api_body\":\"first line\\n{JWS}\"}}"),
+                format!("{{\"api_body\":\"first line\\n{REDACTED}\"}}"),
+            ),
             (
                 format!("{{\"api_body\":\"{{\\\"t\\\":\\\"{JWS}\\\"}}\"}}"),
                 format!("{{\"api_body\":\"{{\\\"t\\\":\\\"{REDACTED}\\\"}}\"}}"),
@@ -154,9 +171,18 @@ mod tests {
                 format!("https://me:{JWS}@host"),
                 format!("https://me:{REDACTED}@host"),
             ),
+            // A token inside a longer password: the whole password goes.
+            (
+                format!("https://me:{JWS}!tail-of-pw@host/x"),
+                format!("https://me:{REDACTED}@host/x"),
+            ),
         ] {
             assert!(has_secret_shape(&text), "{text}");
             assert_eq!(mask_secret_shapes(&text), masked);
+            assert!(
+                !has_secret_shape(&masked),
+                "masked once is masked: {masked}"
+            );
         }
         for text in [
             "https://me@api.example.com/dev",

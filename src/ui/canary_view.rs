@@ -58,7 +58,7 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
         }
     };
     // A security finding from the negative checks reaches the tab title at once (and leaves it
-    // when a new token clears the results).
+    // when the next run starts, which clears the results).
     Effect::new(move |_| {
         state.negatives.track();
         set_title();

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::core::assertions::{default_assertions, to_lines, AssertionResult};
 use crate::core::canary::RunRecord;
 use crate::core::checks::{Check, Signature, TokenContext};
-use crate::core::clock_skew::skew_from_exchange;
+use crate::core::clock_skew::{server_now, skew_from_exchange};
 use crate::core::exchange::Exchange;
 use crate::core::jwt;
 use crate::core::negative::NegativeResult;
@@ -204,10 +204,11 @@ impl AppState {
             &self.assertions_text.get_untracked(),
             clock::now_unix_ms(),
         );
+        // A held token's exp is AWS's time: compared with the server's clock when it is known.
         let plan = plan(
             &snapshot,
             self.held.get_untracked().as_ref(),
-            clock::now_unix(),
+            server_now(clock::now_unix(), self.server_skew.get_untracked()),
             margin_secs,
         )?;
         let in_flight = InFlight::new().ok_or_else(|| {
@@ -331,6 +332,12 @@ impl AppState {
         self.token_fetched.set(wants_token);
         self.api_step.set(None);
         self.assertion_results.set(Vec::new());
+        // The last run's negative checks judged that run: a later Run reusing the token must not
+        // inherit their finding, nor their "proved nothing" (a canary tick would be CANNOT JUDGE
+        // for as long as the token lasts).
+        if self.negatives.with_untracked(|n| !n.is_empty()) {
+            self.negatives.set(Vec::new());
+        }
         if !wants_token && self.pasted.get_untracked() {
             // The pasted token's signature was checked with the form's key-set settings when it
             // was inspected: the run judges it with its own.

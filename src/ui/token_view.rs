@@ -41,7 +41,12 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
         let claims = token.claims().cloned();
         let countdown = move || {
             let claims = claims.as_ref()?;
-            Some(match expiry(claims, now.get()) {
+            // By the server's clock when a Date header showed it (the Checks panel's Expiry too).
+            // Untracked: a redrawn view must not subscribe to a page-wide signal (see above); the
+            // clock ticks every second anyway.
+            let now =
+                crate::core::clock_skew::server_now(now.get(), state.server_skew.get_untracked());
+            Some(match expiry(claims, now) {
                 Expiry::NoExpClaim => view! { <p class="expiry warning-line">"The token has no exp claim: it never expires, which Cognito never issues."</p> }.into_any(),
                 Expiry::Valid { seconds_left } => view! {
                     <p class="expiry valid">"Expires in " <strong class="countdown">{format_countdown(seconds_left)}</strong></p>

@@ -282,7 +282,7 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
     let not_run = count(rows, RowVerdict::NotRun);
     if not_run > 0 {
         reasons.push(format!(
-            "{} not run: methods that change data (tick Include methods that change data) or with an empty path parameter.",
+            "{} not run: methods that change data (tick Include methods that change data), with an empty path parameter, or an ANY whose path defines every verb itself.",
             plural(not_run, "method")
         ));
     }

@@ -209,7 +209,7 @@ impl SecretBook {
 
     /// Why a form [`is_in_settings`](Self::is_in_settings) finds a secret in may not be saved,
     /// shared or exported.
-    pub const HOLDS_SECRET: &'static str = "the form holds a secret this tab has sent or received, or a token (eyJ… with two dots), in the API URL, the request body, a header, the client metadata or an assertion. Remove it from the form first.";
+    pub const HOLDS_SECRET: &'static str = "the form holds a secret this tab has sent or received, a token (eyJ… with two dots) or a URL password (user:password@), in the API URL, the Domain, the request body, a header, the client metadata or an assertion. Remove it from the form first.";
 
     /// True when these settings (or assertion lines) hold a secret the tab has sent or received,
     /// or any text shaped like a token (`core::secret_shape`): a token in the API URL or body, a

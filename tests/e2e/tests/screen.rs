@@ -260,6 +260,21 @@ async fn negative_checks_fetch_their_own_token_and_a_finding_reaches_the_verdict
             assert!(Instant::now() < deadline, "the title says {title}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+
+        // The next Run (reusing the token) is judged on its own: the checks judged the last one.
+        b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
+        b.click("Run").await;
+        let summary = b.wait_text(SUMMARY, "PASS").await;
+        assert!(!summary.contains("SECURITY FINDING"), "{summary}");
+        let tables = b
+            .client
+            .find_all(Locator::Css("table.negative"))
+            .await
+            .unwrap();
+        assert!(
+            tables.is_empty(),
+            "the last run's negative checks are still shown"
+        );
     })
     .await;
     emu.shutdown().await;
