@@ -337,14 +337,25 @@ fn check_id_token(state: AppState, sign: SignIn, tokens: UserTokens, nonce: Opti
     });
 }
 
+/// The client as the form gives it now (the secret may differ from the one signed in with), put
+/// in the secret book first: what a refresh or revoke is about to send.
 fn identity(state: AppState) -> (String, Secret, crate::core::token::ClientAuth) {
-    state.settings.with_untracked(|s| {
+    let (client_id, secret, auth) = state.settings.with_untracked(|s| {
         (
             s.client_id.trim().to_owned(),
             state.secret.get_untracked().trimmed(),
             s.client_auth,
         )
-    })
+    });
+    state.remember_in_book(|b| {
+        ClientIdentity {
+            client_id: &client_id,
+            secret: &secret,
+            auth,
+        }
+        .register(b)
+    });
+    (client_id, secret, auth)
 }
 
 fn refresh_token_of(sign: SignIn) -> Option<Secret> {
@@ -370,14 +381,15 @@ async fn refresh(state: AppState, sign: SignIn) -> bool {
     sign.busy.set(Some("Refreshing the tokens…"));
     sign.diagnosis.set(None);
     let (client_id, secret, auth) = identity(state);
-    let client = ClientIdentity {
-        client_id: &client_id,
-        secret: &secret,
-        auth,
-    };
-    // The secret in the field now, which may differ from the one signed in with.
-    state.remember_in_book(|b| client.register(b));
-    let request = user::refresh_request(&token_url, &client, &refresh_token);
+    let request = user::refresh_request(
+        &token_url,
+        &ClientIdentity {
+            client_id: &client_id,
+            secret: &secret,
+            auth,
+        },
+        &refresh_token,
+    );
     let Some((status, body)) = send(state, sign, request).await else {
         return false;
     };
@@ -432,14 +444,15 @@ async fn revoke(state: AppState, sign: SignIn) {
     sign.busy.set(Some("Revoking the refresh token…"));
     sign.diagnosis.set(None);
     let (client_id, secret, auth) = identity(state);
-    let client = ClientIdentity {
-        client_id: &client_id,
-        secret: &secret,
-        auth,
-    };
-    // The secret in the field now, which may differ from the one signed in with.
-    state.remember_in_book(|b| client.register(b));
-    let request = user::revoke_request(&token_url, &client, &refresh_token);
+    let request = user::revoke_request(
+        &token_url,
+        &ClientIdentity {
+            client_id: &client_id,
+            secret: &secret,
+            auth,
+        },
+        &refresh_token,
+    );
     let Some((status, _)) = send(state, sign, request).await else {
         return;
     };

@@ -407,6 +407,20 @@ impl Browser {
         serde_json::from_value(value).unwrap_or_default()
     }
 
+    /// Runs a script until `done` holds for its string result, polling for up to five seconds;
+    /// returns the last result either way (the caller asserts on it).
+    pub async fn poll_js(&self, script: &str, done: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        for _ in 0..50 {
+            last = self.js_string(script).await;
+            if done(&last) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        last
+    }
+
     /// Runs a script and returns its string result.
     pub async fn js_string(&self, script: &str) -> String {
         let value = self.client.execute(script, vec![]).await.unwrap();

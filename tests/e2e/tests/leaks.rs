@@ -270,16 +270,13 @@ async fn copy_user_curl(b: &Browser) -> String {
         .await
         .unwrap();
     b.click_el(&button).await;
-    for _ in 0..50 {
-        let copied = b
-            .js_string("return (window.__copied || []).join('\\n')")
-            .await;
-        if copied.contains("curl") {
-            return copied;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("Copy as curl copied nothing");
+    let copied = b
+        .poll_js("return (window.__copied || []).join('\\n')", |c| {
+            c.contains("curl")
+        })
+        .await;
+    assert!(copied.contains("curl"), "Copy as curl copied nothing");
+    copied
 }
 
 /// The three tokens of the code exchange, read through the User tokens panel's "Reveal secrets".
@@ -330,14 +327,7 @@ async fn a_token_pasted_into_the_form_never_reaches_storage() {
         .await;
         let kept = "return sessionStorage.getItem('cognito-api-tester.form') || ''";
         let stored = "return JSON.stringify(Object.assign({}, sessionStorage, localStorage))";
-        let mut form = String::new();
-        for _ in 0..50 {
-            form = b.js_string(kept).await;
-            if form.contains("access_token=••••••") {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        let form = b.poll_js(kept, |f| f.contains("access_token=••••••")).await;
         assert!(
             form.contains("demo-client-id") && form.contains("access_token=••••••"),
             "the kept form holds the form with the token masked: {form}"
@@ -429,14 +419,7 @@ async fn a_token_in_a_profile_saved_earlier_leaves_storage() {
         b.client.refresh().await.unwrap();
         b.open(&site).await;
         let stored = "return localStorage.getItem('cognito-api-tester.profiles') || ''";
-        let mut profiles = String::new();
-        for _ in 0..50 {
-            profiles = b.js_string(stored).await;
-            if !profiles.contains(signature) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        let profiles = b.poll_js(stored, |p| !p.contains(signature)).await;
         assert!(
             !profiles.contains(signature) && profiles.contains("access_token=••••••"),
             "the profile still holds the token: {profiles}"

@@ -284,6 +284,19 @@ fn a_security_finding_reaches_the_top() {
 fn a_negative_check_that_proves_nothing_is_not_a_pass() {
     let api = api_ok(200, PETS);
     let case = assertions("status 200", 200, PETS);
+    let judged = |negatives: &[NegativeResult]| {
+        verdict(&RunFacts {
+            job: Job::Run,
+            refusal: None,
+            token: None,
+            api: Some(&api),
+            assertions: Some(&case.assertions),
+            assertion_results: &case.results,
+            checks: &verified(),
+            negatives,
+        })
+        .unwrap()
+    };
     for negatives in [
         vec![
             judge(
@@ -295,17 +308,7 @@ fn a_negative_check_that_proves_nothing_is_not_a_pass() {
         ],
         vec![judge(NegativeCase::AlteredSignature, None, "")],
     ] {
-        let v = verdict(&RunFacts {
-            job: Job::Run,
-            refusal: None,
-            token: None,
-            api: Some(&api),
-            assertions: Some(&case.assertions),
-            assertion_results: &case.results,
-            checks: &verified(),
-            negatives: &negatives,
-        })
-        .unwrap();
+        let v = judged(&negatives);
         assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
         assert!(
             v.headline.contains("1 negative check proved nothing"),
@@ -315,23 +318,12 @@ fn a_negative_check_that_proves_nothing_is_not_a_pass() {
         assert_eq!(v.reasons.len(), 1, "{:?}", v.reasons);
     }
     // Refused: the run is a PASS.
-    let negatives = vec![judge(
+    let refused = [judge(
         NegativeCase::NoAuthorization,
         Some(401),
         "Unauthorized",
     )];
-    let v = verdict(&RunFacts {
-        job: Job::Run,
-        refusal: None,
-        token: None,
-        api: Some(&api),
-        assertions: Some(&case.assertions),
-        assertion_results: &case.results,
-        checks: &verified(),
-        negatives: &negatives,
-    })
-    .unwrap();
-    assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+    assert_eq!(judged(&refused).outcome, Outcome::Pass);
 }
 
 #[test]
