@@ -285,7 +285,7 @@ fn table_rows(
             view! {
                 <tr class="matrix-row">
                     <td class="matrix-path"><code>{op.path.clone()}</code>{inputs}</td>
-                    <td>{op.method.clone()}</td>
+                    <td>{api.with_untracked(|a| a.as_ref().map(|a| a.method_label(&op)))}</td>
                     <td>{if op.api_key { format!("{} + API key", op.authorizer.label()) } else { op.authorizer.label() }}</td>
                     <td>{scopes}</td>
                     <td>{expected_text}</td>

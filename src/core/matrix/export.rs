@@ -171,6 +171,16 @@ impl ApiDescription {
                     .any(|o| o.path == op.path && o.method == *verb)
             })
     }
+
+    /// The Method cell: the export's method, and for ANY the verb it is sent as, which the
+    /// export does not say ("ANY (as HEAD)").
+    pub fn method_label(&self, op: &Operation) -> String {
+        match (op.method.as_str(), self.verb_sent(op)) {
+            ("ANY", Some(verb)) => format!("ANY (as {verb})"),
+            ("ANY", None) => "ANY (never reached: the path defines every verb)".into(),
+            _ => op.method.clone(),
+        }
+    }
 }
 
 /// Why a file is not an export the matrix can use. Messages say what to do.

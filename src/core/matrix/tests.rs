@@ -98,6 +98,12 @@ fn any_is_sent_with_a_verb_its_path_leaves_to_it() {
     assert_eq!(api.verb_sent(&any), Some("GET"));
     let get = op(&api, "GET", "/y").clone();
     assert_eq!(api.verb_sent(&get), Some("GET"));
+    // The table says which.
+    assert_eq!(api.method_label(&any), "ANY (as GET)");
+    assert_eq!(api.method_label(&get), "GET");
+    let crowded = with(&all);
+    let any = op(&crowded, "ANY", "/x").clone();
+    assert!(crowded.method_label(&any).contains("never reached"));
 }
 
 #[test]
