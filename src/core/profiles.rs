@@ -55,10 +55,10 @@ impl fmt::Display for ProfileError {
 }
 
 impl Profiles {
-    /// Reads what localStorage holds; nothing stored is an empty list. Text shaped like a token
-    /// is read as the mask mark: saves refuse one now, but a profile saved by an earlier version
+    /// Reads what localStorage holds; nothing stored is an empty list. Text shaped like a secret
+    /// (a token, a URL password: `core::secret_shape`) is read as the mask mark: saves refuse one now, but a profile saved by an earlier version
     /// may hold a token pasted into a field, and loading it must not put the token back in the
-    /// form (the page then writes the profiles back without it: [`Profiles::holds_a_token`]).
+    /// form (the page then writes the profiles back without it: [`Profiles::holds_secret_shapes`]).
     pub fn from_json(text: Option<&str>) -> Result<Profiles, ProfileError> {
         match text {
             None => Ok(Profiles::default()),
@@ -79,9 +79,9 @@ impl Profiles {
         }
     }
 
-    /// True when the stored text holds a token-shaped run, which [`Profiles::from_json`] masks:
+    /// True when the stored text holds secret-shaped text, which [`Profiles::from_json`] masks:
     /// the page then stores the profiles again, so the token leaves localStorage for good.
-    pub fn holds_a_token(text: Option<&str>) -> bool {
+    pub fn holds_secret_shapes(text: Option<&str>) -> bool {
         text.is_some_and(has_secret_shape)
     }
 
@@ -186,7 +186,7 @@ mod tests {
         };
         profiles.save("dev", &with_token, None).unwrap();
         let stored = profiles.to_json();
-        assert!(Profiles::holds_a_token(Some(&stored)));
+        assert!(Profiles::holds_secret_shapes(Some(&stored)));
 
         let read = Profiles::from_json(Some(&stored)).unwrap();
         let loaded = read.load("dev").unwrap();
@@ -195,12 +195,12 @@ mod tests {
             "https://api.example.com/dev/pets?access_token=••••••"
         );
         assert!(!read.to_json().contains("c2lnbmF0dXJl"));
-        assert!(!Profiles::holds_a_token(Some(&read.to_json())));
+        assert!(!Profiles::holds_secret_shapes(Some(&read.to_json())));
         let issues = loaded.validate(&crate::core::run::Secret::new("s"));
         assert!(issues
             .iter()
             .any(|i| i.message.contains("with the secret masked")));
-        assert!(!Profiles::holds_a_token(None));
+        assert!(!Profiles::holds_secret_shapes(None));
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn session() -> Option<Storage> {
 pub fn load_profiles() -> Result<Profiles, ProfileError> {
     let text = local().and_then(|s| s.get_item(PROFILES_KEY).ok().flatten());
     let profiles = Profiles::from_json(text.as_deref())?;
-    if Profiles::holds_a_token(text.as_deref()) {
+    if Profiles::holds_secret_shapes(text.as_deref()) {
         let _ = save_profiles(&profiles);
     }
     Ok(profiles)
