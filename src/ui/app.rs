@@ -76,7 +76,11 @@ fn RunBar(
                 <div class="actions run-actions">
                     <button type="button" on:click=move |_| state.start(Job::Token) disabled=busy>"Get token"</button>
                     <button type="button" on:click=move |_| state.start(Job::Api) disabled=busy>"Call API"</button>
+                    // Still the form's submit button (Enter in a field runs), but the click is
+                    // handled here: the browser's form submission, even a cancelled one, cost
+                    // about 1 ms before the token request could go out.
                     <button type="submit" form="settings-form" class="primary" disabled=busy
+                        on:click=move |e| { e.prevent_default(); state.start(Job::Run); }
                         aria-keyshortcuts="Control+Enter Meta+Enter" title="Ctrl/Cmd+Enter">"Run"</button>
                     <button type="button" class="danger" on:click=move |_| state.cancel() disabled=move || !busy()
                         aria-keyshortcuts="Escape" title="Escape">"Cancel"</button>

@@ -16,7 +16,7 @@ use crate::core::negative::NegativeResult;
 use crate::core::report::{build_evidence, AssertionLine, Evidence, EvidenceInput};
 use crate::core::run::{
     plan, verdict, Job, Outcome, Plan, Refusal, RunFacts, RunSnapshot, Secret, SecretBinding,
-    SecretBook, SecretKind, StepResult, Verdict,
+    SecretBook, SecretKind, StepResult, TokenKey, Verdict,
 };
 use crate::core::session::HeldToken;
 use crate::core::settings::Settings;
@@ -36,6 +36,14 @@ pub use matrix_run::{MatrixJob, MatrixRun};
 /// A run reuses the held token only if it has more than this many seconds left,
 /// so it cannot expire between our check and the API's.
 pub const EXPIRY_MARGIN_SECS: i64 = 5;
+
+/// How long Run keeps a new token's answer back, to show it with the API's (see `perform`).
+const SHOW_TOKEN_AFTER_MS: u32 = 100;
+
+/// The key a token this run fetched is held under.
+fn token_key(snapshot: &RunSnapshot) -> TokenKey {
+    snapshot.token_key().unwrap_or(TokenKey::Pasted)
+}
 
 /// Bodies above this size are checked and shown in separate tasks (see `perform`).
 const BIG_BODY_BYTES: usize = 256 * 1024;
@@ -258,23 +266,37 @@ impl AppState {
                 "Calling the API…"
             },
         );
+        // Run's new token (and "Calling the API…") is shown with the API's answer, in one redraw,
+        // when the API answers within SHOW_TOKEN_AFTER_MS: on a fast network a redraw between the
+        // two only delays the handling of the API's answer. A slower API: shown after that time.
+        let mut unshown = None;
         if wants_token {
-            match self.token_step(&snapshot, &in_flight, epoch).await {
-                TokenStep::Held => {}
-                TokenStep::Stale => return self.performed(wants_token, token_note),
-                TokenStep::Failed => {
-                    self.finish(epoch);
-                    return self.performed(wants_token, token_note);
-                }
+            let step = flow::request_token(&snapshot, &in_flight).await;
+            if !self.is_current(epoch) {
+                self.remember_tokens_of(&step);
+                return self.performed(wants_token, token_note);
+            }
+            if step.value().is_some() && snapshot.job != Job::Token {
+                unshown = Some(step);
+            } else if let TokenStep::Failed = self.show_token(token_key(&snapshot), step) {
+                self.finish(epoch);
+                return self.performed(wants_token, token_note);
             }
         }
         if snapshot.job != Job::Token {
-            if let Some(held) = self.held.get_untracked() {
-                self.busy.set(Some("Calling the API…"));
-                let step = flow::call_api(&snapshot, &held.access_token, &in_flight).await;
-                if !self.is_current(epoch) {
+            let token = match &unshown {
+                Some(step) => step.value().map(|t| t.access_token.clone()),
+                None => self
+                    .held
+                    .with_untracked(|h| h.as_ref().map(|h| h.access_token.clone())),
+            };
+            if let Some(token) = token {
+                let Some(step) = self
+                    .call_api_then_show(&snapshot, &token, unshown, &in_flight, epoch)
+                    .await
+                else {
                     return self.performed(wants_token, token_note);
-                }
+                };
                 self.note_clock(step.exchange.as_ref());
                 // A big body takes a while to check and to show: do each in its own task so
                 // neither blocks the page long. Small bodies go straight through (no delay).
@@ -299,6 +321,50 @@ impl AppState {
         self.finish(epoch);
         self.signature_settled().await;
         self.performed(wants_token, token_note)
+    }
+
+    /// Calls the API with `token`. `unshown`: Run's new token step, shown with the API's answer
+    /// when it comes within SHOW_TOKEN_AFTER_MS, else once that time has passed (a timer task,
+    /// not a race of two futures: smaller, and the call is awaited in one place). None when the
+    /// run was superseded meanwhile.
+    async fn call_api_then_show(
+        self,
+        snapshot: &RunSnapshot,
+        token: &str,
+        unshown: Option<StepResult<AccessToken>>,
+        in_flight: &InFlight,
+        epoch: u64,
+    ) -> Option<StepResult<()>> {
+        let holding_back = unshown.is_some();
+        if !holding_back {
+            self.busy.set(Some("Calling the API…"));
+        }
+        let key = token_key(snapshot);
+        let unshown = std::rc::Rc::new(std::cell::Cell::new(unshown));
+        let later = unshown.clone();
+        let show = move |unshown: &std::cell::Cell<Option<StepResult<AccessToken>>>| {
+            let Some(step) = unshown.take() else {
+                return false;
+            };
+            if !self.is_current(epoch) {
+                self.remember_tokens_of(&step);
+                return false;
+            }
+            self.show_token(key.clone(), step);
+            true
+        };
+        if holding_back {
+            let show_later = show.clone();
+            spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(SHOW_TOKEN_AFTER_MS).await;
+                if show_later(&later) {
+                    self.busy.set(Some("Calling the API…"));
+                }
+            });
+        }
+        let step = flow::call_api(snapshot, token, in_flight).await;
+        show(&unshown);
+        self.is_current(epoch).then_some(step)
     }
 
     /// Waits until the held token's signature check has an answer (the key-set fetch has its own
@@ -345,8 +411,8 @@ impl AppState {
         }
     }
 
-    /// A run's token step (Run, Get token, the matrix): the request from the snapshot, every
-    /// token in the answer into the secret book, and the new token held under the snapshot's key.
+    /// A run's token step (Get token, the matrix): the request from the snapshot, then its answer
+    /// shown and its token held (see [`AppState::show_token`]).
     pub(crate) async fn token_step(
         self,
         snapshot: &RunSnapshot,
@@ -355,23 +421,32 @@ impl AppState {
     ) -> TokenStep {
         let step = flow::request_token(snapshot, in_flight).await;
         if !self.is_current(epoch) {
+            self.remember_tokens_of(&step);
             return TokenStep::Stale;
         }
-        self.note_clock(step.exchange.as_ref());
-        let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
-        if let Some((access_token, _)) = &token {
-            self.remember_token(access_token);
+        self.show_token(token_key(snapshot), step)
+    }
+
+    /// Every token in a token step's answer into the secret book (the access token, and any ID
+    /// or refresh token, or one echoed in an error), whether or not the step is shown.
+    fn remember_tokens_of(self, step: &StepResult<AccessToken>) {
+        if let Some(token) = step.value() {
+            self.remember_token(&token.access_token);
         }
-        // Any other token in the answer (an ID or refresh token, one echoed in an error).
         self.remember_in_book(|b| b.add_tokens_in(step.exchange.as_ref()));
+    }
+
+    /// Shows a token step's answer, its tokens in the book first, and holds the new token under
+    /// `key`.
+    fn show_token(self, key: TokenKey, step: StepResult<AccessToken>) -> TokenStep {
+        self.note_clock(step.exchange.as_ref());
+        self.remember_tokens_of(&step);
+        let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
         self.token_step.set(Some(step));
         let Some((access_token, expires_in)) = token else {
             self.held.set(None);
             return TokenStep::Failed;
         };
-        let key = snapshot
-            .token_key()
-            .unwrap_or(crate::core::run::TokenKey::Pasted);
         self.hold(
             HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
             false,

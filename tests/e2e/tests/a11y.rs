@@ -168,9 +168,15 @@ async fn the_whole_flow_from_the_keyboard_alone() {
         b.keys(&char::from(Key::Escape).to_string()).await;
         b.wait_text(VERDICT, "CANCELLED").await;
 
+        // Enter in a field runs (the form's implicit submission clicks Run, whose click handler
+        // starts the run); the focus stays in the field.
+        b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
+        b.keys(&char::from(Key::Enter).to_string()).await;
+        b.wait_text(VERDICT, "PASS").await;
+        assert_eq!(b.focused().await, "#api-url");
+
         // Back to Run with Shift+Tab, Enter: the focus lands on the verdict summary, and
         // Enter there shows the details.
-        b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
         let deadline = Instant::now() + WAIT;
         tab_to(b, "button Run", true).await;
         b.keys(&char::from(Key::Enter).to_string()).await;

@@ -209,6 +209,41 @@ async fn timeouts_and_cancel() {
     emu.shutdown().await;
 }
 
+/// Run keeps a new token's answer back to show it with the API's (one redraw on a fast
+/// network), but never longer than a moment: with an API that takes a minute, the token panel,
+/// the decoded token and "Calling the API…" are on screen while the call is still out.
+#[tokio::test]
+async fn a_slow_api_does_not_hold_back_the_token() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/faults/delay/60000").await;
+        b.click("Run").await;
+        b.wait_text(VERDICT, "Calling the API").await;
+        let token = b.wait_text(TOKEN, "200 OK").await;
+        assert!(token.contains("access_token"), "{token}");
+        b.wait_text(DECODED, "token_use").await;
+        let api = b.text(API).await;
+        assert!(
+            !api.contains("200 OK"),
+            "the API has not answered yet: {api}"
+        );
+        b.click("Cancel").await;
+        b.wait_text(API, "was cancelled").await;
+        assert!(
+            b.text(TOKEN).await.contains("200 OK"),
+            "the token stays shown"
+        );
+        // The token is held: Call API sends it.
+        b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
+        b.click("Call API").await;
+        b.wait_text(API, "200 OK").await;
+    })
+    .await;
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_hostile_body_stays_text() {
     let emu = emulator(|_| {}).await;
