@@ -303,3 +303,65 @@ fn an_unchanged_form_is_not_written_again_until_forgotten() {
     assert_eq!(session.get_item(FORM_KEY).unwrap(), Some(kept));
     storage::forget_everything();
 }
+
+/// Run checks a new token's signature while the API call is out, before the token is shown: the
+/// answer waits until the token is held, then lands at once (a fast Run's first verdict is not
+/// "Verifying…"), and it never lands on another token. A check a newer one dropped checks again.
+#[wasm_bindgen_test]
+async fn an_early_signature_check_lands_on_its_own_token_only() {
+    use cognito_api_tester::core::checks::Signature;
+    use cognito_api_tester::core::session::HeldToken;
+    use cognito_api_tester::ui::state::AppState;
+    use leptos::prelude::*;
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new();
+    // A pasted key set WebCrypto refuses: the check answers at once, without any network.
+    state.settings.update(|s| {
+        s.jwks =
+            r#"{"keys":[{"alg":"RS256","e":"AQAB","kid":"k1","kty":"RSA","n":"sXch","use":"sig"}]}"#
+                .into()
+    });
+    let token = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ4In0.c2ln";
+    let old_token = || HeldToken::new("eyJhbGciOiJub25lIn0.eyJzdWIiOiJvbGQifQ.".into(), None, 0);
+    state.take_token(old_token(), false);
+    state.signature.set(Signature::Pending);
+
+    let check = state.check_signature(token.into());
+    for _ in 0..200 {
+        if check.is_waiting() {
+            break;
+        }
+        clock::next_task().await;
+    }
+    assert!(check.is_waiting(), "the check never answered");
+    // Not shown on the token still held.
+    assert_eq!(state.signature.get_untracked(), Signature::Pending);
+    state.take_token(HeldToken::new(token.into(), None, 0), false);
+    state.land(check);
+    let landed = state.signature.get_untracked();
+    assert!(
+        !matches!(landed, Signature::Pending),
+        "the waiting answer must land with its token: {landed:?}"
+    );
+
+    // A check dropped by a newer one (Verify again on the old token while the API call is out):
+    // land checks the new token again instead of waiting for an answer that will never come.
+    let settle = |state: AppState| async move {
+        for _ in 0..200 {
+            if !matches!(state.signature.get_untracked(), Signature::Pending) {
+                break;
+            }
+            clock::next_task().await;
+        }
+        state.signature.get_untracked()
+    };
+    state.take_token(old_token(), false);
+    let dropped = state.check_signature(token.into());
+    state.verify();
+    let on_old = settle(state).await;
+    assert_ne!(on_old, landed, "the old token's own verdict");
+    state.take_token(HeldToken::new(token.into(), None, 0), false);
+    state.land(dropped);
+    assert_eq!(settle(state).await, landed);
+}

@@ -341,8 +341,10 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
     let other_secret = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
 
+    // The checks judge the held token and the run it came from: not while a run is on.
+    let run_on = move || state.busy.with(Option::is_some);
     let run = move |cases: Vec<NegativeCase>| {
-        if busy.get_untracked() {
+        if busy.get_untracked() || state.busy.with_untracked(Option::is_some) {
             return;
         }
         // Frozen like any run: editing the form while the checks run changes nothing they send.
@@ -367,6 +369,9 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                 busy.set(false);
                 return;
             };
+            let judged_run = state
+                .snapshot
+                .with_untracked(|s| s.as_ref().map(|s| s.started_at_unix_ms));
             let mut found = Vec::new();
             for case in cases {
                 let Some(in_flight) = InFlight::new() else {
@@ -421,7 +426,21 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                         .with_untracked(|book| judge(case, status, &body, book.masker())),
                 );
             }
-            results.set(found);
+            // A run started meanwhile (Run does not wait for these checks) has its own token and
+            // verdict: findings about the one before must not be shown as its.
+            let same_run = state.busy.with_untracked(Option::is_none)
+                && state
+                    .snapshot
+                    .with_untracked(|s| s.as_ref().map(|s| s.started_at_unix_ms))
+                    == judged_run
+                && state.held.with_untracked(|h| {
+                    h.as_ref().map(|h| &h.access_token) == Some(&held.access_token)
+                });
+            if same_run {
+                results.set(found);
+            } else {
+                message.set(Some("A run started while the negative checks were out: their answers judged the token before it, so they are not shown with it. Run them again.".into()));
+            }
             busy.set(false);
         });
     };
@@ -431,10 +450,10 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
         <p class="hint">"Each sends the API a request it must refuse (401 or 403). A 2xx answer is a security finding."</p>
         <div class="actions">
             {NegativeCase::all().into_iter().filter(|c| *c != NegativeCase::OtherClientToken).map(|case| view! {
-                <button type="button" class="secondary" disabled=move || busy.get()
+                <button type="button" class="secondary" disabled=move || busy.get() || run_on()
                     on:click=move |_| run(vec![case]) title=case.what_it_proves()>{case.label()}</button>
             }).collect_view()}
-            <button type="button" disabled=move || busy.get() on:click=move |_| run(
+            <button type="button" disabled=move || busy.get() || run_on() on:click=move |_| run(
                 NegativeCase::all().into_iter().filter(|c| *c != NegativeCase::OtherClientToken || !other_id.get_untracked().trim().is_empty()).collect()
             )>"Run all negative checks"</button>
         </div>

@@ -3,6 +3,9 @@
 //! keeps busy, in-flight and the run epoch in step. Views read signals; only these methods
 //! change them.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -54,6 +57,23 @@ pub struct Prepared {
     snapshot: RunSnapshot,
     plan: Plan,
     in_flight: InFlight,
+}
+
+/// A signature check started before its token is held (see [`AppState::check_signature`]).
+#[derive(Clone)]
+pub struct SignatureCheck {
+    generation: u32,
+    answer: Rc<Cell<Option<Signature>>>,
+}
+
+impl SignatureCheck {
+    /// Whether its answer came before its token was held (and waits for `land`).
+    pub fn is_waiting(&self) -> bool {
+        let answer = self.answer.take();
+        let waiting = answer.is_some();
+        self.answer.set(answer);
+        waiting
+    }
 }
 
 /// How a run's token step ended.
@@ -278,7 +298,7 @@ impl AppState {
             }
             if step.value().is_some() && snapshot.job != Job::Token {
                 unshown = Some(step);
-            } else if let TokenStep::Failed = self.show_token(token_key(&snapshot), step) {
+            } else if let TokenStep::Failed = self.show_token(token_key(&snapshot), step, None) {
                 self.finish(epoch);
                 return self.performed(wants_token, token_note);
             }
@@ -340,9 +360,14 @@ impl AppState {
             self.busy.set(Some("Calling the API…"));
         }
         let key = token_key(snapshot);
-        let unshown = std::rc::Rc::new(std::cell::Cell::new(unshown));
+        // The signature is checked while the API call is out, as when the token was shown at once.
+        let early = unshown
+            .as_ref()
+            .and_then(StepResult::value)
+            .map(|t| self.check_signature(t.access_token.clone()));
+        let unshown = Rc::new(Cell::new(unshown));
         let later = unshown.clone();
-        let show = move |unshown: &std::cell::Cell<Option<StepResult<AccessToken>>>| {
+        let show = move |unshown: &Cell<Option<StepResult<AccessToken>>>| {
             let Some(step) = unshown.take() else {
                 return false;
             };
@@ -350,7 +375,7 @@ impl AppState {
                 self.remember_tokens_of(&step);
                 return false;
             }
-            self.show_token(key.clone(), step);
+            self.show_token(key.clone(), step, early.clone());
             true
         };
         if holding_back {
@@ -424,7 +449,7 @@ impl AppState {
             self.remember_tokens_of(&step);
             return TokenStep::Stale;
         }
-        self.show_token(token_key(snapshot), step)
+        self.show_token(token_key(snapshot), step, None)
     }
 
     /// Every token in a token step's answer into the secret book (the access token, and any ID
@@ -437,8 +462,13 @@ impl AppState {
     }
 
     /// Shows a token step's answer, its tokens in the book first, and holds the new token under
-    /// `key`.
-    fn show_token(self, key: TokenKey, step: StepResult<AccessToken>) -> TokenStep {
+    /// `key`. `early`: its signature check, if one started when the token came.
+    fn show_token(
+        self,
+        key: TokenKey,
+        step: StepResult<AccessToken>,
+        early: Option<SignatureCheck>,
+    ) -> TokenStep {
         self.note_clock(step.exchange.as_ref());
         self.remember_tokens_of(&step);
         let token = step.value().map(|t| (t.access_token.clone(), t.expires_in));
@@ -447,10 +477,14 @@ impl AppState {
             self.held.set(None);
             return TokenStep::Failed;
         };
-        self.hold(
-            HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key),
-            false,
-        );
+        let held = HeldToken::new(access_token, expires_in, clock::now_unix()).with_key(key);
+        match early {
+            Some(check) => {
+                self.take_token(held, false);
+                self.land(check);
+            }
+            None => self.hold(held, false),
+        }
         TokenStep::Held
     }
 
@@ -489,12 +523,17 @@ impl AppState {
 
     /// Takes a token as the current one and starts checking its signature.
     fn hold(self, token: HeldToken, pasted: bool) {
+        self.take_token(token, pasted);
+        self.verify();
+    }
+
+    /// Takes a token as the current one (its signature: see `hold` and `land`).
+    pub fn take_token(self, token: HeldToken, pasted: bool) {
         self.held.set(Some(token));
         self.negatives.set(Vec::new());
         if self.pasted.get_untracked() != pasted {
             self.pasted.set(pasted);
         }
-        self.verify();
     }
 
     /// A token received or pasted is a secret of this tab from now on.
@@ -562,26 +601,59 @@ impl AppState {
         let Some(held) = self.held.get_untracked() else {
             return;
         };
+        self.signature.set(Signature::Pending);
+        self.check_signature(held.access_token);
+    }
+
+    /// Starts checking `token`'s signature. The answer is shown once `token` is the held one: at
+    /// once if it is, else it waits in the returned check for [`AppState::land`] (so the decoded
+    /// token is never shown with another token's signature). A newer check drops it.
+    pub fn check_signature(self, token: String) -> SignatureCheck {
         let generation = self.verification.get_value().wrapping_add(1);
         self.verification.set_value(generation);
-        self.signature.set(Signature::Pending);
         // Checked with the run's key-set settings; a pasted token before any run with the form's.
         let settings = match self.snapshot.get_untracked() {
             Some(snapshot) => snapshot.settings,
             None => self.settings.get_untracked(),
         };
+        let check = SignatureCheck {
+            generation,
+            answer: Rc::new(Cell::new(None)),
+        };
+        let waiting = check.answer.clone();
         spawn_local(async move {
-            let decoded = jwt::decode(&held.access_token);
+            let decoded = jwt::decode(&token);
             let verdict = verify::verify(
                 &decoded,
                 &JwksSource::from_field(&settings.jwks),
                 settings.via_proxy,
             )
             .await;
-            if self.verification.get_value() == generation {
+            if self.verification.get_value() != generation {
+                return;
+            }
+            if self
+                .held
+                .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token))
+            {
                 self.signature.set(verdict);
+            } else {
+                waiting.set(Some(verdict));
             }
         });
+        check
+    }
+
+    /// Shows the answer of a check started before its token was held, or Pending until it
+    /// comes; if a newer check dropped it, checks the held token again.
+    pub fn land(self, check: SignatureCheck) {
+        match check.answer.take() {
+            Some(verdict) => self.signature.set(verdict),
+            None if self.verification.get_value() == check.generation => {
+                self.signature.set(Signature::Pending)
+            }
+            None => self.verify(),
+        }
     }
 
     /// Restores what the page may start from: a share link's settings (the secret is never in

@@ -1,7 +1,7 @@
 // Clicks a button in the page and times, on the page's own clock, until both result panels
 // show "200 OK" — so WebDriver round trips are not part of the figure.
 // arguments: button name, token panel selector, API panel selector, a "midway" selector and
-// needle (the token step is done), whether to record long tasks, timeout ms, a part of the API's
+// needle (null: none), whether to record long tasks, timeout ms, a part of the API's
 // URL (to tell its request from the key-set fetch), then the callback.
 // It also reports when each request went out and when its answer had arrived (Resource Timing:
 // startTime and responseEnd, which cross-origin entries expose without Timing-Allow-Origin), so
@@ -35,7 +35,7 @@ const check = () => {
     if (has(api)) return;
     cleared = true;
   }
-  if (mid === null) {
+  if (midSel && mid === null) {
     const m = document.querySelector(midSel);
     if (m && m.textContent.includes(midNeedle)) mid = performance.now();
   }

@@ -211,7 +211,8 @@ async fn timeouts_and_cancel() {
 
 /// Run keeps a new token's answer back to show it with the API's (one redraw on a fast
 /// network), but never longer than a moment: with an API that takes a minute, the token panel,
-/// the decoded token and "Calling the API…" are on screen while the call is still out.
+/// the decoded token and "Calling the API…" are on screen while the call is still out. The
+/// negative checks wait for the run to end.
 #[tokio::test]
 async fn a_slow_api_does_not_hold_back_the_token() {
     let emu = emulator(|_| {}).await;
@@ -229,6 +230,12 @@ async fn a_slow_api_does_not_hold_back_the_token() {
             !api.contains("200 OK"),
             "the API has not answered yet: {api}"
         );
+        // Negative checks judge the held token and the run it came from: not while a run is on.
+        let negatives = b.button("Run all negative checks").await;
+        assert_eq!(
+            negatives.prop("disabled").await.unwrap().as_deref(),
+            Some("true")
+        );
         b.click("Cancel").await;
         b.wait_text(API, "was cancelled").await;
         assert!(
@@ -239,6 +246,10 @@ async fn a_slow_api_does_not_hold_back_the_token() {
         b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
         b.click("Call API").await;
         b.wait_text(API, "200 OK").await;
+        assert_eq!(
+            negatives.prop("disabled").await.unwrap().as_deref(),
+            Some("false")
+        );
     })
     .await;
     emu.shutdown().await;
