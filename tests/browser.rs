@@ -306,13 +306,16 @@ fn an_unchanged_form_is_not_written_again_until_forgotten() {
 
 /// Run checks a new token's signature while the API call is out, before the token is shown: the
 /// answer waits until the token is held, then lands at once (a fast Run's first verdict is not
-/// "Verifying…"), and it never lands on another token. A check a newer one dropped checks again.
+/// "Verifying…"), and it never lands on another token. A check a newer one dropped checks again;
+/// the same token string fetched again lands too.
 #[wasm_bindgen_test]
 async fn an_early_signature_check_lands_on_its_own_token_only() {
     use cognito_api_tester::core::checks::Signature;
     use cognito_api_tester::core::session::HeldToken;
     use cognito_api_tester::ui::state::AppState;
     use leptos::prelude::*;
+    // The executor `spawn_local` needs (mounting the app starts it; this test mounts nothing).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = Owner::new();
     owner.set();
     let state = AppState::new();
@@ -327,11 +330,10 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
     state.take_token(old_token(), false);
     state.signature.set(Signature::Pending);
 
+    // Waits are bounded by time, generously (a loaded machine), and end as soon as the answer is in.
+    let deadline = clock::monotonic_ms() + 10_000.0;
     let check = state.check_signature(token.into());
-    for _ in 0..200 {
-        if check.is_waiting() {
-            break;
-        }
+    while !check.is_waiting() && clock::monotonic_ms() < deadline {
         clock::next_task().await;
     }
     assert!(check.is_waiting(), "the check never answered");
@@ -348,10 +350,10 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
     // A check dropped by a newer one (Verify again on the old token while the API call is out):
     // land checks the new token again instead of waiting for an answer that will never come.
     let settle = |state: AppState| async move {
-        for _ in 0..200 {
-            if !matches!(state.signature.get_untracked(), Signature::Pending) {
-                break;
-            }
+        let deadline = clock::monotonic_ms() + 10_000.0;
+        while matches!(state.signature.get_untracked(), Signature::Pending)
+            && clock::monotonic_ms() < deadline
+        {
             clock::next_task().await;
         }
         state.signature.get_untracked()
@@ -364,4 +366,13 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
     state.take_token(HeldToken::new(token.into(), None, 0), false);
     state.land(dropped);
     assert_eq!(settle(state).await, landed);
+
+    // The token endpoint hands back the very token already held: the answer reaches the signal at
+    // once, and landing it afterwards must not leave "Verifying…" for good.
+    state.signature.set(Signature::Pending);
+    let again = state.check_signature(token.into());
+    assert_eq!(settle(state).await, landed);
+    state.take_token(HeldToken::new(token.into(), None, 0), false);
+    state.land(again);
+    assert_eq!(state.signature.get_untracked(), landed);
 }

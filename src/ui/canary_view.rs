@@ -426,8 +426,8 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                         .with_untracked(|book| judge(case, status, &body, book.masker())),
                 );
             }
-            // A run started meanwhile (Run does not wait for these checks) has its own token and
-            // verdict: findings about the one before must not be shown as its.
+            // A run started meanwhile (Run and canary ticks do not wait for these checks), or a token
+            // pasted, has its own verdict: findings about the token before must not be shown as its.
             let same_run = state.busy.with_untracked(Option::is_none)
                 && state
                     .snapshot
@@ -439,7 +439,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             if same_run {
                 results.set(found);
             } else {
-                message.set(Some("A run started while the negative checks were out: their answers judged the token before it, so they are not shown with it. Run them again.".into()));
+                message.set(Some("A run started, or the held token changed, while the negative checks were out: their answers judged the token before, so they are not shown with the new one. Run them again (a canary schedule that ticks faster than the checks take: stop it first).".into()));
             }
             busy.set(false);
         });
@@ -470,7 +470,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                     <input id="other-client-secret" type="password" autocomplete="off" prop:value=move || other_secret.get()
                         on:input:target=move |e| other_secret.set(e.target().value()) />
                 </div>
-                <button type="button" class="secondary" disabled=move || busy.get()
+                <button type="button" class="secondary" disabled=move || busy.get() || run_on()
                     on:click=move |_| run(vec![NegativeCase::OtherClientToken])>{NegativeCase::OtherClientToken.label()}</button>
             </div>
         </details>

@@ -632,13 +632,13 @@ impl AppState {
             if self.verification.get_value() != generation {
                 return;
             }
+            // Kept in the check too: `land` may come after (the same token string held again).
+            waiting.set(Some(verdict.clone()));
             if self
                 .held
                 .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token))
             {
                 self.signature.set(verdict);
-            } else {
-                waiting.set(Some(verdict));
             }
         });
         check
