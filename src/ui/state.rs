@@ -280,10 +280,11 @@ impl AppState {
             &snapshot,
             wants_token,
             token_note.clone(),
-            if wants_token {
-                "Getting a token…"
-            } else {
-                "Calling the API…"
+            // Run's line stays up while the API call is out and its token held back (below).
+            match (wants_token, snapshot.job) {
+                (true, Job::Token) => "Getting a token…",
+                (true, _) => "Getting a token, then calling the API…",
+                (false, _) => "Calling the API…",
             },
         );
         // Run's new token (and "Calling the API…") is shown with the API's answer, in one redraw,

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use cognito_emulator::CorsMode;
+use cognito_emulator::{CorsMode, TokenFault};
 use e2e::panel::{API, CHECKS, DECODED, TOKEN, VERDICT};
 use e2e::{emulator, Browser};
 use fantoccini::Locator;
@@ -220,7 +220,13 @@ async fn a_slow_api_does_not_hold_back_the_token() {
     Browser::with(async |b| {
         b.open(&site).await;
         b.fill_demo(&emu, "/faults/delay/60000").await;
+        // While the token is out, and while the API call is out with the token held back, the
+        // run bar says both.
+        emu.set_token_fault(Some(TokenFault::Slow { ms: 2_000 }));
         b.click("Run").await;
+        b.wait_text("#verdict-summary", "Getting a token, then calling the API")
+            .await;
+        emu.set_token_fault(None);
         b.wait_text(VERDICT, "Calling the API").await;
         let token = b.wait_text(TOKEN, "200 OK").await;
         assert!(token.contains("access_token"), "{token}");
