@@ -343,6 +343,12 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
 
     // The checks judge the held token and the run it came from: not while a run is on.
     let run_on = move || state.busy.with(Option::is_some);
+    // When the last run started: a run started since the checks began is not the one they judge.
+    let run_started = move || {
+        state
+            .snapshot
+            .with_untracked(|s| s.as_ref().map(|s| s.started_at_unix_ms))
+    };
     let run = move |cases: Vec<NegativeCase>| {
         if busy.get_untracked() || state.busy.with_untracked(Option::is_some) {
             return;
@@ -369,9 +375,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                 busy.set(false);
                 return;
             };
-            let judged_run = state
-                .snapshot
-                .with_untracked(|s| s.as_ref().map(|s| s.started_at_unix_ms));
+            let judged_run = run_started();
             let mut found = Vec::new();
             for case in cases {
                 let Some(in_flight) = InFlight::new() else {
@@ -429,10 +433,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             // A run started meanwhile (Run and canary ticks do not wait for these checks), or a token
             // pasted, has its own verdict: findings about the token before must not be shown as its.
             let same_run = state.busy.with_untracked(Option::is_none)
-                && state
-                    .snapshot
-                    .with_untracked(|s| s.as_ref().map(|s| s.started_at_unix_ms))
-                    == judged_run
+                && run_started() == judged_run
                 && state.held.with_untracked(|h| {
                     h.as_ref().map(|h| &h.access_token) == Some(&held.access_token)
                 });

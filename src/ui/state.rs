@@ -76,6 +76,14 @@ impl SignatureCheck {
     }
 }
 
+/// Run's new token step while it is held back (see `AppState::call_api_then_show`), with the key
+/// it is held under and the signature check started when it came.
+struct HeldBack {
+    step: StepResult<AccessToken>,
+    key: TokenKey,
+    early: Option<SignatureCheck>,
+}
+
 /// How a run's token step ended.
 pub(crate) enum TokenStep {
     /// A new token is held.
@@ -360,30 +368,31 @@ impl AppState {
         if !holding_back {
             self.busy.set(Some("Calling the API…"));
         }
-        let key = token_key(snapshot);
-        // The signature is checked while the API call is out, as when the token was shown at once.
-        let early = unshown
-            .as_ref()
-            .and_then(StepResult::value)
-            .map(|t| self.check_signature(t.access_token.clone()));
-        let unshown = Rc::new(Cell::new(unshown));
+        let held_back = unshown.map(|step| HeldBack {
+            // The signature is checked while the API call is out, as when the token was shown at once.
+            early: step
+                .value()
+                .map(|t| self.check_signature(t.access_token.clone())),
+            key: token_key(snapshot),
+            step,
+        });
+        let unshown = Rc::new(Cell::new(held_back));
         let later = unshown.clone();
-        let show = move |unshown: &Cell<Option<StepResult<AccessToken>>>| {
-            let Some(step) = unshown.take() else {
+        let show = move |unshown: &Cell<Option<HeldBack>>| {
+            let Some(HeldBack { step, key, early }) = unshown.take() else {
                 return false;
             };
             if !self.is_current(epoch) {
                 self.remember_tokens_of(&step);
                 return false;
             }
-            self.show_token(key.clone(), step, early.clone());
+            self.show_token(key, step, early);
             true
         };
         if holding_back {
-            let show_later = show.clone();
             spawn_local(async move {
                 gloo_timers::future::TimeoutFuture::new(SHOW_TOKEN_AFTER_MS).await;
-                if show_later(&later) {
+                if show(&later) {
                     self.busy.set(Some("Calling the API…"));
                 }
             });
