@@ -313,7 +313,7 @@ pub async fn flow(
     ));
     details.push_str(
         "\n\"API request sent\": the API request's start in Resource Timing, when the token step is done \
-         (the app shows a new token with the API's answer when it comes within 100 ms).\n",
+         (the app draws nothing of a run before its answers come, or 100 ms have passed).\n",
     );
     Ok(Section {
         title: "Flow overhead".into(),
@@ -359,8 +359,10 @@ pub async fn flow(
              the bearer token. Runs alternate app/plain (which goes first alternates too), {WARM_UP} \
              pairs of warm-up are not counted, {gap} ms of quiet follow each run. Each run is timed in \
              the page (bench/src/js/timed_click.js): `performance.now()`, then `button.click()`, then a \
-             `MutationObserver` on the document notes the first moment the API panel has lost the \
-             previous run's \"200 OK\" and then both panels show \"200 OK\" — WebDriver round trips are \
+             `MutationObserver` on the document notes the first moment the API panel's text has changed \
+             since the click (the plain page empties it first; the app, which draws nothing of a fast run \
+             before its answers, draws the new answer over the old, whose text differs: the emulator's \
+             request id is new every time) and both panels show \"200 OK\" — WebDriver round trips are \
              not in the figure.\n\n\
              Like with like: the app reuses a held token on Run while it has more than 5 s left, so the \
              emulator issues tokens valid for {TOKEN_VALIDITY_SECS} s (`--token-validity`); every Run then \

@@ -150,7 +150,7 @@ pub fn App() -> impl IntoView {
         if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
             e.prevent_default();
             state.start(Job::Run);
-        } else if e.key() == "Escape" && state.busy.get_untracked().is_some() {
+        } else if e.key() == "Escape" && state.is_running() {
             state.cancel();
         }
     });
@@ -208,7 +208,8 @@ pub fn App() -> impl IntoView {
                 <HostingView state=state />
             </div>
             <section class="results" aria-label="Results">
-                <div class="verdict" id="verdict" role="status" aria-live="polite" tabindex="-1" node_ref=details>
+                // Atomic: a run that lands the same verdict as the last is announced again, with its time.
+                <div class="verdict" id="verdict" role="status" aria-live="polite" aria-atomic="true" tabindex="-1" node_ref=details>
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                     {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                     {move || verdict.get().map(|v| {
@@ -222,6 +223,11 @@ pub fn App() -> impl IntoView {
                             {(!reasons.is_empty()).then(|| view! {
                                 <ul class="verdict-reasons">{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                             })}
+                            // A fast run redraws once, with nothing in between (see state::unshown):
+                            // its time tells it from the last run's when the verdict is the same.
+                            {state.snapshot.with(|s| s.as_ref().map(|s| view! {
+                                <p class="verdict-when">"Run started at " {clock::time_of_day_ms(s.started_at_unix_ms)}</p>
+                            }))}
                         }
                     })}
                 </div>

@@ -350,7 +350,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             .with_untracked(|s| s.as_ref().map(|s| s.started_at_unix_ms))
     };
     let run = move |cases: Vec<NegativeCase>| {
-        if busy.get_untracked() || state.busy.with_untracked(Option::is_some) {
+        if busy.get_untracked() || state.is_running() {
             return;
         }
         // Frozen like any run: editing the form while the checks run changes nothing they send.
@@ -432,7 +432,7 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             }
             // A run started meanwhile (Run and canary ticks do not wait for these checks), or a token
             // pasted, has its own verdict: findings about the token before must not be shown as its.
-            let same_run = state.busy.with_untracked(Option::is_none)
+            let same_run = !state.is_running()
                 && run_started() == judged_run
                 && state.held.with_untracked(|h| {
                     h.as_ref().map(|h| &h.access_token) == Some(&held.access_token)

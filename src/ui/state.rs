@@ -33,15 +33,14 @@ use crate::web::verify::{self, JwksSource};
 
 mod matrix_form;
 mod matrix_run;
+mod unshown;
 pub use matrix_form::MatrixForm;
 pub use matrix_run::{MatrixJob, MatrixRun};
+use unshown::{HeldBack, Start};
 
 /// A run reuses the held token only if it has more than this many seconds left,
 /// so it cannot expire between our check and the API's.
 pub const EXPIRY_MARGIN_SECS: i64 = 5;
-
-/// How long Run keeps a new token's answer back, to show it with the API's (see `perform`).
-const SHOW_TOKEN_AFTER_MS: u32 = 100;
 
 /// The key a token this run fetched is held under.
 fn token_key(snapshot: &RunSnapshot) -> TokenKey {
@@ -74,14 +73,6 @@ impl SignatureCheck {
         self.answer.set(answer);
         waiting
     }
-}
-
-/// Run's new token step while it is held back (see `AppState::call_api_then_show`), with the key
-/// it is held under and the signature check started when it came.
-struct HeldBack {
-    step: StepResult<AccessToken>,
-    key: TokenKey,
-    early: Option<SignatureCheck>,
 }
 
 /// How a run's token step ended.
@@ -227,7 +218,7 @@ impl AppState {
     pub fn begin(self, job: Job, margin_secs: i64) -> Result<Prepared, Refusal> {
         // A run is on from here until `finish` (its request handle is stored at once): a second
         // click, key or scheduled tick cannot start a second run.
-        if self.in_flight.with_value(Option::is_some) {
+        if self.is_running() {
             return Err(Refusal::Busy);
         }
         if !self.attempted.get_untracked() {
@@ -282,50 +273,58 @@ impl AppState {
         } = prepared;
         let wants_token = plan.wants_token();
         let token_note = plan.note();
-        // Everything set here is drawn once this task yields, that is after the request below
-        // has gone out: the page's redraw does not delay the request.
-        self.show_start(
-            &snapshot,
-            wants_token,
-            token_note.clone(),
-            // Run's line stays up while the API call is out and its token held back (below).
-            match (wants_token, snapshot.job) {
-                (true, Job::Token) => "Getting a token…",
-                (true, _) => "Getting a token, then calling the API…",
-                (false, _) => "Calling the API…",
+        if !wants_token {
+            self.judge_pasted_again();
+        }
+        // Nothing is drawn before the answers come, or SHOW_AFTER_MS has passed (see `unshown`).
+        let unshown = self.hold_back(
+            epoch,
+            Start {
+                snapshot: snapshot.clone(),
+                wants_token,
+                note: token_note.clone(),
+                // Run's line stays up while the API call is out and its token held back.
+                busy: match (wants_token, snapshot.job) {
+                    (true, Job::Token) => "Getting a token…",
+                    (true, _) => "Getting a token, then calling the API…",
+                    (false, _) => "Calling the API…",
+                },
             },
         );
-        // Run's new token (and "Calling the API…") is shown with the API's answer, in one redraw,
-        // when the API answers within SHOW_TOKEN_AFTER_MS: on a fast network a redraw between the
-        // two only delays the handling of the API's answer. A slower API: shown after that time.
-        let mut unshown = None;
+        let mut token = None;
         if wants_token {
             let step = flow::request_token(&snapshot, &in_flight).await;
             if !self.is_current(epoch) {
                 self.remember_tokens_of(&step);
                 return self.performed(wants_token, token_note);
             }
-            if step.value().is_some() && snapshot.job != Job::Token {
-                unshown = Some(step);
-            } else if let TokenStep::Failed = self.show_token(token_key(&snapshot), step, None) {
-                self.finish(epoch);
-                return self.performed(wants_token, token_note);
+            match step.value().map(|t| t.access_token.clone()) {
+                Some(access_token) if snapshot.job != Job::Token => {
+                    // The signature is checked while the API call is out.
+                    let early = Some(self.check_signature(access_token.clone()));
+                    let key = token_key(&snapshot);
+                    self.hold_back_token(&unshown, HeldBack { step, key, early });
+                    token = Some(access_token);
+                }
+                _ => {
+                    self.draw(&unshown);
+                    if let TokenStep::Failed = self.show_token(token_key(&snapshot), step, None) {
+                        self.finish(epoch);
+                        return self.performed(wants_token, token_note);
+                    }
+                }
             }
         }
         if snapshot.job != Job::Token {
-            let token = match &unshown {
-                Some(step) => step.value().map(|t| t.access_token.clone()),
-                None => self
-                    .held
-                    .with_untracked(|h| h.as_ref().map(|h| h.access_token.clone())),
-            };
+            let token = token.or_else(|| {
+                self.held
+                    .with_untracked(|h| h.as_ref().map(|h| h.access_token.clone()))
+            });
             if let Some(token) = token {
-                let Some(step) = self
-                    .call_api_then_show(&snapshot, &token, unshown, &in_flight, epoch)
-                    .await
-                else {
+                let step = flow::call_api(&snapshot, &token, &in_flight).await;
+                if !self.draw(&unshown) {
                     return self.performed(wants_token, token_note);
-                };
+                }
                 self.note_clock(step.exchange.as_ref());
                 // A big body takes a while to check and to show: do each in its own task so
                 // neither blocks the page long. Small bodies go straight through (no delay).
@@ -347,59 +346,10 @@ impl AppState {
                 self.api_step.set(Some(step));
             }
         }
+        self.draw(&unshown);
         self.finish(epoch);
         self.signature_settled().await;
         self.performed(wants_token, token_note)
-    }
-
-    /// Calls the API with `token`. `unshown`: Run's new token step, shown with the API's answer
-    /// when it comes within SHOW_TOKEN_AFTER_MS, else once that time has passed (a timer task,
-    /// not a race of two futures: smaller, and the call is awaited in one place). None when the
-    /// run was superseded meanwhile.
-    async fn call_api_then_show(
-        self,
-        snapshot: &RunSnapshot,
-        token: &str,
-        unshown: Option<StepResult<AccessToken>>,
-        in_flight: &InFlight,
-        epoch: u64,
-    ) -> Option<StepResult<()>> {
-        let holding_back = unshown.is_some();
-        if !holding_back {
-            self.busy.set(Some("Calling the API…"));
-        }
-        let held_back = unshown.map(|step| HeldBack {
-            // The signature is checked while the API call is out, as when the token was shown at once.
-            early: step
-                .value()
-                .map(|t| self.check_signature(t.access_token.clone())),
-            key: token_key(snapshot),
-            step,
-        });
-        let unshown = Rc::new(Cell::new(held_back));
-        let later = unshown.clone();
-        let show = move |unshown: &Cell<Option<HeldBack>>| {
-            let Some(HeldBack { step, key, early }) = unshown.take() else {
-                return false;
-            };
-            if !self.is_current(epoch) {
-                self.remember_tokens_of(&step);
-                return false;
-            }
-            self.show_token(key, step, early);
-            true
-        };
-        if holding_back {
-            spawn_local(async move {
-                gloo_timers::future::TimeoutFuture::new(SHOW_TOKEN_AFTER_MS).await;
-                if show(&later) {
-                    self.busy.set(Some("Calling the API…"));
-                }
-            });
-        }
-        let step = flow::call_api(snapshot, token, in_flight).await;
-        show(&unshown);
-        self.is_current(epoch).then_some(step)
     }
 
     /// Waits until the held token's signature check has an answer (the key-set fetch has its own
@@ -439,9 +389,12 @@ impl AppState {
         if self.negatives.with_untracked(|n| !n.is_empty()) {
             self.negatives.set(Vec::new());
         }
-        if !wants_token && self.pasted.get_untracked() {
-            // The pasted token's signature was checked with the form's key-set settings when it
-            // was inspected: the run judges it with its own.
+    }
+
+    /// The pasted token's signature was checked with the form's key-set settings when it was
+    /// inspected: a run that sends it judges it with its own.
+    pub(crate) fn judge_pasted_again(self) {
+        if self.pasted.get_untracked() {
             self.verify();
         }
     }
@@ -521,7 +474,7 @@ impl AppState {
             .saturating_add(10_000);
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(limit_ms).await;
-            if self.is_current(epoch) && self.in_flight.with_value(Option::is_some) {
+            if self.is_current(epoch) && self.is_running() {
                 self.cancel();
                 self.finish(epoch);
                 self.notice.set(Some(
@@ -948,6 +901,11 @@ impl AppState {
             self.busy.set(None);
             self.in_flight.set_value(None);
         }
+    }
+
+    /// Whether a run is on, drawn or not yet (see `unshown`): what refuses a second one.
+    pub fn is_running(self) -> bool {
+        self.in_flight.with_value(Option::is_some)
     }
 
     pub fn cancel(self) {

@@ -134,6 +134,9 @@ impl AppState {
             in_flight,
         } = prepared;
         let wants_token = plan.wants_token();
+        if !wants_token {
+            self.judge_pasted_again();
+        }
         self.show_start(
             &snapshot,
             wants_token,

@@ -55,7 +55,7 @@ async fn import_run_profile_report_and_share_without_leaking_secrets() {
             )))
             .await
             .unwrap();
-        reveal.click().await.unwrap();
+        b.click_el(&reveal).await;
         let revealed = b.wait_text(TOKEN, "\"access_token\"").await;
         let token = revealed
             .split("\"access_token\": \"")
@@ -64,7 +64,7 @@ async fn import_run_profile_report_and_share_without_leaking_secrets() {
             .expect("the revealed token")
             .to_string();
         assert!(token.starts_with("eyJ"), "{token}");
-        reveal.click().await.unwrap();
+        b.click_el(&reveal).await;
         b.wait_text(TOKEN, "••••••").await;
 
         // A profile: every field but the secret.

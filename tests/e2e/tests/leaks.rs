@@ -113,9 +113,9 @@ async fn raw_token(b: &Browser) -> String {
         .find(Locator::XPath("//section[@aria-labelledby='token-response-heading']//label[contains(., 'Reveal secrets')]/input"))
         .await
         .unwrap();
-    reveal.click().await.unwrap();
+    b.click_el(&reveal).await;
     let text = b.wait_text(TOKEN, "\"access_token\": \"eyJ").await;
-    reveal.click().await.unwrap();
+    b.click_el(&reveal).await;
     text.split("\"access_token\": \"")
         .nth(1)
         .and_then(|r| r.split('"').next())

@@ -72,8 +72,13 @@ async fn run_and_verdict_stay_in_view_and_nothing_scrolls_sideways_at_360_390_an
                 b.in_view(SUMMARY).await,
                 "{width}: the verdict is off-screen"
             );
-            // The pressed button was disabled during the run: the focus goes to the verdict.
-            assert_eq!(b.focused().await, SUMMARY, "{width}: focus after Run");
+            // Never lost: a run that ends within 100 ms never disables the pressed button and the
+            // focus stays on it; a slower one's goes to the verdict (a11y.rs drives both).
+            let focused = b.focused().await;
+            assert!(
+                focused == "button Run" || focused == SUMMARY,
+                "{width}: focus after Run is on {focused}"
+            );
 
             // Everything open (the decoded token with its 44-character kid, the Checks, both
             // exchanges, Import…, the hosting config): still no sideways scroll.
