@@ -332,7 +332,7 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
 
     // Waits are bounded by time, generously (a loaded machine), and end as soon as the answer is in.
     let deadline = clock::monotonic_ms() + 10_000.0;
-    let check = state.check_signature(token.into());
+    let check = state.check_signature(token.into(), state.settings.get_untracked());
     while !check.is_waiting() && clock::monotonic_ms() < deadline {
         clock::next_task().await;
     }
@@ -359,7 +359,7 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
         state.signature.get_untracked()
     };
     state.take_token(old_token(), false);
-    let dropped = state.check_signature(token.into());
+    let dropped = state.check_signature(token.into(), state.settings.get_untracked());
     state.verify();
     let on_old = settle(state).await;
     assert_ne!(on_old, landed, "the old token's own verdict");
@@ -370,7 +370,7 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
     // The token endpoint hands back the very token already held: the answer reaches the signal at
     // once, and landing it afterwards must not leave "Verifying…" for good.
     state.signature.set(Signature::Pending);
-    let again = state.check_signature(token.into());
+    let again = state.check_signature(token.into(), state.settings.get_untracked());
     assert_eq!(settle(state).await, landed);
     state.take_token(HeldToken::new(token.into(), None, 0), false);
     state.land(again);

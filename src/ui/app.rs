@@ -208,8 +208,10 @@ pub fn App() -> impl IntoView {
                 <HostingView state=state />
             </div>
             <section class="results" aria-label="Results">
-                // Atomic: a run that lands the same verdict as the last is announced again, with its time.
-                <div class="verdict" id="verdict" role="status" aria-live="polite" aria-atomic="true" tabindex="-1" node_ref=details>
+                // Atomic: a run that lands the same verdict as the last is announced again, with its time;
+                // busy from the click (a fast run changes nothing else before its answers).
+                <div class="verdict" id="verdict" role="status" aria-live="polite" aria-atomic="true"
+                    aria-busy=move || state.running.get().to_string() tabindex="-1" node_ref=details>
                     {move || state.busy.get().map(|b| view! { <p class="busy">{b}</p> })}
                     {move || state.notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                     {move || verdict.get().map(|v| {

@@ -113,8 +113,10 @@ pub struct AppState {
     pub token_fetched: RwSignal<bool>,
     pub api_step: RwSignal<Option<StepResult<()>>>,
     pub held: RwSignal<Option<HeldToken>>,
-    /// What is running now, as a sentence for the busy indicator.
+    /// What is running now, as a sentence for the busy indicator (drawn with the run: see `unshown`).
     pub busy: RwSignal<Option<&'static str>>,
+    /// Whether a run is on, from the click, drawn or not: the results region's `aria-busy`.
+    pub running: RwSignal<bool>,
     /// One line about what the last run decided (token reused, re-fetched, blocked…).
     pub notice: RwSignal<Option<String>>,
     /// Wall clock in unix seconds, ticking once a second for countdowns.
@@ -141,6 +143,9 @@ pub struct AppState {
     epoch: StoredValue<u64>,
     /// Bumped for every verification, so a slow answer for an old token is dropped.
     verification: StoredValue<u32>,
+    /// The token the last signature check was for, and the key-set fields (Key set, via proxy)
+    /// it was judged with: a run sending that token with others judges it again.
+    judged_with: StoredValue<Option<(String, String, bool)>>,
 }
 
 impl AppState {
@@ -158,6 +163,7 @@ impl AppState {
             api_step: RwSignal::new(None),
             held: RwSignal::new(None),
             busy: RwSignal::new(None),
+            running: RwSignal::new(false),
             notice: RwSignal::new(None),
             now: RwSignal::new(clock::now_unix()),
             signature: RwSignal::new(Signature::NotChecked {
@@ -174,6 +180,7 @@ impl AppState {
             in_flight: StoredValue::new_local(None),
             epoch: StoredValue::new(0),
             verification: StoredValue::new(0),
+            judged_with: StoredValue::new(None),
         }
     }
 
@@ -245,6 +252,7 @@ impl AppState {
             )
         })?;
         self.in_flight.set_value(Some(in_flight.clone()));
+        self.running.set(true);
         let epoch = self.epoch.get_value().wrapping_add(1);
         self.epoch.set_value(epoch);
         // Secrets go into the book before anything is sent, so every view is masked from the start.
@@ -274,7 +282,7 @@ impl AppState {
         let wants_token = plan.wants_token();
         let token_note = plan.note();
         if !wants_token {
-            self.judge_pasted_again();
+            self.judge_held_again(&snapshot);
         }
         // Nothing is drawn before the answers come, or SHOW_AFTER_MS has passed (see `unshown`).
         let unshown = self.hold_back(
@@ -301,7 +309,8 @@ impl AppState {
             match step.value().map(|t| t.access_token.clone()) {
                 Some(access_token) if snapshot.job != Job::Token => {
                     // The signature is checked while the API call is out.
-                    let early = Some(self.check_signature(access_token.clone()));
+                    let early =
+                        Some(self.check_signature(access_token.clone(), snapshot.settings.clone()));
                     let key = token_key(&snapshot);
                     self.hold_back_token(&unshown, HeldBack { step, key, early });
                     token = Some(access_token);
@@ -391,11 +400,25 @@ impl AppState {
         }
     }
 
-    /// The pasted token's signature was checked with the form's key-set settings when it was
-    /// inspected: a run that sends it judges it with its own.
-    pub(crate) fn judge_pasted_again(self) {
-        if self.pasted.get_untracked() {
-            self.verify();
+    /// A run sending the held token judges its signature with the run's own key-set fields when
+    /// it was judged with others (a pasted token: the form's when inspected; a reused one: an
+    /// earlier run's, the Key set field edited since).
+    pub(crate) fn judge_held_again(self, snapshot: &RunSnapshot) {
+        let settings = &snapshot.settings;
+        let judged = self.held.with_untracked(|held| {
+            let Some(held) = held else {
+                return true;
+            };
+            self.judged_with.with_value(|j| {
+                j.as_ref().is_some_and(|(token, jwks, via_proxy)| {
+                    *token == held.access_token
+                        && *jwks == settings.jwks
+                        && *via_proxy == settings.via_proxy
+                })
+            })
+        });
+        if !judged {
+            self.verify_with(settings.clone());
         }
     }
 
@@ -561,24 +584,36 @@ impl AppState {
 
     /// (Re)checks the held token's signature against its JWKS.
     pub fn verify(self) {
+        // The shown run's key-set settings; a pasted token before any run: the form's.
+        let settings = match self.snapshot.get_untracked() {
+            Some(snapshot) => snapshot.settings,
+            None => self.settings.get_untracked(),
+        };
+        self.verify_with(settings);
+    }
+
+    /// (Re)checks the held token's signature with the key-set settings of `settings`.
+    fn verify_with(self, settings: Settings) {
         let Some(held) = self.held.get_untracked() else {
             return;
         };
         self.signature.set(Signature::Pending);
-        self.check_signature(held.access_token);
+        self.check_signature(held.access_token, settings);
     }
 
     /// Starts checking `token`'s signature. The answer is shown once `token` is the held one: at
     /// once if it is, else it waits in the returned check for [`AppState::land`] (so the decoded
     /// token is never shown with another token's signature). A newer check drops it.
-    pub fn check_signature(self, token: String) -> SignatureCheck {
+    /// `settings`: whose key-set fields (Key set, via proxy) judge it: a run's own snapshot's,
+    /// passed in, since a run's snapshot is shown only with its answers (see `unshown`).
+    pub fn check_signature(self, token: String, settings: Settings) -> SignatureCheck {
         let generation = self.verification.get_value().wrapping_add(1);
         self.verification.set_value(generation);
-        // Checked with the run's key-set settings; a pasted token before any run with the form's.
-        let settings = match self.snapshot.get_untracked() {
-            Some(snapshot) => snapshot.settings,
-            None => self.settings.get_untracked(),
-        };
+        self.judged_with.set_value(Some((
+            token.clone(),
+            settings.jwks.clone(),
+            settings.via_proxy,
+        )));
         let check = SignatureCheck {
             generation,
             answer: Rc::new(Cell::new(None)),
@@ -900,6 +935,7 @@ impl AppState {
         if self.is_current(epoch) {
             self.busy.set(None);
             self.in_flight.set_value(None);
+            self.running.set(false);
         }
     }
 

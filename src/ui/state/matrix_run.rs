@@ -135,7 +135,7 @@ impl AppState {
         } = prepared;
         let wants_token = plan.wants_token();
         if !wants_token {
-            self.judge_pasted_again();
+            self.judge_held_again(&snapshot);
         }
         self.show_start(
             &snapshot,

@@ -292,12 +292,17 @@ impl Browser {
             .await;
     }
 
-    /// Waits until no request is running (the Cancel button is disabled again).
+    /// Waits until no run is on: the verdict region is not `aria-busy` (set from the click, while
+    /// a fast run draws nothing else) and the Cancel button is disabled again.
     pub async fn wait_idle(&self) {
         let deadline = Instant::now() + WAIT;
         loop {
+            let busy = self.js_string(
+                "const v = document.getElementById('verdict'); return v ? String(v.getAttribute('aria-busy')) : 'none';",
+            )
+            .await;
             let cancel = self.button("Cancel").await;
-            if cancel.prop("disabled").await.unwrap().as_deref() == Some("true") {
+            if busy != "true" && cancel.prop("disabled").await.unwrap().as_deref() == Some("true") {
                 return;
             }
             assert!(

@@ -178,9 +178,12 @@ async fn the_whole_flow_from_the_keyboard_alone() {
         // Back to Run with Shift+Tab, Enter: a run that ends before the page redraws (100 ms)
         // never disables the button, and the focus stays on it (on a machine slow enough to take
         // longer, it goes to the verdict summary, as below).
+        let before = b.wait_text(VERDICT, "Run started at").await;
         tab_to(b, "button Run", true).await;
         b.keys(&char::from(Key::Enter).to_string()).await;
-        b.wait_text("#verdict-summary", "PASS").await;
+        b.wait_idle().await;
+        let after = b.wait_text_change(VERDICT, &before).await;
+        assert!(after.contains("PASS"), "{after}");
         let focused = b.focused().await;
         assert!(
             focused == "button Run" || focused == "#verdict-summary",
@@ -189,7 +192,7 @@ async fn the_whole_flow_from_the_keyboard_alone() {
 
         // A slower one disables it while it is on: the focus then lands on the verdict summary,
         // and Enter there shows the details.
-        b.fill("API URL", &format!("{}/faults/delay/400", emu.base_url()))
+        b.fill("API URL", &format!("{}/faults/delay/2000", emu.base_url()))
             .await;
         let deadline = Instant::now() + WAIT;
         tab_to(b, "button Run", true).await;

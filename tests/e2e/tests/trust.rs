@@ -15,6 +15,7 @@ use base64::Engine;
 use cognito_emulator::TokenFault;
 use e2e::panel::{API, CHECKS, TOKEN, VERDICT};
 use e2e::{emulator, Browser};
+use fantoccini::key::Key;
 
 const SECRET: &str = "demo-client-secret";
 
@@ -118,6 +119,48 @@ async fn an_unverified_signature_never_reads_as_every_check_passing() {
         b.wait_idle().await;
         let verdict = b.wait_text(VERDICT, "PASS").await;
         assert!(verdict.contains("Signature not verified"), "{verdict}");
+    })
+    .await;
+    emu.shutdown().await;
+}
+
+/// A run judges the token's signature with its own Key set field. A reused token judged with
+/// an earlier run's keys is judged again; a token fetched while the run is not drawn yet is not
+/// judged with the previous run's keys (its snapshot is shown only with its answers): a review
+/// found both, the second a PASS read against another run's key set.
+#[tokio::test]
+async fn a_run_judges_the_signature_with_its_own_key_set() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev/pets").await;
+        b.click("Run").await;
+        b.wait_idle().await;
+        b.wait_text(CHECKS, "Valid RS256 signature").await;
+        // The same token again, the keys now unreadable (nothing listens on port 1).
+        b.fill("JWKS URL or JSON", "http://127.0.0.1:1/jwks.json")
+            .await;
+        b.click("Run").await;
+        b.wait_idle().await;
+        let verdict = b.wait_text(VERDICT, "Signature not verified").await;
+        assert!(verdict.contains("PASS"), "{verdict}");
+        // A new token (the client authentication changed) with the keys readable again.
+        // Emptied by typing (WebDriver's clear alone fires no input event).
+        b.fill("JWKS URL or JSON", " ").await;
+        b.control("JWKS URL or JSON")
+            .await
+            .send_keys(&char::from(Key::Backspace).to_string())
+            .await
+            .unwrap();
+        b.choose("Client authentication", "Basic header").await;
+        b.click("Run").await;
+        b.wait_idle().await;
+        b.wait_text(VERDICT, "Client authentication changed").await;
+        let checks = b.wait_text(CHECKS, "Valid RS256 signature").await;
+        assert!(!checks.contains("could not be read"), "{checks}");
+        let verdict = b.text(VERDICT).await;
+        assert!(!verdict.contains("Signature not verified"), "{verdict}");
     })
     .await;
     emu.shutdown().await;
