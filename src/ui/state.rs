@@ -90,7 +90,6 @@ pub struct Performed {
     pub token_fetched: bool,
     /// Why the token was reused or re-fetched, when it was.
     pub token_note: Option<String>,
-    pub verdict: Option<Verdict>,
 }
 
 #[derive(Clone, Copy)]
@@ -475,10 +474,11 @@ impl AppState {
     }
 
     fn performed(self, token_fetched: bool, token_note: Option<String>) -> Performed {
+        // No verdict here: Run ignores it, and working it out would delay the page's redraw;
+        // `run_record` reads it when the canary records the run.
         Performed {
             token_fetched,
             token_note,
-            verdict: self.verdict_untracked(),
         }
     }
 
@@ -780,7 +780,7 @@ impl AppState {
     pub fn run_record(self, started_at_unix_ms: f64, performed: &Performed) -> RunRecord {
         let token = self.token_step.get_untracked();
         let api = self.api_step.get_untracked();
-        let verdict = performed.verdict.clone();
+        let verdict = self.verdict_untracked();
         let outcome = verdict.as_ref().map_or(Outcome::CannotJudge, |v| v.outcome);
         let first_failure = verdict
             .as_ref()
