@@ -307,7 +307,7 @@ fn an_unchanged_form_is_not_written_again_until_forgotten() {
 /// Run checks a new token's signature while the API call is out, before the token is shown: the
 /// answer waits until the token is held, then lands at once (a fast Run's first verdict is not
 /// "Verifying…"), and it never lands on another token. A check a newer one dropped checks again;
-/// the same token string fetched again lands too.
+/// the same token string fetched again waits to be landed too.
 #[wasm_bindgen_test]
 async fn an_early_signature_check_lands_on_its_own_token_only() {
     use cognito_api_tester::core::checks::Signature;
@@ -367,11 +367,21 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
     state.land(dropped);
     assert_eq!(settle(state).await, landed);
 
-    // The token endpoint hands back the very token already held: the answer reaches the signal at
-    // once, and landing it afterwards must not leave "Verifying…" for good.
+    // The token endpoint hands back the very token already held (or a run judges the held token
+    // again): a run's answer still waits for the run to be drawn, and landing it shows it, never
+    // "Verifying…" for good.
     state.signature.set(Signature::Pending);
     let again = state.check_signature(token.into(), state.settings.get_untracked());
-    assert_eq!(settle(state).await, landed);
+    let deadline = clock::monotonic_ms() + 10_000.0;
+    while !again.is_waiting() && clock::monotonic_ms() < deadline {
+        clock::next_task().await;
+    }
+    assert!(again.is_waiting(), "the check never answered");
+    assert_eq!(
+        state.signature.get_untracked(),
+        Signature::Pending,
+        "a run's answer is not shown before the run lands it"
+    );
     state.take_token(HeldToken::new(token.into(), None, 0), false);
     state.land(again);
     assert_eq!(state.signature.get_untracked(), landed);

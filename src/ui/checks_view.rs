@@ -21,7 +21,7 @@ pub fn ChecksView(state: AppState) -> impl IntoView {
         view! {
             <p class="checks-summary" class:pass=pass class:fail=fail class:undecided=!pass && !fail>{summary}</p>
             <CheckList checks />
-            <button type="button" class="secondary" on:click=move |_| state.verify()>"Verify again"</button>
+            <button type="button" class="secondary" on:click=move |_| if !state.is_running() { state.verify() }>"Verify again"</button>
         }
         .into_any()
     }

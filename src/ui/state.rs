@@ -58,11 +58,13 @@ pub struct Prepared {
     in_flight: InFlight,
 }
 
-/// A signature check started before its token is held (see [`AppState::check_signature`]).
+/// A run's signature check, shown only when landed (see [`AppState::check_signature`]).
 #[derive(Clone)]
 pub struct SignatureCheck {
     generation: u32,
     answer: Rc<Cell<Option<Signature>>>,
+    /// Set by `land`: from then on the answer goes to the page when it comes.
+    landed: Rc<Cell<bool>>,
 }
 
 impl SignatureCheck {
@@ -280,9 +282,11 @@ impl AppState {
         } = prepared;
         let wants_token = plan.wants_token();
         let token_note = plan.note();
-        if !wants_token {
-            self.judge_held_again(&snapshot);
-        }
+        let recheck = if wants_token {
+            None
+        } else {
+            self.judge_held_again(&snapshot)
+        };
         // Nothing is drawn before the answers come, or SHOW_AFTER_MS has passed (see `unshown`).
         let unshown = self.hold_back(
             epoch,
@@ -290,6 +294,7 @@ impl AppState {
                 snapshot: snapshot.clone(),
                 wants_token,
                 note: token_note.clone(),
+                recheck,
                 // Run's line stays up while the API call is out and its token held back.
                 busy: match (wants_token, snapshot.job) {
                     (true, Job::Token) => "Getting a token…",
@@ -356,7 +361,18 @@ impl AppState {
         }
         self.draw(&unshown);
         self.finish(epoch);
-        self.signature_settled().await;
+        // The verdict is final once the signature has its answer: busy for assistive technology
+        // (and tests) until then, unless a newer run has begun.
+        if self
+            .signature
+            .with_untracked(|s| matches!(s, Signature::Pending))
+        {
+            self.running.set(true);
+            self.signature_settled().await;
+            if self.is_current(epoch) && !self.is_running() {
+                self.running.set(false);
+            }
+        }
         self.performed(wants_token, token_note)
     }
 
@@ -402,23 +418,21 @@ impl AppState {
     /// A run sending the held token judges its signature with the run's own key-set fields when
     /// it was judged with others (a pasted token: the form's when inspected; a reused one: an
     /// earlier run's, the Key set field edited since).
-    pub(crate) fn judge_held_again(self, snapshot: &RunSnapshot) {
+    /// The check is the run's: [`AppState::land`] it when the run is drawn.
+    pub(crate) fn judge_held_again(self, snapshot: &RunSnapshot) -> Option<SignatureCheck> {
         let settings = &snapshot.settings;
-        let judged = self.held.with_untracked(|held| {
-            let Some(held) = held else {
-                return true;
-            };
-            self.judged_with.with_value(|j| {
+        let token = self.held.with_untracked(|held| {
+            let held = held.as_ref()?;
+            let judged = self.judged_with.with_value(|j| {
                 j.as_ref().is_some_and(|(token, jwks, via_proxy)| {
                     *token == held.access_token
                         && *jwks == settings.jwks
                         && *via_proxy == settings.via_proxy
                 })
-            })
-        });
-        if !judged {
-            self.verify_with(settings.clone());
-        }
+            });
+            (!judged).then(|| held.access_token.clone())
+        })?;
+        Some(self.check_signature(token, settings.clone()))
     }
 
     /// A run's token step (Get token, the matrix): the request from the snapshot, then its answer
@@ -582,31 +596,33 @@ impl AppState {
         );
     }
 
-    /// (Re)checks the held token's signature against its JWKS.
+    /// (Re)checks the held token's signature against its JWKS, with the key-set fields of the
+    /// run shown (a pasted token before any run: the form's). Not while a run is on: until it is
+    /// drawn, the run shown is the one before (see `unshown`).
     pub fn verify(self) {
-        // The shown run's key-set settings; a pasted token before any run: the form's.
+        let Some(held) = self.held.get_untracked() else {
+            return;
+        };
         let settings = match self.snapshot.get_untracked() {
             Some(snapshot) => snapshot.settings,
             None => self.settings.get_untracked(),
         };
-        self.verify_with(settings);
-    }
-
-    /// (Re)checks the held token's signature with the key-set settings of `settings`.
-    fn verify_with(self, settings: Settings) {
-        let Some(held) = self.held.get_untracked() else {
-            return;
-        };
         self.signature.set(Signature::Pending);
-        self.check_signature(held.access_token, settings);
+        self.start_check(held.access_token, settings, true);
     }
 
-    /// Starts checking `token`'s signature. The answer is shown once `token` is the held one: at
-    /// once if it is, else it waits in the returned check for [`AppState::land`] (so the decoded
-    /// token is never shown with another token's signature). A newer check drops it.
-    /// `settings`: whose key-set fields (Key set, via proxy) judge it: a run's own snapshot's,
-    /// passed in, since a run's snapshot is shown only with its answers (see `unshown`).
+    /// Starts a run's check of `token`'s signature with `settings`' key-set fields (Key set, via
+    /// proxy): the run's own, passed in, since a run's snapshot is shown only with its answers
+    /// (see `unshown`). Its answer waits in the returned check until [`AppState::land`] lands it
+    /// with the run, and shows only on `token` held (never another token's signature). A newer
+    /// check drops it.
     pub fn check_signature(self, token: String, settings: Settings) -> SignatureCheck {
+        self.start_check(token, settings, false)
+    }
+
+    /// `landed`: whether the answer may go to the page as soon as it comes (a check the page
+    /// asked for itself), or only once [`AppState::land`] has landed it (a run's).
+    fn start_check(self, token: String, settings: Settings, landed: bool) -> SignatureCheck {
         let generation = self.verification.get_value().wrapping_add(1);
         self.verification.set_value(generation);
         self.judged_with.set_value(Some((
@@ -617,8 +633,10 @@ impl AppState {
         let check = SignatureCheck {
             generation,
             answer: Rc::new(Cell::new(None)),
+            landed: Rc::new(Cell::new(landed)),
         };
         let waiting = check.answer.clone();
+        let landed = check.landed.clone();
         spawn_local(async move {
             let decoded = jwt::decode(&token);
             let verdict = verify::verify(
@@ -632,9 +650,10 @@ impl AppState {
             }
             // Kept in the check too: `land` may come after (the same token string held again).
             waiting.set(Some(verdict.clone()));
-            if self
-                .held
-                .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token))
+            if landed.get()
+                && self
+                    .held
+                    .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token))
             {
                 self.signature.set(verdict);
             }
@@ -645,6 +664,7 @@ impl AppState {
     /// Shows the answer of a check started before its token was held, or Pending until it
     /// comes; if a newer check dropped it, checks the held token again.
     pub fn land(self, check: SignatureCheck) {
+        check.landed.set(true);
         match check.answer.take() {
             Some(verdict) => self.signature.set(verdict),
             None if self.verification.get_value() == check.generation => {

@@ -134,9 +134,11 @@ impl AppState {
             in_flight,
         } = prepared;
         let wants_token = plan.wants_token();
-        if !wants_token {
-            self.judge_held_again(&snapshot);
-        }
+        let recheck = if wants_token {
+            None
+        } else {
+            self.judge_held_again(&snapshot)
+        };
         self.show_start(
             &snapshot,
             wants_token,
@@ -147,6 +149,9 @@ impl AppState {
                 "Running the authorization matrix…"
             },
         );
+        if let Some(check) = recheck {
+            self.land(check);
+        }
         self.matrix.set(Some(MatrixRun {
             base_url: base_url.clone(),
             rows: vec![None; jobs.len()],

@@ -21,6 +21,8 @@ pub(super) struct Start {
     pub snapshot: RunSnapshot,
     pub wants_token: bool,
     pub note: Option<String>,
+    /// The held token's signature judged again with the run's key-set fields, if it must be.
+    pub recheck: Option<SignatureCheck>,
     pub busy: &'static str,
 }
 
@@ -84,10 +86,14 @@ impl AppState {
             snapshot,
             wants_token,
             note,
+            recheck,
             busy,
         }) = start
         {
             self.show_start(&snapshot, wants_token, note, busy);
+            if let Some(check) = recheck {
+                self.land(check);
+            }
         }
         if let Some(HeldBack { step, key, early }) = token {
             self.show_token(key, step, early);

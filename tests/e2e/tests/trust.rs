@@ -143,6 +143,8 @@ async fn a_run_judges_the_signature_with_its_own_key_set() {
             .await;
         b.click("Run").await;
         b.wait_idle().await;
+        // Judged, not still being judged ("Verifying…" is not verified either).
+        b.wait_text(CHECKS, "could not be read").await;
         let verdict = b.wait_text(VERDICT, "Signature not verified").await;
         assert!(verdict.contains("PASS"), "{verdict}");
         // A new token (the client authentication changed) with the keys readable again.
