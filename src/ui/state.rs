@@ -282,11 +282,7 @@ impl AppState {
         } = prepared;
         let wants_token = plan.wants_token();
         let token_note = plan.note();
-        let recheck = if wants_token {
-            None
-        } else {
-            self.judge_held_again(&snapshot)
-        };
+        let recheck = self.judge_held_again(&snapshot, &plan);
         // Nothing is drawn before the answers come, or SHOW_AFTER_MS has passed (see `unshown`).
         let unshown = self.hold_back(
             epoch,
@@ -418,8 +414,16 @@ impl AppState {
     /// A run sending the held token judges its signature with the run's own key-set fields when
     /// it was judged with others (a pasted token: the form's when inspected; a reused one: an
     /// earlier run's, the Key set field edited since).
-    /// The check is the run's: [`AppState::land`] it when the run is drawn.
-    pub(crate) fn judge_held_again(self, snapshot: &RunSnapshot) -> Option<SignatureCheck> {
+    /// The check is the run's: [`AppState::land`] it when the run is drawn. None when the run
+    /// fetches its own token (checked when it comes) or the held one needs no new judgement.
+    pub(crate) fn judge_held_again(
+        self,
+        snapshot: &RunSnapshot,
+        plan: &Plan,
+    ) -> Option<SignatureCheck> {
+        if plan.wants_token() {
+            return None;
+        }
         let settings = &snapshot.settings;
         let token = self.held.with_untracked(|held| {
             let held = held.as_ref()?;

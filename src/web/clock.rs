@@ -29,20 +29,13 @@ pub fn local_time(unix: i64) -> String {
 /// runs a moment apart read differently.
 pub fn time_of_day_ms(unix_ms: f64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_ms));
-    // By hand, not format!'s zero padding: that machinery costs more than this page needs.
-    let mut out = String::with_capacity(12);
-    for (value, digits, sep) in [
-        (date.get_hours(), 2_usize, ""),
-        (date.get_minutes(), 2, ":"),
-        (date.get_seconds(), 2, ":"),
-        (date.get_milliseconds(), 3, "."),
-    ] {
-        out.push_str(sep);
-        let text = value.to_string();
-        out.extend(std::iter::repeat_n('0', digits.saturating_sub(text.len())));
-        out.push_str(&text);
-    }
-    out
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds(),
+        date.get_milliseconds()
+    )
 }
 
 /// Ends the current task and resumes in a new one, so the page can paint and take input

@@ -134,11 +134,7 @@ impl AppState {
             in_flight,
         } = prepared;
         let wants_token = plan.wants_token();
-        let recheck = if wants_token {
-            None
-        } else {
-            self.judge_held_again(&snapshot)
-        };
+        let recheck = self.judge_held_again(&snapshot, &plan);
         self.show_start(
             &snapshot,
             wants_token,
