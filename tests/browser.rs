@@ -386,3 +386,117 @@ async fn an_early_signature_check_lands_on_its_own_token_only() {
     state.land(again);
     assert_eq!(state.signature.get_untracked(), landed);
 }
+
+/// A host element appended to the page for a view under test, and a JS counter of the attribute
+/// changes made inside it (a redrawn element has its attributes removed and set again).
+fn host_counting_attribute_changes(counter: &str) -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let observe = js_sys::Function::new_with_args(
+        "el, name",
+        "window[name] = 0; new MutationObserver((l) => { window[name] += l.filter((r) => r.type === 'attributes').length; }).observe(el, { attributes: true, subtree: true });",
+    );
+    observe
+        .call2(&wasm_bindgen::JsValue::NULL, &host, &counter.into())
+        .unwrap();
+    host
+}
+
+fn counted(counter: &str) -> f64 {
+    js_sys::Reflect::get(&web_sys::window().unwrap(), &counter.into())
+        .unwrap()
+        .as_f64()
+        .unwrap()
+}
+
+/// `kept`: a line whose value did not change is left as drawn (no attribute of it is removed
+/// and set again); a line whose value changed is drawn with its new value.
+#[wasm_bindgen_test]
+async fn a_kept_line_is_not_drawn_again_while_its_value_is_the_same() {
+    use cognito_api_tester::ui::kept::kept;
+    use leptos::prelude::*;
+    let host = host_counting_attribute_changes("__kept_changes");
+    let items = RwSignal::new(vec!["a".to_string(), "b".to_string()]);
+    let line = |text: String| {
+        let attribute = text.clone();
+        view! { <li class="line" data-text=attribute>{text}</li> }.into_any()
+    };
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        view! { <ul>{move || items.get().into_iter().map(|i| kept(i, line)).collect_view()}</ul> }
+    });
+    let text = || host.text_content().unwrap_or_default();
+    eventually(|| (text() == "ab").then_some(())).await;
+    let before = counted("__kept_changes");
+    items.set(vec!["a".to_string(), "c".to_string()]);
+    eventually(|| (text() == "ac").then_some(())).await;
+    gloo_timers::future::TimeoutFuture::new(20).await;
+    // The second line's two attributes removed and set again (4 records); the first untouched.
+    assert_eq!(counted("__kept_changes") - before, 4.0);
+    let first = host.query_selector("li").unwrap().unwrap();
+    assert_eq!(first.get_attribute("data-text").as_deref(), Some("a"));
+}
+
+/// `fed`: the parts are drawn once for a shape and then follow the value (their attributes left
+/// alone); a new shape, or None and a value again, draws them anew.
+#[wasm_bindgen_test]
+async fn fed_parts_are_drawn_once_per_shape_and_follow_their_value() {
+    use cognito_api_tester::ui::kept::fed;
+    use leptos::prelude::*;
+    let host = host_counting_attribute_changes("__fed_changes");
+    let value = RwSignal::new(None::<(bool, String)>);
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        let shown = Memo::new(move |_| value.get());
+        fed(
+            shown,
+            |v| v.0,
+            || view! { <p class="none">"none"</p> }.into_any(),
+            |flag, drawn| {
+                view! { <p class="part" data-flag=flag.to_string()>{move || drawn.with(|d| d.1.clone())}</p> }
+                    .into_any()
+            },
+        )
+    });
+    let part = || host.query_selector("p.part").unwrap();
+    let text = || host.text_content().unwrap_or_default();
+    eventually(|| (text() == "none").then_some(())).await;
+
+    value.set(Some((true, "a".into())));
+    eventually(|| (text() == "a").then_some(())).await;
+    let drawn = part().unwrap();
+    let before = counted("__fed_changes");
+    value.set(Some((true, "b".into())));
+    eventually(|| (text() == "b").then_some(())).await;
+    gloo_timers::future::TimeoutFuture::new(20).await;
+    assert!(
+        part().unwrap().is_same_node(Some(&drawn)),
+        "the parts were drawn again"
+    );
+    assert_eq!(
+        counted("__fed_changes"),
+        before,
+        "the parts' attributes were set again"
+    );
+
+    // Another shape: drawn again (its attributes set again), from the new value.
+    let before = counted("__fed_changes");
+    value.set(Some((false, "c".into())));
+    eventually(|| (text() == "c").then_some(())).await;
+    gloo_timers::future::TimeoutFuture::new(20).await;
+    assert!(
+        counted("__fed_changes") > before,
+        "a new shape was not drawn again"
+    );
+    assert_eq!(
+        part().unwrap().get_attribute("data-flag").as_deref(),
+        Some("false")
+    );
+
+    // None, then a value: the empty view, then parts that follow the value again.
+    value.set(None);
+    eventually(|| (text() == "none").then_some(())).await;
+    value.set(Some((false, "d".into())));
+    eventually(|| (text() == "d").then_some(())).await;
+    value.set(Some((false, "e".into())));
+    eventually(|| (text() == "e").then_some(())).await;
+}

@@ -17,6 +17,7 @@ use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
 use crate::core::run::{Job, Outcome, RunSnapshot, Secret, SecretKind};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::ui::canary_export_view::CanaryExport;
+use crate::ui::kept::kept;
 use crate::ui::sign_in_view::{refresh_if_due, SignIn};
 use crate::ui::state::{AppState, EXPIRY_MARGIN_SECS};
 use crate::web::{clock, files, flow, http::InFlight};
@@ -204,15 +205,22 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
 fn AssertionResults(results: RwSignal<Vec<AssertionResult>>) -> impl IntoView {
     view! {
         <ul class="checks assertion-results">
-            {move || results.get().into_iter().map(|r| view! {
-                <li class="check" class:pass=r.passed class:fail=!r.passed>
-                    <span class="icon" aria-hidden="true">{if r.passed { "✓" } else { "✗" }}</span>
-                    <span class="sr-only">{if r.passed { "pass: " } else { "fail: " }}</span>
-                    <strong>{r.assertion}</strong>" — actual: "{r.actual}
-                </li>
-            }).collect_view()}
+            {move || results.get().into_iter().map(|r| kept(r, assertion_line)).collect_view()}
         </ul>
     }
+}
+
+/// One assertion's line, drawn again only when it reads differently (`kept`): the same
+/// assertions usually give the same lines run after run.
+fn assertion_line(r: AssertionResult) -> AnyView {
+    view! {
+        <li class="check" class:pass=r.passed class:fail=!r.passed>
+            <span class="icon" aria-hidden="true">{if r.passed { "✓" } else { "✗" }}</span>
+            <span class="sr-only">{if r.passed { "pass: " } else { "fail: " }}</span>
+            <strong>{r.assertion}</strong>" — actual: "{r.actual}
+        </li>
+    }
+    .into_any()
 }
 
 #[component]

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::checks::{Check, Status};
 use crate::core::run::{checks_headline, ChecksHeadline};
+use crate::ui::kept::kept;
 use crate::ui::state::AppState;
 
 #[component]
@@ -51,17 +52,26 @@ pub fn PasteToken(state: AppState) -> impl IntoView {
 pub fn CheckList(checks: Vec<Check>, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
     view! {
         <ul class="checks" id=id>
-            {checks.into_iter().map(|c| {
-                let icon = match c.status { Status::Pass => "✓", Status::Fail => "✗", Status::Warn => "!", Status::Info => "i" };
-                view! {
-                    <li class=format!("check {}", c.status.label()) data-check=c.name>
-                        <span class="icon" aria-hidden="true">{icon}</span>
-                        <span class="sr-only">{c.status.label()}": "</span>
-                        <strong>{c.name}</strong>" — "{c.detail}
-                        {c.fix.map(|f| view! { <span class="check-fix">"Fix: "{f}</span> })}
-                    </li>
-                }
-            }).collect_view()}
+            {checks.into_iter().map(|c| kept(c, check_line)).collect_view()}
         </ul>
     }
+}
+
+/// One check line, drawn again only when the check reads differently (`kept`).
+fn check_line(c: Check) -> AnyView {
+    let icon = match c.status {
+        Status::Pass => "✓",
+        Status::Fail => "✗",
+        Status::Warn => "!",
+        Status::Info => "i",
+    };
+    view! {
+        <li class=format!("check {}", c.status.label()) data-check=c.name>
+            <span class="icon" aria-hidden="true">{icon}</span>
+            <span class="sr-only">{c.status.label()}": "</span>
+            <strong>{c.name}</strong>" — "{c.detail}
+            {c.fix.map(|f| view! { <span class="check-fix">"Fix: "{f}</span> })}
+        </li>
+    }
+    .into_any()
 }

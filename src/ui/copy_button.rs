@@ -6,12 +6,11 @@ use leptos::task::spawn_local;
 use crate::web::files;
 
 #[component]
-pub fn CopyButton(label: &'static str, #[prop(into)] text: String) -> impl IntoView {
+pub fn CopyButton(label: &'static str, #[prop(into)] text: Signal<String>) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
-    let text = StoredValue::new(text);
     view! {
         <button type="button" class="copy" on:click=move |_| {
-            let text = text.get_value();
+            let text = text.get_untracked();
             spawn_local(async move {
                 status.set(Some(match files::copy(&text).await {
                     Ok(()) => "Copied".to_string(),

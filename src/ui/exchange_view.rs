@@ -13,10 +13,34 @@ use crate::core::exchange::{
     response_head_text, Exchange, Masker,
 };
 use crate::ui::copy_button::CopyButton;
+use crate::ui::kept::fed;
 
 /// Characters of a body shown before "Show all": enough for any token response or
 /// a normal API answer, small enough to render instantly.
 const BODY_PREVIEW_CHARS: usize = 20_000;
+
+/// What the panel shows of one exchange, masked as the toggles say: worked out once per change
+/// of the exchange, the book or a toggle, and compared, so a redraw touches only what differs.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    summary: String,
+    /// The real target when the request went through this page's proxy route.
+    via: Option<String>,
+    request: String,
+    curl: String,
+    curl_secrets: bool,
+    response: Option<ShownResponse>,
+}
+
+#[derive(Clone, PartialEq)]
+struct ShownResponse {
+    head: String,
+    body: String,
+    not_utf8: bool,
+    empty: bool,
+    /// The body's size when only its start is shown.
+    cut: Option<String>,
+}
 
 #[component]
 pub fn ExchangeView(
@@ -30,125 +54,163 @@ pub fn ExchangeView(
     let raw = RwSignal::new(false);
     let show_all = RwSignal::new(false);
     let curl_secrets = RwSignal::new(false);
-
-    let masked = move |text: &str| -> String {
-        if reveal.get() {
-            text.to_string()
-        } else {
-            book.with(|b| b.mask(text))
-        }
-    };
-
-    move || {
-        let Some(ex) = exchange.get() else {
-            return view! { <p class="empty">{empty}</p> }.into_any();
-        };
-        // Read the toggles here, tracked by this closure, and put plain values in the view
-        // below: a `move || signal.get()` in it would be a new effect on every exchange, and
-        // reactive_graph never removes a dropped effect from the subscriber list of a signal
-        // that does not change (wasm memory grew with every run).
-        let reveal_on = reveal.get();
-        let raw_on = raw.get();
-        let curl_secrets_on = curl_secrets.get();
-        let request = if reveal_on {
-            ex.request.clone()
-        } else {
-            book.with(|b| redact_request(&ex.request, b.masker()))
-        };
-        let summary = match &ex.response {
-            Some(r) => format!(
-                "{} {} → {} {} · {} · {}",
-                ex.request.method,
-                request.url,
-                r.status,
-                r.status_text,
-                format_elapsed(ex.elapsed_ms),
-                format_size(r.size_bytes)
-            ),
-            None => format!(
-                "{} {} → no response · {}",
-                ex.request.method,
-                request.url,
-                format_elapsed(ex.elapsed_ms)
-            ),
-        };
-        // curl repeats the request against the real target, not this page's proxy route.
-        let curl = {
-            let mut req = ex.request.clone();
-            if let Some(target) = proxied_target.get() {
-                req.url = target;
-            }
-            if curl_secrets_on {
-                curl_command(&req)
-            } else {
-                book.with(|b| masked_curl(&req, b))
-            }
-        };
-        let request_block = request_text(&request);
-        let response = ex.response.clone().map(|r| {
-            // Only the preview is indented and masked: a 5 MB body must not stall the page.
-            let preview = {
-                let limit = (!show_all.get()).then_some(BODY_PREVIEW_CHARS);
-                if reveal_on {
-                    body_preview(&r.body, raw_on, &Masker::default(), limit)
-                } else {
-                    book.with(|b| body_preview(&r.body, raw_on, b.masker(), limit))
-                }
+    let shown = Memo::new(move |_| {
+        exchange.with(|ex| {
+            let ex = ex.as_ref()?;
+            let toggles = Toggles {
+                reveal: reveal.get(),
+                raw: raw.get(),
+                curl_secrets: curl_secrets.get(),
+                show_all: show_all.get(),
             };
-            let size = format_size(r.size_bytes);
-            let shown = preview.text;
-            let not_utf8 = (!r.body_was_utf8)
-                .then(|| view! { <p class="warning-line">"The body is not valid UTF-8; undecodable bytes are shown as �."</p> });
-            let empty_body = r.body.is_empty().then(|| view! { <p class="empty">"(empty body)"</p> });
-            let head = masked(&response_head_text(&r));
-            let body_copy = shown.clone();
-            view! {
-                <h3>"Response" <CopyButton label="Copy headers" text=head.clone() /> <CopyButton label="Copy body" text=body_copy /></h3>
-                <pre class="response-head">{head}</pre>
-                {not_utf8}
-                {empty_body}
-                <pre class="body" use:draw_text=shown></pre>
-                {preview.cut.then(|| view! {
-                    <button type="button" class="linkish" on:click=move |_| show_all.set(true)>
-                        {format!("Show all (the body is {size}; the first {BODY_PREVIEW_CHARS} characters are shown)")}
-                    </button>
-                })}
-            }
-        });
+            Some(book.with(|b| shown_of(ex, proxied_target.get(), toggles, b)))
+        })
+    });
+    // Drawn when an exchange comes (or one with a response after one without) and then fed:
+    // the next exchange changes a few texts instead of redrawing the panel.
+    let draw = move |has_response: bool, drawn: RwSignal<Shown>| {
+        let text = move |part: fn(&Shown) -> String| move || drawn.with(part);
+        let response = move |part: fn(&ShownResponse) -> String| {
+            move || drawn.with(|s| s.response.as_ref().map(part).unwrap_or_default())
+        };
         view! {
             <div class="exchange">
-                <p class="summary">{summary}</p>
-                {proxied_target.get().map(|t| view! {
+                <p class="summary">{text(|s| s.summary.clone())}</p>
+                {move || drawn.with(|s| s.via.clone()).map(|t| view! {
                     <p class="via">"Sent through this page's proxy route; the proxy forwards it to " <code>{t}</code></p>
                 })}
                 <div class="toolbar">
                     <label>
-                        <input type="checkbox" prop:checked=reveal_on
+                        <input type="checkbox" prop:checked=reveal.get_untracked()
                             on:change:target=move |e| reveal.set(e.target().checked()) />
                         " Reveal secrets"
                     </label>
                     <label>
-                        <input type="checkbox" prop:checked=raw_on
+                        <input type="checkbox" prop:checked=raw.get_untracked()
                             on:change:target=move |e| raw.set(e.target().checked()) />
                         " Raw body"
                     </label>
                 </div>
-                <h3>"Request" <CopyButton label="Copy request" text=request_block.clone() /></h3>
-                <pre class="request">{request_block}</pre>
+                <h3>"Request" <CopyButton label="Copy request" text=Signal::derive(text(|s| s.request.clone())) /></h3>
+                <pre class="request">{text(|s| s.request.clone())}</pre>
                 <div class="toolbar">
-                    <CopyButton label="Copy as curl" text=curl />
+                    <CopyButton label="Copy as curl" text=Signal::derive(text(|s| s.curl.clone())) />
                     <label>
-                        <input type="checkbox" prop:checked=curl_secrets_on
+                        <input type="checkbox" prop:checked=curl_secrets.get_untracked()
                             on:change:target=move |e| curl_secrets.set(e.target().checked()) />
                         " include secrets in curl"
                     </label>
-                    {curl_secrets_on.then(|| view! {
+                    {move || drawn.with(|s| s.curl_secrets).then(|| view! {
                         <span class="warning-line">"The copied command will contain the client secret and the token: do not paste it into a ticket or chat."</span>
                     })}
                 </div>
-                {response}
+                {has_response.then(|| view! {
+                    <h3>"Response"
+                        <CopyButton label="Copy headers" text=Signal::derive(response(|r| r.head.clone())) />
+                        <CopyButton label="Copy body" text=Signal::derive(response(|r| r.body.clone())) />
+                    </h3>
+                    <pre class="response-head">{response(|r| r.head.clone())}</pre>
+                    {move || drawn.with(|s| s.response.as_ref().is_some_and(|r| r.not_utf8)).then(|| view! {
+                        <p class="warning-line">"The body is not valid UTF-8; undecodable bytes are shown as �."</p>
+                    })}
+                    {move || drawn.with(|s| s.response.as_ref().is_some_and(|r| r.empty)).then(|| view! {
+                        <p class="empty">"(empty body)"</p>
+                    })}
+                    // Drawn again (one element) when the body changes: see pre_text.
+                    {move || {
+                        let body = response(|r| r.body.clone())();
+                        view! { <pre class="body" use:draw_text=body></pre> }
+                    }}
+                    {move || drawn.with(|s| s.response.as_ref().and_then(|r| r.cut.clone())).map(|size| view! {
+                        <button type="button" class="linkish" on:click=move |_| show_all.set(true)>
+                            {format!("Show all (the body is {size}; the first {BODY_PREVIEW_CHARS} characters are shown)")}
+                        </button>
+                    })}
+                })}
             </div>
         }
         .into_any()
+    };
+    fed(
+        shown,
+        |s| s.response.is_some(),
+        move || view! { <p class="empty">{empty}</p> }.into_any(),
+        draw,
+    )
+}
+
+#[derive(Clone, Copy)]
+struct Toggles {
+    reveal: bool,
+    raw: bool,
+    curl_secrets: bool,
+    show_all: bool,
+}
+
+fn shown_of(
+    ex: &Exchange,
+    proxied_target: Option<String>,
+    toggles: Toggles,
+    book: &SecretBook,
+) -> Shown {
+    let nothing = Masker::default();
+    let masker = if toggles.reveal {
+        &nothing
+    } else {
+        book.masker()
+    };
+    let request = if toggles.reveal {
+        ex.request.clone()
+    } else {
+        redact_request(&ex.request, masker)
+    };
+    let summary = match &ex.response {
+        Some(r) => format!(
+            "{} {} → {} {} · {} · {}",
+            ex.request.method,
+            request.url,
+            r.status,
+            r.status_text,
+            format_elapsed(ex.elapsed_ms),
+            format_size(r.size_bytes)
+        ),
+        None => format!(
+            "{} {} → no response · {}",
+            ex.request.method,
+            request.url,
+            format_elapsed(ex.elapsed_ms)
+        ),
+    };
+    // curl repeats the request against the real target, not this page's proxy route.
+    let curl = {
+        let mut req = ex.request.clone();
+        if let Some(target) = &proxied_target {
+            req.url = target.clone();
+        }
+        if toggles.curl_secrets {
+            curl_command(&req)
+        } else {
+            masked_curl(&req, book)
+        }
+    };
+    let response = ex.response.as_ref().map(|r| {
+        // Only the preview is indented and masked: a 5 MB body must not stall the page.
+        let limit = (!toggles.show_all).then_some(BODY_PREVIEW_CHARS);
+        let preview = body_preview(&r.body, toggles.raw, masker, limit);
+        ShownResponse {
+            head: masker.redact(&response_head_text(r)),
+            body: preview.text,
+            not_utf8: !r.body_was_utf8,
+            empty: r.body.is_empty(),
+            cut: preview.cut.then(|| format_size(r.size_bytes)),
+        }
+    });
+    Shown {
+        summary,
+        via: proxied_target,
+        request: request_text(&request),
+        curl,
+        curl_secrets: toggles.curl_secrets,
+        response,
     }
 }

@@ -10,6 +10,7 @@ mod exchange_view;
 mod form;
 mod hosting_view;
 mod insecure_notice;
+pub mod kept;
 mod matrix_view;
 mod pre_text;
 mod sign_in_view;

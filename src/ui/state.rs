@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -147,6 +148,9 @@ pub struct AppState {
     /// The token the last signature check was for, and the key-set fields (Key set, via proxy)
     /// it was judged with: a run sending that token with others judges it again.
     judged_with: StoredValue<Option<(String, String, bool)>>,
+    /// The held token decoded, with the token it is of: the panels, the checks and the verdict
+    /// read it several times a run, and the token changes at most once.
+    decoded_last: StoredValue<Option<(String, Arc<jwt::DecodedJwt>)>>,
 }
 
 impl AppState {
@@ -182,6 +186,7 @@ impl AppState {
             epoch: StoredValue::new(0),
             verification: StoredValue::new(0),
             judged_with: StoredValue::new(None),
+            decoded_last: StoredValue::new(None),
         }
     }
 
@@ -975,9 +980,21 @@ impl AppState {
     }
 
     /// The decoded form of the held token, for the Decoded token panel.
-    pub fn decoded(self) -> Option<jwt::DecodedJwt> {
-        self.held
-            .with(|held| held.as_ref().map(|h| jwt::decode(&h.access_token)))
+    pub fn decoded(self) -> Option<Arc<jwt::DecodedJwt>> {
+        self.held.with(|held| {
+            let token = &held.as_ref()?.access_token;
+            let last = self.decoded_last.with_value(|last| {
+                last.as_ref()
+                    .filter(|(of, _)| of == token)
+                    .map(|(_, decoded)| decoded.clone())
+            });
+            Some(last.unwrap_or_else(|| {
+                let decoded = Arc::new(jwt::decode(token));
+                self.decoded_last
+                    .set_value(Some((token.clone(), decoded.clone())));
+                decoded
+            }))
+        })
     }
 
     /// The verdict on the last run (None while it is on, or before any run).

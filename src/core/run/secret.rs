@@ -7,7 +7,7 @@
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
 use crate::core::exchange::{curl_command, tokens_in_response, Exchange, RecordedRequest};
-use crate::core::mask::{Found, Masker};
+use crate::core::mask::{Found, Masker, Seen};
 use crate::core::secret_shape;
 use crate::core::settings::Settings;
 
@@ -93,6 +93,8 @@ pub struct SecretBook {
     entries: Vec<(SecretKind, Secret)>,
     /// The entries' forms compiled for finding (index = entry).
     masker: Masker,
+    /// The entries' hashes: a new token is told from the thousand before it without comparing.
+    hashes: Seen,
 }
 
 /// Shorter values are not masked: masking every `a` in a page would hide everything and protect
@@ -109,10 +111,12 @@ impl SecretBook {
     pub fn add(&mut self, kind: SecretKind, secret: &Secret) -> bool {
         let value = secret.expose().trim();
         if value.chars().count() < MIN_MASKED_CHARS
-            || self.entries.iter().any(|(_, s)| s.expose() == value)
+            || (self.hashes.may_hold(value)
+                && self.entries.iter().rev().any(|(_, s)| s.expose() == value))
         {
             return false;
         }
+        self.hashes.insert(value);
         self.masker.push(self.entries.len(), value);
         self.entries.push((kind, Secret::new(value)));
         true
@@ -154,9 +158,15 @@ impl SecretBook {
         let token = token.trim();
         // A pasted token may be wrapped over lines; the decoder reads it without the whitespace,
         // so that form (and its signature) is what the page shows and must be masked too.
-        let compact: String = token.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact: String = match token.contains(char::is_whitespace) {
+            true => token.chars().filter(|c| !c.is_whitespace()).collect(),
+            false => String::new(),
+        };
         let mut changed = false;
-        for form in [token, compact.as_str()] {
+        for form in [token, compact.as_str()]
+            .into_iter()
+            .filter(|f| !f.is_empty())
+        {
             changed |= self.add(kind.clone(), &Secret::new(form));
             if let Some(signature) = form.rsplit('.').next().filter(|_| form.contains('.')) {
                 changed |= self.add(SecretKind::TokenSignature, &Secret::new(signature));
@@ -189,6 +199,7 @@ impl SecretBook {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.hashes = Seen::default();
         self.masker = Masker::default();
     }
 
@@ -565,6 +576,40 @@ mod tests {
             book.mask("a=first-secret&b=second-secret"),
             "a=••••••&b=••••••"
         );
+    }
+
+    /// The book's index of what it holds (hashes) decides only "surely new": with many tokens
+    /// sharing a long start, as one pool's do, each is still held once and every one masked,
+    /// in the forms a page shows it (as sent, in a form body, in JSON).
+    #[test]
+    fn a_book_of_many_similar_tokens_holds_each_once_and_masks_all() {
+        let mut book = SecretBook::new();
+        let token =
+            |n: usize| format!("eyJraWQiOiJrMSJ9.eyJzdWIiOiJjbGllbnQifQ{n:06}.c2lnbmF0dXJl{n:06}");
+        for n in 0..300 {
+            assert!(
+                book.add_token(&token(n)),
+                "token {n} was taken for one already held"
+            );
+        }
+        let len = book.len();
+        for n in [0, 150, 299] {
+            assert!(!book.add_token(&token(n)), "token {n} was held twice");
+            assert!(!book.add(SecretKind::AccessToken, &Secret::new(token(n))));
+        }
+        assert_eq!(book.len(), len);
+        for n in [0, 299] {
+            let sent = format!(
+                "Bearer {} token={} {{\"access_token\":\"{}\"}}",
+                token(n),
+                token(n),
+                token(n)
+            );
+            assert_eq!(
+                book.mask(&sent),
+                "Bearer •••••• token=•••••• {\"access_token\":\"••••••\"}"
+            );
+        }
     }
 
     #[test]
