@@ -5,19 +5,27 @@ use leptos::task::spawn_local;
 
 use crate::web::files;
 
+/// `text` may change while the button stays (a panel fed a new exchange): the note is shown
+/// only beside the text it is about.
 #[component]
 pub fn CopyButton(label: &'static str, #[prop(into)] text: Signal<String>) -> impl IntoView {
-    let status = RwSignal::new(None::<String>);
+    // What was copied, and the note on it.
+    let status = RwSignal::new(None::<(String, String)>);
     view! {
         <button type="button" class="copy" on:click=move |_| {
             let text = text.get_untracked();
             spawn_local(async move {
-                status.set(Some(match files::copy(&text).await {
+                let note = match files::copy(&text).await {
                     Ok(()) => "Copied".to_string(),
                     Err(e) => format!("Not copied: {e}"),
-                }));
+                };
+                status.set(Some((text, note)));
             });
         }>{label}</button>
-        {move || status.get().map(|s| view! { <span class="copy-status" role="status">{s}</span> })}
+        {move || {
+            status
+                .with(|s| s.as_ref().filter(|(copied, _)| text.with(|t| t == copied)).map(|(_, note)| note.clone()))
+                .map(|s| view! { <span class="copy-status" role="status">{s}</span> })
+        }}
     }
 }

@@ -2,6 +2,8 @@
 //! the response status line and readable headers, the body (pretty or raw,
 //! cut short with "Show all" so a big body cannot freeze the page).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::ui::pre_text::draw_text;
@@ -35,7 +37,8 @@ struct Shown {
 #[derive(Clone, PartialEq)]
 struct ShownResponse {
     head: String,
-    body: String,
+    /// Shared by the memo and the drawn parts: with Show all it can be megabytes.
+    body: Arc<str>,
     not_utf8: bool,
     empty: bool,
     /// The body's size when only its start is shown.
@@ -73,6 +76,9 @@ pub fn ExchangeView(
         let response = move |part: fn(&ShownResponse) -> String| {
             move || drawn.with(|s| s.response.as_ref().map(part).unwrap_or_default())
         };
+        // The drawing's own memo (it reads only `drawn`): the body is drawn again when it changes,
+        // not with every other change of the exchange.
+        let body = Memo::new(move |_| drawn.with(|s| s.response.as_ref().map(|r| r.body.clone())));
         view! {
             <div class="exchange">
                 <p class="summary">{text(|s| s.summary.clone())}</p>
@@ -107,7 +113,7 @@ pub fn ExchangeView(
                 {has_response.then(|| view! {
                     <h3>"Response"
                         <CopyButton label="Copy headers" text=Signal::derive(response(|r| r.head.clone())) />
-                        <CopyButton label="Copy body" text=Signal::derive(response(|r| r.body.clone())) />
+                        <CopyButton label="Copy body" text=Signal::derive(response(|r| r.body.to_string())) />
                     </h3>
                     <pre class="response-head">{response(|r| r.head.clone())}</pre>
                     {move || drawn.with(|s| s.response.as_ref().is_some_and(|r| r.not_utf8)).then(|| view! {
@@ -116,9 +122,9 @@ pub fn ExchangeView(
                     {move || drawn.with(|s| s.response.as_ref().is_some_and(|r| r.empty)).then(|| view! {
                         <p class="empty">"(empty body)"</p>
                     })}
-                    // Drawn again (one element) when the body changes: see pre_text.
+                    // Drawn again (one element) when the body changes, and only then: see pre_text.
                     {move || {
-                        let body = response(|r| r.body.clone())();
+                        let body = body.get().map(|b| b.to_string()).unwrap_or_default();
                         view! { <pre class="body" use:draw_text=body></pre> }
                     }}
                     {move || drawn.with(|s| s.response.as_ref().and_then(|r| r.cut.clone())).map(|size| view! {
@@ -199,7 +205,7 @@ fn shown_of(
         let preview = body_preview(&r.body, toggles.raw, masker, limit);
         ShownResponse {
             head: masker.redact(&response_head_text(r)),
-            body: preview.text,
+            body: preview.text.into(),
             not_utf8: !r.body_was_utf8,
             empty: r.body.is_empty(),
             cut: preview.cut.then(|| format_size(r.size_bytes)),

@@ -42,9 +42,18 @@ where
 {
     let current = StoredValue::new(None::<RwSignal<T>>);
     Effect::new(move |_| {
-        if let (Some(value), Some(drawn)) = (shown.get(), current.get_value()) {
-            // Parts already gone refuse it (the new ones start from it); an equal value changes nothing.
-            if drawn.try_with_untracked(|d| *d != value) == Some(true) {
+        let Some(drawn) = current.get_value() else {
+            shown.track();
+            return;
+        };
+        // Parts already gone refuse it (the new ones start from it); an equal value changes
+        // nothing and is not copied.
+        let changed = shown.with(|value| match value {
+            Some(value) => drawn.try_with_untracked(|d| d != value) == Some(true),
+            None => false,
+        });
+        if changed {
+            if let Some(value) = shown.get_untracked() {
                 let _ = drawn.try_set(value);
             }
         }

@@ -77,6 +77,28 @@ async fn import_run_profile_report_and_share_without_leaking_secrets() {
         assert!(stored.contains("demo-client-id"), "{stored}");
 
         b.click("Copy as curl").await;
+        // The copy's note ("Copied", or "Not copied: …" where the browser refuses) stands beside
+        // the command it is about, and goes when the panel shows another (the panel is not
+        // redrawn for a new exchange or a toggle, so the note would stay).
+        let notes =
+            format!("return String(document.querySelectorAll(\"{TOKEN} .copy-status\").length)");
+        b.wait_text(&format!("{TOKEN} .copy-status"), "opied").await;
+        let with_secrets = b
+            .client
+            .find(Locator::XPath(&format!(
+                "{}//label[contains(., 'include secrets in curl')]/input",
+                xpath_section("token-response-heading")
+            )))
+            .await
+            .unwrap();
+        b.click_el(&with_secrets).await;
+        b.wait_text(TOKEN, "do not paste it into a ticket").await;
+        assert_eq!(
+            b.js_string(&notes).await,
+            "0",
+            "the note outlived its command"
+        );
+        b.click_el(&with_secrets).await;
 
         // The evidence report, both formats.
         b.click("Download report (Markdown)").await;
