@@ -225,11 +225,17 @@ pub fn App() -> impl IntoView {
                             {(!reasons.is_empty()).then(|| view! {
                                 <ul class="verdict-reasons">{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                             })}
-                            // A fast run redraws once, with nothing in between (see state::unshown):
-                            // its time tells it from the last run's when the verdict is the same.
-                            {state.snapshot.with(|s| s.as_ref().map(|s| view! {
-                                <p class="verdict-when">"Run started at " {clock::time_of_day_ms(s.started_at_unix_ms)}</p>
-                            }))}
+                        }
+                    })}
+                    // A fast run redraws once, with nothing in between (see state::unshown): its
+                    // time tells it from the last run's when the verdict is the same. Its own
+                    // part: a verdict that reads as the last one's is not drawn again.
+                    {move || verdict.with(Option::is_some).then(|| {
+                        let started = move || state.snapshot.with(|s| s.as_ref().map(|s| s.started_at_unix_ms));
+                        view! {
+                            <p class="verdict-when" hidden=move || started().is_none()>
+                                "Run started at " {move || started().map(clock::time_of_day_ms)}
+                            </p>
                         }
                     })}
                 </div>

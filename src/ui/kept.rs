@@ -2,7 +2,7 @@
 //! element removes and sets again every one of its attributes, and builds its children again:
 //! a Run redrew every panel whole although most of each read the same as before.
 //!
-//! - [`kept`]: a part left as it is when its value did not change (a check line, a claim row).
+//! - [`kept`]: a part left as it is when its value did not change (a check line, an assertion).
 //!   Leptos's keyed `<For>` does that for 7.5 KB of wasm; this is the one comparison it needs.
 //!   Only for parts without reactive children: what a `move ||` inside the part creates belongs
 //!   to the redraw that created it and stops with the next one.

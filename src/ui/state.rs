@@ -402,7 +402,14 @@ impl AppState {
         busy: &'static str,
     ) {
         self.busy.set(Some(busy));
-        self.notice.set(note);
+        // Most runs bring the note the last one did: the line is left as drawn.
+        self.notice.maybe_update(|n| {
+            let changed = *n != note;
+            if changed {
+                *n = note;
+            }
+            changed
+        });
         self.refusal.set(None);
         self.snapshot.set(Some(snapshot.clone()));
         self.token_fetched.set(wants_token);

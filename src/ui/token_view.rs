@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::core::jwt::{
     self, claim_rows, expiry, format_countdown, format_relative, ClaimRow, Expiry,
 };
-use crate::ui::kept::{fed, kept};
+use crate::ui::kept::fed;
 use crate::ui::state::AppState;
 use crate::web::clock;
 
@@ -55,46 +55,56 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
         // outlives them — the page-wide `state.now` grew that list, and the wasm memory, with
         // every token.
         let now = clock_signal(state);
-        let countdown = move || {
-            // By the server's clock when a Date header showed it (the Checks panel's Expiry too).
+        // By the server's clock when a Date header showed it (the Checks panel's Expiry too).
+        let expiry_now = move || {
             let now =
                 crate::core::clock_skew::server_now(now.get(), state.server_skew.get_untracked());
-            drawn.with(|d| {
-                let claims = d.claims.as_ref()?;
-                Some(match expiry(claims, now) {
-                    Expiry::NoExpClaim => view! { <p class="expiry warning-line">"The token has no exp claim: it never expires, which Cognito never issues."</p> }.into_any(),
-                    Expiry::Valid { seconds_left } => view! {
-                        <p class="expiry valid">"Expires in " <strong class="countdown">{format_countdown(seconds_left)}</strong></p>
-                    }.into_any(),
-                    Expiry::Expired { seconds_ago } => view! {
-                        <p class="expiry expired" role="alert">
-                            <strong>"EXPIRED"</strong> {format!(" {} — Run fetches a new one.", format_relative(-seconds_ago))}
-                        </p>
-                    }.into_any(),
-                })
+            drawn.with(|d| d.claims.as_ref().map(|claims| expiry(claims, now)))
+        };
+        // Drawn when the kind of line changes (valid, expired, no exp); each second and each
+        // token of the same kind change its figure only.
+        let kind = Memo::new(move |_| expiry_now().map(|e| std::mem::discriminant(&e)));
+        let countdown = move || {
+            // Read, not only tracked: a memo nobody has read has not run, so it follows nothing.
+            kind.get()?;
+            Some(match untrack(expiry_now)? {
+                Expiry::NoExpClaim => view! { <p class="expiry warning-line">"The token has no exp claim: it never expires, which Cognito never issues."</p> }.into_any(),
+                Expiry::Valid { .. } => view! {
+                    <p class="expiry valid">"Expires in " <strong class="countdown">{move || match expiry_now() {
+                        Some(Expiry::Valid { seconds_left }) => format_countdown(seconds_left),
+                        _ => String::new(),
+                    }}</strong></p>
+                }.into_any(),
+                Expiry::Expired { .. } => view! {
+                    <p class="expiry expired" role="alert">
+                        <strong>"EXPIRED"</strong> {move || match expiry_now() {
+                            Some(Expiry::Expired { seconds_ago }) => format!(" {} — Run fetches a new one.", format_relative(-seconds_ago)),
+                            _ => String::new(),
+                        }}
+                    </p>
+                }.into_any(),
             })
         };
+        // The table is drawn again only when its shape changes (the claims, their lines of
+        // detail, which are times): another token of the same kind feeds each row, and only a time claim's texts
+        // change.
+        let shape = Memo::new(move |_| {
+            drawn.with(|d| {
+                d.rows
+                    .iter()
+                    .map(|r| (r.name.clone(), r.detail.len(), r.time.is_some()))
+                    .collect::<Vec<_>>()
+            })
+        });
         let rows = move || {
             let now = clock_signal(state);
-            drawn
-                .with(|d| d.rows.clone())
+            shape
+                .get()
                 .into_iter()
-                .map(|row| match row.time {
-                    // A time's "how long ago" ticks with these rows' clock: drawn with it.
-                    Some(t) => claim_row(
-                        row,
-                        Some(
-                            view! {
-                                <span class="time">
-                                    {clock::local_time(t)} " local" <br/>
-                                    {move || format_relative(t.saturating_sub(now.get()))}
-                                </span>
-                            }
-                            .into_any(),
-                        ),
-                    ),
-                    // The rest usually reads the same for the next token: kept as drawn.
-                    None => kept(row, |row| claim_row(row, None)).into_any(),
+                .enumerate()
+                .map(|(i, (name, details, has_time))| {
+                    let row = Memo::new(move |_| drawn.with(|d| d.rows.get(i).cloned()));
+                    claim_row(name, details, has_time, row, now)
                 })
                 .collect_view()
         };
@@ -144,19 +154,38 @@ fn clock_signal(state: AppState) -> RwSignal<i64> {
     now
 }
 
-/// One row of the claims table; `time` is the local time and the "how long ago" of a time claim.
-fn claim_row(row: ClaimRow, time: Option<AnyView>) -> AnyView {
-    let name = row.name.clone();
+/// One row of the claims table, fed its row: its texts change when the row does (a time
+/// claim's with every token), the row itself stays. A time shows its local time and how long
+/// ago it was, which ticks with `now`.
+fn claim_row(
+    name: String,
+    details: usize,
+    has_time: bool,
+    row: Memo<Option<ClaimRow>>,
+    now: RwSignal<i64>,
+) -> AnyView {
+    let text = move |part: fn(&ClaimRow) -> String| {
+        move || row.with(|r| r.as_ref().map(part).unwrap_or_default())
+    };
+    let time = move || row.with(|r| r.as_ref().and_then(|r| r.time));
+    let claim = name.clone();
     view! {
-        <tr data-claim=name>
-            <th scope="row"><code>{row.name}</code></th>
-            <td><code class="value">{row.value}</code>
-                {(!row.detail.is_empty()).then(|| view! {
-                    <ul class="detail">{row.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+        <tr data-claim=claim>
+            <th scope="row"><code>{name}</code></th>
+            <td><code class="value">{text(|r| r.value.clone())}</code>
+                {(details > 0).then(|| view! {
+                    <ul class="detail">{(0..details).map(|j| view! {
+                        <li>{move || row.with(|r| r.as_ref().and_then(|r| r.detail.get(j).cloned()))}</li>
+                    }).collect_view()}</ul>
                 })}
-                {time}
+                {has_time.then(|| view! {
+                    <span class="time">
+                        {move || time().map(clock::local_time)} " local" <br/>
+                        {move || time().map(|t| format_relative(t.saturating_sub(now.get())))}
+                    </span>
+                })}
             </td>
-            <td>{row.meaning}</td>
+            <td>{text(|r| r.meaning.clone())}</td>
         </tr>
     }
     .into_any()

@@ -275,20 +275,31 @@ impl SecretBook {
     /// appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
     pub fn mask_for_shell(&self, text: &str) -> String {
         self.masker.replace(text, &|found: Found| {
-            let variable = self
-                .entries
-                .get(found.index)
-                .map_or_else(|| "SECRET".to_owned(), |(kind, _)| kind.variable());
-            let suffix = if found.encoded { "_URLENCODED" } else { "" };
-            format!("'\"${variable}{suffix}\"'")
+            self.shell_variable(found.index, found.encoded)
         })
     }
 
+    /// Entry `index` as [`mask_for_shell`](Self::mask_for_shell) writes it: `'"$CLIENT_SECRET"'`.
+    fn shell_variable(&self, index: usize, encoded: bool) -> String {
+        let variable = self
+            .entries
+            .get(index)
+            .map_or_else(|| "SECRET".to_owned(), |(kind, _)| kind.variable());
+        let suffix = if encoded { "_URLENCODED" } else { "" };
+        format!("'\"${variable}{suffix}\"'")
+    }
+
     /// The variables [`mask_for_shell`](Self::mask_for_shell) may write, for the lines that
-    /// tell the reader what to set.
+    /// tell the reader what to set. By kind, not by entry: the book holds every token of the tab.
     pub fn variables_in(&self, text: &str) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
+        let mut kinds: Vec<&SecretKind> = Vec::new();
         for (kind, _) in &self.entries {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        let mut names: Vec<String> = Vec::new();
+        for kind in kinds {
             for name in [kind.variable(), format!("{}_URLENCODED", kind.variable())] {
                 if text.contains(&format!("\"${name}\"")) && !names.contains(&name) {
                     names.push(name);
@@ -306,6 +317,16 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     // Secrets are marked in the request before shell quoting, then the marks become variables:
     // masking the quoted command instead missed a secret holding a quote ('\'' inside).
     let mark = |text: &str| {
+        // A private-use character already in the request becomes a mark of its own (`E`), so
+        // nothing typed is taken for a secret's mark.
+        let escaped;
+        let text = match text.contains('\u{E000}') {
+            true => {
+                escaped = text.replace('\u{E000}', "\u{E000}E\u{E001}");
+                escaped.as_str()
+            }
+            false => text,
+        };
         book.masker.replace(text, &|found: Found| {
             format!(
                 "\u{E000}{}:{}\u{E001}",
@@ -324,15 +345,7 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
             .collect(),
         body: request.body.as_deref().map(mark),
     };
-    let mut command = curl_command(&marked);
-    for (index, (kind, _)) in book.entries.iter().enumerate() {
-        for (encoded, suffix) in [(0, ""), (1, "_URLENCODED")] {
-            command = command.replace(
-                &format!("\u{E000}{index}:{encoded}\u{E001}"),
-                &format!("'\"${}{suffix}\"'", kind.variable()),
-            );
-        }
-    }
+    let command = unmark(&curl_command(&marked), book);
     // And a last pass over the finished command, for anything the quoting put together.
     let command = book.mask_for_shell(&command);
     let variables = book.variables_in(&command);
@@ -349,6 +362,45 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
         out.push_str(&format!("#   export {name}='…'{how}\n"));
     }
     out.push_str(&command);
+    out
+}
+
+/// The command with each mark `\u{E000}index:encoded\u{E001}` made its entry's shell variable:
+/// one pass over the command, however many secrets the book holds; `\u{E000}E\u{E001}` is a
+/// private-use character the request held.
+fn unmark(command: &str, book: &SecretBook) -> String {
+    let mut out = String::with_capacity(command.len());
+    let mut rest = command;
+    while let Some((before, after)) = rest.split_once('\u{E000}') {
+        out.push_str(before);
+        let parsed = after.split_once('\u{E001}').and_then(|(mark, tail)| {
+            if mark == "E" {
+                return Some(("\u{E000}".to_owned(), tail));
+            }
+            let (index, encoded) = mark.split_once(':')?;
+            let encoded = match encoded {
+                "0" => false,
+                "1" => true,
+                _ => return None,
+            };
+            let index: usize = index
+                .parse()
+                .ok()
+                .filter(|i: &usize| *i < book.len() && i.to_string() == index)?;
+            Some((book.shell_variable(index, encoded), tail))
+        });
+        match parsed {
+            Some((variable, tail)) => {
+                out.push_str(&variable);
+                rest = tail;
+            }
+            None => {
+                out.push('\u{E000}');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -408,6 +460,36 @@ mod tests {
         assert!(
             curl.contains("-H 'X-Api-Key: '\"$HEADER_X_API_KEY\"''"),
             "{curl}"
+        );
+    }
+
+    /// The marks became variables by a pass over the command per entry of the book, which holds
+    /// every token of the tab: a Run's curl grew slower with every Run before it. Now one pass;
+    /// the command must read the same, and text that only looks like a mark stays as typed.
+    #[test]
+    fn masked_curl_of_a_long_lived_tab_names_each_secret_once() {
+        let mut book = SecretBook::new();
+        book.add(SecretKind::ClientSecret, &Secret::new("the-client-secret"));
+        let token = |n: usize| format!("eyJhbGciOiJSUzI1NiJ9.eyJuIjoi{n:06}.c2ln{n:06}");
+        for n in 0..300 {
+            book.add_token(&token(n));
+        }
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/dev?note=\u{E000}1:0\u{E001}&x=\u{E000}01:0\u{E001}".into(),
+            headers: vec![("Authorization".into(), format!("Bearer {}", token(299)))],
+            body: Some(format!("secret=the-client-secret&old={}", token(7))),
+        };
+        let curl = masked_curl(&request, &book);
+        assert_eq!(
+            curl,
+            "# Secrets are shell variables here; set them before running:\n\
+             #   export CLIENT_SECRET='…'\n\
+             #   export ACCESS_TOKEN='…'\n\
+             curl \\\n  -i \\\n  -X 'POST' \\\n  \
+             -H 'Authorization: Bearer '\"$ACCESS_TOKEN\"'' \\\n  \
+             --data-raw 'secret='\"$CLIENT_SECRET\"'&old='\"$ACCESS_TOKEN\"'' \\\n  \
+             'https://x.example.com/dev?note=\u{E000}1:0\u{E001}&x=\u{E000}01:0\u{E001}'"
         );
     }
 

@@ -166,6 +166,58 @@ async fn an_expired_token_is_fetched_again_by_run() {
     emu.shutdown().await;
 }
 
+/// A Run drew the Decoded token's time rows (iat, exp, auth_time) again with every token, and its
+/// countdown line every second: with erased views that removes and sets again each attribute of
+/// every element redrawn. Now the claims table is drawn once per shape and fed, and the countdown
+/// line changes its figure until its kind changes (valid → EXPIRED → valid). Attribute and child
+/// changes are counted by a MutationObserver; texts may change.
+#[tokio::test]
+async fn a_new_token_of_the_same_kind_changes_the_claims_texts_only() {
+    // Long enough for the countdown to move before the token expires, whatever the machine.
+    let emu = emulator(|c| c.token_validity = Some(6)).await;
+    let site = emu.static_url().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev").await;
+        b.click("Run").await;
+        b.wait_text(VERDICT, "PASS").await;
+        let first = b.text(".jwt-payload").await;
+        let exp = b.text("tr[data-claim='exp'] code.value").await;
+        let countdown = b.wait_text(".countdown", "0:0").await;
+        b.js_string(
+            "window.__redrawn = [];
+             const note = (list) => { for (const m of list) if (m.type !== 'characterData')
+               window.__redrawn.push(m.type + ' ' + (m.attributeName || '') + ' on ' + m.target.nodeName); };
+             window.__rows = new MutationObserver(note);
+             window.__rows.observe(document.querySelector('table.claims tbody'),
+               { subtree: true, childList: true, attributes: true, characterData: true });
+             window.__line = new MutationObserver(note);
+             window.__line.observe(document.querySelector('p.expiry'),
+               { subtree: true, childList: true, attributes: true, characterData: true });
+             return '';",
+        )
+        .await;
+        // The countdown moves: its line stays as drawn.
+        b.wait_text_change(".countdown", &countdown).await;
+        let moved = b.js_string("return window.__redrawn.join('; ')").await;
+        assert_eq!(moved, "", "the countdown line was drawn again as it moved");
+        b.js_string("window.__line.disconnect(); return '';").await;
+
+        b.wait_text(DECODED, "EXPIRED").await;
+        b.click("Run").await;
+        b.wait_text(VERDICT, "fetched a new one").await;
+        b.wait_text(VERDICT, "PASS").await;
+        b.wait_text_change(".jwt-payload", &first).await;
+        let exp_again = b.text("tr[data-claim='exp'] code.value").await;
+        assert_ne!(exp, exp_again, "the exp row shows the new token's");
+        let redrawn = b.js_string("return window.__redrawn.join('; ')").await;
+        assert_eq!(redrawn, "", "the claims table was drawn again for a token of the same kind");
+        assert!(b.text(".expiry").await.contains("Expires in"));
+    })
+    .await;
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn timeouts_and_cancel() {
     let emu = emulator(|_| {}).await;
