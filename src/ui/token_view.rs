@@ -75,10 +75,14 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
                         _ => String::new(),
                     }}</strong></p>
                 }.into_any(),
+                // The alert says what happened once; how long ago ticks outside it, or a screen
+                // reader would read the alert again every second.
                 Expiry::Expired { .. } => view! {
-                    <p class="expiry expired" role="alert">
-                        <strong>"EXPIRED"</strong> {move || match expiry_now() {
-                            Some(Expiry::Expired { seconds_ago }) => format!(" {} — Run fetches a new one.", format_relative(-seconds_ago)),
+                    <p class="expiry expired">
+                        <span role="alert"><strong>"EXPIRED"</strong>" — Run fetches a new one."</span>
+                        {move || match expiry_now() {
+                            Some(Expiry::Expired { seconds_ago: 0 }) => " It has just expired.".to_owned(),
+                            Some(Expiry::Expired { seconds_ago }) => format!(" It expired {}.", format_relative(-seconds_ago)),
                             _ => String::new(),
                         }}
                     </p>

@@ -315,37 +315,41 @@ impl SecretBook {
 /// the variables named in its first lines are set.
 pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     // Secrets are marked in the request before shell quoting, then the marks become variables:
-    // masking the quoted command instead missed a secret holding a quote ('\'' inside).
-    let mark = |text: &str| {
-        // A private-use character already in the request becomes a mark of its own (`E`), so
-        // nothing typed is taken for a secret's mark.
-        let escaped;
-        let text = match text.contains('\u{E000}') {
-            true => {
-                escaped = text.replace('\u{E000}', "\u{E000}E\u{E001}");
-                escaped.as_str()
-            }
-            false => text,
-        };
-        book.masker.replace(text, &|found: Found| {
-            format!(
-                "\u{E000}{}:{}\u{E001}",
-                found.index,
-                u8::from(found.encoded)
-            )
-        })
-    };
-    let marked = RecordedRequest {
-        method: request.method.clone(),
-        url: mark(&request.url),
-        headers: request
+    // masking the quoted command instead missed a secret holding a quote ('\'' inside). A mark is
+    // the secret's number between two private-use characters the request does not hold, so
+    // nothing typed is taken for a mark and no secret is altered before it is looked for.
+    let texts = || {
+        let headers = request
             .headers
             .iter()
-            .map(|(name, value)| (mark(name), mark(value)))
-            .collect(),
-        body: request.body.as_deref().map(mark),
+            .flat_map(|(n, v)| [n.as_str(), v.as_str()]);
+        std::iter::once(request.url.as_str())
+            .chain(headers)
+            .chain(request.body.as_deref())
     };
-    let command = unmark(&curl_command(&marked), book);
+    let mut free = ('\u{E000}'..='\u{F8FF}').filter(|c| texts().all(|t| !t.contains(*c)));
+    let command = match (free.next(), free.next()) {
+        (Some(open), Some(close)) => {
+            let mark = |text: &str| {
+                book.masker.replace(text, &|found: Found| {
+                    format!("{open}{}:{}{close}", found.index, u8::from(found.encoded))
+                })
+            };
+            let marked = RecordedRequest {
+                method: request.method.clone(),
+                url: mark(&request.url),
+                headers: request
+                    .headers
+                    .iter()
+                    .map(|(name, value)| (mark(name), mark(value)))
+                    .collect(),
+                body: request.body.as_deref().map(mark),
+            };
+            unmark(&curl_command(&marked), (open, close), book)
+        }
+        // A request holding all 6,400 of them: the last pass alone masks it.
+        _ => curl_command(request),
+    };
     // And a last pass over the finished command, for anything the quoting put together.
     let command = book.mask_for_shell(&command);
     let variables = book.variables_in(&command);
@@ -365,18 +369,14 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     out
 }
 
-/// The command with each mark `\u{E000}index:encoded\u{E001}` made its entry's shell variable:
-/// one pass over the command, however many secrets the book holds; `\u{E000}E\u{E001}` is a
-/// private-use character the request held.
-fn unmark(command: &str, book: &SecretBook) -> String {
+/// The command with each mark (`open` index `:` encoded `close`) made its entry's shell variable:
+/// one pass over the command, however many secrets the book holds.
+fn unmark(command: &str, (open, close): (char, char), book: &SecretBook) -> String {
     let mut out = String::with_capacity(command.len());
     let mut rest = command;
-    while let Some((before, after)) = rest.split_once('\u{E000}') {
+    while let Some((before, after)) = rest.split_once(open) {
         out.push_str(before);
-        let parsed = after.split_once('\u{E001}').and_then(|(mark, tail)| {
-            if mark == "E" {
-                return Some(("\u{E000}".to_owned(), tail));
-            }
+        let parsed = after.split_once(close).and_then(|(mark, tail)| {
             let (index, encoded) = mark.split_once(':')?;
             let encoded = match encoded {
                 "0" => false,
@@ -395,7 +395,7 @@ fn unmark(command: &str, book: &SecretBook) -> String {
                 rest = tail;
             }
             None => {
-                out.push('\u{E000}');
+                out.push(open);
                 rest = after;
             }
         }
@@ -491,6 +491,29 @@ mod tests {
              --data-raw 'secret='\"$CLIENT_SECRET\"'&old='\"$ACCESS_TOKEN\"'' \\\n  \
              'https://x.example.com/dev?note=\u{E000}1:0\u{E001}&x=\u{E000}01:0\u{E001}'"
         );
+    }
+
+    /// Private-use characters in the request were escaped before masking, so a secret holding
+    /// one (and a quote, which the last pass over the quoted command cannot see through) was shown
+    /// in clear.
+    #[test]
+    fn masked_curl_hides_a_secret_holding_a_private_use_character() {
+        let mut book = SecretBook::new();
+        let secret = "it's\u{E000}key-1\u{E001}";
+        book.add(SecretKind::Header("X-Api-Key".into()), &Secret::new(secret));
+        let request = RecordedRequest {
+            method: "GET".into(),
+            url: "https://x.example.com/dev?m=\u{E002}0:0\u{E003}".into(),
+            headers: vec![("X-Api-Key".into(), secret.into())],
+            body: None,
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(!curl.contains("key-1"), "{curl}");
+        assert!(
+            curl.contains("-H 'X-Api-Key: '\"$HEADER_X_API_KEY\"''"),
+            "{curl}"
+        );
+        assert!(curl.contains("m=\u{E002}0:0\u{E003}"), "{curl}");
     }
 
     /// A pasted token wrapped over lines is decoded without the line breaks: that signature
