@@ -318,37 +318,34 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     // masking the quoted command instead missed a secret holding a quote ('\'' inside). A mark is
     // the secret's number between two private-use characters the request does not hold, so
     // nothing typed is taken for a mark and no secret is altered before it is looked for.
-    let texts = || {
-        let headers = request
+    let mut texts = vec![request.url.as_str()];
+    texts.extend(
+        request
             .headers
             .iter()
-            .flat_map(|(n, v)| [n.as_str(), v.as_str()]);
-        std::iter::once(request.url.as_str())
-            .chain(headers)
-            .chain(request.body.as_deref())
-    };
-    let mut free = ('\u{E000}'..='\u{F8FF}').filter(|c| texts().all(|t| !t.contains(*c)));
-    let command = match (free.next(), free.next()) {
+            .flat_map(|(n, v)| [n.as_str(), v.as_str()]),
+    );
+    texts.extend(request.body.as_deref());
+    let mut free = Vec::with_capacity(2);
+    for c in (0xE000..=0xF8FF).filter_map(char::from_u32) {
+        if free.len() == 2 {
+            break;
+        }
+        if texts.iter().all(|t| !t.contains(c)) {
+            free.push(c);
+        }
+    }
+    let command = match (free.first().copied(), free.get(1).copied()) {
         (Some(open), Some(close)) => {
-            let mark = |text: &str| {
+            let marked = each_text(request, |text| {
                 book.masker.replace(text, &|found: Found| {
                     format!("{open}{}:{}{close}", found.index, u8::from(found.encoded))
                 })
-            };
-            let marked = RecordedRequest {
-                method: request.method.clone(),
-                url: mark(&request.url),
-                headers: request
-                    .headers
-                    .iter()
-                    .map(|(name, value)| (mark(name), mark(value)))
-                    .collect(),
-                body: request.body.as_deref().map(mark),
-            };
+            });
             unmark(&curl_command(&marked), (open, close), book)
         }
-        // A request holding all 6,400 of them: the last pass alone masks it.
-        _ => curl_command(request),
+        // A request holding all 6,400 of them: its secrets are dots, masked before the quoting.
+        _ => curl_command(&each_text(request, |text| book.mask(text))),
     };
     // And a last pass over the finished command, for anything the quoting put together.
     let command = book.mask_for_shell(&command);
@@ -367,6 +364,20 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     }
     out.push_str(&command);
     out
+}
+
+/// The request with `change` applied to its URL, header names and values, and body.
+fn each_text(request: &RecordedRequest, change: impl Fn(&str) -> String) -> RecordedRequest {
+    RecordedRequest {
+        method: request.method.clone(),
+        url: change(&request.url),
+        headers: request
+            .headers
+            .iter()
+            .map(|(name, value)| (change(name), change(value)))
+            .collect(),
+        body: request.body.as_deref().map(&change),
+    }
 }
 
 /// The command with each mark (`open` index `:` encoded `close`) made its entry's shell variable:
@@ -514,6 +525,30 @@ mod tests {
             "{curl}"
         );
         assert!(curl.contains("m=\u{E002}0:0\u{E003}"), "{curl}");
+    }
+
+    /// With no two private-use characters free for the marks, the secrets are masked before the
+    /// quoting (dots): one holding a quote is not in clear either.
+    #[test]
+    fn masked_curl_of_a_request_holding_every_private_use_character_hides_its_secrets() {
+        let mut book = SecretBook::new();
+        book.add(
+            SecretKind::Header("X-Api-Key".into()),
+            &Secret::new("it's-a-key-123"),
+        );
+        let every: String = (0xE000..=0xF8FF).filter_map(char::from_u32).collect();
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: vec![("X-Api-Key".into(), "it's-a-key-123".into())],
+            body: Some(every),
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(!curl.contains("a-key-123"), "the secret is in clear");
+        assert!(
+            curl.contains("-H 'X-Api-Key: ••••••'"),
+            "the secret is not masked"
+        );
     }
 
     /// A pasted token wrapped over lines is decoded without the line breaks: that signature
