@@ -403,13 +403,7 @@ impl AppState {
     ) {
         self.busy.set(Some(busy));
         // Most runs bring the note the last one did: the line is left as drawn.
-        self.notice.maybe_update(|n| {
-            let changed = *n != note;
-            if changed {
-                *n = note;
-            }
-            changed
-        });
+        set_if_changed(self.notice, note);
         self.refusal.set(None);
         self.snapshot.set(Some(snapshot.clone()));
         self.token_fetched.set(wants_token);
@@ -958,11 +952,7 @@ impl AppState {
     fn note_clock(self, exchange: Option<&Exchange>) {
         // Set only when it moves: every check reads it, and the same skew comes back on most runs.
         if let Some(skew) = exchange.and_then(skew_from_exchange) {
-            self.server_skew.maybe_update(|s| {
-                let moved = *s != Some(skew);
-                *s = Some(skew);
-                moved
-            });
+            set_if_changed(self.server_skew, Some(skew));
         }
     }
 
@@ -1042,6 +1032,17 @@ impl AppState {
     pub fn verdict_untracked(self) -> Option<Verdict> {
         untrack(|| self.verdict())
     }
+}
+
+/// Sets `signal` to `value` only when it differs, so its readers are not woken for the same value.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    signal.maybe_update(|current| {
+        let changed = *current != value;
+        if changed {
+            *current = value;
+        }
+        changed
+    });
 }
 
 impl Default for AppState {

@@ -49,11 +49,9 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
     // Drawn with the first token and then fed: the next token changes its texts and the rows
     // that differ (see `kept::fed`).
     let draw = move |(), drawn: RwSignal<Shown>| {
-        // One-second clocks for the countdowns. Each goes with the parts that read it:
-        // reactive_graph never removes a dropped effect from the subscriber list of a signal it
-        // read, so parts drawn again (the rows, with every token) must not read a signal that
-        // outlives them — the page-wide `state.now` grew that list, and the wasm memory, with
-        // every token.
+        // The drawing's own one-second clock, for the countdown and the rows' times, stopped with
+        // it: parts drawn again that read the page-wide `state.now` grew the wasm memory with
+        // every token (README, Canary heap).
         let now = clock_signal(state);
         // By the server's clock when a Date header showed it (the Checks panel's Expiry too).
         let expiry_now = move || {
@@ -90,8 +88,8 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
             })
         };
         // The table is drawn again only when its shape changes (the claims, their lines of
-        // detail, which are times): another token of the same kind feeds each row, and only a time claim's texts
-        // change.
+        // detail, which are times): another token of the same kind feeds each row, and only a
+        // time claim's texts change.
         let shape = Memo::new(move |_| {
             drawn.with(|d| {
                 d.rows
@@ -101,7 +99,6 @@ pub fn DecodedTokenView(state: AppState) -> impl IntoView {
             })
         });
         let rows = move || {
-            let now = clock_signal(state);
             shape
                 .get()
                 .into_iter()
