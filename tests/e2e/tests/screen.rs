@@ -214,6 +214,8 @@ async fn the_default_assertion_passes_any_success_and_the_seed_pair_is_one_click
         b.choose("Method", "POST").await;
         b.fill("Request body", "{\"type\":\"bird\"}").await;
         b.click("Run").await;
+        // The last run's PASS stays until this one lands: wait for the run, not for the word.
+        b.wait_idle().await;
         let verdict = b.wait_text(VERDICT, "PASS").await;
         assert!(verdict.contains("201"), "{verdict}");
 
@@ -224,6 +226,7 @@ async fn the_default_assertion_passes_any_success_and_the_seed_pair_is_one_click
         b.choose("Method", "GET").await;
         b.fill("API URL", &format!("{}/dev", emu.base_url())).await;
         b.click("Run").await;
+        b.wait_idle().await;
         b.wait_text(VERDICT, "PASS").await;
         b.fill("API URL", &format!("{}/dev/open", emu.base_url()))
             .await;
