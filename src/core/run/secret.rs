@@ -270,16 +270,9 @@ impl SecretBook {
         self.masker.redact(text)
     }
 
-    /// The text (inside a single-quoted shell word) with each secret replaced by its shell
-    /// variable, so the masked command still runs once the variables are set. A secret that
+    /// Entry `index` as [`masked_curl`] writes it inside a single-quoted shell word:
+    /// `'"$CLIENT_SECRET"'`, so the command still runs once the variable is set. A secret that
     /// appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
-    pub fn mask_for_shell(&self, text: &str) -> String {
-        self.masker.replace(text, &|found: Found| {
-            self.shell_variable(found.index, found.encoded)
-        })
-    }
-
-    /// Entry `index` as [`mask_for_shell`](Self::mask_for_shell) writes it: `'"$CLIENT_SECRET"'`.
     fn shell_variable(&self, index: usize, encoded: bool) -> String {
         let variable = self
             .entries
@@ -289,7 +282,7 @@ impl SecretBook {
         format!("'\"${variable}{suffix}\"'")
     }
 
-    /// The variables [`mask_for_shell`](Self::mask_for_shell) may write, for the lines that
+    /// The variables [`masked_curl`] may write, for the lines that
     /// tell the reader what to set. By kind, not by entry: the book holds every token of the tab.
     pub fn variables_in(&self, text: &str) -> Vec<String> {
         let mut kinds: Vec<&SecretKind> = Vec::new();
@@ -335,20 +328,22 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
             free.push(c);
         }
     }
+    // A last pass over the quoted command catches anything the quoting put together. It runs
+    // before the marks become variables: after, a secret spelled like part of a variable's name
+    // (`TOKEN`) was replaced inside `"$ACCESS_TOKEN"` and the command no longer ran.
     let command = match (free.first().copied(), free.get(1).copied()) {
         (Some(open), Some(close)) => {
-            let marked = each_text(request, |text| {
+            let mark = |text: &str| {
                 book.masker.replace(text, &|found: Found| {
                     format!("{open}{}:{}{close}", found.index, u8::from(found.encoded))
                 })
-            });
-            unmark(&curl_command(&marked), (open, close), book)
+            };
+            let quoted = curl_command(&each_text(request, mark));
+            unmark(&mark(&quoted), (open, close), book)
         }
         // A request holding all 6,400 of them: its secrets are dots, masked before the quoting.
-        _ => curl_command(&each_text(request, |text| book.mask(text))),
+        _ => book.mask(&curl_command(&each_text(request, |text| book.mask(text)))),
     };
-    // And a last pass over the finished command, for anything the quoting put together.
-    let command = book.mask_for_shell(&command);
     let variables = book.variables_in(&command);
     if variables.is_empty() {
         return command;
@@ -548,6 +543,44 @@ mod tests {
         assert!(
             curl.contains("-H 'X-Api-Key: ••••••'"),
             "the secret is not masked"
+        );
+    }
+
+    /// The last pass over the finished command ran after the marks had become variables, so a
+    /// secret spelled like part of a variable's name (an API key `SECRET`, a client secret
+    /// `TOKEN`) was replaced inside `"$CLIENT_SECRET"`: the command no longer ran.
+    #[test]
+    fn masked_curl_keeps_its_variables_whole_when_a_secret_is_spelled_like_one() {
+        let mut book = SecretBook::new();
+        book.add(SecretKind::ClientSecret, &Secret::new("TOKEN"));
+        book.add(
+            SecretKind::Header("X-Api-Key".into()),
+            &Secret::new("SECRET"),
+        );
+        book.add_token("aaaa.bbbb.cccc-signature");
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: vec![
+                (
+                    "Authorization".into(),
+                    "Bearer aaaa.bbbb.cccc-signature".into(),
+                ),
+                ("X-Api-Key".into(), "SECRET".into()),
+            ],
+            body: Some("client_secret=TOKEN".into()),
+        };
+        assert_eq!(
+            masked_curl(&request, &book),
+            "# Secrets are shell variables here; set them before running:\n\
+             #   export CLIENT_SECRET='…'\n\
+             #   export HEADER_X_API_KEY='…'\n\
+             #   export ACCESS_TOKEN='…'\n\
+             curl \\\n  -i \\\n  -X 'POST' \\\n  \
+             -H 'Authorization: Bearer '\"$ACCESS_TOKEN\"'' \\\n  \
+             -H 'X-Api-Key: '\"$HEADER_X_API_KEY\"'' \\\n  \
+             --data-raw 'client_secret='\"$CLIENT_SECRET\"'' \\\n  \
+             'https://x.example.com/dev'"
         );
     }
 
@@ -769,14 +802,21 @@ mod tests {
             SecretKind::Header("X-Api-Key".into()),
             &Secret::new("key-value"),
         );
-        let text = "client_secret=s3cr3t%2F%2B%3D&x=key-value";
-        let masked = book.mask_for_shell(text);
-        assert_eq!(
-            masked,
-            "client_secret='\"$CLIENT_SECRET_URLENCODED\"'&x='\"$HEADER_X_API_KEY\"'"
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: Vec::new(),
+            body: Some("client_secret=s3cr3t%2F%2B%3D&x=key-value".into()),
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(
+            curl.contains(
+                "--data-raw 'client_secret='\"$CLIENT_SECRET_URLENCODED\"'&x='\"$HEADER_X_API_KEY\"''"
+            ),
+            "{curl}"
         );
         assert_eq!(
-            book.variables_in(&masked),
+            book.variables_in(&curl),
             vec![
                 "CLIENT_SECRET_URLENCODED".to_string(),
                 "HEADER_X_API_KEY".to_string()

@@ -1,6 +1,7 @@
 use super::*;
 use crate::core::checks::{Signature, Status};
 use crate::core::jwt;
+use crate::core::run::masked_curl;
 
 const RFC7636_VERIFIER_SHA256: [u8; 32] = [
     19, 211, 30, 150, 26, 26, 216, 236, 47, 22, 177, 12, 76, 152, 46, 8, 118, 168, 120, 173, 109,
@@ -160,9 +161,13 @@ fn user_tokens_are_read_and_all_masked() {
     ] {
         assert!(!masked.contains(secret), "{secret} in {masked}");
     }
-    assert!(book
-        .mask_for_shell("eyJj.x.y.z.refresh-tail")
-        .contains("$REFRESH_TOKEN"));
+    let request = RecordedRequest {
+        method: "POST".into(),
+        url: "https://x.example.com/oauth2/token".into(),
+        headers: Vec::new(),
+        body: Some("refresh_token=eyJj.x.y.z.refresh-tail".into()),
+    };
+    assert!(masked_curl(&request, &book).contains("\"$REFRESH_TOKEN\""));
     // A refresh answer has no refresh token.
     let refreshed =
         parse_user_tokens(200, r#"{"id_token":"a.b.c","access_token":"d.e.f"}"#).unwrap();
@@ -326,7 +331,6 @@ fn a_signed_in_users_id_token_is_judged_as_an_id_token_when_sent() {
 #[test]
 fn a_registered_client_is_masked_in_every_form_a_request_carries() {
     use crate::core::exchange::{redact_request, request_text};
-    use crate::core::run::masked_curl;
     use crate::core::token::basic_authorization;
     let secret = Secret::new("1q2w3e4r5t6y7u8i9o0p-user-client-secret");
     let basic = ClientIdentity {
