@@ -467,17 +467,25 @@ pub fn format_elapsed(ms: f64) -> String {
 /// A `curl` command that repeats the request, for bug reports. Pass a redacted request to
 /// share it; single quotes keep every character literal in a POSIX shell.
 pub fn curl_command(req: &RecordedRequest) -> String {
+    curl_command_with(req, str::to_owned)
+}
+
+/// [`curl_command`] with `word` applied to each shell word's text before it is quoted (the
+/// method, each `name: value`, the body, the URL): where a masked command puts its secrets'
+/// variables, which are only right inside a quoted word.
+pub fn curl_command_with(req: &RecordedRequest, word: impl Fn(&str) -> String) -> String {
+    let quoted = |text: &str| shell_quote(&word(text));
     let mut parts = vec!["curl".to_owned(), "-i".to_owned()];
     if !req.method.eq_ignore_ascii_case("GET") || req.body.is_some() {
-        parts.push(format!("-X {}", shell_quote(&req.method)));
+        parts.push(format!("-X {}", quoted(&req.method)));
     }
     for (name, value) in &req.headers {
-        parts.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
+        parts.push(format!("-H {}", quoted(&format!("{name}: {value}"))));
     }
     if let Some(body) = &req.body {
-        parts.push(format!("--data-raw {}", shell_quote(body)));
+        parts.push(format!("--data-raw {}", quoted(body)));
     }
-    parts.push(shell_quote(&req.url));
+    parts.push(quoted(&req.url));
     parts.join(" \\\n  ")
 }
 

@@ -6,7 +6,7 @@
 //! tab has sent or received (typed secrets, credential headers, tokens, token signatures), so
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
-use crate::core::exchange::{curl_command, tokens_in_response, Exchange, RecordedRequest};
+use crate::core::exchange::{curl_command_with, tokens_in_response, Exchange, RecordedRequest};
 use crate::core::mask::{Found, Masker, Seen};
 use crate::core::secret_shape;
 use crate::core::settings::Settings;
@@ -270,36 +270,16 @@ impl SecretBook {
         self.masker.redact(text)
     }
 
-    /// Entry `index` as [`masked_curl`] writes it inside a single-quoted shell word:
-    /// `'"$CLIENT_SECRET"'`, so the command still runs once the variable is set. A secret that
-    /// appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
-    fn shell_variable(&self, index: usize, encoded: bool) -> String {
+    /// Entry `index`'s shell variable in [`masked_curl`] (`CLIENT_SECRET`), written inside a
+    /// quoted word as `'"$CLIENT_SECRET"'` so the command still runs once it is set. A secret
+    /// that appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
+    fn variable_name(&self, index: usize, encoded: bool) -> String {
         let variable = self
             .entries
             .get(index)
             .map_or_else(|| "SECRET".to_owned(), |(kind, _)| kind.variable());
         let suffix = if encoded { "_URLENCODED" } else { "" };
-        format!("'\"${variable}{suffix}\"'")
-    }
-
-    /// The variables [`masked_curl`] may write, for the lines that
-    /// tell the reader what to set. By kind, not by entry: the book holds every token of the tab.
-    pub fn variables_in(&self, text: &str) -> Vec<String> {
-        let mut kinds: Vec<&SecretKind> = Vec::new();
-        for (kind, _) in &self.entries {
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        let mut names: Vec<String> = Vec::new();
-        for kind in kinds {
-            for name in [kind.variable(), format!("{}_URLENCODED", kind.variable())] {
-                if text.contains(&format!("\"${name}\"")) && !names.contains(&name) {
-                    names.push(name);
-                }
-            }
-        }
-        names
+        format!("{variable}{suffix}")
     }
 }
 
@@ -307,11 +287,13 @@ impl SecretBook {
 /// (`"$CLIENT_SECRET"`, `"$ACCESS_TOKEN"`): safe to paste into a ticket, and it still runs once
 /// the variables named in its first lines are set.
 pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
-    // Secrets are marked in the request before shell quoting, then the marks become variables:
-    // masking the quoted command instead missed a secret holding a quote ('\'' inside). A mark is
-    // the secret's number between two private-use characters the request does not hold, so
-    // nothing typed is taken for a mark and no secret is altered before it is looked for.
-    let mut texts = vec![request.url.as_str()];
+    // Each shell word's secrets are marked before it is quoted (a secret holding a quote is
+    // `'\''` once quoted, which masking the command missed), then the marks become variables.
+    // A word, not the command: `'"$X"'` only reads as a variable inside a quoted word, and a
+    // secret spelled like `--data-raw` or a variable's name would otherwise be found there. A
+    // mark is the secret's number between two private-use characters the request does not
+    // hold, so nothing typed is taken for a mark and no secret is altered before it is looked for.
+    let mut texts = vec![request.method.as_str(), request.url.as_str()];
     texts.extend(
         request
             .headers
@@ -328,23 +310,21 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
             free.push(c);
         }
     }
-    // A last pass over the quoted command catches anything the quoting put together. It runs
-    // before the marks become variables: after, a secret spelled like part of a variable's name
-    // (`TOKEN`) was replaced inside `"$ACCESS_TOKEN"` and the command no longer ran.
-    let command = match (free.first().copied(), free.get(1).copied()) {
+    let (command, variables) = match (free.first().copied(), free.get(1).copied()) {
         (Some(open), Some(close)) => {
-            let mark = |text: &str| {
-                book.masker.replace(text, &|found: Found| {
+            let marked = curl_command_with(request, |word| {
+                book.masker.replace(word, &|found: Found| {
                     format!("{open}{}:{}{close}", found.index, u8::from(found.encoded))
                 })
-            };
-            let quoted = curl_command(&each_text(request, mark));
-            unmark(&mark(&quoted), (open, close), book)
+            });
+            unmark(&marked, (open, close), book)
         }
-        // A request holding all 6,400 of them: its secrets are dots, masked before the quoting.
-        _ => book.mask(&curl_command(&each_text(request, |text| book.mask(text)))),
+        // A request holding all 6,400 of them: its secrets are dots.
+        _ => (
+            curl_command_with(request, |word| book.mask(word)),
+            Vec::new(),
+        ),
     };
-    let variables = book.variables_in(&command);
     if variables.is_empty() {
         return command;
     }
@@ -361,24 +341,12 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     out
 }
 
-/// The request with `change` applied to its URL, header names and values, and body.
-fn each_text(request: &RecordedRequest, change: impl Fn(&str) -> String) -> RecordedRequest {
-    RecordedRequest {
-        method: request.method.clone(),
-        url: change(&request.url),
-        headers: request
-            .headers
-            .iter()
-            .map(|(name, value)| (change(name), change(value)))
-            .collect(),
-        body: request.body.as_deref().map(&change),
-    }
-}
-
-/// The command with each mark (`open` index `:` encoded `close`) made its entry's shell variable:
-/// one pass over the command, however many secrets the book holds.
-fn unmark(command: &str, (open, close): (char, char), book: &SecretBook) -> String {
+/// The command with each mark (`open` index `:` encoded `close`) made its entry's shell variable,
+/// and the variables it wrote, each once in order: one pass over the command, however many
+/// secrets the book holds.
+fn unmark(command: &str, (open, close): (char, char), book: &SecretBook) -> (String, Vec<String>) {
     let mut out = String::with_capacity(command.len());
+    let mut names: Vec<String> = Vec::new();
     let mut rest = command;
     while let Some((before, after)) = rest.split_once(open) {
         out.push_str(before);
@@ -393,11 +361,14 @@ fn unmark(command: &str, (open, close): (char, char), book: &SecretBook) -> Stri
                 .parse()
                 .ok()
                 .filter(|i: &usize| *i < book.len() && i.to_string() == index)?;
-            Some((book.shell_variable(index, encoded), tail))
+            Some((book.variable_name(index, encoded), tail))
         });
         match parsed {
-            Some((variable, tail)) => {
-                out.push_str(&variable);
+            Some((name, tail)) => {
+                out.push_str(&format!("'\"${name}\"'"));
+                if !names.contains(&name) {
+                    names.push(name);
+                }
                 rest = tail;
             }
             None => {
@@ -407,7 +378,7 @@ fn unmark(command: &str, (open, close): (char, char), book: &SecretBook) -> Stri
         }
     }
     out.push_str(rest);
-    out
+    (out, names)
 }
 
 #[cfg(test)]
@@ -490,8 +461,8 @@ mod tests {
         assert_eq!(
             curl,
             "# Secrets are shell variables here; set them before running:\n\
-             #   export CLIENT_SECRET='…'\n\
              #   export ACCESS_TOKEN='…'\n\
+             #   export CLIENT_SECRET='…'\n\
              curl \\\n  -i \\\n  -X 'POST' \\\n  \
              -H 'Authorization: Bearer '\"$ACCESS_TOKEN\"'' \\\n  \
              --data-raw 'secret='\"$CLIENT_SECRET\"'&old='\"$ACCESS_TOKEN\"'' \\\n  \
@@ -573,15 +544,97 @@ mod tests {
         assert_eq!(
             masked_curl(&request, &book),
             "# Secrets are shell variables here; set them before running:\n\
-             #   export CLIENT_SECRET='…'\n\
-             #   export HEADER_X_API_KEY='…'\n\
              #   export ACCESS_TOKEN='…'\n\
+             #   export HEADER_X_API_KEY='…'\n\
+             #   export CLIENT_SECRET='…'\n\
              curl \\\n  -i \\\n  -X 'POST' \\\n  \
              -H 'Authorization: Bearer '\"$ACCESS_TOKEN\"'' \\\n  \
              -H 'X-Api-Key: '\"$HEADER_X_API_KEY\"'' \\\n  \
              --data-raw 'client_secret='\"$CLIENT_SECRET\"'' \\\n  \
              'https://x.example.com/dev'"
         );
+    }
+
+    /// A secret spelled like what the command adds around its words (`data` of `--data-raw`,
+    /// `curl`) was replaced there too, outside any quoted word, where `'"$X"'` is no variable:
+    /// curl was given an unknown option, or the shell a program named `"$X"`.
+    #[test]
+    fn masked_curl_masks_inside_its_words_only() {
+        let mut book = SecretBook::new();
+        book.add(SecretKind::Header("X-Env".into()), &Secret::new("data"));
+        book.add(SecretKind::Header("X-Tool".into()), &Secret::new("curl"));
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: vec![
+                ("X-Env".into(), "data".into()),
+                ("X-Tool".into(), "curl".into()),
+            ],
+            body: Some("a=1".into()),
+        };
+        assert_eq!(
+            masked_curl(&request, &book),
+            "# Secrets are shell variables here; set them before running:\n\
+             #   export HEADER_X_ENV='…'\n\
+             #   export HEADER_X_TOOL='…'\n\
+             curl \\\n  -i \\\n  -X 'POST' \\\n  \
+             -H 'X-Env: '\"$HEADER_X_ENV\"'' \\\n  \
+             -H 'X-Tool: '\"$HEADER_X_TOOL\"'' \\\n  \
+             --data-raw 'a=1' \\\n  \
+             'https://x.example.com/dev'"
+        );
+    }
+
+    /// A pass over the command still holding its marks found a secret of digits inside a mark's
+    /// number (entry 1234 of a long-lived tab's book): the command sent private-use characters
+    /// and named no variable for the token.
+    #[test]
+    fn masked_curl_of_a_book_past_a_thousand_entries_keeps_its_marks_whole() {
+        let mut book = SecretBook::new();
+        for n in 0..1300 {
+            book.add(
+                SecretKind::Header("X-Other".into()),
+                &Secret::new(format!("value-{n:05}")),
+            );
+        }
+        book.add(SecretKind::Header("X-Pin".into()), &Secret::new("1234"));
+        let request = RecordedRequest {
+            method: "GET".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: vec![
+                ("X-Other".into(), "value-01234".into()),
+                ("X-Pin".into(), "1234".into()),
+            ],
+            body: None,
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(
+            curl.contains(
+                "-H 'X-Other: '\"$HEADER_X_OTHER\"'' \\\n  -H 'X-Pin: '\"$HEADER_X_PIN\"''"
+            ),
+            "{curl}"
+        );
+        assert!(curl.contains("#   export HEADER_X_OTHER='…'\n"), "{curl}");
+        assert!(
+            !curl.contains(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)),
+            "{curl}"
+        );
+    }
+
+    /// The lines naming the variables to set were found by reading the command, so a body that
+    /// holds the text `"$ACCESS_TOKEN"` (inside a quoted word, not a variable) asked for one.
+    #[test]
+    fn masked_curl_names_only_the_variables_it_wrote() {
+        let mut book = SecretBook::new();
+        book.add_token("aaaa.bbbb.cccc-signature");
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: "https://x.example.com/dev".into(),
+            headers: Vec::new(),
+            body: Some(r#"{"t":"$ACCESS_TOKEN"}"#.into()),
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(curl.starts_with("curl "), "{curl}");
     }
 
     /// A pasted token wrapped over lines is decoded without the line breaks: that signature
@@ -815,12 +868,13 @@ mod tests {
             ),
             "{curl}"
         );
-        assert_eq!(
-            book.variables_in(&curl),
-            vec![
-                "CLIENT_SECRET_URLENCODED".to_string(),
-                "HEADER_X_API_KEY".to_string()
-            ]
+        assert!(
+            curl.starts_with(
+                "# Secrets are shell variables here; set them before running:\n\
+                 #   export CLIENT_SECRET_URLENCODED='…' (URL-encoded, as in the request body)\n\
+                 #   export HEADER_X_API_KEY='…'\ncurl"
+            ),
+            "{curl}"
         );
     }
 
