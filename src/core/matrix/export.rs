@@ -172,14 +172,19 @@ impl ApiDescription {
             })
     }
 
-    /// The Method cell: the export's method, and for ANY the verb it is sent as, which the
-    /// export does not say ("ANY (as HEAD)").
+    /// The Method cell: see [`method_label`].
     pub fn method_label(&self, op: &Operation) -> String {
-        match (op.method.as_str(), self.verb_sent(op)) {
-            ("ANY", Some(verb)) => format!("ANY (as {verb})"),
-            ("ANY", None) => "ANY (never reached: the path defines every verb)".into(),
-            _ => op.method.clone(),
-        }
+        method_label(&op.method, self.verb_sent(op))
+    }
+}
+
+/// The export's method, and for ANY the verb it is sent as, which the export does not say
+/// ("ANY (as HEAD)"); `verb` is None for an ANY no request can reach.
+pub fn method_label(method: &str, verb: Option<&str>) -> String {
+    match (method, verb) {
+        ("ANY", Some(verb)) => format!("ANY (as {verb})"),
+        ("ANY", None) => "ANY (never reached: the path defines every verb)".into(),
+        _ => method.to_owned(),
     }
 }
 

@@ -6,9 +6,10 @@ use serde_json::json;
 use super::expect::Expected;
 use super::verdict::{Actual, MatrixRow, RowVerdict};
 
+/// `sent_as`: the verb the request went out as (ANY's stand-in; empty when none could reach it).
 /// `sent`: `token` for the call with the held token, else the negative check's name.
 const CSV_HEADER: &str =
-    "method,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note";
+    "method,sent_as,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note";
 
 /// RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would read as a formula.
 fn csv_field(field: &str) -> String {
@@ -66,6 +67,7 @@ pub fn to_csv(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
             let (status, ms) = status_and_ms(call.actual);
             let fields = [
                 r.operation.method.clone(),
+                r.verb.clone().unwrap_or_default(),
                 mask(&r.path),
                 call.sent.to_owned(),
                 r.operation.authorizer.label(),
@@ -107,6 +109,7 @@ pub fn to_json(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
                 .collect();
             json!({
                 "method": r.operation.method,
+                "sent_as": r.verb,
                 "path": mask(&r.path),
                 "authorizer": r.operation.authorizer.label(),
                 "scopes": r.operation.scopes,
@@ -143,7 +146,7 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
             };
             let mut line = format!(
                 "{} {} — {}, scopes [{}]: expected {}, got {}: {}",
-                r.operation.method,
+                r.method_label(),
                 mask(&r.path),
                 r.operation.authorizer.label(),
                 r.operation.scopes.join(" "),

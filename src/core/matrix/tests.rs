@@ -487,12 +487,12 @@ fn csv_json_and_report_lines_are_masked_and_quoted() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("method,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note")
+        Some("method,sent_as,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note")
     );
     let line = lines.next().unwrap();
     assert!(
         line.starts_with(
-            "GET,\"/x/•••,=1\",token,Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"
+            "GET,GET,\"/x/•••,=1\",token,Cognito user pool,demo/example,denied (401),200,5,SECURITY FINDING,"
         ),
         "{line}"
     );
@@ -507,6 +507,40 @@ fn csv_json_and_report_lines_are_masked_and_quoted() {
         "{report:?}"
     );
     assert!(!report[0].contains("SECRET"));
+}
+
+/// The downloads said `ANY` and not the verb the request went out as (the panel did): a reader
+/// of the CSV could not tell which request API Gateway answered.
+#[test]
+fn an_any_row_names_the_verb_it_was_sent_as_in_every_download() {
+    let mut o = operation(AuthorizerKind::CognitoUserPools, &[]);
+    o.method = "ANY".into();
+    let sent = MatrixRow::new(
+        o.clone(),
+        "/x".into(),
+        Expected::Allowed { why: "" },
+        answered(200),
+    )
+    .sent_as(Some("HEAD".into()));
+    let unreached = MatrixRow::new(
+        o,
+        "/x".into(),
+        Expected::Allowed { why: "" },
+        Actual::NotRun,
+    );
+    let keep = |t: &str| t.to_owned();
+    let csv = to_csv(&[sent.clone(), unreached.clone()], &keep);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].starts_with("ANY,HEAD,/x,token,"), "{csv}");
+    assert!(lines[2].starts_with("ANY,,/x,token,"), "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&to_json(&[sent.clone(), unreached.clone()], &keep)).unwrap();
+    assert_eq!(json["rows"][0]["method"], "ANY");
+    assert_eq!(json["rows"][0]["sent_as"], "HEAD");
+    assert!(json["rows"][1]["sent_as"].is_null());
+    let report = report_lines(&[sent, unreached], &keep);
+    assert!(report[0].starts_with("ANY (as HEAD) /x — "), "{report:?}");
+    assert!(report[1].starts_with("ANY (never reached"), "{report:?}");
 }
 
 #[test]

@@ -131,6 +131,9 @@ pub struct MatrixRow {
     pub note: Option<String>,
     /// The row's negative checks (empty unless they were asked for and apply).
     pub probes: Vec<ProbeResult>,
+    /// The verb the request goes out as: the method's own, or ANY's stand-in
+    /// (`ApiDescription::verb_sent`); None for an ANY no request can reach.
+    pub verb: Option<String>,
 }
 
 impl MatrixRow {
@@ -144,19 +147,31 @@ impl MatrixRow {
             );
         }
         MatrixRow {
-            operation,
             path,
             expected,
             actual,
             verdict,
             note,
             probes: Vec::new(),
+            verb: (operation.method != "ANY").then(|| operation.method.clone()),
+            operation,
         }
     }
 
     pub fn with_probes(mut self, probes: Vec<ProbeResult>) -> Self {
         self.probes = probes;
         self
+    }
+
+    /// The row as sent as `verb` (ANY's stand-in; None when no request can reach it).
+    pub fn sent_as(mut self, verb: Option<String>) -> Self {
+        self.verb = verb;
+        self
+    }
+
+    /// The method as shown and reported: "ANY (as HEAD)" for ANY, which the export does not say.
+    pub fn method_label(&self) -> String {
+        super::export::method_label(&self.operation.method, self.verb.as_deref())
     }
 
     /// The verdicts of the call with the token and of every negative check.

@@ -290,7 +290,9 @@ impl AppState {
             if !self.is_current(epoch) {
                 return;
             }
-            let row = MatrixRow::new(job.operation, job.path, expect, actual).with_probes(probes);
+            let row = MatrixRow::new(job.operation, job.path, expect, actual)
+                .with_probes(probes)
+                .sent_as(Some(job.verb).filter(|v| !v.is_empty()));
             self.matrix.update(|m| {
                 if let Some(slot) = m.as_mut().and_then(|m| m.rows.get_mut(index)) {
                     *slot = Some(row);

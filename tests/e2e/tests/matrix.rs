@@ -296,14 +296,14 @@ async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
         let csv = b.downloaded(".csv").await;
         assert!(
             csv.starts_with(
-                "method,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note"
+                "method,sent_as,path,sent,authorizer,scopes,expected,actual_status,latency_ms,verdict,note"
             ),
             "{csv}"
         );
         for sent in ["token", "no token", "altered signature"] {
             assert!(
                 csv.contains(&format!(
-                    "GET,/admin,{sent},Cognito user pool,,denied (401),200,"
+                    "GET,GET,/admin,{sent},Cognito user pool,,denied (401),200,"
                 )),
                 "{sent}: {csv}"
             );
