@@ -275,15 +275,26 @@ fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         .server_skew_secs
         .map(|s| format!(" By the API's Date header, {}.", describe_skew(s)))
         .unwrap_or_default();
+    // Judged by the server's clock when a Date header showed this computer's off (as Expiry): a
+    // token AWS issued is never in AWS's future, and API Gateway accepts it whatever this clock says.
+    let server_now = server_now(ctx.now, ctx.server_skew_secs);
+    let future = |now: i64, iat: i64| iat > now.saturating_add(MAX_IAT_SKEW_SECS);
+    let clock_fix = "This computer's clock is probably behind: set it automatically (NTP). Expiry is judged by the server's clock when its Date header is readable, by this computer's otherwise.";
     match claim_i64(token, "iat") {
         None => Check::new(NAME, Status::Warn, format!("No iat claim.{skew}")),
-        Some(iat) if iat > ctx.now.saturating_add(MAX_IAT_SKEW_SECS) => Check::new(
+        Some(iat) if future(server_now, iat) => Check::new(
             NAME,
             Status::Fail,
-            format!("Issued {} — in the future by this computer's clock ({}).{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat)),
+            format!("Issued {} — in the future by {} clock ({}).{skew}", format_relative(iat.saturating_sub(server_now)), if server_now == ctx.now { "this computer's" } else { "the server's" }, format_utc(iat)),
         )
-        .fix("This computer's clock is probably behind: set it automatically (NTP). Expiry is judged by the server's clock when its Date header is readable, by this computer's otherwise."),
-        Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat))),
+        .fix(clock_fix),
+        Some(iat) if future(ctx.now, iat) => Check::new(
+            NAME,
+            Status::Warn,
+            format!("Issued {} by the server's clock ({}), in the future by this computer's: API Gateway judges by AWS's clock.{skew}", format_relative(iat.saturating_sub(server_now)), format_utc(iat)),
+        )
+        .fix(clock_fix),
+        Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat.saturating_sub(server_now)), format_utc(iat))),
     }
 }
 
@@ -294,12 +305,27 @@ pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             .fix("Cognito always sets iss; get the token from the pool's token endpoint.");
     };
     let Some(parsed) = parse_issuer(iss) else {
-        return Check::new(
-            NAME,
-            Status::Warn,
-            format!("iss {iss} is not a Cognito user pool ({ISSUER_SHAPE})."),
-        )
-        .fix("A Cognito authorizer only accepts tokens from its own pool.");
+        // A stand-in with its own pool ids (cognito-local) at the chosen token endpoint is the
+        // user's to judge; anywhere else the signature was checked with keys from wherever the
+        // token points, so it proves nothing and a Cognito authorizer would refuse the token.
+        let origin = crate::whatwg_url::Url::parse(iss.trim())
+            .ok()
+            .map(|u| u.origin());
+        let at_endpoint = origin.is_some() && origin.as_deref() == ctx.token_origin.as_deref();
+        let check = if at_endpoint {
+            Check::new(
+                NAME,
+                Status::Warn,
+                format!("iss {iss} is not a Cognito user pool ({ISSUER_SHAPE}); it is the token endpoint the Domain field names."),
+            )
+        } else {
+            Check::new(
+                NAME,
+                Status::Fail,
+                format!("iss {iss} is not a Cognito user pool ({ISSUER_SHAPE}) nor the token endpoint named by the Domain field."),
+            )
+        };
+        return check.fix("A Cognito authorizer only accepts tokens its own pool issued: get the token from the pool's token endpoint.");
     };
     // Cognito's own issuer host passed parse_issuer's strict rule; any other host is a stand-in,
     // trusted only when it is the token endpoint the user chose. Otherwise the key set would come

@@ -42,6 +42,11 @@ pub enum AssertionParseError {
     ZeroLatency {
         line: usize,
     },
+    /// `json` followed by more text, which it would have ignored.
+    JsonTakesNoValue {
+        line: usize,
+        text: String,
+    },
 }
 
 fn example(keyword: &str) -> &'static str {
@@ -65,7 +70,8 @@ impl AssertionParseError {
             | Self::MissingEquals { line }
             | Self::BadPointer { line, .. }
             | Self::MissingLessThan { line }
-            | Self::ZeroLatency { line } => *line,
+            | Self::ZeroLatency { line }
+            | Self::JsonTakesNoValue { line, .. } => *line,
         }
     }
 }
@@ -113,6 +119,10 @@ impl fmt::Display for AssertionParseError {
             Self::ZeroLatency { line } => write!(
                 f,
                 "Line {line}: no call answers in under 0 ms; give a limit of at least 1 ms."
+            ),
+            Self::JsonTakesNoValue { line, text } => write!(
+                f,
+                "Line {line}: json takes nothing after it (it checks that a body declared JSON parses),                  so \"{text}\" would be ignored. Put it on a line of its own, e.g. `pointer /0/type == \"dog\"`."
             ),
         }
     }
@@ -191,6 +201,13 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
         }
     };
     if keyword == "json" {
+        // `json /0/type == "dog"` passed any JSON body: what follows is refused, not ignored.
+        if !rest.is_empty() {
+            return Err(AssertionParseError::JsonTakesNoValue {
+                line,
+                text: rest.to_owned(),
+            });
+        }
         return Ok(Assertion::JsonIfDeclared);
     }
     if rest.is_empty() {

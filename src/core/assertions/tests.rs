@@ -695,4 +695,13 @@ fn a_body_declared_json_must_parse() {
     assert!(results[0].passed && !results[1].passed, "{results:?}");
     assert_eq!(parse_lines("JSON"), Ok(vec![Assertion::JsonIfDeclared]));
     assert_eq!(Assertion::JsonIfDeclared.to_line(), "json");
+    // What follows json was ignored, so `json /0/type == "dog"` passed any JSON body.
+    let errors = parse_lines("status 200\njson /0/type == \"dog\"").unwrap_err();
+    let error = errors.first().unwrap();
+    assert_eq!(error.line(), 2);
+    assert!(
+        error.to_string().contains("json takes nothing after it"),
+        "{error}"
+    );
+    assert!(parse_lines("json length 3").is_err());
 }

@@ -216,12 +216,28 @@ fn expiry_and_issued_at() {
     let future = with_payload(|m| {
         m.insert("iat".into(), (NOW + 600).into());
     });
+    // In the future by this computer's clock only: the Date header showed it 10 min behind, and
+    // API Gateway judges by AWS's clock. It read as a failed check, and every Run as FAIL.
     let mut c = ctx();
     c.server_skew_secs = Some(600);
     let i = check(&token_checks(&future, &verified(), &c), "Issued at");
-    assert_eq!(i.status, Status::Fail);
+    assert_eq!(i.status, Status::Warn);
     assert!(i.detail.contains("10 min ahead"), "{}", i.detail);
     assert!(i.fix.unwrap().contains("clock"));
+    assert_eq!(
+        checks_headline(&token_checks(&future, &verified(), &c)),
+        ChecksHeadline::AllPass
+    );
+    // In the future by the server's clock too, or with no Date header to tell: a failure.
+    c.server_skew_secs = Some(300);
+    assert_eq!(
+        check(&token_checks(&future, &verified(), &c), "Issued at").status,
+        Status::Fail
+    );
+    assert_eq!(
+        check(&token_checks(&future, &verified(), &ctx()), "Issued at").status,
+        Status::Fail
+    );
     let slight = with_payload(|m| {
         m.insert("iat".into(), (NOW + MAX_IAT_SKEW_SECS).into());
     });
@@ -301,9 +317,35 @@ fn issuer_rules() {
     let foreign = with_payload(|m| {
         m.insert("iss".into(), "https://accounts.example.com".into());
     });
+    // Not a Cognito issuer and not the chosen endpoint: its keys came from wherever the token
+    // pointed, so a verified signature proved nothing and every check read as passing.
     assert_eq!(
         check(&token_checks(&foreign, &verified(), &ctx()), "Issuer").status,
+        Status::Fail
+    );
+    assert_eq!(
+        checks_headline(&token_checks(&foreign, &verified(), &ctx())),
+        ChecksHeadline::Failed(1)
+    );
+    // A stand-in with pool ids of its own (cognito-local) at the chosen endpoint: a warning.
+    let cognito_local = with_payload(|m| {
+        m.insert("iss".into(), "http://localhost:9229/local_abc".into());
+    });
+    let at_local = TokenContext {
+        token_origin: Some("http://localhost:9229".into()),
+        ..ctx()
+    };
+    assert_eq!(
+        check(
+            &token_checks(&cognito_local, &verified(), &at_local),
+            "Issuer"
+        )
+        .status,
         Status::Warn
+    );
+    assert_eq!(
+        check(&token_checks(&cognito_local, &verified(), &ctx()), "Issuer").status,
+        Status::Fail
     );
     // A stand-in issuer (the emulator) passes only when it is the token endpoint the Domain names.
     let local = with_payload(|m| {
