@@ -34,6 +34,7 @@ pub fn export_canary(args: &ExportArgs, io: &mut Io<'_>) -> u8 {
         &resolved.settings,
         &resolved.assertions_text,
         &options,
+        &resolved.secret,
         &book,
     ) {
         Ok(export) => export,

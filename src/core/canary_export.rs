@@ -83,11 +83,12 @@ pub fn export_canary(
     settings: &Settings,
     assertions_text: &str,
     options: &CanaryOptions,
+    secret: &Secret,
     book: &SecretBook,
 ) -> Result<CanaryExport, ExportError> {
     check_name(&options.name)?;
     check_secret_id(&options.secret_id)?;
-    if book.is_in_settings(settings, assertions_text) {
+    if book.is_in_settings(secret, settings, assertions_text) {
         return Err(ExportError::HoldsSecret);
     }
     // The same snapshot a run freezes; the placeholder stands where the secret goes.
@@ -275,6 +276,7 @@ mod tests {
             &demo(),
             "status 200\nlength 3",
             &options(),
+            &Secret::default(),
             &SecretBook::new(),
         )
         .unwrap();
@@ -307,8 +309,14 @@ mod tests {
         settings.client_auth = ClientAuth::BasicHeader;
         settings.method = HttpMethod::Post;
         settings.api_body = "{\"a\":1}".into();
-        let export =
-            export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap();
+        let export = export_canary(
+            &settings,
+            "status 200",
+            &options(),
+            &Secret::default(),
+            &SecretBook::new(),
+        )
+        .unwrap();
         assert!(export.script.contains("\"basic\": true"));
         assert!(!export.script.contains("Basic ZGVt"), "{}", export.script);
         assert!(export.script.contains("\"method\": \"POST\""));
@@ -318,23 +326,48 @@ mod tests {
     fn what_cannot_be_exported_says_why() {
         let mut settings = demo();
         settings.extra_headers = "X-Api-Key: abcdef123".into();
-        let e = export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap_err();
+        let e = export_canary(
+            &settings,
+            "status 200",
+            &options(),
+            &Secret::default(),
+            &SecretBook::new(),
+        )
+        .unwrap_err();
         assert_eq!(e, ExportError::SecretHeaders(vec!["X-Api-Key".into()]));
         assert!(!e.to_string().contains("abcdef123"));
         assert!(matches!(
-            export_canary(&demo(), "status two", &options(), &SecretBook::new()),
+            export_canary(
+                &demo(),
+                "status two",
+                &options(),
+                &Secret::default(),
+                &SecretBook::new()
+            ),
             Err(ExportError::Assertions(_))
         ));
         let mut bad = options();
         bad.name = "Pets API".into();
         assert!(matches!(
-            export_canary(&demo(), "status 200", &bad, &SecretBook::new()),
+            export_canary(
+                &demo(),
+                "status 200",
+                &bad,
+                &Secret::default(),
+                &SecretBook::new()
+            ),
             Err(ExportError::BadName(_))
         ));
         let mut settings = demo();
         settings.api_url = String::new();
         assert!(matches!(
-            export_canary(&settings, "status 200", &options(), &SecretBook::new()),
+            export_canary(
+                &settings,
+                "status 200",
+                &options(),
+                &Secret::default(),
+                &SecretBook::new()
+            ),
             Err(ExportError::Blocked(_))
         ));
     }
@@ -345,8 +378,14 @@ mod tests {
     fn the_exported_token_request_is_the_runs_own() {
         let mut settings = demo();
         settings.client_metadata = r#"{"tenant":"blue"}"#.into();
-        let export =
-            export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap();
+        let export = export_canary(
+            &settings,
+            "status 200",
+            &options(),
+            &Secret::default(),
+            &SecretBook::new(),
+        )
+        .unwrap();
         assert!(
             export.script.contains("aws_client_metadata="),
             "{}",
@@ -354,8 +393,14 @@ mod tests {
         );
         assert!(export.script.contains("tenant"), "{}", export.script);
         settings.token_source = TokenSource::GetClientToken;
-        let refused =
-            export_canary(&settings, "status 200", &options(), &SecretBook::new()).unwrap_err();
+        let refused = export_canary(
+            &settings,
+            "status 200",
+            &options(),
+            &Secret::default(),
+            &SecretBook::new(),
+        )
+        .unwrap_err();
         assert!(refused.to_string().contains("GetClientToken"), "{refused}");
     }
 
@@ -376,8 +421,14 @@ mod tests {
             ..demo()
         };
         for settings in [&in_url, &in_header] {
-            let refused =
-                export_canary(settings, "status 200", &options(), &SecretBook::new()).unwrap_err();
+            let refused = export_canary(
+                settings,
+                "status 200",
+                &options(),
+                &Secret::default(),
+                &SecretBook::new(),
+            )
+            .unwrap_err();
             assert_eq!(refused, ExportError::HoldsSecret);
             assert!(refused.to_string().contains("eyJ"), "{refused}");
         }
@@ -391,7 +442,14 @@ mod tests {
             ..demo()
         };
         assert_eq!(
-            export_canary(&in_body, "status 200", &options(), &book).unwrap_err(),
+            export_canary(
+                &in_body,
+                "status 200",
+                &options(),
+                &Secret::default(),
+                &book
+            )
+            .unwrap_err(),
             ExportError::HoldsSecret
         );
         assert_eq!(
@@ -399,11 +457,14 @@ mod tests {
                 &demo(),
                 "contains an-opaque-secret-value",
                 &options(),
+                &Secret::default(),
                 &book
             )
             .unwrap_err(),
             ExportError::HoldsSecret
         );
-        assert!(export_canary(&demo(), "status 200", &options(), &book).is_ok());
+        assert!(
+            export_canary(&demo(), "status 200", &options(), &Secret::default(), &book).is_ok()
+        );
     }
 }

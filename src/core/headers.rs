@@ -131,17 +131,33 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
-/// The field without its secret lines: what profiles, share links and reports may keep.
+/// The field without its secret lines: what profiles, share links and reports may keep. A line
+/// that is no `Name: value` goes too: it is never sent (a run refuses it), and a credential typed
+/// without its colon (`X-Api-Key abc123`, `X-Tenant-Secret=s3cr3t`) has no name to judge it by.
 pub fn without_secret_headers(extra_headers: &str, ticked: &[String]) -> String {
     extra_headers
         .lines()
         .filter(|line| {
-            !line
-                .split_once(':')
-                .is_some_and(|(name, _)| is_secret_header(name, ticked))
+            line.trim().is_empty()
+                || line.split_once(':').is_some_and(|(name, _)| {
+                    let name = name.trim();
+                    !name.is_empty()
+                        && name.chars().all(is_token_char)
+                        && !is_secret_header(name, ticked)
+                })
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The values of the field's secret lines (as [`without_secret_headers`] leaves out).
+pub fn secret_header_values(extra_headers: &str, ticked: &[String]) -> Vec<String> {
+    extra_headers
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| is_secret_header(name, ticked))
+        .map(|(_, value)| value.trim().to_owned())
+        .collect()
 }
 
 /// Names of the secret lines [`without_secret_headers`] leaves out, so the page can say what
@@ -220,6 +236,15 @@ mod tests {
             "X-Trace: 1"
         );
         assert_eq!(withheld_headers(text, &[]), vec!["X-Api-Key".to_string()]);
+        assert_eq!(secret_header_values(text, &[]), vec!["k".to_string()]);
+        // A credential typed without its colon was kept in links, profiles and the kept form.
+        assert_eq!(
+            without_secret_headers(
+                "X-Api-Key abc123def456\nX-Tenant-Secret=s3cr3t\nX-Trace: 1\nnot a name: x",
+                &[]
+            ),
+            "X-Trace: 1"
+        );
     }
 
     /// Headers the run would not really send as shown are refused before a run: a second

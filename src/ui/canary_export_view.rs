@@ -23,9 +23,11 @@ pub fn CanaryExport(state: AppState) -> impl IntoView {
         };
         let built = state.settings.with_untracked(|settings| {
             state.assertions_text.with_untracked(|lines| {
-                state
-                    .book
-                    .with_untracked(|book| export_canary(settings, lines, &options, book))
+                state.secret.with_untracked(|secret| {
+                    state.book.with_untracked(|book| {
+                        export_canary(settings, lines, &options, secret, book)
+                    })
+                })
             })
         });
         let outcome = built.map_err(|e| e.to_string()).and_then(|exported| {

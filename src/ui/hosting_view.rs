@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::core::hosting::{setup_blocks, HostingValues};
+use crate::core::secret_shape::mask_secret_shapes;
 use crate::ui::copy_button::CopyButton;
 use crate::ui::state::AppState;
 
@@ -14,8 +15,12 @@ const STACK_NAME: &str = "cognito-api-tester";
 
 #[component]
 pub fn HostingView(state: AppState) -> impl IntoView {
+    // Masked like every panel, and token-shaped text and URL passwords too: an error or a block
+    // can quote the API URL, which may hold a token or a key (`?access_token=…`), and Copy puts
+    // the text on the clipboard. Worked out again when the form changes.
+    let mask = move |text: &str| state.mask(&mask_secret_shapes(text));
     let outputs = Memo::new(move |_| {
-        state.settings.with(|s| {
+        let blocks = state.settings.with(|s| {
             let token_url = s.token_endpoint().map(|e| e.url).map_err(|e| e.to_string());
             let token_url = match token_url {
                 Ok(url) => url,
@@ -36,7 +41,14 @@ pub fn HostingView(state: AppState) -> impl IntoView {
                 extra_headers: &extra,
             };
             Ok(setup_blocks(&values, STACK_NAME))
-        })
+        });
+        match blocks {
+            Ok(blocks) => Ok(blocks
+                .into_iter()
+                .map(|(title, text)| (title, mask(&text)))
+                .collect::<Vec<_>>()),
+            Err(e) => Err(mask(&e)),
+        }
     });
     view! {
         <details class="hosting">

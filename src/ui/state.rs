@@ -738,8 +738,12 @@ impl AppState {
     /// or text shaped like a token.
     pub fn secret_in_settings(self) -> Option<String> {
         let found = self.settings.with_untracked(|settings| {
-            self.assertions_text
-                .with_untracked(|a| self.book.with_untracked(|b| b.is_in_settings(settings, a)))
+            self.assertions_text.with_untracked(|a| {
+                self.secret.with_untracked(|secret| {
+                    self.book
+                        .with_untracked(|b| b.is_in_settings(secret, settings, a))
+                })
+            })
         });
         found.then(|| SecretBook::HOLDS_SECRET.to_string())
     }

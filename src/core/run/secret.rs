@@ -7,6 +7,7 @@
 //! text that leaves the code is masked against all of them, not against the form's current value.
 
 use crate::core::exchange::{curl_command_with, tokens_in_response, Exchange, RecordedRequest};
+use crate::core::headers::{secret_header_values, without_secret_headers};
 use crate::core::mask::{Found, Masker, Seen};
 use crate::core::secret_shape;
 use crate::core::settings::Settings;
@@ -226,9 +227,22 @@ impl SecretBook {
     /// or any text shaped like a token (`core::secret_shape`): a token in the API URL or body, a
     /// secret in a header the name rules let through. Profiles and share links refuse them,
     /// whatever the field; the tab's kept form masks them.
-    pub fn is_in_settings(&self, settings: &Settings, assertions: &str) -> bool {
-        serde_json::to_string(settings).is_ok_and(|json| self.holds(&json))
-            || self.holds(assertions)
+    ///
+    /// `secret` is the client secret in memory, and the form's secret header values count too: a
+    /// Run puts them in the book, but they can be typed into another field before any Run.
+    /// Judged as profiles and links keep the form: without its secret header lines, which they
+    /// leave out and name (the lines' values anywhere else count).
+    pub fn is_in_settings(&self, secret: &Secret, settings: &Settings, assertions: &str) -> bool {
+        let own = own_secrets(secret, settings);
+        let holds = |text: &str| self.holds(text) || own.is_in(text);
+        let kept = Settings {
+            extra_headers: without_secret_headers(
+                &settings.extra_headers,
+                &settings.secret_headers,
+            ),
+            ..settings.clone()
+        };
+        serde_json::to_string(&kept).is_ok_and(|json| holds(&json)) || holds(assertions)
     }
 
     /// True when the text holds a secret of the book, or text shaped like a token.
@@ -248,8 +262,7 @@ impl SecretBook {
         settings: &Settings,
         assertions: &str,
     ) -> Option<(Settings, String)> {
-        let mut own = SecretBook::new();
-        own.add(SecretKind::ClientSecret, secret);
+        let own = own_secrets(secret, settings);
         let holds = |text: &str| self.holds(text) || own.is_in(text);
         let json = serde_json::to_string(settings).ok()?;
         if !holds(&json) && !holds(assertions) {
@@ -281,6 +294,17 @@ impl SecretBook {
         let suffix = if encoded { "_URLENCODED" } else { "" };
         format!("{variable}{suffix}")
     }
+}
+
+/// The form's own secrets, which may not be in the tab's book yet: the client secret in memory
+/// and the values of the secret header lines.
+fn own_secrets(secret: &Secret, settings: &Settings) -> SecretBook {
+    let mut own = SecretBook::new();
+    own.add(SecretKind::ClientSecret, secret);
+    for value in secret_header_values(&settings.extra_headers, &settings.secret_headers) {
+        own.add(SecretKind::Header(String::new()), &Secret::new(value));
+    }
+    own
 }
 
 /// A `curl` command for the request with every known secret replaced by a shell variable
@@ -679,18 +703,49 @@ mod tests {
         let mut book = SecretBook::new();
         book.add_token("aaaa.bbbb.cccc-signature");
         let clean = Settings::default();
-        assert!(!book.is_in_settings(&clean, "status 2xx"));
+        assert!(!book.is_in_settings(&Secret::default(), &clean, "status 2xx"));
         let in_url = Settings {
             api_url: "https://x/dev?token=aaaa.bbbb.cccc-signature".into(),
             ..Settings::default()
         };
-        assert!(book.is_in_settings(&in_url, ""));
+        assert!(book.is_in_settings(&Secret::default(), &in_url, ""));
         let in_header = Settings {
             extra_headers: "X-Jwt-Assertion: aaaa.bbbb.cccc-signature".into(),
             ..Settings::default()
         };
-        assert!(book.is_in_settings(&in_header, ""));
-        assert!(book.is_in_settings(&clean, "contains cccc-signature"));
+        assert!(book.is_in_settings(&Secret::default(), &in_header, ""));
+        assert!(book.is_in_settings(&Secret::default(), &clean, "contains cccc-signature"));
+    }
+
+    /// Share links, profiles and the canary export asked only the book, which learns the form's
+    /// secrets at a Run: a client secret or a secret header's value typed into another field
+    /// before any Run went out in clear. The secret header line itself is left out of them, so it
+    /// does not count (after a Run it made Save profile refuse every form with an API key).
+    #[test]
+    fn the_forms_own_secrets_count_before_any_run() {
+        let book = SecretBook::new();
+        let secret = Secret::new("the-client-secret-value");
+        let with_key = Settings {
+            extra_headers: "X-Api-Key: the-api-key-value\nX-Trace: 1".into(),
+            ..Settings::default()
+        };
+        assert!(!book.is_in_settings(&secret, &with_key, "status 2xx"));
+        let secret_in_body = Settings {
+            api_body: "{\"s\":\"the-client-secret-value\"}".into(),
+            ..with_key.clone()
+        };
+        assert!(book.is_in_settings(&secret, &secret_in_body, ""));
+        let key_in_url = Settings {
+            api_url: "https://x/dev?api_key=the-api-key-value".into(),
+            ..with_key.clone()
+        };
+        assert!(book.is_in_settings(&Secret::default(), &key_in_url, ""));
+        let mut after_run = SecretBook::new();
+        after_run.add(
+            SecretKind::Header("X-Api-Key".into()),
+            &Secret::new("the-api-key-value"),
+        );
+        assert!(!after_run.is_in_settings(&secret, &with_key, ""));
     }
 
     /// The tab keeps its form in sessionStorage. A token typed into the API URL before the tab
@@ -713,7 +768,7 @@ mod tests {
                 "status 200\ncontains cccc-signature",
             )
             .expect("a masked form");
-        assert!(!book.is_in_settings(&kept, &assertions));
+        assert!(!book.is_in_settings(&Secret::default(), &kept, &assertions));
         assert_eq!(kept.api_url, "https://x/dev?token=••••••");
         assert_eq!(kept.extra_headers, "X-Jwt-Assertion: ••••••");
         assert_eq!(kept.client_id, "kept-client");
@@ -724,12 +779,12 @@ mod tests {
             api_url: r#"https://x/dev?k=se"cr\et-value"#.into(),
             ..Settings::default()
         };
-        assert!(book.is_in_settings(&quoted, ""));
+        assert!(book.is_in_settings(&Secret::default(), &quoted, ""));
         let (kept, assertions) = book
             .kept_form(&Secret::default(), &quoted, "")
             .expect("a masked form");
         assert_eq!(kept.api_url, "https://x/dev?k=••••••");
-        assert!(!book.is_in_settings(&kept, &assertions));
+        assert!(!book.is_in_settings(&Secret::default(), &kept, &assertions));
     }
 
     /// A token pasted in from elsewhere is a secret before the tab has seen it: found and masked
@@ -742,8 +797,12 @@ mod tests {
             api_url: format!("https://x/dev?access_token={token}"),
             ..Settings::default()
         };
-        assert!(book.is_in_settings(&form, ""));
-        assert!(book.is_in_settings(&Settings::default(), &format!("contains {token}")));
+        assert!(book.is_in_settings(&Secret::default(), &form, ""));
+        assert!(book.is_in_settings(
+            &Secret::default(),
+            &Settings::default(),
+            &format!("contains {token}")
+        ));
         let (kept, _) = book
             .kept_form(&Secret::default(), &form, "status 200")
             .expect("a kept form");
@@ -754,13 +813,16 @@ mod tests {
             domain: "https://me:hunter22@auth.example.com".into(),
             ..Settings::default()
         };
-        assert!(book.is_in_settings(&form, ""));
+        assert!(book.is_in_settings(&Secret::default(), &form, ""));
         let (kept, _) = book
             .kept_form(&Secret::default(), &form, "status 200")
             .expect("a kept form");
         assert_eq!(kept.api_url, "https://me:••••••@x/dev");
         assert_eq!(kept.domain, "https://me:••••••@auth.example.com");
-        assert!(!book.is_in_settings(&kept, ""), "a masked form may be kept");
+        assert!(
+            !book.is_in_settings(&Secret::default(), &kept, ""),
+            "a masked form may be kept"
+        );
     }
 
     /// The client secret enters the book when a Run sends it; typed into a field before that, it

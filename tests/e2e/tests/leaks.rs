@@ -442,3 +442,38 @@ async fn a_token_in_a_profile_saved_earlier_leaves_storage() {
     .await;
     emu.shutdown().await;
 }
+
+/// The Proxy setup panel quoted the API URL whole in its errors (here: no stage), and its Copy
+/// button copied that: a token in the URL's query went to the panel and the clipboard in clear.
+#[tokio::test]
+async fn the_proxy_setup_panel_masks_what_it_quotes() {
+    let emu = emulator(|_| {}).await;
+    let site = emu.static_url().unwrap();
+    let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm94eSJ9.c2lnbmF0dXJlLWluLXByb3h5LXNldHVw";
+    let signature = token.rsplit('.').next().unwrap();
+    Browser::with(async |b| {
+        b.open(&site).await;
+        b.fill("Domain", &emu.base_url()).await;
+        b.fill(
+            "API URL",
+            &format!(
+                "https://abc123defg.execute-api.us-east-1.amazonaws.com/?access_token={token}"
+            ),
+        )
+        .await;
+        b.client
+            .find(Locator::Css("details.hosting summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let text = b.wait_text("details.hosting", "stage").await;
+        assert!(text.contains("access_token=••••••"), "{text}");
+        assert!(
+            !text.contains(signature),
+            "the token is in the panel: {text}"
+        );
+    })
+    .await;
+}
