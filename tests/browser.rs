@@ -500,3 +500,52 @@ async fn fed_parts_are_drawn_once_per_shape_and_follow_their_value() {
     value.set(Some((false, "e".into())));
     eventually(|| (text() == "e").then_some(())).await;
 }
+
+/// A signed-in user's token taken after a run (Refresh token, another Send token choice) left
+/// that run's answers in place, and its verdict was worked out again with the new token's
+/// checks at the old run's start: a PASS turned into a FAIL blaming the clock. The run is
+/// forgotten when the held token changes, and kept when the same token is held again.
+#[wasm_bindgen_test]
+async fn a_new_signed_in_token_forgets_the_run_that_sent_another() {
+    use cognito_api_tester::core::checks::Signature;
+    use cognito_api_tester::core::run::{Job, RunSnapshot, Secret, TokenKey};
+    use cognito_api_tester::ui::state::AppState;
+    use leptos::prelude::*;
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new();
+    let key = || TokenKey::signed_in("https://a/oauth2/token", "c", &Secret::default(), "openid");
+    let run = || {
+        Some(RunSnapshot::new(
+            Job::Run,
+            state.settings.get_untracked(),
+            Secret::default(),
+            "status 2xx",
+            0.0,
+        ))
+    };
+    state.hold_signed_in("eyJhbGciOiJub25lIn0.eyJuIjoxfQ.".into(), None, key());
+    state.snapshot.set(run());
+    state.hold_signed_in("eyJhbGciOiJub25lIn0.eyJuIjoxfQ.".into(), None, key());
+    assert!(
+        state.snapshot.with_untracked(Option::is_some),
+        "the same token again keeps the run"
+    );
+    state.hold_signed_in("eyJhbGciOiJub25lIn0.eyJuIjoyfQ.".into(), None, key());
+    assert!(
+        state.snapshot.with_untracked(Option::is_none),
+        "the run that sent the other token is still judged"
+    );
+    assert!(state
+        .notice
+        .get_untracked()
+        .is_some_and(|n| n.contains("signed-in user's token")));
+    // Each hold checks the signature in a task of its own: the state must outlive them.
+    let deadline = clock::monotonic_ms() + 10_000.0;
+    while matches!(state.signature.get_untracked(), Signature::Pending)
+        && clock::monotonic_ms() < deadline
+    {
+        clock::next_task().await;
+    }
+}

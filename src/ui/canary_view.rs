@@ -362,9 +362,20 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
             return;
         }
         // Frozen like any run: editing the form while the checks run changes nothing they send.
+        // Sent as the run they judge sent its call (its URL, body and headers): the live form
+        // could point at another API, and its answers were shown as findings about that run's.
+        // After Get token (no call yet) or with a pasted token: the form's.
+        let settings = state
+            .snapshot
+            .with_untracked(|s| {
+                s.as_ref()
+                    .filter(|s| s.job != Job::Token)
+                    .map(|s| s.settings.clone())
+            })
+            .unwrap_or_else(|| state.settings.get_untracked());
         let snapshot = RunSnapshot::new(
             Job::Api,
-            state.settings.get_untracked(),
+            settings,
             state.secret.get_untracked(),
             "",
             clock::now_unix_ms(),

@@ -559,10 +559,34 @@ impl AppState {
         expires_in: Option<u64>,
         key: crate::core::run::TokenKey,
     ) {
+        let same = self
+            .held
+            .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token));
+        if !same {
+            // A refresh or another Send token choice replaces the token the last run sent: its
+            // verdict, judged again with the new token's checks, blamed the clock for a PASS.
+            if self.is_running() {
+                self.cancel();
+            }
+            self.forget_last_run();
+            self.notice.set(Some(
+                "Holding the signed-in user's token: Call API or Run uses it.".into(),
+            ));
+        }
         self.hold(
             HeldToken::new(token, expires_in, clock::now_unix()).with_key(key),
             false,
         );
+    }
+
+    /// The last run's answers and verdict, which no longer describe the held token.
+    fn forget_last_run(self) {
+        self.snapshot.set(None);
+        self.token_step.set(None);
+        self.api_step.set(None);
+        self.assertion_results.set(Vec::new());
+        self.refusal.set(None);
+        self.token_fetched.set(false);
     }
 
     /// Changes the book in place with `add`, which returns whether it added anything: views
@@ -591,12 +615,7 @@ impl AppState {
         self.remember_token(text);
         // The last run's answers do not describe this token: a verdict mixing them with the
         // pasted token's checks read PASS for a run that had failed.
-        self.snapshot.set(None);
-        self.token_step.set(None);
-        self.api_step.set(None);
-        self.assertion_results.set(Vec::new());
-        self.refusal.set(None);
-        self.token_fetched.set(false);
+        self.forget_last_run();
         self.notice.set(Some(
             "Inspecting the pasted token; Call API will use it until a new one is fetched.".into(),
         ));

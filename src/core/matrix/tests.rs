@@ -367,7 +367,21 @@ fn row_verdicts() {
     let v = |e: &Expected, a: Actual| row_verdict(e, &a).0;
     assert_eq!(v(&allowed, answered(200)), RowVerdict::AsExpected);
     // Past the authorizer, whatever the integration answered.
-    assert_eq!(v(&allowed, answered(500)), RowVerdict::AsExpected);
+    assert_eq!(v(&allowed, answered(404)), RowVerdict::AsExpected);
+    // But a throttle or a server error may be API Gateway's own, before the authorizer: an API
+    // answering 502 to every row read PASS, and a 500 where it must refuse a SECURITY FINDING.
+    for status in [429, 500, 502, 503, 504] {
+        assert_eq!(
+            v(&allowed, answered(status)),
+            RowVerdict::CannotJudge,
+            "{status}"
+        );
+        assert_eq!(
+            v(&denied, answered(status)),
+            RowVerdict::CannotJudge,
+            "{status}"
+        );
+    }
     assert_eq!(v(&allowed, answered(401)), RowVerdict::UnexpectedDenial);
     assert_eq!(v(&allowed, answered(403)), RowVerdict::UnexpectedDenial);
     assert_eq!(v(&denied, answered(401)), RowVerdict::AsExpected);

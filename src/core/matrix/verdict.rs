@@ -71,9 +71,16 @@ impl RowVerdict {
 }
 
 /// 401 and 403 are the authorizer's (or API Gateway's) refusals; any other answer means the call
-/// got past the authorizer — even a 404 or 500 from the integration.
+/// got past the authorizer — even a 404 from the integration — except those below.
 fn refused(status: u16) -> bool {
     matches!(status, 401 | 403)
+}
+
+/// A throttle or a server error: API Gateway answers them before the authorizer too (429 for a
+/// throttled stage, 500 for an authorizer that fails, 502/504 from a proxy with no answer), so
+/// they show nothing of it. Counted as passing the authorizer, an API that was down read PASS.
+fn says_nothing(status: u16) -> bool {
+    status == 429 || status >= 500
 }
 
 /// The row's verdict and, when the answer differs from the rule in a detail (403 where 401 was
@@ -87,6 +94,12 @@ pub fn row_verdict(expected: &Expected, actual: &Actual) -> (RowVerdict, Option<
     };
     match expected {
         Expected::CannotJudge { .. } => (RowVerdict::CannotJudge, None),
+        _ if says_nothing(status) => (
+            RowVerdict::CannotJudge,
+            Some(format!(
+                "Answered {status}: a throttle or a server error, which API Gateway also answers before the authorizer (an authorizer that fails, a stage throttled, a proxy with no answer), so it shows nothing of the authorizer. If the integration answered it, the authorizer let the call through: see the API's logs, then run again."
+            )),
+        ),
         Expected::Allowed { .. } if refused(status) => (
             RowVerdict::UnexpectedDenial,
             Some(format!(
