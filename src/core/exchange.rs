@@ -131,7 +131,9 @@ fn redact_authorization(value: &str) -> String {
         None => (None, value),
     };
     let is_bearer = scheme.is_none_or(|s| s.eq_ignore_ascii_case("bearer"));
-    let shown = if is_bearer && credentials.chars().count() > BEARER_VISIBLE_CHARS {
+    // Only a JWT starts with its (public) header; the start of an opaque key is the key.
+    let is_jwt = credentials.starts_with("eyJ") && credentials.matches('.').count() == 2;
+    let shown = if is_bearer && is_jwt && credentials.chars().count() > BEARER_VISIBLE_CHARS {
         let (start, _) = truncate_chars(credentials, BEARER_VISIBLE_CHARS);
         format!("{start}…(redacted)")
     } else {
@@ -600,6 +602,8 @@ mod tests {
             ("Authorization", "Bearer short"),
             ("Authorization", "Digest username=x"),
             ("Authorization", ""),
+            // An opaque key: its first characters are the key, not a JWT's public header.
+            ("Authorization", "Bearer sk_live_4f9a8b7c6d5e"),
         ]);
         let red = redact_request(&req, &Masker::new(&[]));
         let values: Vec<&str> = red.headers.iter().map(|(_, v)| v.as_str()).collect();
@@ -612,6 +616,7 @@ mod tests {
                 "Bearer ••••••",
                 "Digest ••••••",
                 "••••••",
+                "Bearer ••••••",
             ]
         );
     }

@@ -103,6 +103,10 @@ async fn send(
         .response
         .as_ref()
         .map(|r| (r.status, r.body.clone()));
+    // Every token the answer carries is a secret before it is shown, whatever its status or
+    // shape: an answer the parser refuses (no access_token, an error beside the tokens) was
+    // shown with them in clear.
+    state.remember_in_book(|b| b.add_tokens_in(Some(&exchange)));
     sign.exchange.set(Some(exchange));
     match (sent, response) {
         (Ok(()), Some(answer)) => Some(answer),
