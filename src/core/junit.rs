@@ -9,7 +9,9 @@ use crate::core::assertions::AssertionResult;
 use crate::core::canary::iso_utc_ms;
 use crate::core::checks::{Check, Status};
 use crate::core::negative::{NegativeResult, Verdict as NegativeVerdict};
-use crate::core::run::{SecretBook, StepResult, StepState, Verdict};
+use crate::core::run::{
+    checks_headline, ChecksHeadline, SecretBook, StepResult, StepState, Verdict,
+};
 use crate::core::token::AccessToken;
 
 /// How one test case ended.
@@ -88,13 +90,17 @@ pub fn suite_for_run(run: &RunCases, book: &SecretBook) -> TestSuite {
             .filter(|c| c.status == Status::Fail)
             .map(|c| format!("{}: {}", c.name, c.detail))
             .collect();
-        let result = if failed.is_empty() {
-            CaseResult::Passed
-        } else {
-            CaseResult::Failed {
-                message: m(&format!("{} token check(s) failed", failed.len())),
+        // Passed only with the signature verified, as the Checks panel says "every check
+        // passes": an unverified one read green in CI. Skipped is JUnit's "not judged".
+        let result = match checks_headline(run.checks) {
+            ChecksHeadline::AllPass => CaseResult::Passed,
+            ChecksHeadline::Failed(n) => CaseResult::Failed {
+                message: m(&format!("{n} token check(s) failed")),
                 detail: m(&failed.join("\n")),
-            }
+            },
+            unverified @ ChecksHeadline::Unverified(_) => CaseResult::Skipped {
+                message: m(&unverified.text()),
+            },
         };
         cases.push(TestCase {
             name: "token checks".into(),
@@ -342,6 +348,45 @@ mod tests {
         assert!(
             xml.contains("timestamp=\"2027-01-15T08:00:00.000\""),
             "{xml}"
+        );
+    }
+
+    /// The token checks' case read Passed when no check failed, the signature unverified too
+    /// (its key set unreachable, no WebCrypto): CI showed green where the page says it cannot
+    /// tell whether API Gateway would accept the token.
+    #[test]
+    fn token_checks_pass_only_with_a_verified_signature() {
+        let case = |status: Status| {
+            let checks = vec![
+                Check::new("Expiry", Status::Pass, "Expires in 1 h"),
+                Check::new("Signature", status, "The key set could not be fetched"),
+            ];
+            let suite = suite_for_run(
+                &RunCases {
+                    name: "run".into(),
+                    started_at_unix_ms: 0.0,
+                    token: None,
+                    token_note: None,
+                    api: None,
+                    assertion_results: &[],
+                    assertion_errors: &[],
+                    checks: &checks,
+                    negatives: &[],
+                    verdict: None,
+                },
+                &SecretBook::new(),
+            );
+            suite
+                .cases
+                .into_iter()
+                .find(|c| c.name == "token checks")
+                .map(|c| c.result)
+        };
+        assert_eq!(case(Status::Pass), Some(CaseResult::Passed));
+        assert!(
+            matches!(case(Status::Warn), Some(CaseResult::Skipped { message }) if message.contains("not verified")),
+            "{:?}",
+            case(Status::Warn)
         );
     }
 }
