@@ -50,14 +50,14 @@ pub fn token_spans(text: &str) -> Vec<Range<usize>> {
     spans
 }
 
-/// The byte ranges of URL passwords in `text`: after `://`, what stands between the first `:`
-/// and the last `@` of the authority (which ends at `/`, `?`, `#`, whitespace, a quote or a
-/// backslash, so a URL inside JSON text ends at its string's end).
+/// The byte ranges of URL passwords in `text`: after `://`, or after a web scheme's colon with
+/// any slashes or backslashes (`https:me:pw@host` and `https:\\me:pw@host` are the same URL to
+/// a browser), what stands between the first `:` and the last `@` of the authority (which ends
+/// at `/`, `?`, `#`, whitespace, a quote or a backslash, so a URL inside JSON text ends at its
+/// string's end).
 pub fn url_password_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
-        let start = from + found + 3;
+    for start in authority_starts(text) {
         let rest = text.get(start..).unwrap_or_default();
         let end = rest
             .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '\\') || c.is_whitespace())
@@ -72,9 +72,42 @@ pub fn url_password_spans(text: &str) -> Vec<Range<usize>> {
                 }
             }
         }
-        from = start + end;
     }
+    spans.dedup();
     spans
+}
+
+/// Where a URL's authority may start in `text`, in order: after each `://`, and after each web
+/// scheme's colon (a scheme standing at a word's start) and the slashes or backslashes after it.
+fn authority_starts(text: &str) -> Vec<usize> {
+    const WEB_SCHEMES: [&str; 5] = ["https:", "http:", "wss:", "ws:", "ftp:"];
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut starts = Vec::new();
+    for (i, _) in lower.match_indices(':') {
+        let after_slashes = |from: usize| {
+            from + bytes.get(from..).map_or(0, |r| {
+                r.iter().take_while(|b| matches!(b, b'/' | b'\\')).count()
+            })
+        };
+        if lower.get(i..).is_some_and(|r| r.starts_with("://")) {
+            starts.push(i + 3);
+            continue;
+        }
+        let web = WEB_SCHEMES.iter().any(|scheme| {
+            let len = scheme.len() - 1;
+            i >= len
+                && lower.get(i - len..=i) == Some(scheme)
+                && (i == len
+                    || bytes
+                        .get(i - len - 1)
+                        .is_some_and(|b| !b.is_ascii_alphanumeric()))
+        });
+        if web {
+            starts.push(after_slashes(i + 1));
+        }
+    }
+    starts
 }
 
 /// Every secret-shaped range of `text`, in order, overlapping ones merged (a token inside a URL
@@ -175,6 +208,15 @@ mod tests {
             (
                 format!("https://me:{JWS}!tail-of-pw@host/x"),
                 format!("https://me:{REDACTED}@host/x"),
+            ),
+            // Without slashes, or with backslashes: the same URL to a browser, passed by before.
+            (
+                "https:me:hunter22@api.example.com/dev".to_owned(),
+                format!("https:me:{REDACTED}@api.example.com/dev"),
+            ),
+            (
+                r"HTTPS:\\me:hunter22@api.example.com".to_owned(),
+                format!(r"HTTPS:\\me:{REDACTED}@api.example.com"),
             ),
         ] {
             assert!(has_secret_shape(&text), "{text}");
