@@ -17,6 +17,7 @@ use crate::core::diagnosis::Diagnosis;
 use crate::core::exchange::{redact_text, tokens_in_response, Exchange, REDACTED};
 use crate::core::headers::is_secret_header;
 use crate::core::jwt::{decode, format_utc};
+use crate::core::secret_shape::mask_secret_shapes;
 use crate::core::settings::Settings;
 use crate::core::short_sort::sort_short;
 
@@ -113,6 +114,10 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
     let secrets = all_secrets(&input, token.as_deref());
     let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let red = |text: &str| redact_text(text, &secret_refs);
+    // The form's fields and the checks' lines quoting them, as share links and profiles treat
+    // the form: also text shaped like a token or a URL password, which the tab may never have
+    // seen (a token from elsewhere in the body, user:password@ in the key set's URL).
+    let form = |text: &str| red(&mask_secret_shapes(text));
     let decoded = token.as_deref().map(decode);
     let s = &input.settings;
     let settings = EvidenceSettings {
@@ -122,23 +127,23 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         } else {
             String::new()
         },
-        domain: red(&s.domain),
+        domain: form(&s.domain),
         region: red(&s.region),
         token_source: s.token_source.label().to_owned(),
-        token_url: s.token_request_url().ok().map(|url| red(&url)),
-        client_metadata: red(&s.client_metadata),
+        token_url: s.token_request_url().ok().map(|url| form(&url)),
+        client_metadata: form(&s.client_metadata),
         scope: red(&s.scope),
-        api_url: red(&s.api_url),
+        api_url: form(&s.api_url),
         method: s.method.as_str().to_owned(),
-        api_body: red(&s.api_body),
-        extra_headers: red(&mask_credential_headers(
+        api_body: form(&s.api_body),
+        extra_headers: form(&mask_credential_headers(
             &s.extra_headers,
             &s.secret_headers,
         )),
         client_auth: s.client_auth.oauth_name().to_owned(),
         via_proxy: s.via_proxy,
         timeout_secs: s.timeout_secs,
-        jwks: red(&s.jwks),
+        jwks: form(&s.jwks),
     };
     let token_exchange = input.token_exchange.map(|e| e.redacted(&secret_refs));
     let api_exchange = input.api_exchange.map(|e| e.redacted(&secret_refs));
@@ -170,8 +175,8 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
             .checks
             .into_iter()
             .map(|c| Check {
-                detail: red(&c.detail),
-                fix: c.fix.as_deref().map(red),
+                detail: form(&c.detail),
+                fix: c.fix.as_deref().map(form),
                 ..c
             })
             .collect(),

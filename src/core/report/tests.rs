@@ -383,6 +383,35 @@ fn extra_secrets_are_masked_too() {
     assert_eq!(evidence.verdict, "FAIL: got ••••••");
 }
 
+/// The report's form (and the checks quoting it) masked only what the tab's book knew, while
+/// share links and profiles refuse any token-shaped text or URL password: a token from elsewhere
+/// in the body and user:password@ in the key set's URL went into the report in clear.
+#[test]
+fn the_form_in_a_report_hides_what_looks_like_a_secret() {
+    let mut input = full_input(ClientAuth::SecretInBody);
+    let foreign =
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlbHNld2hlcmUifQ.c2lnbmF0dXJlLWZyb20tZWxzZXdoZXJl";
+    input.settings.api_body = format!("{{\"t\":\"{foreign}\"}}");
+    input.settings.jwks = "https://user:hunter22@keys.example.com/jwks.json".into();
+    input.checks = vec![Check::new(
+        "Key ID",
+        Status::Warn,
+        "The JWKS at https://user:hunter22@keys.example.com/jwks.json has no such key.",
+    )];
+    let evidence = build_evidence(input);
+    let all = format!("{}{}", to_json(&evidence), to_markdown(&evidence));
+    assert!(!all.contains("c2lnbmF0dXJlLWZyb20tZWxzZXdoZXJl"), "{all}");
+    assert!(!all.contains("hunter22"), "{all}");
+    assert!(
+        evidence
+            .settings
+            .jwks
+            .contains("user:••••••@keys.example.com"),
+        "{}",
+        evidence.settings.jwks
+    );
+}
+
 #[test]
 fn file_names() {
     assert_eq!(
