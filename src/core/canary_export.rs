@@ -262,6 +262,17 @@ mod tests {
         }
     }
 
+    /// The export with the default options and no secret in memory or in the book.
+    fn exported(settings: &Settings, lines: &str) -> Result<CanaryExport, ExportError> {
+        export_canary(
+            settings,
+            lines,
+            &options(),
+            &Secret::default(),
+            &SecretBook::new(),
+        )
+    }
+
     fn options() -> CanaryOptions {
         CanaryOptions {
             name: "pets-api".into(),
@@ -272,14 +283,7 @@ mod tests {
 
     #[test]
     fn the_script_carries_the_runs_requests_with_a_placeholder_for_the_secret() {
-        let export = export_canary(
-            &demo(),
-            "status 200\nlength 3",
-            &options(),
-            &Secret::default(),
-            &SecretBook::new(),
-        )
-        .unwrap();
+        let export = exported(&demo(), "status 200\nlength 3").unwrap();
         assert!(export.script.contains(
             "\"url\": \"https://my-pool.auth.eu-west-1.amazoncognito.com/oauth2/token\""
         ));
@@ -309,14 +313,7 @@ mod tests {
         settings.client_auth = ClientAuth::BasicHeader;
         settings.method = HttpMethod::Post;
         settings.api_body = "{\"a\":1}".into();
-        let export = export_canary(
-            &settings,
-            "status 200",
-            &options(),
-            &Secret::default(),
-            &SecretBook::new(),
-        )
-        .unwrap();
+        let export = exported(&settings, "status 200").unwrap();
         assert!(export.script.contains("\"basic\": true"));
         assert!(!export.script.contains("Basic ZGVt"), "{}", export.script);
         assert!(export.script.contains("\"method\": \"POST\""));
@@ -326,24 +323,11 @@ mod tests {
     fn what_cannot_be_exported_says_why() {
         let mut settings = demo();
         settings.extra_headers = "X-Api-Key: abcdef123".into();
-        let e = export_canary(
-            &settings,
-            "status 200",
-            &options(),
-            &Secret::default(),
-            &SecretBook::new(),
-        )
-        .unwrap_err();
+        let e = exported(&settings, "status 200").unwrap_err();
         assert_eq!(e, ExportError::SecretHeaders(vec!["X-Api-Key".into()]));
         assert!(!e.to_string().contains("abcdef123"));
         assert!(matches!(
-            export_canary(
-                &demo(),
-                "status two",
-                &options(),
-                &Secret::default(),
-                &SecretBook::new()
-            ),
+            exported(&demo(), "status two"),
             Err(ExportError::Assertions(_))
         ));
         let mut bad = options();
@@ -361,13 +345,7 @@ mod tests {
         let mut settings = demo();
         settings.api_url = String::new();
         assert!(matches!(
-            export_canary(
-                &settings,
-                "status 200",
-                &options(),
-                &Secret::default(),
-                &SecretBook::new()
-            ),
+            exported(&settings, "status 200"),
             Err(ExportError::Blocked(_))
         ));
     }
@@ -378,14 +356,7 @@ mod tests {
     fn the_exported_token_request_is_the_runs_own() {
         let mut settings = demo();
         settings.client_metadata = r#"{"tenant":"blue"}"#.into();
-        let export = export_canary(
-            &settings,
-            "status 200",
-            &options(),
-            &Secret::default(),
-            &SecretBook::new(),
-        )
-        .unwrap();
+        let export = exported(&settings, "status 200").unwrap();
         assert!(
             export.script.contains("aws_client_metadata="),
             "{}",
@@ -393,14 +364,7 @@ mod tests {
         );
         assert!(export.script.contains("tenant"), "{}", export.script);
         settings.token_source = TokenSource::GetClientToken;
-        let refused = export_canary(
-            &settings,
-            "status 200",
-            &options(),
-            &Secret::default(),
-            &SecretBook::new(),
-        )
-        .unwrap_err();
+        let refused = exported(&settings, "status 200").unwrap_err();
         assert!(refused.to_string().contains("GetClientToken"), "{refused}");
     }
 
@@ -421,14 +385,7 @@ mod tests {
             ..demo()
         };
         for settings in [&in_url, &in_header] {
-            let refused = export_canary(
-                settings,
-                "status 200",
-                &options(),
-                &Secret::default(),
-                &SecretBook::new(),
-            )
-            .unwrap_err();
+            let refused = exported(settings, "status 200").unwrap_err();
             assert_eq!(refused, ExportError::HoldsSecret);
             assert!(refused.to_string().contains("eyJ"), "{refused}");
         }

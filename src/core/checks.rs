@@ -277,15 +277,18 @@ fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         .unwrap_or_default();
     // Judged by the server's clock when a Date header showed this computer's off (as Expiry): a
     // token AWS issued is never in AWS's future, and API Gateway accepts it whatever this clock says.
+    // In the future by both clocks: a failure; by one of them only, a warning that says which
+    // (a Date header can be slow too: a drifting backend, a cached answer).
     let server_now = server_now(ctx.now, ctx.server_skew_secs);
+    let later = ctx.now.max(server_now);
     let future = |now: i64, iat: i64| iat > now.saturating_add(MAX_IAT_SKEW_SECS);
     let clock_fix = "This computer's clock is probably behind: set it automatically (NTP). Expiry is judged by the server's clock when its Date header is readable, by this computer's otherwise.";
     match claim_i64(token, "iat") {
         None => Check::new(NAME, Status::Warn, format!("No iat claim.{skew}")),
-        Some(iat) if future(server_now, iat) => Check::new(
+        Some(iat) if future(later, iat) => Check::new(
             NAME,
             Status::Fail,
-            format!("Issued {} — in the future by {} clock ({}).{skew}", format_relative(iat.saturating_sub(server_now)), if server_now == ctx.now { "this computer's" } else { "the server's" }, format_utc(iat)),
+            format!("Issued {} — in the future by {} clock ({}).{skew}", format_relative(iat.saturating_sub(later)), if server_now == ctx.now { "this computer's" } else { "both this computer's and the server's" }, format_utc(iat)),
         )
         .fix(clock_fix),
         Some(iat) if future(ctx.now, iat) => Check::new(
@@ -294,6 +297,11 @@ fn issued_at(token: &DecodedJwt, ctx: &TokenContext) -> Check {
             format!("Issued {} by the server's clock ({}), in the future by this computer's: API Gateway judges by AWS's clock.{skew}", format_relative(iat.saturating_sub(server_now)), format_utc(iat)),
         )
         .fix(clock_fix),
+        Some(iat) if future(server_now, iat) => Check::new(
+            NAME,
+            Status::Warn,
+            format!("Issued {} by this computer's clock ({}), in the future by the server's Date header: the server's clock, or its answer, is behind.{skew}", format_relative(iat.saturating_sub(ctx.now)), format_utc(iat)),
+        ),
         Some(iat) => Check::new(NAME, Status::Pass, format!("Issued {} ({}).{skew}", format_relative(iat.saturating_sub(server_now)), format_utc(iat))),
     }
 }

@@ -145,8 +145,12 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         timeout_secs: s.timeout_secs,
         jwks: form(&s.jwks),
     };
-    let token_exchange = input.token_exchange.map(|e| e.redacted(&secret_refs));
-    let api_exchange = input.api_exchange.map(|e| e.redacted(&secret_refs));
+    let token_exchange = input
+        .token_exchange
+        .map(|e| masked_by_shape(e.redacted(&secret_refs)));
+    let api_exchange = input
+        .api_exchange
+        .map(|e| masked_by_shape(e.redacted(&secret_refs)));
     let timings = [
         ("token request", &token_exchange),
         ("API call", &api_exchange),
@@ -164,7 +168,7 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
         tool_version: input.tool_version,
         generated_at_unix: input.generated_at_unix,
         generated_at_utc: iso_utc_ms(input.generated_at_unix as f64 * 1000.0),
-        verdict: red(&input.verdict),
+        verdict: form(&input.verdict),
         settings,
         timings,
         token_exchange,
@@ -184,9 +188,9 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
             .assertions
             .into_iter()
             .map(|a| AssertionLine {
-                description: red(&a.description),
+                description: form(&a.description),
                 passed: a.passed,
-                actual: red(&a.actual),
+                actual: form(&a.actual),
             })
             .collect(),
         diagnoses: input
@@ -200,6 +204,24 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
             })
             .collect(),
     }
+}
+
+/// The exchange with token-shaped text and URL passwords masked too (a token from elsewhere
+/// sent in the body or the URL, or echoed back), as the report's form is.
+fn masked_by_shape(mut exchange: Exchange) -> Exchange {
+    let request = &mut exchange.request;
+    request.url = mask_secret_shapes(&request.url);
+    request.body = request.body.as_deref().map(mask_secret_shapes);
+    for (_, value) in &mut request.headers {
+        *value = mask_secret_shapes(value);
+    }
+    if let Some(response) = &mut exchange.response {
+        response.body = mask_secret_shapes(&response.body);
+        for (_, value) in &mut response.headers {
+            *value = mask_secret_shapes(value);
+        }
+    }
+    exchange
 }
 
 /// Everything to mask: the tab's secrets as given (every secret it sent or received), every

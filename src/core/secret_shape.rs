@@ -57,7 +57,13 @@ pub fn token_spans(text: &str) -> Vec<Range<usize>> {
 /// string's end).
 pub fn url_password_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
+    let mut scanned = 0;
     for start in authority_starts(text) {
+        // A start inside the authority just read is part of it (`-http:-http:…` read each to
+        // the end again: quadratic on a crafted body).
+        if start < scanned {
+            continue;
+        }
         let rest = text.get(start..).unwrap_or_default();
         let end = rest
             .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '\\') || c.is_whitespace())
@@ -72,8 +78,8 @@ pub fn url_password_spans(text: &str) -> Vec<Range<usize>> {
                 }
             }
         }
+        scanned = start + end;
     }
-    spans.dedup();
     spans
 }
 

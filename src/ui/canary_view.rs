@@ -90,7 +90,11 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
                 let started_at_unix_ms = clock::now_unix_ms();
                 let margin = schedule_reuse_margin(state.held.get_untracked().as_ref(), secs);
                 // A user's token is renewed with its refresh token; Run never signs a user in.
-                refresh_if_due(state, sign, margin).await;
+                // Not under a run still on (this tick is skipped then): it would change the
+                // token that run is judged with.
+                if !state.is_running() {
+                    refresh_if_due(state, sign, margin).await;
+                }
                 let (record, rows) = if tick_matrix.get_untracked() {
                     state.matrix_tick(started_at_unix_ms, margin).await
                 } else {

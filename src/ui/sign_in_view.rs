@@ -560,7 +560,8 @@ pub fn SignInControls(state: AppState, sign: SignIn) -> impl IntoView {
             settings.with(|s| user::allow_redirect_command(&s.client_id, &redirect_uri, &s.scope))
         }
     };
-    let busy = move || sign.busy.get().is_some();
+    // Not while a run is on either: a token taken then would be judged with that run's answers.
+    let busy = move || sign.busy.get().is_some() || state.running.get();
     let has_tokens = move || sign.tokens.with(Option::is_some);
     let redirect_uri = StoredValue::new(redirect_uri);
     let command = StoredValue::new(command);
@@ -609,7 +610,7 @@ pub fn SignInControls(state: AppState, sign: SignIn) -> impl IntoView {
                 <p class="hint">"Scopes come from the Scope field (openid email profile and custom ones; openid gives the ID token)."</p>
                 <div class="field">
                     <label for="send-token">"Send token"</label>
-                    <select id="send-token" on:change:target=move |e| {
+                    <select id="send-token" disabled=move || state.running.get() on:change:target=move |e| {
                         if let Some(choice) = SendToken::from_label(&e.target().value()) {
                             settings.update(|s| s.sign_in.send_token = choice);
                             if let Ok(token_url) = token_url(state) {

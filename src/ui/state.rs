@@ -562,12 +562,11 @@ impl AppState {
         let same = self
             .held
             .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token));
-        if !same {
+        // Not while a run is on: the sign-in controls wait for it (and the canary skips its
+        // refresh), so a run is never judged with a token taken in the middle of it.
+        if !same && !self.is_running() {
             // A refresh or another Send token choice replaces the token the last run sent: its
             // verdict, judged again with the new token's checks, blamed the clock for a PASS.
-            if self.is_running() {
-                self.cancel();
-            }
             self.forget_last_run();
             self.notice.set(Some(
                 "Holding the signed-in user's token: Call API or Run uses it.".into(),

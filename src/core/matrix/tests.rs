@@ -382,6 +382,18 @@ fn row_verdicts() {
             "{status}"
         );
     }
+    // And the matrix is no PASS while one row says nothing, however many others answered as
+    // predicted (an open method whose code fails without claims answers 502, not 200).
+    let verdict = matrix_verdict(&[
+        row(allowed.clone(), answered(200)),
+        row(denied.clone(), answered(502)),
+    ]);
+    assert_eq!(verdict.outcome, Outcome::CannotJudge, "{verdict:?}");
+    assert!(
+        verdict.headline.contains("server error"),
+        "{}",
+        verdict.headline
+    );
     assert_eq!(v(&allowed, answered(401)), RowVerdict::UnexpectedDenial);
     assert_eq!(v(&allowed, answered(403)), RowVerdict::UnexpectedDenial);
     assert_eq!(v(&denied, answered(401)), RowVerdict::AsExpected);

@@ -187,6 +187,17 @@ impl MatrixRow {
         super::export::method_label(&self.operation.method, self.verb.as_deref())
     }
 
+    /// Whether the call or a negative check was answered with a throttle or a server error
+    /// (see `says_nothing`), where the authorizer's rule was known.
+    fn answered_nothing(&self) -> bool {
+        let nothing = |expected: &Expected, actual: &Actual| {
+            !matches!(expected, Expected::CannotJudge { .. })
+                && matches!(actual, Actual::Answered { status, .. } if says_nothing(*status))
+        };
+        nothing(&self.expected, &self.actual)
+            || self.probes.iter().any(|p| nothing(&p.expected, &p.actual))
+    }
+
     /// The verdicts of the call with the token and of every negative check.
     fn verdicts(&self) -> impl Iterator<Item = RowVerdict> + '_ {
         std::iter::once(self.verdict).chain(self.probes.iter().map(|p| p.verdict))
@@ -209,7 +220,7 @@ impl MatrixRow {
     fn line(&self) -> String {
         let mut line = format!(
             "{} {}: expected {}, got {} — {}",
-            self.operation.method,
+            self.method_label(),
             self.path,
             self.expected.label(),
             self.actual.label(),
@@ -318,6 +329,20 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
         return Verdict {
             outcome: Outcome::CannotJudge,
             headline: "CANNOT JUDGE — no method of the matrix could be judged.".into(),
+            reasons,
+        };
+    }
+    // A throttle or a server error where the rule was known may hide a finding (an open method
+    // whose code failed without claims): not a PASS, however many others answered as predicted.
+    let unusable = rows.iter().filter(|r| r.answered_nothing()).count();
+    if unusable > 0 {
+        return Verdict {
+            outcome: Outcome::CannotJudge,
+            headline: format!(
+                "CANNOT JUDGE — {} answered with a throttle or a server error, which shows nothing of the authorizer; {} answered as predicted.",
+                plural(unusable, "method"),
+                plural(judged, "method")
+            ),
             reasons,
         };
     }

@@ -398,6 +398,14 @@ fn the_form_in_a_report_hides_what_looks_like_a_secret() {
         Status::Warn,
         "The JWKS at https://user:hunter22@keys.example.com/jwks.json has no such key.",
     )];
+    // Sent as the body and echoed back: the exchange in the report holds it twice.
+    if let Some(exchange) = input.api_exchange.as_mut() {
+        exchange.request.body = Some(input.settings.api_body.clone());
+        exchange.request.url.push_str(&format!("?t={foreign}"));
+        if let Some(response) = exchange.response.as_mut() {
+            response.body = input.settings.api_body.clone();
+        }
+    }
     let evidence = build_evidence(input);
     let all = format!("{}{}", to_json(&evidence), to_markdown(&evidence));
     assert!(!all.contains("c2lnbmF0dXJlLWZyb20tZWxzZXdoZXJl"), "{all}");

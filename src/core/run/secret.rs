@@ -242,7 +242,7 @@ impl SecretBook {
             ),
             ..settings.clone()
         };
-        serde_json::to_string(&kept).is_ok_and(|json| holds(&json)) || holds(assertions)
+        serde_json::to_value(&kept).is_ok_and(|value| any_text(&value, &holds)) || holds(assertions)
     }
 
     /// True when the text holds a secret of the book, or text shaped like a token.
@@ -264,18 +264,18 @@ impl SecretBook {
     ) -> Option<(Settings, String)> {
         let own = own_secrets(secret, settings);
         let holds = |text: &str| self.holds(text) || own.is_in(text);
-        let json = serde_json::to_string(settings).ok()?;
-        if !holds(&json) && !holds(assertions) {
+        let mut value = serde_json::to_value(settings).ok()?;
+        if !any_text(&value, &holds) && !holds(assertions) {
             return Some((settings.clone(), assertions.to_owned()));
         }
         let mask = |text: &str| own.mask(&secret_shape::mask_secret_shapes(&self.mask(text)));
         // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
         // (straight from the text is a second one, 5 KB of the first load).
-        let value: serde_json::Value = serde_json::from_str(&mask(&json)).ok()?;
+        mask_texts(&mut value, &mask);
         let masked: Settings = serde_json::from_value(value).ok()?;
         let assertions = mask(assertions);
-        let json = serde_json::to_string(&masked).ok()?;
-        (!holds(&json) && !holds(&assertions)).then_some((masked, assertions))
+        let check = serde_json::to_value(&masked).ok()?;
+        (!any_text(&check, &holds) && !holds(&assertions)).then_some((masked, assertions))
     }
 
     /// The text with every known secret, in any encoded form, replaced by `••••••`.
@@ -293,6 +293,29 @@ impl SecretBook {
             .map_or_else(|| "SECRET".to_owned(), |(kind, _)| kind.variable());
         let suffix = if encoded { "_URLENCODED" } else { "" };
         format!("{variable}{suffix}")
+    }
+}
+
+/// Whether any text field of the form (a string of its JSON) passes `test`. Field by field, not
+/// the JSON text: a secret header value `true` was found in `"via_proxy":true`.
+fn any_text(value: &serde_json::Value, test: &dyn Fn(&str) -> bool) -> bool {
+    match value {
+        serde_json::Value::String(text) => test(text),
+        serde_json::Value::Array(items) => items.iter().any(|v| any_text(v, test)),
+        serde_json::Value::Object(fields) => fields.values().any(|v| any_text(v, test)),
+        _ => false,
+    }
+}
+
+/// Every text field of the form's JSON changed by `change`.
+fn mask_texts(value: &mut serde_json::Value, change: &dyn Fn(&str) -> String) {
+    match value {
+        serde_json::Value::String(text) => *text = change(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_texts(v, change)),
+        serde_json::Value::Object(fields) => {
+            fields.values_mut().for_each(|v| mask_texts(v, change))
+        }
+        _ => {}
     }
 }
 
@@ -740,6 +763,16 @@ mod tests {
             ..with_key.clone()
         };
         assert!(book.is_in_settings(&Secret::default(), &key_in_url, ""));
+        // A short value spelled like JSON's own words is looked for in the fields, not the JSON.
+        let debug_flag = Settings {
+            extra_headers: "X-Auth-Debug: true".into(),
+            via_proxy: true,
+            ..Settings::default()
+        };
+        assert!(!book.is_in_settings(&secret, &debug_flag, ""));
+        assert!(book
+            .kept_form(&secret, &debug_flag, "")
+            .is_some_and(|(kept, _)| kept.via_proxy));
         let mut after_run = SecretBook::new();
         after_run.add(
             SecretKind::Header("X-Api-Key".into()),

@@ -231,6 +231,16 @@ impl Browser {
         self.click_el(&button).await;
     }
 
+    /// Opens the `<details>` matching `css` by clicking its summary.
+    pub async fn open_details(&self, css: &str) {
+        let summary = self
+            .client
+            .find(Locator::Css(&format!("{css} summary")))
+            .await
+            .expect("the details' summary");
+        self.click_el(&summary).await;
+    }
+
     /// Clicks an element after scrolling it to the middle of the window: chromedriver clicks an
     /// element it deems in view where it is, even under the page's sticky run bar.
     pub async fn click_el(&self, el: &Element) {

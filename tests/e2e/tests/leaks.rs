@@ -461,13 +461,7 @@ async fn the_proxy_setup_panel_masks_what_it_quotes() {
             ),
         )
         .await;
-        b.client
-            .find(Locator::Css("details.hosting summary"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        b.open_details("details.hosting").await;
         let text = b.wait_text("details.hosting", "stage").await;
         assert!(text.contains("access_token=••••••"), "{text}");
         assert!(

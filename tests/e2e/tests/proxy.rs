@@ -36,13 +36,7 @@ async fn the_generated_trunk_proxy_block_carries_the_whole_flow() {
     Browser::with(async |b| {
         b.open(&site).await;
         fill(b).await;
-        b.client
-            .find(Locator::Css("details.hosting summary"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        b.open_details("details.hosting").await;
         let text = b.wait_text("details.hosting", "[[proxy]]").await;
         let pre = b
             .client
