@@ -197,9 +197,9 @@ pub fn build_evidence(input: EvidenceInput) -> Evidence {
             .diagnoses
             .into_iter()
             .map(|d| Diagnosis {
-                what: red(&d.what),
-                cause: red(&d.cause),
-                fix: red(&d.fix),
+                what: form(&d.what),
+                cause: form(&d.cause),
+                fix: form(&d.fix),
                 ..d
             })
             .collect(),

@@ -559,12 +559,21 @@ impl AppState {
         expires_in: Option<u64>,
         key: crate::core::run::TokenKey,
     ) {
+        // A token that arrives while a run is on (a refresh or a code exchange answered after
+        // Run was pressed) is held when the run ends: the run is judged with the token it sent.
+        if self.is_running() {
+            spawn_local(async move {
+                while self.is_running() {
+                    gloo_timers::future::TimeoutFuture::new(50).await;
+                }
+                self.hold_signed_in(token, expires_in, key);
+            });
+            return;
+        }
         let same = self
             .held
             .with_untracked(|h| h.as_ref().is_some_and(|h| h.access_token == token));
-        // Not while a run is on: the sign-in controls wait for it (and the canary skips its
-        // refresh), so a run is never judged with a token taken in the middle of it.
-        if !same && !self.is_running() {
+        if !same {
             // A refresh or another Send token choice replaces the token the last run sent: its
             // verdict, judged again with the new token's checks, blamed the clock for a PASS.
             self.forget_last_run();

@@ -398,6 +398,13 @@ fn the_form_in_a_report_hides_what_looks_like_a_secret() {
         Status::Warn,
         "The JWKS at https://user:hunter22@keys.example.com/jwks.json has no such key.",
     )];
+    // A diagnosis quoting the URL it was sent to (a redirect's, say).
+    input.diagnoses = vec![Diagnosis {
+        severity: Severity::Error,
+        what: "The API redirected the call.".into(),
+        cause: format!("https://api.example.com/dev?access_token={foreign} answered 302."),
+        fix: "Call the final URL.".into(),
+    }];
     // Sent as the body and echoed back: the exchange in the report holds it twice.
     if let Some(exchange) = input.api_exchange.as_mut() {
         exchange.request.body = Some(input.settings.api_body.clone());

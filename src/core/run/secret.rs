@@ -242,7 +242,7 @@ impl SecretBook {
             ),
             ..settings.clone()
         };
-        serde_json::to_value(&kept).is_ok_and(|value| any_text(&value, &holds)) || holds(assertions)
+        typed_text(&kept).is_some_and(|value| any_text(&value, &holds)) || holds(assertions)
     }
 
     /// True when the text holds a secret of the book, or text shaped like a token.
@@ -264,7 +264,7 @@ impl SecretBook {
     ) -> Option<(Settings, String)> {
         let own = own_secrets(secret, settings);
         let holds = |text: &str| self.holds(text) || own.is_in(text);
-        let mut value = serde_json::to_value(settings).ok()?;
+        let mut value = typed_text(settings)?;
         if !any_text(&value, &holds) && !holds(assertions) {
             return Some((settings.clone(), assertions.to_owned()));
         }
@@ -272,9 +272,16 @@ impl SecretBook {
         // Through a Value, as the kept form is read back: one Settings deserializer in the wasm
         // (straight from the text is a second one, 5 KB of the first load).
         mask_texts(&mut value, &mask);
+        let mut chosen = serde_json::to_value(settings).ok()?;
+        for field in CHOICES {
+            if let (Some(slot), Some(was)) = (choice(&mut value, field), choice(&mut chosen, field))
+            {
+                *slot = was.take();
+            }
+        }
         let masked: Settings = serde_json::from_value(value).ok()?;
         let assertions = mask(assertions);
-        let check = serde_json::to_value(&masked).ok()?;
+        let check = typed_text(&masked)?;
         (!any_text(&check, &holds) && !holds(&assertions)).then_some((masked, assertions))
     }
 
@@ -294,6 +301,40 @@ impl SecretBook {
         let suffix = if encoded { "_URLENCODED" } else { "" };
         format!("{variable}{suffix}")
     }
+}
+
+/// The form's fields that are a choice from a list, not typed text: never a secret, and a
+/// masked choice (a secret header value `access` in `"send_token":"access"`) no longer reads back.
+const CHOICES: [(&str, &str); 5] = [
+    ("", "method"),
+    ("", "client_auth"),
+    ("", "token_source"),
+    ("sign_in", "grant"),
+    ("sign_in", "send_token"),
+];
+
+/// The field `(group, name)` of the form's JSON (`group` empty: a top-level field).
+fn choice<'a>(
+    value: &'a mut serde_json::Value,
+    (group, name): (&str, &str),
+) -> Option<&'a mut serde_json::Value> {
+    let fields = if group.is_empty() {
+        value
+    } else {
+        value.get_mut(group)?
+    };
+    fields.get_mut(name)
+}
+
+/// The form's JSON with its choices left out: what a secret may hide in.
+fn typed_text(settings: &Settings) -> Option<serde_json::Value> {
+    let mut value = serde_json::to_value(settings).ok()?;
+    for field in CHOICES {
+        if let Some(slot) = choice(&mut value, field) {
+            *slot = serde_json::Value::Null;
+        }
+    }
+    Some(value)
 }
 
 /// Whether any text field of the form (a string of its JSON) passes `test`. Field by field, not
@@ -773,6 +814,15 @@ mod tests {
         assert!(book
             .kept_form(&secret, &debug_flag, "")
             .is_some_and(|(kept, _)| kept.via_proxy));
+        // Nor in the form's choices: `access` is the name of Send token's choice.
+        let mode = Settings {
+            extra_headers: "X-Auth-Mode: access".into(),
+            ..Settings::default()
+        };
+        assert!(!book.is_in_settings(&secret, &mode, ""));
+        assert!(book
+            .kept_form(&secret, &mode, "")
+            .is_some_and(|(kept, _)| kept.sign_in.send_token == mode.sign_in.send_token));
         let mut after_run = SecretBook::new();
         after_run.add(
             SecretKind::Header("X-Api-Key".into()),
