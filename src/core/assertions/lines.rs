@@ -122,7 +122,8 @@ impl fmt::Display for AssertionParseError {
             ),
             Self::JsonTakesNoValue { line, text } => write!(
                 f,
-                "Line {line}: json takes nothing after it (it checks that a body declared JSON parses),                  so \"{text}\" would be ignored. Put it on a line of its own, e.g. `pointer /0/type == \"dog\"`."
+                "Line {line}: json takes nothing after it (it checks that a body declared JSON parses), \
+                 so \"{text}\" would be ignored. Put it on a line of its own, e.g. `pointer /0/type == \"dog\"`."
             ),
         }
     }

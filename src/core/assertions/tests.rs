@@ -703,5 +703,6 @@ fn a_body_declared_json_must_parse() {
         error.to_string().contains("json takes nothing after it"),
         "{error}"
     );
+    assert!(!error.to_string().contains("  "), "{error}");
     assert!(parse_lines("json length 3").is_err());
 }
