@@ -151,6 +151,9 @@ pub struct AppState {
     /// The held token decoded, with the token it is of: the panels, the checks and the verdict
     /// read it several times a run, and the token changes at most once.
     decoded_last: StoredValue<Option<(String, Arc<jwt::DecodedJwt>)>>,
+    /// A signed-in user's token that came while a run was on: held when the run ends (see
+    /// [`AppState::hold_signed_in`]).
+    signed_in_waiting: StoredValue<Option<(String, Option<u64>, crate::core::run::TokenKey)>>,
 }
 
 impl AppState {
@@ -187,6 +190,7 @@ impl AppState {
             verification: StoredValue::new(0),
             judged_with: StoredValue::new(None),
             decoded_last: StoredValue::new(None),
+            signed_in_waiting: StoredValue::new(None),
         }
     }
 
@@ -562,12 +566,8 @@ impl AppState {
         // A token that arrives while a run is on (a refresh or a code exchange answered after
         // Run was pressed) is held when the run ends: the run is judged with the token it sent.
         if self.is_running() {
-            spawn_local(async move {
-                while self.is_running() {
-                    gloo_timers::future::TimeoutFuture::new(50).await;
-                }
-                self.hold_signed_in(token, expires_in, key);
-            });
+            self.signed_in_waiting
+                .set_value(Some((token, expires_in, key)));
             return;
         }
         let same = self
@@ -993,6 +993,13 @@ impl AppState {
             self.busy.set(None);
             self.in_flight.set_value(None);
             self.running.set(false);
+            let waiting = self
+                .signed_in_waiting
+                .try_update_value(Option::take)
+                .flatten();
+            if let Some((token, expires_in, key)) = waiting {
+                self.hold_signed_in(token, expires_in, key);
+            }
         }
     }
 
