@@ -29,7 +29,6 @@ help:
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
 	@echo "make screenshots   the README's pictures (PASS, diagnosed failure; 1280 and 360 px, light and dark) into docs/screenshots"
 	@echo "make size-report   where the wasm's bytes are (twiggy: largest functions, by crate, dominators, generics) for the last make dist"
-	@echo "make split-experiment  what splitting the wasm (#[lazy] panels) would take off the first load, into bench/wasm-split.md (~5 min)"
 	@echo "make bench         measure the release dist/ in headless chromium (size, start-up, Run vs plain JS, 5 MB body, canary memory) into bench/RESULTS.md (~6 min)"
 	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
 	@echo "make reference-stack DOMAIN_PREFIX=name [STACK=name] [BACKEND_URL=url]   deploy the seed's environment (deploy/reference-stack.yaml, AWS CLI)"
@@ -43,8 +42,12 @@ serve: setup
 demo: setup
 	@bash tools/demo.sh
 
+# The release build is split (src/ui/parts.rs, tools/split-wasm.sh): `--cfg wasm_split` makes the
+# panels split points, --emit-relocs lets the splitter tell which code each part needs. RUSTFLAGS
+# replaces .cargo/config.toml's list, so it repeats --cfg erase_components.
+SPLIT_RUSTFLAGS := --cfg erase_components --cfg wasm_split -C link-args=--emit-relocs
 dist: setup
-	trunk build --release --offline
+	WASM_SPLIT=1 RUSTFLAGS="$(SPLIT_RUSTFLAGS)" trunk build --release --offline
 	@bash tools/dist-report.sh dist
 
 test: setup lint test-native test-properties test-deploy test-browser e2e
@@ -119,12 +122,6 @@ size-report:
 	  || cargo install twiggy --version $(TWIGGY_VERSION) --locked --force
 	@test -n "$$(ls target/wasm-bindgen/release/*_bg.wasm 2>/dev/null)" || $(MAKE) dist
 	@bash tools/size-report.sh | tee bench/size-breakdown.md
-
-# Not part of `make test`, and nothing it builds ships: what splitting the wasm with Leptos's
-# #[lazy] (bench/wasm-split.patch) would take off the first load, into bench/wasm-split.md.
-.PHONY: split-experiment
-split-experiment: setup
-	@bash tools/split-experiment.sh | tee bench/wasm-split.md
 
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
 .PHONY: bench

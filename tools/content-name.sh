@@ -20,3 +20,13 @@ content_name() {
   fi
   printf '%s' "$new"
 }
+
+# `set_integrity <staging dir> <file name>`: the page's integrity for the file, from its bytes now
+# (a step that rewrote a file after Trunk hashed it).
+set_integrity() {
+  local sri
+  sri="sha384-$(perl -MDigest::SHA=sha384_base64 -0777 -ne 'print sha384_base64($_)' "$1/$2")"
+  NAME="$2" SRI="$sri" perl -0pi -e '
+    s{(<link\b[^>]*?href="?[^"\s>]*\Q$ENV{NAME}\E"?[^>]*?integrity=)"?sha384-[A-Za-z0-9+/=]+"?}{$1$ENV{SRI}}
+      or die "no integrity for $ENV{NAME} in the page\n"' "$1/index.html"
+}

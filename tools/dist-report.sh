@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Prints each file of a release build with its size and gzip size, and the gzip
-# total of what the browser loads first (html + js + wasm + css).
+# total of what the browser loads first (html + js + wasm + css) to draw the form and run. The
+# panels' wasm parts (part-*.wasm, tools/split-wasm.sh) are fetched once the form is drawn: they
+# are summed on their own line, and the budget counts the first load only.
 set -euo pipefail
 dir="${1:-dist}"
 [ -f "$dir/index.html" ] || { echo "dist-report: no $dir/index.html; run make dist" >&2; exit 1; }
-total=0; total_gz=0
+total=0; total_gz=0; parts=0; parts_gz=0
 printf '%-44s %10s %10s\n' "file" "bytes" "gzip"
 while IFS= read -r -d '' f; do
   bytes=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
   printf '%-44s %10d %10d\n' "${f#"$dir"/}" "$bytes" "$gz"
-  case "$f" in *.html|*.js|*.wasm|*.css) total=$((total + bytes)); total_gz=$((total_gz + gz));; esac
+  case "${f##*/}" in
+    part-*.wasm) parts=$((parts + bytes)); parts_gz=$((parts_gz + gz)) ;;
+    *.html|*.js|*.wasm|*.css) total=$((total + bytes)); total_gz=$((total_gz + gz)) ;;
+  esac
 done < <(find "$dir" -type f -print0 | sort -z)
 printf '%-44s %10d %10d\n' "first load (html+js+wasm+css)" "$total" "$total_gz"
+printf '%-44s %10d %10d\n' "panels' parts, after the form is drawn" "$parts" "$parts_gz"
 # Every integrity the page gives must be its file's: tools/minify-glue.sh rewrites the glue after
 # Trunk hashed it, and a stale hash stops the page loading.
 DIR="$dir" perl -MDigest::SHA=sha384_base64 -0777 -ne '
@@ -32,16 +38,16 @@ DIR="$dir" perl -MDigest::SHA=sha384_base64 -0777 -ne '
 echo "integrity: every file the page names with an integrity matches it"
 # The wasm and the glue are named after their bytes (tools/content-name.sh): deploy caches hashed
 # names for a year, so a name must never hold other bytes.
-for f in "$dir"/*.wasm "$dir"/cognito-api-tester-web-*.js; do
+for f in "$dir"/cognito-api-tester-web-*.wasm "$dir"/part-*.wasm "$dir"/cognito-api-tester-web-*.js; do
   name="${f##*/}"
-  [ -f "$f" ] || { echo "dist-report: no ${name} in $dir: the build did not write the wasm and its glue" >&2; exit 1; }
+  [ -f "$f" ] || { echo "dist-report: no ${name} in $dir: the build did not write the wasm, its parts and its glue" >&2; exit 1; }
   want=$(sha256sum "$f" | cut -c1-16)
   if [[ "$name" != *"-$want"[._]* ]]; then
     echo "dist-report: $name is not named after its content (sha256 $want…); the post-build hook did not run" >&2
     exit 1
   fi
 done
-echo "names: the wasm and the glue are named after their content"
+echo "names: the wasm, its parts and the glue are named after their content"
 # The budget is judged on the root build (`make dist`): under a public URL (deploy's PREFIX) the page
 # and the loader name it in every path, so they grow with its length.
 public_url="${TRUNK_BUILD_PUBLIC_URL:-/}"

@@ -28,7 +28,4 @@ fi
 mv "$dir/$old.min" "$dir/$old"
 source "$(dirname "$0")/content-name.sh"
 new=$(content_name "$dir" "$old")
-sri="sha384-$(perl -MDigest::SHA=sha384_base64 -0777 -ne 'print sha384_base64($_)' "$dir/$new")"
-NEW="$new" SRI="$sri" perl -0pi -e '
-  s{(<link\b[^>]*?href="?[^"\s>]*\Q$ENV{NEW}\E"?[^>]*?integrity=)"?sha384-[A-Za-z0-9+/=]+"?}{$1$ENV{SRI}}
-    or die "minify-glue: no integrity for $ENV{NEW}\n"' "$html"
+set_integrity "$dir" "$new"

@@ -6,7 +6,7 @@ set -euo pipefail
 dir="${TRUNK_STAGING_DIR:?run me as a Trunk post_build hook}"
 source "$(dirname "$0")/content-name.sh"
 shopt -s nullglob
-wasm=("$dir"/*.wasm)
+wasm=("$dir"/cognito-api-tester-web-*_bg.wasm)
 if [ "${#wasm[@]}" -ne 1 ]; then
   echo "name-wasm: expected one .wasm in $dir, found ${#wasm[@]}" >&2
   exit 1

@@ -83,4 +83,14 @@ else
   npm ci --prefix "$AXE_DIR" --ignore-scripts --no-audit --no-fund \
     || fail "axe-core" "npm ci in $AXE_DIR failed; see above."
 fi
+# 7. Leptos's wasm splitter (the one cargo-leptos runs), for `make dist` (tools/split-wasm.sh), pinned.
+SPLIT_VERSION=0.2.4
+if grep -qs "wasm_split_cli_support $SPLIT_VERSION " .tools/wasm-split/.crates.toml \
+  && [ -x .tools/wasm-split/bin/wasm-split-cli ]; then
+  echo "setup: wasm-split-cli $SPLIT_VERSION present"
+else
+  step "installing wasm-split-cli $SPLIT_VERSION (cargo install wasm_split_cli_support) into .tools/wasm-split"
+  cargo install --locked wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary \
+    --root .tools/wasm-split --force || fail "wasm-split-cli" "cargo install wasm_split_cli_support failed; see above."
+fi
 echo "setup: everything is in place"

@@ -206,15 +206,19 @@ impl Browser {
             .context("switching windows")
     }
 
-    /// Opens the app and waits until its form is there.
+    /// Opens the app and waits until its form and panels are there.
     pub async fn open_app(&self, url: &str) -> Res<()> {
         self.goto(url).await?;
         self.client
             .wait()
             .at_most(WAIT)
-            .for_element(Locator::Css("form.settings"))
+            // The form, and every panel's wasm part loaded (src/ui/parts.rs): a Run measured while a
+            // part still loads would time the part too.
+            .for_element(Locator::Css(
+                "main.layout:has(form.settings):not(:has(.part:not([data-state='loaded'])))",
+            ))
             .await
-            .context("the app did not mount (no form.settings)")?;
+            .context("the app did not mount, or a panel's part did not load")?;
         Ok(())
     }
 

@@ -27,7 +27,9 @@ async fn one_load(b: &Browser, url: &str) -> Res<Value> {
             return Ok(marks);
         }
         if Instant::now() > deadline {
-            return Err(format!("{url}: the form never became interactive"));
+            return Err(format!(
+                "{url}: the form never became interactive, or a panel's part never loaded"
+            ));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -101,6 +103,10 @@ pub async fn startup(b: &Browser, site: &str, loads: usize) -> Res<Section> {
         ("form.settings in the document", "formAt"),
         ("TrunkApplicationStarted (wasm started)", "startedAt"),
         ("**first task after the form: interactive**", "freeAt"),
+        (
+            "every panel's wasm part loaded (src/ui/parts.rs)",
+            "partsAt",
+        ),
     ] {
         let values = col(key);
         details.push_str(&format!(
@@ -132,7 +138,9 @@ pub async fn startup(b: &Browser, site: &str, loads: usize) -> Res<Section> {
              \"interactive\": the main thread is free, and the form's inputs (listeners attached before \
              Leptos inserts the form) take input. Times are `performance.now()` (0 = navigation start), \
              with `performance.getEntriesByType('navigation')` and the wasm's resource entry for the \
-             breakdown. The app sets no mark of its own.\n\n\
+             breakdown. The app sets no mark of its own; the last row of the breakdown is when every \
+             panel's wasm part (src/ui/parts.rs) had set `data-state=\"loaded\"` on its place, which \
+             each load also waits for.\n\n\
              Limitations: loopback has no network latency or bandwidth limit, so on a real connection add \
              the download of the first-load bytes; the form is interactive before the next paint (the \
              figure does not include the first paint of the form); no target was set.",

@@ -6,23 +6,20 @@ use leptos::prelude::*;
 
 use crate::core::report;
 use crate::core::run::{Job, Outcome, Verdict};
-use crate::ui::canary_view::CanaryView;
 use crate::ui::checks_view::{ChecksView, PasteToken};
 use crate::ui::diagnosis_view::DiagnosisView;
 use crate::ui::exchange_view::ExchangeView;
 use crate::ui::form::SettingsForm;
-use crate::ui::hosting_view::HostingView;
 use crate::ui::insecure_notice::InsecureNotice;
-use crate::ui::matrix_view::MatrixView;
-use crate::ui::sign_in_view::{self, SignIn, SignInControls, SignInPanel};
+use crate::ui::parts::{CanaryPart, MatrixPart, ReportPart, SidePart};
+use crate::ui::sign_in_view::{self, SignIn};
 use crate::ui::state::AppState;
 use crate::ui::token_view::DecodedTokenView;
-use crate::ui::tools_view::ToolsView;
 use crate::web::{clock, files};
 
 /// Downloads the last run as evidence for a ticket (redacted; no signature).
 #[component]
-fn ReportButtons(state: AppState) -> impl IntoView {
+pub(crate) fn ReportButtons(state: AppState) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let download = move |markdown: bool| {
         let evidence = state.evidence();
@@ -203,9 +200,7 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <div class="side">
                 <SettingsForm state=state />
-                <SignInControls state=state sign=sign />
-                <ToolsView state=state />
-                <HostingView state=state />
+                <SidePart state=state sign=sign />
             </div>
             <section class="results" aria-label="Results">
                 // Atomic: a run that lands the same verdict as the last is announced again, with its time;
@@ -239,8 +234,7 @@ pub fn App() -> impl IntoView {
                         }
                     })}
                 </div>
-                <ReportButtons state=state />
-                <SignInPanel state=state sign=sign />
+                <ReportPart state=state sign=sign />
                 <section class="panel" aria-labelledby="token-response-heading">
                     <h2 id="token-response-heading">"Token response"</h2>
                     <DiagnosisView diagnosis=token_problem book=state.book />
@@ -265,11 +259,11 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="matrix-heading">
                     <h2 id="matrix-heading">"Authorization matrix"</h2>
-                    <MatrixView state=state />
+                    <MatrixPart state=state />
                 </section>
                 <section class="panel" aria-labelledby="canary-heading">
                     <h2 id="canary-heading">"Canary"</h2>
-                    <CanaryView state=state sign=sign />
+                    <CanaryPart state=state sign=sign />
                 </section>
             </section>
         </main>

@@ -12,6 +12,7 @@ mod hosting_view;
 mod insecure_notice;
 pub mod kept;
 mod matrix_view;
+mod parts;
 mod pre_text;
 mod sign_in_view;
 pub mod state;

@@ -5,8 +5,9 @@
 //   formAt     form.settings was first in the document (MutationObserver callback)
 //   freeAt     the first task after that ran: the main thread was free again, so the form's
 //              inputs (their listeners attached before Leptos inserted the form) take input
+//   partsAt    every panel's wasm part had loaded (each .part's data-state, src/ui/parts.rs)
 (() => {
-  const t = { startedAt: null, formAt: null, freeAt: null, inputs: 0 };
+  const t = { startedAt: null, formAt: null, freeAt: null, partsAt: null, inputs: 0 };
   window.__benchStartup = t;
   addEventListener('TrunkApplicationStarted', () => { t.startedAt = performance.now(); });
   const observer = new MutationObserver(() => {
@@ -22,4 +23,11 @@
     channel.port2.postMessage(0);
   });
   observer.observe(document, { childList: true, subtree: true });
+  const parts = new MutationObserver(() => {
+    const all = document.querySelectorAll('.part');
+    if (all.length === 0 || [...all].some((p) => p.dataset.state !== 'loaded')) return;
+    t.partsAt = performance.now();
+    parts.disconnect();
+  });
+  parts.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
 })();

@@ -32,6 +32,11 @@ pub mod panel {
 /// How long any one expected state may take to appear before the test fails.
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// The app is mounted and every panel's wasm part has loaded (src/ui/parts.rs): the form is
+/// there and no part is still loading (or failed).
+pub const APP_READY: &str =
+    "main.layout:has(form.settings):not(:has(.part:not([data-state='loaded'])))";
+
 /// The release build the tests drive; `make e2e` builds it first.
 pub fn dist_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist");
@@ -162,13 +167,13 @@ impl Browser {
 
     pub async fn open(&self, url: &str) {
         self.client.goto(url).await.expect("the page opens");
-        // The form appears once the wasm app has mounted.
+        // The form appears once the wasm app has mounted, the other panels once their parts load.
         self.client
             .wait()
             .at_most(WAIT)
-            .for_element(Locator::Css("form.settings"))
+            .for_element(Locator::Css(APP_READY))
             .await
-            .expect("the app mounts");
+            .expect("the app mounts and its panels load");
     }
 
     /// The control a visible `<label for>` names.

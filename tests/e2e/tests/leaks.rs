@@ -156,7 +156,7 @@ async fn no_user_token_or_secret_escapes_the_sign_in() {
         b.client.back().await.unwrap();
         b.client
             .wait()
-            .for_element(Locator::Css("form.settings"))
+            .for_element(Locator::Css(e2e::APP_READY))
             .await
             .unwrap();
         let during = b

@@ -56,7 +56,7 @@ async fn sign_in_at_managed_login(b: &Browser) {
     b.client
         .wait()
         .at_most(std::time::Duration::from_secs(20))
-        .for_element(fantoccini::Locator::Css("form.settings"))
+        .for_element(fantoccini::Locator::Css(e2e::APP_READY))
         .await
         .expect("the app mounts again after the redirect");
 }
