@@ -120,7 +120,7 @@ TWIGGY_VERSION := 0.8.0
 size-report:
 	@[ "$$(twiggy --version 2>/dev/null)" = "twiggy-opt $(TWIGGY_VERSION)" ] \
 	  || cargo install twiggy --version $(TWIGGY_VERSION) --locked --force
-	@test -n "$$(ls target/wasm-bindgen/release/*_bg.wasm 2>/dev/null)" || $(MAKE) dist
+	@test -f target/split/main_bg.wasm || $(MAKE) dist
 	@bash tools/size-report.sh | tee bench/size-breakdown.md
 
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.

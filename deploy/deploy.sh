@@ -110,6 +110,13 @@ while IFS= read -r ref; do
          "Rebuild for this PREFIX: drop SKIP_BUILD=1 (deploy.sh passes TRUNK_BUILD_PUBLIC_URL=/$key_base to make dist)." ;;
   esac
 done <<< "$referenced"
+# The panels' wasm parts are named only by the split loader (split-*.js), relative to it.
+for loader in "$dist"/split-*.js; do
+  [ -f "$loader" ] || continue
+  for name in $(grep -oE '"\./part-[A-Za-z0-9_.-]+\.wasm"' "$loader" | tr -d '"' | sed 's|^\./||' | sort -u); do
+    [ -f "$dist/$name" ] || fail "${loader##*/} names $name, which is not in $dist." "Rebuild: make dist (a partial build?)."
+  done
+done
 
 content_type() {
   case "$1" in

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Where the wasm's bytes are: twiggy (https://rustwasm.github.io/twiggy/) on the module that
-# wasm-bindgen wrote for the last `make dist`, before wasm-opt — its function names are still in
+# Where the wasm's bytes are: twiggy (https://rustwasm.github.io/twiggy/) on the main module that
+# wasm-bindgen wrote for the last `make dist` (the panels' parts aside), before wasm-opt — its function names are still in
 # it, so every byte has a name. Prints the largest functions, the same grouped by crate, the
 # dominator tree's top and the generic functions instantiated most often, as Markdown.
 # `make size-report` writes it to bench/size-breakdown.md, which `make bench` puts into RESULTS.md.
@@ -10,8 +10,11 @@
 # file: shares carry over, bytes do not. The first-load gzip figure is `make dist`'s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wasm=$(ls -t target/wasm-bindgen/release/*_bg.wasm 2>/dev/null | head -n 1 || true)
-[ -n "$wasm" ] || { echo "size-report: no target/wasm-bindgen/release/*_bg.wasm; run make dist first" >&2; exit 1; }
+# The main module of the split build (tools/split-wasm.sh keeps it there): what the first load
+# holds. Trunk's own wasm-bindgen output (target/wasm-bindgen/release/) is the whole program before
+# the split, with the relocation sections the splitter needs: not what ships.
+wasm=target/split/main_bg.wasm
+[ -f "$wasm" ] || { echo "size-report: no $wasm; run make dist first" >&2; exit 1; }
 command -v twiggy >/dev/null || { echo "size-report: twiggy is missing: make size-report installs it (cargo install twiggy --version 0.8.0 --locked)" >&2; exit 1; }
 rows="${ROWS:-25}"
 # Long names cut at 200 characters (not bytes: cut -c would split the table's UTF-8 lines).

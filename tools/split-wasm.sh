@@ -43,8 +43,10 @@ if [ "${1:-}" = link ]; then
   GLUE="$glue" perl -0pi -e 's{(["'\''])\./cognito-api-tester-web-[0-9a-f]+\.js\1}{"./$ENV{GLUE}"}g
     or die "split-wasm: the loader does not import the glue\n"' "$loader"
   mv "$loader" "$dir/$name"
-  # Fetched with the glue, not after it (one round trip less before the form).
-  URL="$public_url" NAME="$name" perl -0pi -e 's{(<link\b[^>]*rel="?modulepreload[^>]*>)}{$1<link rel=modulepreload href="$ENV{URL}$ENV{NAME}">}
+  # Fetched with the glue, not after it (one round trip less before the form), with an integrity
+  # like the glue's (the page's own import of it then uses the checked copy).
+  sri="sha384-$(perl -MDigest::SHA=sha384_base64 -0777 -ne 'print sha384_base64($_)' "$dir/$name")"
+  URL="$public_url" NAME="$name" SRI="$sri" perl -0pi -e 's{(<link\b[^>]*rel="?modulepreload[^>]*>)}{$1<link crossorigin href="$ENV{URL}$ENV{NAME}" integrity="$ENV{SRI}" rel=modulepreload>}
     or die "split-wasm: no modulepreload in the page\n"' "$html"
   exit 0
 fi
@@ -67,12 +69,23 @@ if [ -d "$work/bound/snippets" ]; then
   say "wasm-bindgen wrote snippets (inline JS): this step does not copy them; add that before using one"
   exit 1
 fi
-# As Trunk runs it (data-wasm-opt="z"), with the features wasm-bindgen's output uses. wasm-opt warns
-# that the relocations' linking section is not standard wasm: it drops it, which is what we want.
+# As Trunk runs it (data-wasm-opt="z"), with the features wasm-bindgen's output uses, and the same
+# binaryen (Trunk.toml pins 132: Debian's 108 breaks the externref table). wasm-opt warns that the
+# relocations' linking section is not standard wasm: it drops it, which is what we want; any other
+# message is shown.
+wasm_opt="$root/.tools/node_modules/.bin/wasm-opt"
+[ "$("$wasm_opt" --version 2>/dev/null)" = "wasm-opt version 132 (version_132)" ] \
+  || { say "$wasm_opt is not binaryen 132: run make setup"; exit 1; }
 features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-mutable-globals --enable-multivalue)
-opt() { wasm-opt -Oz "${features[@]}" "$1" -o "$2" 2>/dev/null; }
+opt() {
+  "$wasm_opt" -Oz "${features[@]}" "$1" -o "$2" 2> "$work/opt.log" || { cat "$work/opt.log" >&2; return 1; }
+  grep -v -i 'linking' "$work/opt.log" >&2 || true
+}
 opt "$work/bound/${stem}_bg.wasm" "$dir/${stem}_bg.wasm"
+# make size-report reads the main module as wasm-bindgen wrote it (names kept, before wasm-opt).
+mkdir -p "$root/target/split"
+cp "$work/bound/${stem}_bg.wasm" "$root/target/split/main_bg.wasm"
 cp "$work/bound/$stem.js" "$dir/$glue"
 # The wasm preload's integrity: Trunk's was for its own bytes.
 set_integrity "$dir" "${stem}_bg.wasm"

@@ -248,6 +248,22 @@ def test_index_naming_a_missing_file_is_refused(s3, bucket, base_env, tmp_path):
     assert keys(s3, bucket) == []
 
 
+def test_a_part_the_split_loader_names_must_be_there(s3, bucket, base_env, tmp_path):
+    """make dist's panels' wasm parts are named only by the split loader: a missing one is refused too."""
+    dist = make_dist(tmp_path / "dist", V1)
+    part = "part-split-matrix-0123456789abcdef.wasm"
+    (dist / "split-0123456789abcdef.js").write_text(
+        f'const a = () => fetch(new URL("./{part}", import.meta.url));\n'
+    )
+    result = deploy(base_env, BUCKET=bucket, DIST_DIR=dist)
+    assert result.returncode != 0
+    assert f"split-0123456789abcdef.js names {part}, which is not in" in result.stderr
+    assert keys(s3, bucket) == []
+    (dist / part).write_bytes(b"\0asm\x01\0\0\0")
+    assert deploy(base_env, BUCKET=bucket, DIST_DIR=dist).returncode == 0
+    assert meta(s3, bucket, part) == ("application/wasm", IMMUTABLE)
+
+
 def test_a_minified_index_with_unquoted_attributes_is_checked_too(s3, bucket, base_env, tmp_path):
     """A release build minifies index.html (href=/x.css, no quotes): the checks must still see every file."""
     dist = make_dist(tmp_path / "dist", V1)
@@ -421,6 +437,7 @@ def test_first_load_over_the_wire_of_the_real_build(s3, bucket, base_env):
     assert wire_total < raw_total / 2
     # The panels' wasm parts (make dist splits the wasm): fetched by the loader once the form is drawn.
     part_rows, part_raw, part_wire = [], 0, 0
+    assert list(dist.glob("part-*.wasm")), "make dist splits the wasm: no part-*.wasm in the build"
     for part in sorted(p.name for p in dist.glob("part-*.wasm")):
         wire, headers = over_the_wire(s3, bucket, part)
         assert headers.get("content-encoding") == "gzip", part

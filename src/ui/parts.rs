@@ -112,13 +112,23 @@ where
     view! {
         <div class="part" data-part=name data-state=move || phase.get().label()>
             {move || match phase.get() {
-                Phase::Loading => view! { <p class="empty part-loading">"Loading the " {name} " panel…"</p> }.into_any(),
+                Phase::Loading => view! {
+                    <p class="empty part-loading">
+                        "Loading the " {name} " panel…"
+                        // A fetch that neither ends nor fails (a stalled connection, a captive portal):
+                        // the stylesheet shows this after 20 s (.part-slow). The loader keeps the
+                        // attempt in flight, so only a reload starts anew.
+                        <span class="part-slow">
+                            " It is taking long: the connection may be slow or stalled. Reload the page if it does not come."
+                        </span>
+                    </p>
+                }.into_any(),
                 Phase::Loaded => drawn.try_update_value(Option::take).flatten().into_any(),
                 Phase::Failed => view! {
                     <div class="part-failed" role="alert">
                         <p>
                             "The " {name} " panel did not load: its file could not be fetched. "
-                            "Check the connection (or that every file of the build was uploaded), then retry."
+                            "Check the connection, then retry. If it fails again, reload the page: the site may have been updated since it was opened."
                         </p>
                         <button type="button" class="secondary" on:click=move |_| fetch()>
                             "Retry loading the " {name} " panel"
