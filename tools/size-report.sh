@@ -25,7 +25,7 @@ fence='```'
 echo "Written by \`make size-report\` (tools/size-report.sh) on $(date -u '+%Y-%m-%d %H:%M UTC') from \`$wasm\`"
 echo "($(stat -c %s "$wasm") bytes, wasm-bindgen's output before wasm-opt, names kept; $(twiggy --version))."
 echo "wasm-opt -Oz then drops the names and shrinks the rest by a few per cent, and gzip the file: shares carry over, bytes do not. The first-load gzip bytes are \`make dist\`'s."
-[ -f dist/index.html ] && echo "The dist/ beside it: $(bash tools/dist-report.sh dist 2>/dev/null | tail -n 1 || true)."
+[ -f dist/index.html ] && echo "The dist/ beside it: $(bash tools/dist-report.sh dist 2>/dev/null | grep -E '^(first-load gzip|with the parts)' | awk 'NR > 1 { printf "; " } { printf "%s", $0 }' || true)."
 echo
 echo "### Largest items: \`twiggy top -n $rows\`"
 echo; echo "$fence"
