@@ -113,7 +113,9 @@ done <<< "$referenced"
 # The panels' wasm parts are named only by the split loader (split-*.js), relative to it.
 for loader in "$dist"/split-*.js; do
   [ -f "$loader" ] || continue
-  for name in $(grep -oE '"\./part-[A-Za-z0-9_.-]+\.wasm"' "$loader" | tr -d '"' | sed 's|^\./||' | sort -u); do
+  names=$(grep -oE '"\./part-[A-Za-z0-9_.-]+\.wasm"' "$loader" | tr -d '"' | sed 's|^\./||' | sort -u || true)
+  [ -n "$names" ] || fail "${loader##*/} names no part-*.wasm file: it is not make dist's split loader." "Rebuild: make dist."
+  for name in $names; do
     [ -f "$dist/$name" ] || fail "${loader##*/} names $name, which is not in $dist." "Rebuild: make dist (a partial build?)."
   done
 done

@@ -113,7 +113,7 @@ where
         <div class="part" data-part=name data-state=move || phase.get().label()>
             {move || match phase.get() {
                 Phase::Loading => view! {
-                    <p class="empty part-loading">
+                    <p class="empty part-loading" aria-live="polite">
                         "Loading the " {name} " panel…"
                         // A fetch that neither ends nor fails (a stalled connection, a captive portal):
                         // the stylesheet shows this after 20 s (.part-slow). The loader keeps the
