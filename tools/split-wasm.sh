@@ -71,8 +71,9 @@ if [ -d "$work/bound/snippets" ]; then
 fi
 # As Trunk runs it (data-wasm-opt="z"), with the features wasm-bindgen's output uses, and the same
 # binaryen (Trunk.toml pins 132: Debian's 108 breaks the externref table). wasm-opt warns that the
-# relocations' linking section is not standard wasm: it drops it, which is what we want; any other
-# message is shown.
+# relocations' linking section is not standard wasm (it drops it, which is what we want) and that the
+# splitter's name sections hold a subsection it does not know (names only; -Oz drops them anyway);
+# any other message is shown.
 wasm_opt="$root/.tools/node_modules/.bin/wasm-opt"
 [ "$("$wasm_opt" --version 2>/dev/null)" = "wasm-opt version 132 (version_132)" ] \
   || { say "$wasm_opt is not binaryen 132: run make setup"; exit 1; }
@@ -80,7 +81,7 @@ features=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-flo
   --enable-sign-ext --enable-mutable-globals --enable-multivalue)
 opt() {
   "$wasm_opt" -Oz "${features[@]}" "$1" -o "$2" 2> "$work/opt.log" || { cat "$work/opt.log" >&2; return 1; }
-  grep -v '^warning: linking section is present' "$work/opt.log" >&2 || true
+  grep -v -E '^warning: (linking section is present|unknown name subsection)' "$work/opt.log" >&2 || true
 }
 opt "$work/bound/${stem}_bg.wasm" "$dir/${stem}_bg.wasm"
 # make size-report reads the main module as wasm-bindgen wrote it (names kept, before wasm-opt).
