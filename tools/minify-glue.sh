@@ -17,8 +17,9 @@ if [ "$("$terser" --version 2>/dev/null)" != "$want" ]; then
   exit 1
 fi
 html="$dir/index.html"
-# The glue is the page's one <link rel=modulepreload>; quotes are optional after Trunk's minification.
-href=$(perl -0ne 'while (m{<link\b([^>]*)>}g) { my $a = $1; next unless $a =~ /rel="?modulepreload/; print $1 if $a =~ /href="?([^"\s>]+)/; last }' "$html")
+source "$(dirname "$0")/content-name.sh"
+# The glue is the page's one <link rel=modulepreload>.
+href=$(glue_href "$html")
 old="${href##*/}"
 if [ -z "$href" ] || [ ! -f "$dir/$old" ] || [[ "$old" != *.js ]]; then
   echo "minify-glue: no modulepreload glue found in $html" >&2
@@ -26,6 +27,5 @@ if [ -z "$href" ] || [ ! -f "$dir/$old" ] || [[ "$old" != *.js ]]; then
 fi
 "$terser" "$dir/$old" --module --compress --mangle --output "$dir/$old.min"
 mv "$dir/$old.min" "$dir/$old"
-source "$(dirname "$0")/content-name.sh"
 new=$(content_name "$dir" "$old")
 set_integrity "$dir" "$new"

@@ -20,13 +20,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/tools/content-name.sh"
 html="$dir/index.html"
 say() { echo "split-wasm: $*" >&2; }
-glue_href() {
-  perl -0ne 'while (m{<link\b([^>]*)>}g) { my $a = $1; next unless $a =~ /rel="?modulepreload/; print $1 if $a =~ /href="?([^"\s>]+)/; last }' "$html"
-}
 public_url="${TRUNK_PUBLIC_URL:-/}"
 
 if [ "${1:-}" = link ]; then
-  glue="$(glue_href)"
+  glue="$(glue_href "$html")"
   glue="${glue##*/}"
   loader="$dir/__wasm_split.js"
   [ -f "$loader" ] && [ -f "$dir/$glue" ] || { say "no __wasm_split.js and $glue in $dir"; exit 1; }
@@ -45,7 +42,7 @@ if [ "${1:-}" = link ]; then
   mv "$loader" "$dir/$name"
   # Fetched with the glue, not after it (one round trip less before the form), with an integrity
   # like the glue's (the page's own import of it then uses the checked copy).
-  sri="sha384-$(perl -MDigest::SHA=sha384_base64 -0777 -ne 'print sha384_base64($_)' "$dir/$name")"
+  sri=$(sri_of "$dir/$name")
   URL="$public_url" NAME="$name" SRI="$sri" perl -0pi -e 's{(<link\b[^>]*rel="?modulepreload[^>]*>)}{$1<link crossorigin href="$ENV{URL}$ENV{NAME}" integrity="$ENV{SRI}" rel=modulepreload>}
     or die "split-wasm: no modulepreload in the page\n"' "$html"
   exit 0
@@ -55,7 +52,7 @@ splitter="$root/.tools/wasm-split/bin/wasm-split-cli"
 [ -x "$splitter" ] || { say "$splitter is missing: run make setup"; exit 1; }
 input="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release/cognito-api-tester-web.wasm"
 [ -f "$input" ] || { say "no $input: the release wasm was not built"; exit 1; }
-href="$(glue_href)"
+href="$(glue_href "$html")"
 glue="${href##*/}"
 stem="${glue%.js}"
 [ -f "$dir/$glue" ] && [ -f "$dir/${stem}_bg.wasm" ] || { say "no $glue and ${stem}_bg.wasm in $dir"; exit 1; }
