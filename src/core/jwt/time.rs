@@ -29,11 +29,20 @@ pub(super) fn unix_seconds(value: &Value) -> Option<i64> {
     n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)
 }
 
+/// A valid token never has more left than its lifetime (`exp` − `iat`): a clock a second behind
+/// the issuer's (a Date header's precision) would otherwise count down from 1:00:01.
 pub fn expiry(claims: &Map<String, Value>, now_unix: i64) -> Expiry {
+    let lifetime = |exp: i64| {
+        claims
+            .get("iat")
+            .and_then(unix_seconds)
+            .filter(|iat| *iat <= exp)
+            .map_or(i64::MAX, |iat| exp.saturating_sub(iat))
+    };
     match claims.get("exp").and_then(unix_seconds) {
         None => Expiry::NoExpClaim,
         Some(exp) if exp > now_unix => Expiry::Valid {
-            seconds_left: exp.saturating_sub(now_unix),
+            seconds_left: exp.saturating_sub(now_unix).min(lifetime(exp)),
         },
         Some(exp) => Expiry::Expired {
             seconds_ago: now_unix.saturating_sub(exp),
@@ -196,6 +205,21 @@ mod tests {
             expiry(&claims(json!({"exp": 1000.9})), 0),
             Expiry::Valid { seconds_left: 1000 }
         );
+    }
+
+    #[test]
+    fn a_countdown_never_exceeds_the_lifetime() {
+        let c = claims(json!({"iat": 1000, "exp": 4600}));
+        // This clock a second behind the issuer's: 3600 left, not 3601.
+        assert_eq!(expiry(&c, 999), Expiry::Valid { seconds_left: 3600 });
+        assert_eq!(expiry(&c, 1000), Expiry::Valid { seconds_left: 3600 });
+        assert_eq!(expiry(&c, 1001), Expiry::Valid { seconds_left: 3599 });
+        assert_eq!(expiry(&c, 4600), Expiry::Expired { seconds_ago: 0 });
+        // An iat after exp, or not a number, sets no bound.
+        let odd = claims(json!({"iat": 5000, "exp": 4600}));
+        assert_eq!(expiry(&odd, 0), Expiry::Valid { seconds_left: 4600 });
+        let text = claims(json!({"iat": "1000", "exp": 4600}));
+        assert_eq!(expiry(&text, 0), Expiry::Valid { seconds_left: 4600 });
     }
 
     #[test]
