@@ -29,6 +29,7 @@ help:
 	@echo "make e2e           the release dist/ in headless chromium against the emulator"
 	@echo "make screenshots   the README's pictures (PASS, diagnosed failure; 1280 and 360 px, light and dark) into docs/screenshots"
 	@echo "make size-report   where the wasm's bytes are (twiggy: largest functions, by crate, dominators, generics) for the last make dist"
+	@echo "make first-screen-floor   the smallest first load with the form on screen: builds with less and less of the page (~6 min)"
 	@echo "make bench         measure the release dist/ in headless chromium (size, start-up, Run vs plain JS, 5 MB body, canary memory) into bench/RESULTS.md (~6 min)"
 	@echo "make deploy BUCKET=name [PREFIX=folder] [PUBLIC_URL=url]   build and upload dist/ to S3 (AWS CLI)"
 	@echo "make reference-stack DOMAIN_PREFIX=name [STACK=name] [BACKEND_URL=url]   deploy the seed's environment (deploy/reference-stack.yaml, AWS CLI)"
@@ -122,6 +123,11 @@ size-report:
 	  || cargo install twiggy --version $(TWIGGY_VERSION) --locked --force
 	@test -f target/split/main_bg.wasm || $(MAKE) dist
 	@bash tools/size-report.sh | tee bench/size-breakdown.md
+
+# Not part of `make test`: how small the first load can get with the form on the first screen.
+.PHONY: first-screen-floor
+first-screen-floor: setup
+	@bash tools/first-screen-floor.sh | tee bench/first-screen-floor.md
 
 # Not part of `make test`. bench/profile.toml builds the bench (and the emulator it runs) optimised.
 .PHONY: bench

@@ -183,6 +183,14 @@ pub fn results_markdown(machine: &Machine, sections: &[Section], elapsed: Durati
             "\n## Where the bytes are\n\nbench/size-breakdown.md, as `make size-report` last wrote it:\n\n{text}"
         ));
     }
+    // How small the first load can get with the form on screen (`make first-screen-floor`).
+    let floor = concat!(env!("CARGO_MANIFEST_DIR"), "/first-screen-floor.md");
+    if let Ok(bytes) = std::fs::read(floor) {
+        let text = String::from_utf8_lossy(&bytes);
+        out.push_str(&format!(
+            "\n## The smallest first load with the form on screen\n\nbench/first-screen-floor.md, as `make first-screen-floor` last wrote it:\n\n{text}"
+        ));
+    }
     out.push_str(&format!(
         "\n## Browser flags\n\nThose of tests/e2e/src/lib.rs plus `--enable-precise-memory-info`: `{}`.\n",
         crate::browser::CHROMIUM_ARGS.join(" ")
