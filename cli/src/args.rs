@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Get a token, call the API, judge the answer (once, or every --every).
     Run(RunArgs),
+    /// Test every method of the API from its API Gateway export: one token, each method called with
+    /// it, each answer judged against what its authorizer must do (the page's Authorization matrix).
+    Matrix(MatrixArgs),
     /// Write a CloudWatch Synthetics canary (Node.js script and CloudFormation template) for these settings and assertions.
     ExportCanary(ExportArgs),
 }
@@ -107,6 +110,40 @@ pub struct RunArgs {
     /// With --every: stop after this many runs (default: until interrupted).
     #[arg(long, value_name = "N", requires = "every")]
     pub count: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// The API's export, as `aws apigateway get-export --export-type oas30 (or swagger)
+    /// --parameters extensions='authorizers'` writes it. "-" reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub export: PathBuf,
+    /// Where the methods are called (default: the export's server, else --api-url's).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// A path parameter's value, for every method that has it: --param id=1 (default: the
+    /// export's example). Repeat for more.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Also call the methods that change data (POST, PUT, PATCH, DELETE): they can create, change
+    /// or delete data. Without it they are listed as not run.
+    #[arg(long)]
+    pub include_changes: bool,
+    /// Also call each protected method without a token and with an altered signature: each must
+    /// be refused; a 2xx is a security finding.
+    #[arg(long)]
+    pub negative: bool,
+    /// Write the table as CSV (the page's Download CSV).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the table as JSON (the page's Download JSON).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write JUnit XML: one test case per method.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -96,11 +96,11 @@ pub fn resolve(inputs: &Inputs, io: &mut Io) -> Result<Resolved, String> {
     })
 }
 
-fn is_stdin(path: &Path) -> bool {
+pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-fn read(path: &Path, flag: &str, io: &mut Io) -> Result<String, String> {
+pub(crate) fn read(path: &Path, flag: &str, io: &mut Io) -> Result<String, String> {
     if is_stdin(path) {
         return io
             .read_stdin()

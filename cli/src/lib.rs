@@ -10,6 +10,7 @@ mod clock;
 mod export;
 mod http;
 mod inputs;
+mod matrix;
 mod output;
 mod runner;
 mod signature;
@@ -92,6 +93,7 @@ pub async fn run(args: Vec<String>, io: &mut Io<'_>) -> u8 {
     };
     match cli.command {
         Command::Run(args) => run_checks(&args, io).await,
+        Command::Matrix(args) => matrix::run_matrix(&args, io).await,
         Command::ExportCanary(args) => export::export_canary(&args, io),
     }
 }
@@ -127,8 +129,8 @@ async fn run_checks(args: &RunArgs, io: &mut Io<'_>) -> u8 {
     }
     if resolved.secret.is_empty() {
         io.err(&format!(
-            "error: no client secret. Set ${} (or name another variable with --secret-env), pipe it with --secret-stdin, or give the seed's Secrets Manager JSON with --secrets-json.",
-            args.inputs.secret_env
+            "error: {}",
+            no_secret_message(&args.inputs.secret_env)
         ));
         return CANNOT_JUDGE;
     }
@@ -215,6 +217,13 @@ async fn run_checks(args: &RunArgs, io: &mut Io<'_>) -> u8 {
         ));
     }
     worst
+}
+
+/// What to do when no client secret was given.
+fn no_secret_message(secret_env: &str) -> String {
+    format!(
+        "no client secret. Set ${secret_env} (or name another variable with --secret-env), pipe it with --secret-stdin, or give the seed's Secrets Manager JSON with --secrets-json."
+    )
 }
 
 fn summary_rate(history: &History) -> String {

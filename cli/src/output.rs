@@ -23,27 +23,7 @@ pub fn describe(out: &RunOutput, number: Option<usize>, book: &SecretBook) -> St
         )),
         None => lines.push(headline),
     }
-    let token = match (&out.token, &out.token_note) {
-        (Some(step), note) => {
-            let state = if step.value().is_some() {
-                "new token"
-            } else {
-                "token request failed"
-            };
-            let timing = step
-                .elapsed_ms()
-                .map(|ms| format!(" in {}", format_elapsed(ms)))
-                .unwrap_or_default();
-            let note = note
-                .as_deref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default();
-            Some(format!("  Token: {state}{timing}{note}"))
-        }
-        (None, Some(note)) => Some(format!("  Token: {note}")),
-        (None, None) => None,
-    };
-    lines.extend(token);
+    lines.extend(token_line(out));
     if let Some(api) = &out.api {
         let status = api
             .status()
@@ -62,14 +42,7 @@ pub fn describe(out: &RunOutput, number: Option<usize>, book: &SecretBook) -> St
         let mark = if a.passed { "✓" } else { "✗" };
         lines.push(format!("  {mark} {} (actual: {})", a.assertion, a.actual));
     }
-    for check in out.checks.iter().filter(|c| c.status != Status::Pass) {
-        lines.push(format!(
-            "  Check {} [{}]: {}",
-            check.name,
-            check.status.label(),
-            check.detail
-        ));
-    }
+    lines.extend(check_lines(out));
     for n in &out.negatives {
         let mark = match n.verdict {
             NegativeVerdict::Refused => "✓ refused",
@@ -105,4 +78,44 @@ pub fn describe(out: &RunOutput, number: Option<usize>, book: &SecretBook) -> St
         }
     }
     book.mask(&lines.join("\n"))
+}
+
+/// "  Token: new token in 85 ms (why)", or why the held one was reused; None when no token step ran.
+pub fn token_line(out: &RunOutput) -> Option<String> {
+    match (&out.token, &out.token_note) {
+        (Some(step), note) => {
+            let state = if step.value().is_some() {
+                "new token"
+            } else {
+                "token request failed"
+            };
+            let timing = step
+                .elapsed_ms()
+                .map(|ms| format!(" in {}", format_elapsed(ms)))
+                .unwrap_or_default();
+            let note = note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            Some(format!("  Token: {state}{timing}{note}"))
+        }
+        (None, Some(note)) => Some(format!("  Token: {note}")),
+        (None, None) => None,
+    }
+}
+
+/// One line per token check that did not pass.
+pub fn check_lines(out: &RunOutput) -> Vec<String> {
+    out.checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .map(|check| {
+            format!(
+                "  Check {} [{}]: {}",
+                check.name,
+                check.status.label(),
+                check.detail
+            )
+        })
+        .collect()
 }

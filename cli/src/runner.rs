@@ -94,9 +94,51 @@ impl Session {
         assertions_text: &str,
         margin_secs: i64,
     ) -> RunOutput {
+        let mut out = self.begin(Job::Run, settings, secret, assertions_text);
+        if !self.obtain_token(&mut out, margin_secs).await {
+            return out;
+        }
+        if let Some(held) = self.held.clone() {
+            let step = self
+                .call_api(&out.snapshot, Some(format!("Bearer {}", held.access_token)))
+                .await;
+            out.assertion_results = steps::check_assertions(&out.snapshot, &step, &self.book);
+            out.api = Some(step);
+            out.checks = self.checks(&held, &out.snapshot.settings).await;
+            if self.negative {
+                self.negatives(&mut out, &held).await;
+            }
+            out.access_token = Some(held.access_token);
+        }
+        out.verdict = self.judge(&out);
+        out
+    }
+
+    /// Get token, as the page's button: a new token (none is held before it in this process),
+    /// its checks and the verdict TOKEN OBTAINED, or why not. The matrix runs with it.
+    pub async fn get_token(&mut self, settings: &Settings, secret: &Secret) -> RunOutput {
+        let mut out = self.begin(Job::Token, settings, secret, "");
+        if self.obtain_token(&mut out, 0).await {
+            if let Some(held) = self.held.clone() {
+                out.checks = self.checks(&held, &out.snapshot.settings).await;
+                out.access_token = Some(held.access_token);
+            }
+            out.verdict = self.judge(&out);
+        }
+        out
+    }
+
+    /// The run's frozen snapshot, its secrets in the book before anything is sent.
+    fn begin(
+        &mut self,
+        job: Job,
+        settings: &Settings,
+        secret: &Secret,
+        assertions_text: &str,
+    ) -> RunOutput {
         let started_at_unix_ms = clock::now_unix_ms();
         let snapshot = RunSnapshot::new(
-            Job::Run,
+            job,
             settings.clone(),
             secret.clone(),
             assertions_text,
@@ -104,7 +146,7 @@ impl Session {
         );
         // Secrets go into the book before anything is sent: every line printed is masked.
         snapshot.register_secrets(&mut self.book);
-        let mut out = RunOutput {
+        RunOutput {
             started_at_unix_ms,
             snapshot,
             refusal: None,
@@ -117,7 +159,12 @@ impl Session {
             negative_notes: Vec::new(),
             verdict: None,
             access_token: None,
-        };
+        }
+    }
+
+    /// The token step of `out`'s run: the held token reused or a new one requested, as the core's
+    /// plan decides. False when the run was refused (its verdict is then set).
+    async fn obtain_token(&mut self, out: &mut RunOutput, margin_secs: i64) -> bool {
         // A held token's exp is AWS's time: compared with the server's clock when it is known.
         let decided = plan(
             &out.snapshot,
@@ -129,8 +176,8 @@ impl Session {
             Ok(decided) => decided,
             Err(refusal) => {
                 out.refusal = Some(refusal);
-                out.verdict = self.judge(&out);
-                return out;
+                out.verdict = self.judge(out);
+                return false;
             }
         };
         out.token_note = decided.note();
@@ -154,25 +201,12 @@ impl Session {
             }
             out.token = Some(step);
         }
-        if let Some(held) = self.held.clone() {
-            let step = self
-                .call_api(&out.snapshot, Some(format!("Bearer {}", held.access_token)))
-                .await;
-            out.assertion_results = steps::check_assertions(&out.snapshot, &step, &self.book);
-            out.api = Some(step);
-            out.checks = self.checks(&held, &out.snapshot.settings).await;
-            if self.negative {
-                self.negatives(&mut out, &held).await;
-            }
-            out.access_token = Some(held.access_token);
-        }
-        out.verdict = self.judge(&out);
-        out
+        true
     }
 
     fn judge(&self, out: &RunOutput) -> Option<Verdict> {
         verdict(&RunFacts {
-            job: Job::Run,
+            job: out.snapshot.job,
             refusal: out.refusal.as_ref(),
             token: out.token.as_ref(),
             api: out.api.as_ref(),

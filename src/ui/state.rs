@@ -36,7 +36,7 @@ mod matrix_form;
 mod matrix_run;
 mod unshown;
 pub use matrix_form::MatrixForm;
-pub use matrix_run::{MatrixJob, MatrixRun};
+pub use matrix_run::MatrixRun;
 use unshown::{HeldBack, Start};
 
 /// A run reuses the held token only if it has more than this many seconds left,

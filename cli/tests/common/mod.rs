@@ -23,10 +23,15 @@ fn test_key_pem() -> String {
 }
 
 pub async fn start_default() -> Running {
+    start_with(Config::default()).await
+}
+
+/// An emulator with `config` on a free port, with the binary's key.
+pub async fn start_with(config: Config) -> Running {
     cognito_emulator::start(Config {
         port: 0,
         key_pem: Some(test_key_pem()),
-        ..Config::default()
+        ..config
     })
     .await
     .unwrap()

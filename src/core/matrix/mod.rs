@@ -3,11 +3,13 @@
 //!
 //! Pure: the export is parsed here ([`parse_export`]), the expectation is a function of the
 //! method's authorizer and the token's `token_use`/scopes ([`expected`]), the verdict a function
-//! of expectation and answer ([`row_verdict`], [`matrix_verdict`]). The browser shell only sends.
+//! of expectation and answer ([`row_verdict`], [`matrix_verdict`]), the requests a function of the
+//! row ([`plan_jobs`], [`row_request`]). The shells (the page, the command line) only send.
 
 mod expect;
 mod export;
 mod history;
+mod plan;
 mod probe;
 mod stored;
 mod table;
@@ -22,6 +24,7 @@ pub use export::{
     MAX_EXPORT_BYTES,
 };
 pub use history::{canary_csv, canary_json, row_key, RowCounts, RowHistory, RowTrack};
+pub use plan::{actual_of, example_params, plan_jobs, row_request, MatrixJob};
 pub use probe::{Probe, ProbeResult};
 pub use stored::description_from_value;
 pub use table::{report_lines, to_csv, to_json};

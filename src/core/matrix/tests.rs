@@ -830,3 +830,155 @@ fn a_negative_check_let_through_is_a_security_finding_of_the_matrix() {
         Some(RowVerdict::SecurityFinding)
     );
 }
+
+/// What each shell sends (`plan_jobs`, `row_request`): the page and the command line build the
+/// same requests from the same rows.
+#[test]
+fn jobs_send_safe_filled_rows_and_their_negative_checks_only_when_asked() {
+    let api = parse_export(OAS).unwrap();
+    let job = |jobs: &[MatrixJob], method: &str, path: &str| -> MatrixJob {
+        jobs.iter()
+            .find(|j| j.operation.method == method && j.operation.path == path)
+            .cloned()
+            .unwrap_or_else(|| panic!("{method} {path} missing"))
+    };
+    let examples = example_params(&api);
+    let jobs = plan_jobs(&api, &examples, false, false);
+    assert_eq!(jobs.len(), api.operations.len());
+    let one = job(&jobs, "GET", "/pets/{id}");
+    assert_eq!(one.path, "/pets/2", "the export's example");
+    assert!(one.send && one.probes.is_empty());
+    assert!(
+        !job(&jobs, "POST", "/pets").send,
+        "changes data: not without the tick"
+    );
+    assert_eq!(job(&jobs, "ANY", "/lambda").verb, "GET");
+
+    // The ticks: data-changing methods go out; each sent protected method gets its checks.
+    let jobs = plan_jobs(&api, &examples, true, true);
+    let post = job(&jobs, "POST", "/pets");
+    assert!(post.send);
+    assert_eq!(post.probes, Probe::for_operation(&post.operation));
+    assert!(!post.probes.is_empty());
+    assert!(
+        job(&jobs, "OPTIONS", "/pets").probes.is_empty(),
+        "not protected"
+    );
+
+    // A path parameter without a value: the row is listed, never sent with a hole in its path.
+    let mut blank = examples.clone();
+    for row in &mut blank {
+        row.iter_mut().for_each(|v| *v = " ".into());
+    }
+    let jobs = plan_jobs(&api, &blank, true, true);
+    let one = job(&jobs, "GET", "/pets/{id}");
+    assert!(!one.send && one.probes.is_empty());
+}
+
+#[test]
+fn a_rows_request_carries_its_own_authorization_and_the_export_body() {
+    let api = parse_export(OAS).unwrap();
+    let jobs = plan_jobs(&api, &example_params(&api), true, true);
+    let find = |method: &str| {
+        jobs.iter()
+            .find(|j| j.operation.method == method && j.operation.path == "/pets")
+            .unwrap()
+    };
+    let extra = vec![
+        (
+            "Authorization".to_string(),
+            "Bearer someone-else".to_string(),
+        ),
+        ("X-Trace".to_string(), "1".to_string()),
+    ];
+    let get = row_request(
+        "https://api.example/dev",
+        find("GET"),
+        None,
+        "tok.en.sig",
+        &extra,
+    )
+    .unwrap();
+    assert_eq!(get.method, "GET");
+    assert_eq!(get.url, "https://api.example/dev/pets");
+    assert_eq!(
+        get.headers,
+        vec![
+            ("Authorization".to_string(), "Bearer tok.en.sig".to_string()),
+            ("X-Trace".to_string(), "1".to_string()),
+        ],
+        "the extra Authorization never replaces the row's"
+    );
+    assert_eq!(get.body, None);
+    let post = row_request("https://api.example/dev", find("POST"), None, "t", &[]).unwrap();
+    assert_eq!(post.body.as_deref(), Some(r#"{"type":"dog"}"#));
+    assert!(post
+        .headers
+        .contains(&("Content-Type".to_string(), "application/json".to_string())));
+    let bare = row_request(
+        "https://api.example/dev",
+        find("GET"),
+        Some(Probe::NoToken),
+        "tok.en.sig",
+        &extra,
+    )
+    .unwrap();
+    assert!(
+        bare.headers.iter().all(|(n, _)| n != "Authorization"),
+        "{:?}",
+        bare.headers
+    );
+}
+
+#[test]
+fn an_answer_or_why_there_was_none() {
+    use crate::core::diagnosis::NetworkFailure;
+    use crate::core::exchange::{Exchange, RecordedRequest, RecordedResponse};
+    use crate::core::steps::SendFailure;
+    let exchange = |response: Option<RecordedResponse>| Exchange {
+        request: RecordedRequest {
+            method: "GET".into(),
+            url: "https://api.example/dev/pets".into(),
+            headers: Vec::new(),
+            body: None,
+        },
+        response,
+        elapsed_ms: 12.6,
+        started_at_unix_ms: 0.0,
+    };
+    let answered = RecordedResponse {
+        status: 403,
+        status_text: "Forbidden".into(),
+        headers: Vec::new(),
+        body: String::new(),
+        size_bytes: 0,
+        body_was_utf8: true,
+    };
+    assert_eq!(
+        actual_of(&exchange(Some(answered)), Ok(())),
+        Actual::Answered {
+            status: 403,
+            millis: 13
+        }
+    );
+    assert_eq!(
+        actual_of(
+            &exchange(None),
+            Err(SendFailure::Network(NetworkFailure::TimedOut {
+                after_ms: 30_000
+            }))
+        ),
+        Actual::Failed("no answer within 30 s".into())
+    );
+    assert_eq!(
+        actual_of(
+            &exchange(None),
+            Err(SendFailure::Network(NetworkFailure::Cancelled))
+        ),
+        Actual::Cancelled
+    );
+    assert!(matches!(
+        actual_of(&exchange(None), Err(SendFailure::Redirected)),
+        Actual::Failed(m) if m.contains("redirect")
+    ));
+}

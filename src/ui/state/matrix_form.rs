@@ -5,9 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::matrix::{ApiDescription, Probe, SAFE_METHODS};
-
-use super::MatrixJob;
+use crate::core::matrix::{example_params, plan_jobs, ApiDescription, MatrixJob};
 
 #[derive(Clone, Copy)]
 pub struct MatrixForm {
@@ -34,18 +32,7 @@ impl MatrixForm {
     /// Takes a description (imported or from a profile): parameters reset to the export's
     /// examples, the base URL to the export's server or else `fallback_base` (the API URL field).
     pub fn set(self, description: ApiDescription, fallback_base: String) {
-        self.params.set(
-            description
-                .operations
-                .iter()
-                .map(|op| {
-                    op.path_params
-                        .iter()
-                        .map(|p| p.example.clone().unwrap_or_default())
-                        .collect()
-                })
-                .collect(),
-        );
+        self.params.set(example_params(&description));
         self.base_url
             .set(description.base_url.clone().unwrap_or(fallback_base));
         self.api.set(Some(description));
@@ -65,49 +52,14 @@ impl MatrixForm {
             .trim_end_matches('/')
             .to_owned();
         crate::core::settings::check_http_url("Base URL", &base)?;
-        let values = self.params.get_untracked();
-        let include = self.include_changes.get_untracked();
-        let negative = self.negative.get_untracked();
-        let jobs = description
-            .operations
-            .iter()
-            .enumerate()
-            .map(|(i, operation)| {
-                let verb = description.verb_sent(operation).map(str::to_owned);
-                let operation = operation.clone();
-                let row: Vec<String> = values.get(i).cloned().unwrap_or_default();
-                let filled = operation
-                    .path_params
-                    .iter()
-                    .enumerate()
-                    .all(|(j, _)| row.get(j).is_some_and(|v| !v.trim().is_empty()));
-                let lookup = |name: &str| {
-                    operation
-                        .path_params
-                        .iter()
-                        .position(|p| p.name == name)
-                        .and_then(|j| row.get(j).cloned())
-                        .unwrap_or_default()
-                };
-                let path = operation.fill_path(&lookup);
-                // ANY on a path that defines every verb: no request can reach it.
-                let send = verb
-                    .as_deref()
-                    .is_some_and(|v| filled && (include || SAFE_METHODS.contains(&v)));
-                let probes = if send && negative {
-                    Probe::for_operation(&operation)
-                } else {
-                    Vec::new()
-                };
-                MatrixJob {
-                    operation,
-                    verb: verb.unwrap_or_default(),
-                    path,
-                    send,
-                    probes,
-                }
-            })
-            .collect();
+        let jobs = self.params.with_untracked(|values| {
+            plan_jobs(
+                &description,
+                values,
+                self.include_changes.get_untracked(),
+                self.negative.get_untracked(),
+            )
+        });
         Ok((base, jobs))
     }
 }

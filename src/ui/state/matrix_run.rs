@@ -12,32 +12,16 @@ use leptos::task::spawn_local;
 
 use super::{AppState, Prepared, TokenStep, EXPIRY_MARGIN_SECS};
 use crate::core::canary::RunRecord;
-use crate::core::diagnosis::NetworkFailure;
-use crate::core::exchange::RecordedRequest;
 use crate::core::jwt;
 use crate::core::matrix::{
-    expected, matrix_verdict, report_lines, Actual, HeldToken as MatrixToken, MatrixRow, Operation,
-    Probe, ProbeResult, CONCURRENCY,
+    actual_of, expected, matrix_verdict, report_lines, row_request, Actual,
+    HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, CONCURRENCY,
 };
 use crate::core::negative;
 use crate::core::proxy::Route;
 use crate::core::run::{Job, Refusal, RunSnapshot, Verdict};
-use crate::core::steps::SendFailure;
 use crate::web::flow;
 use crate::web::http::{self, InFlight};
-
-/// One row the view asks to run: the operation, its path with the parameters filled, whether
-/// to send it (a data-changing method while those are excluded is not sent) and the negative
-/// checks sent after the call with the token.
-#[derive(Clone, Debug)]
-pub struct MatrixJob {
-    pub operation: Operation,
-    /// What the request is sent with (`ApiDescription::verb_sent`: ANY's stand-in).
-    pub verb: String,
-    pub path: String,
-    pub send: bool,
-    pub probes: Vec<Probe>,
-}
 
 /// A matrix run: rows fill in as answers arrive (`None`: still out).
 #[derive(Clone, Debug, PartialEq)]
@@ -347,7 +331,8 @@ impl AppState {
 }
 
 /// Sends one row with the run's token (or, for a negative check, without it or altered) and
-/// extra headers; its own handle, so one row's timeout does not stop the others.
+/// extra headers (`core::matrix::row_request`); its own handle, so one row's timeout does not
+/// stop the others.
 async fn send_row(
     sender: &Sender,
     job: &MatrixJob,
@@ -357,79 +342,25 @@ async fn send_row(
     let Some(flight) = InFlight::new() else {
         return Actual::Failed("this browser cannot cancel requests".into());
     };
-    let authorization = match probe {
-        None => Some(format!("Bearer {}", sender.access_token)),
-        Some(probe) => match negative::authorization_for(probe.case(), &sender.access_token) {
-            Ok(header) => header,
-            Err(e) => return Actual::Failed(e.to_string()),
-        },
-    };
-    let mut headers: Vec<(String, String)> = authorization
-        .map(|value| ("Authorization".to_string(), value))
-        .into_iter()
-        .collect();
-    if let Ok(extra) = &sender.snapshot.headers {
-        headers.extend(
-            extra
-                .iter()
-                .filter(|h| !h.name.eq_ignore_ascii_case("authorization"))
-                .map(|h| (h.name.clone(), h.value().to_owned())),
-        );
-    }
-    let body = if job.send && !is_safe(&job.verb) {
-        job.operation.body_example.clone()
-    } else {
-        None
-    };
-    if body.is_some()
-        && !headers
+    let extra: Vec<(String, String)> = match &sender.snapshot.headers {
+        Ok(extra) => extra
             .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            .map(|h| (h.name.clone(), h.value().to_owned()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let mut request = match row_request(&sender.base_url, job, probe, &sender.access_token, &extra)
     {
-        headers.push(("Content-Type".into(), "application/json".into()));
-    }
-    let target = format!("{}{}", sender.base_url, job.path);
-    let url = if sender.snapshot.settings.via_proxy {
-        match flow::same_origin_route(&target, Route::Api) {
-            Ok(url) => url,
+        Ok(request) => request,
+        Err(e) => return Actual::Failed(e),
+    };
+    if sender.snapshot.settings.via_proxy {
+        match flow::same_origin_route(&request.url, Route::Api) {
+            Ok(url) => request.url = url,
             Err(e) => return Actual::Failed(e.to_string()),
         }
-    } else {
-        target
-    };
-    let request = RecordedRequest {
-        method: job.verb.clone(),
-        url,
-        headers,
-        body,
-    };
+    }
     active.borrow_mut().push(flight.clone());
     let (exchange, sent) = http::send(&request, sender.timeout_ms, &flight).await;
-    let millis = exchange.elapsed_ms.max(0.0).round() as u64;
-    match (sent, exchange.response) {
-        (_, Some(response)) => Actual::Answered {
-            status: response.status,
-            millis,
-        },
-        (Err(SendFailure::Network(NetworkFailure::Cancelled)), None) => Actual::Cancelled,
-        (Err(SendFailure::Network(NetworkFailure::TimedOut { after_ms })), None) => {
-            Actual::Failed(format!("no answer within {} s", after_ms / 1000))
-        }
-        (Err(SendFailure::Network(NetworkFailure::CorsBlocked)), None) => Actual::Failed(
-            "the browser blocked the answer (CORS): the API's Gateway Responses or OPTIONS lack CORS headers".into(),
-        ),
-        (Err(SendFailure::Network(NetworkFailure::Unreachable)), None) => {
-            Actual::Failed("the host did not answer".into())
-        }
-        (Err(SendFailure::NotBuilt { message }), None) => Actual::Failed(message),
-        (Err(SendFailure::BodyInterrupted { message }), None) => Actual::Failed(message),
-        (Err(SendFailure::Redirected), None) => {
-            Actual::Failed("it answered with a redirect (3xx), which is not followed".into())
-        }
-        (Ok(()), None) => Actual::Failed("no answer".into()),
-    }
-}
-
-fn is_safe(verb: &str) -> bool {
-    crate::core::matrix::SAFE_METHODS.contains(&verb)
+    actual_of(&exchange, sent)
 }

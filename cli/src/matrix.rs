@@ -1,0 +1,390 @@
+//! `cognito-api-tester matrix`: the page's Authorization matrix headless. The export is read,
+//! the rows planned and each request built by the core (`core::matrix`), as the page does; this
+//! module gets the token, sends the rows (at most `CONCURRENCY` at once) and prints the table.
+
+use cognito_api_tester::core::junit::{self, CaseResult, TestCase, TestSuite};
+use cognito_api_tester::core::jwt;
+use cognito_api_tester::core::matrix::{
+    actual_of, example_params, expected, matrix_verdict, parse_export, plan_jobs, report_lines,
+    row_request, to_csv, to_json, Actual, ApiDescription, HeldToken as MatrixToken, MatrixJob,
+    MatrixRow, Probe, ProbeResult, RowVerdict, TokenUse, CONCURRENCY,
+};
+use cognito_api_tester::core::negative;
+use cognito_api_tester::core::run::{SecretBook, Verdict};
+use cognito_api_tester::core::settings::check_http_url;
+
+use crate::args::MatrixArgs;
+use crate::{clock, code_for, http, inputs, output, runner, write, Io, CANNOT_JUDGE};
+
+/// Runs the matrix once; returns the exit code of its verdict.
+pub async fn run_matrix(args: &MatrixArgs, io: &mut Io<'_>) -> u8 {
+    match prepare(args, io) {
+        Ok(prepared) => send_and_judge(args, prepared, io).await,
+        Err(message) => {
+            io.err(&format!("error: {message}"));
+            CANNOT_JUDGE
+        }
+    }
+}
+
+/// What the inputs and the export give before anything is sent.
+struct Prepared {
+    resolved: inputs::Resolved,
+    description: ApiDescription,
+    base_url: String,
+    jobs: Vec<MatrixJob>,
+}
+
+fn prepare(args: &MatrixArgs, io: &mut Io<'_>) -> Result<Prepared, String> {
+    let inputs = &args.inputs;
+    if inputs::is_stdin(&args.export)
+        && (inputs.settings.as_deref().is_some_and(inputs::is_stdin)
+            || inputs.secrets_json.as_deref().is_some_and(inputs::is_stdin)
+            || inputs.secret_stdin)
+    {
+        return Err("Only one input can come from standard input: --export - and one of --settings -, --secrets-json - or --secret-stdin.".into());
+    }
+    // Flags of `run` that the matrix would ignore: refused, not silently dropped.
+    for (given, flag, why) in [
+        (
+            !inputs.assertions.is_empty() || inputs.assertions_file.is_some(),
+            "--assert / --assertions-file",
+            "each method is judged by what its authorizer must do, not by assertions",
+        ),
+        (
+            inputs.method.is_some() || inputs.body.is_some(),
+            "--method / --body",
+            "each method is called as the export defines it (with its example body when it changes data)",
+        ),
+    ] {
+        if given {
+            return Err(format!(
+                "{flag} applies to `run`, not to `matrix`: {why}."
+            ));
+        }
+    }
+    let resolved = inputs::resolve(inputs, io)?;
+    for note in &resolved.notes {
+        io.err(note);
+    }
+    if resolved.secret.is_empty() {
+        return Err(crate::no_secret_message(&inputs.secret_env));
+    }
+    let text = inputs::read(&args.export, "--export", io)?;
+    let description = parse_export(&text).map_err(|e| format!("--export: {e}"))?;
+    let base_url = args
+        .base_url
+        .clone()
+        .or_else(|| description.base_url.clone())
+        .unwrap_or_else(|| resolved.settings.api_url.clone());
+    let base_url = base_url.trim().trim_end_matches('/').to_owned();
+    check_http_url("Base URL", &base_url).map_err(|e| {
+        format!("{e} Give --base-url, or --api-url when the export names no server.")
+    })?;
+    let values = param_values(&description, &args.params)?;
+    let jobs = plan_jobs(&description, &values, args.include_changes, args.negative);
+    Ok(Prepared {
+        resolved,
+        description,
+        base_url,
+        jobs,
+    })
+}
+
+/// The export's examples, with each `--param NAME=VALUE` put into every method that has NAME.
+fn param_values(
+    description: &ApiDescription,
+    params: &[String],
+) -> Result<Vec<Vec<String>>, String> {
+    let mut values = example_params(description);
+    for param in params {
+        let Some((name, value)) = param.split_once('=') else {
+            return Err(format!(
+                "--param {param}: write NAME=VALUE, e.g. --param id=1."
+            ));
+        };
+        let name = name.trim();
+        let mut used = false;
+        for (op, row) in description.operations.iter().zip(values.iter_mut()) {
+            for (p, slot) in op.path_params.iter().zip(row.iter_mut()) {
+                if p.name == name {
+                    *slot = value.to_owned();
+                    used = true;
+                }
+            }
+        }
+        if !used {
+            let mut known: Vec<&str> = description
+                .operations
+                .iter()
+                .flat_map(|op| op.path_params.iter().map(|p| p.name.as_str()))
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let known = if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            };
+            return Err(format!(
+                "--param {name}: no method of the export has a path parameter {name} (it has: {known})."
+            ));
+        }
+    }
+    Ok(values)
+}
+
+async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) -> u8 {
+    let Prepared {
+        resolved,
+        description,
+        base_url,
+        jobs,
+    } = prepared;
+    let client = match http::client() {
+        Ok(client) => client,
+        Err(message) => {
+            io.err(&format!("error: {message}"));
+            return CANNOT_JUDGE;
+        }
+    };
+    let mut session = runner::Session::new(client.clone(), false);
+    io.progress("Getting a token for the matrix…");
+    let token_run = session
+        .get_token(&resolved.settings, &resolved.secret)
+        .await;
+    io.clear_progress();
+    let Some(access_token) = token_run.access_token.clone() else {
+        // No token: the run's own report says why (diagnosis, fix), and nothing else is sent.
+        io.out(&output::describe(&token_run, None, &session.book));
+        io.out("The matrix was not run: it needs a token.");
+        return code_for(token_run.outcome());
+    };
+    let token = jwt::decode(&access_token)
+        .claims()
+        .map(MatrixToken::from_claims)
+        .unwrap_or(MatrixToken {
+            token_use: TokenUse::Other,
+            scopes: Vec::new(),
+            scp: Vec::new(),
+        });
+    if jobs
+        .iter()
+        .any(|j| j.probes.contains(&Probe::AlteredSignature))
+    {
+        // The altered token differs from the real one by one bit: a secret once sent.
+        let altered = negative::authorization_for(Probe::AlteredSignature.case(), &access_token);
+        session
+            .book
+            .add_sent_authorization(altered.ok().flatten().as_deref());
+    }
+    let extra: Vec<(String, String)> = match &token_run.snapshot.headers {
+        Ok(headers) => headers
+            .iter()
+            .map(|h| (h.name.clone(), h.value().to_owned()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let timeout_secs = resolved.settings.timeout_secs;
+    let started_at_unix_ms = clock::now_unix_ms();
+    let mut rows = Vec::with_capacity(jobs.len());
+    let total = jobs.len();
+    for chunk in jobs.chunks(CONCURRENCY) {
+        io.progress(&format!(
+            "Running the authorization matrix… {} of {total} methods",
+            rows.len()
+        ));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (offset, job) in chunk.iter().enumerate() {
+            let (client, job, base, access, extra, token) = (
+                client.clone(),
+                job.clone(),
+                base_url.clone(),
+                access_token.clone(),
+                extra.clone(),
+                token.clone(),
+            );
+            let index = rows.len() + offset;
+            tasks.spawn(async move {
+                let row =
+                    run_row(&client, &base, &job, &access, &extra, &token, timeout_secs).await;
+                (index, row)
+            });
+        }
+        let mut done: Vec<(usize, MatrixRow)> = Vec::with_capacity(chunk.len());
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(row) => done.push(row),
+                Err(e) => {
+                    io.clear_progress();
+                    io.err(&format!(
+                        "error: a method's call stopped unexpectedly ({e})."
+                    ));
+                    return CANNOT_JUDGE;
+                }
+            }
+        }
+        done.sort_by_key(|(index, _)| *index);
+        rows.extend(done.into_iter().map(|(_, row)| row));
+    }
+    io.clear_progress();
+    let verdict = matrix_verdict(&rows);
+    let book = &session.book;
+    io.out(&describe(
+        &description,
+        &base_url,
+        &token_run,
+        &rows,
+        &verdict,
+        book,
+    ));
+    if let Err(message) = write_files(args, &rows, &verdict, started_at_unix_ms, book) {
+        io.err(&format!("error: {}", book.mask(&message)));
+        return CANNOT_JUDGE;
+    }
+    code_for(verdict.outcome)
+}
+
+/// One row: the call with the token (when it is sent), then its negative checks, one after the
+/// other, as the page's workers do.
+async fn run_row(
+    client: &reqwest::Client,
+    base_url: &str,
+    job: &MatrixJob,
+    access_token: &str,
+    extra: &[(String, String)],
+    token: &MatrixToken,
+    timeout_secs: u32,
+) -> MatrixRow {
+    let send = |probe: Option<Probe>| async move {
+        match row_request(base_url, job, probe, access_token, extra) {
+            Ok(request) => {
+                let (exchange, sent) = http::send(client, &request, timeout_secs).await;
+                actual_of(&exchange, sent)
+            }
+            Err(e) => Actual::Failed(e),
+        }
+    };
+    let actual = if job.send {
+        send(None).await
+    } else {
+        Actual::NotRun
+    };
+    let mut probes = Vec::new();
+    for probe in &job.probes {
+        let actual = send(Some(*probe)).await;
+        probes.extend(ProbeResult::new(*probe, &job.operation, actual));
+    }
+    MatrixRow::new(
+        job.operation.clone(),
+        job.path.clone(),
+        expected(&job.operation, Some(token)),
+        actual,
+    )
+    .with_probes(probes)
+    .sent_as(Some(job.verb.clone()).filter(|v| !v.is_empty()))
+}
+
+/// The verdict first, the token step and any of its checks that did not pass (the page's Checks
+/// panel), then one line per method and the verdict's reasons; masked.
+fn describe(
+    description: &ApiDescription,
+    base_url: &str,
+    token_run: &runner::RunOutput,
+    rows: &[MatrixRow],
+    verdict: &Verdict,
+    book: &SecretBook,
+) -> String {
+    let mask = |t: &str| book.mask(t);
+    let mut lines = vec![verdict.headline.clone()];
+    lines.extend(output::token_line(token_run));
+    lines.extend(output::check_lines(token_run));
+    lines.push(format!(
+        "  Authorization matrix of {} against {} ({} methods):",
+        description.title.as_deref().unwrap_or("the export"),
+        base_url,
+        rows.len()
+    ));
+    lines.extend(
+        report_lines(rows, &mask)
+            .into_iter()
+            .map(|l| format!("  - {l}")),
+    );
+    if rows.iter().any(|r| r.actual == Actual::NotRun) {
+        lines.push(
+            "  Methods that change data are not run without --include-changes (nor those whose path parameters have no value: give them with --param NAME=VALUE)."
+                .into(),
+        );
+    }
+    lines.extend(verdict.reasons.iter().map(|r| format!("  {r}")));
+    book.mask(&lines.join("\n"))
+}
+
+fn write_files(
+    args: &MatrixArgs,
+    rows: &[MatrixRow],
+    verdict: &Verdict,
+    started_at_unix_ms: f64,
+    book: &SecretBook,
+) -> Result<(), String> {
+    let mask = |t: &str| book.mask(t);
+    if let Some(path) = &args.csv {
+        write(path, &to_csv(rows, &mask), "--csv")?;
+    }
+    if let Some(path) = &args.json {
+        write(path, &to_json(rows, &mask), "--json")?;
+    }
+    if let Some(path) = &args.junit {
+        let suite = junit_suite(rows, verdict, started_at_unix_ms, book);
+        write(path, &junit::to_xml(&[suite]), "--junit")?;
+    }
+    Ok(())
+}
+
+/// One test case per method: passed as expected, skipped when not run, failed on an unexpected
+/// denial or a security finding, an error when it could not be judged or got no answer.
+fn junit_suite(
+    rows: &[MatrixRow],
+    verdict: &Verdict,
+    started_at_unix_ms: f64,
+    book: &SecretBook,
+) -> TestSuite {
+    let mask = |t: &str| book.mask(t);
+    let lines = report_lines(rows, &mask);
+    let cases = rows
+        .iter()
+        .zip(lines)
+        .map(|(row, line)| {
+            let time_secs = match row.actual {
+                Actual::Answered { millis, .. } => millis as f64 / 1000.0,
+                _ => 0.0,
+            };
+            let result = match row.overall() {
+                RowVerdict::AsExpected => CaseResult::Passed,
+                RowVerdict::NotRun => CaseResult::Skipped { message: line },
+                RowVerdict::UnexpectedDenial | RowVerdict::SecurityFinding => CaseResult::Failed {
+                    message: row.overall().label().to_owned(),
+                    detail: line,
+                },
+                RowVerdict::CannotJudge | RowVerdict::NoAnswer | RowVerdict::Cancelled => {
+                    CaseResult::Error {
+                        message: row.overall().label().to_owned(),
+                        detail: line,
+                    }
+                }
+            };
+            TestCase {
+                name: format!("{} {}", row.method_label(), mask(&row.path)),
+                classname: "authorization matrix".into(),
+                time_secs,
+                result,
+            }
+        })
+        .collect();
+    TestSuite {
+        name: "Authorization matrix".into(),
+        timestamp_unix_ms: started_at_unix_ms,
+        cases,
+        verdict: mask(&verdict.headline),
+    }
+}
