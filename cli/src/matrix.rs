@@ -10,7 +10,7 @@ use cognito_api_tester::core::matrix::{
     MatrixRow, Probe, ProbeResult, RowVerdict, TokenUse, CONCURRENCY,
 };
 use cognito_api_tester::core::negative;
-use cognito_api_tester::core::run::{SecretBook, Verdict};
+use cognito_api_tester::core::run::{SecretBook, SentHeader, Verdict};
 use cognito_api_tester::core::settings::check_http_url;
 
 use crate::args::MatrixArgs;
@@ -178,13 +178,12 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
             .book
             .add_sent_authorization(altered.ok().flatten().as_deref());
     }
-    let extra: Vec<(String, String)> = match &token_run.snapshot.headers {
-        Ok(headers) => headers
-            .iter()
-            .map(|h| (h.name.clone(), h.value().to_owned()))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let extra: Vec<SentHeader> = token_run
+        .snapshot
+        .headers
+        .as_deref()
+        .unwrap_or_default()
+        .to_vec();
     let timeout_secs = resolved.settings.timeout_secs;
     let started_at_unix_ms = clock::now_unix_ms();
     let mut rows = Vec::with_capacity(jobs.len());
@@ -252,7 +251,7 @@ async fn run_row(
     base_url: &str,
     job: &MatrixJob,
     access_token: &str,
-    extra: &[(String, String)],
+    extra: &[SentHeader],
     token: &MatrixToken,
     timeout_secs: u32,
 ) -> MatrixRow {

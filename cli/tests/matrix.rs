@@ -10,7 +10,7 @@
 
 mod common;
 
-use cognito_emulator::{ApiMethod, Authorization, Config, Running};
+use cognito_emulator::{ApiMethod, Config, Running};
 use common::*;
 
 /// The emulator's export (`oas30` or `swagger`), as `aws apigateway get-export` gives it.
@@ -172,19 +172,10 @@ async fn methods_that_change_data_and_the_negative_checks_run_when_asked() {
 #[tokio::test]
 async fn a_method_deployed_without_its_authorizer_exits_1_as_a_security_finding() {
     let mut config = Config::default();
-    config.methods.push(ApiMethod {
-        method: "GET".into(),
-        path: "/admin".into(),
-        authorization: Authorization::None,
-        authorizer: None,
-        scopes: Vec::new(),
-        status: 200,
-        body: Some(r#"{"admin":true}"#.into()),
-        echo: false,
-        // The definition says the Cognito authorizer guards it; the stage has none.
-        export_authorization: Some(Authorization::CognitoUserPools),
-        delay_ms: 0,
-    });
+    config.methods.push(ApiMethod::open_but_exported_as_cognito(
+        "/admin",
+        r#"{"admin":true}"#,
+    ));
     let em = start_with(config).await;
     let oas = export(&em, "oas30").await;
     let ran = cli(

@@ -168,6 +168,26 @@ pub struct ApiMethod {
     pub delay_ms: u64,
 }
 
+impl ApiMethod {
+    /// `GET <path>` deployed with no authorizer while the export says the Cognito authorizer
+    /// guards it: the misconfiguration an authorization matrix must report as a SECURITY FINDING
+    /// (the tests of the page, the command line and the emulator add it to the demo API).
+    pub fn open_but_exported_as_cognito(path: &str, body: &str) -> Self {
+        Self {
+            method: "GET".into(),
+            path: path.into(),
+            authorization: Authorization::None,
+            authorizer: None,
+            scopes: Vec::new(),
+            status: 200,
+            body: Some(body.into()),
+            echo: false,
+            export_authorization: Some(Authorization::CognitoUserPools),
+            delay_ms: 0,
+        }
+    }
+}
+
 impl AppClient {
     /// Whether `secret` is one of the client's active secrets (compared exactly: no decoding).
     pub fn accepts_secret(&self, secret: &str) -> bool {

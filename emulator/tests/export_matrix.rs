@@ -13,7 +13,7 @@ use cognito_api_tester::core::jwt::decode;
 use cognito_api_tester::core::matrix::{
     expected, parse_export, Actual, ExportFormat, HeldToken, MatrixRow, RowVerdict,
 };
-use cognito_emulator::{Authorization, Running};
+use cognito_emulator::Running;
 use common::*;
 
 async fn export_text(em: &Running, kind: &str) -> (u16, String) {
@@ -124,18 +124,11 @@ async fn the_emulator_answers_what_the_rules_predict() {
 #[tokio::test]
 async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
     let em = start_with(|c| {
-        c.methods.push(cognito_emulator::ApiMethod {
-            method: "GET".into(),
-            path: "/admin".into(),
-            authorization: Authorization::None,
-            authorizer: None,
-            scopes: Vec::new(),
-            status: 200,
-            body: Some(r#"{"secret":"admin data"}"#.into()),
-            echo: false,
-            export_authorization: Some(Authorization::CognitoUserPools),
-            delay_ms: 0,
-        })
+        c.methods
+            .push(cognito_emulator::ApiMethod::open_but_exported_as_cognito(
+                "/admin",
+                r#"{"secret":"admin data"}"#,
+            ))
     })
     .await;
     let other = token_for(&em, "other-scope-client", "other-scope-secret", None).await;

@@ -5,6 +5,7 @@
 use crate::core::diagnosis::NetworkFailure;
 use crate::core::exchange::{Exchange, RecordedRequest};
 use crate::core::negative;
+use crate::core::run::SentHeader;
 use crate::core::steps::SendFailure;
 
 use super::{Actual, ApiDescription, Operation, Probe, SAFE_METHODS};
@@ -95,7 +96,7 @@ pub fn row_request(
     job: &MatrixJob,
     probe: Option<Probe>,
     access_token: &str,
-    extra_headers: &[(String, String)],
+    extra_headers: &[SentHeader],
 ) -> Result<RecordedRequest, String> {
     let authorization = match probe {
         None => Some(format!("Bearer {access_token}")),
@@ -110,8 +111,8 @@ pub fn row_request(
     headers.extend(
         extra_headers
             .iter()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
-            .cloned(),
+            .filter(|h| !h.name.eq_ignore_ascii_case("authorization"))
+            .map(|h| (h.name.clone(), h.value().to_owned())),
     );
     let body = if job.send && !SAFE_METHODS.contains(&job.verb.as_str()) {
         job.operation.body_example.clone()

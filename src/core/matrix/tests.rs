@@ -884,12 +884,10 @@ fn a_rows_request_carries_its_own_authorization_and_the_export_body() {
             .find(|j| j.operation.method == method && j.operation.path == "/pets")
             .unwrap()
     };
+    use crate::core::run::SentHeader;
     let extra = vec![
-        (
-            "Authorization".to_string(),
-            "Bearer someone-else".to_string(),
-        ),
-        ("X-Trace".to_string(), "1".to_string()),
+        SentHeader::new("Authorization".into(), "Bearer someone-else".into(), true),
+        SentHeader::new("X-Trace".into(), "1".into(), false),
     ];
     let get = row_request(
         "https://api.example/dev",

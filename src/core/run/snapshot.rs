@@ -22,6 +22,14 @@ pub struct SentHeader {
 }
 
 impl SentHeader {
+    pub fn new(name: String, value: String, secret: bool) -> Self {
+        Self {
+            name,
+            value: Secret::new(value),
+            secret,
+        }
+    }
+
     pub fn value(&self) -> &str {
         self.value.expose()
     }

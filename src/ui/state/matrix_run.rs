@@ -342,15 +342,8 @@ async fn send_row(
     let Some(flight) = InFlight::new() else {
         return Actual::Failed("this browser cannot cancel requests".into());
     };
-    let extra: Vec<(String, String)> = match &sender.snapshot.headers {
-        Ok(extra) => extra
-            .iter()
-            .map(|h| (h.name.clone(), h.value().to_owned()))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let mut request = match row_request(&sender.base_url, job, probe, &sender.access_token, &extra)
-    {
+    let extra = sender.snapshot.headers.as_deref().unwrap_or_default();
+    let mut request = match row_request(&sender.base_url, job, probe, &sender.access_token, extra) {
         Ok(request) => request,
         Err(e) => return Actual::Failed(e),
     };

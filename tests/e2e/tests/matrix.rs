@@ -232,19 +232,10 @@ async fn the_matrix_of_the_demo_api_for_two_clients() {
 #[tokio::test]
 async fn a_method_deployed_without_its_authorizer_is_a_security_finding() {
     let emu = emulator(|c| {
-        c.methods.push(ApiMethod {
-            method: "GET".into(),
-            path: "/admin".into(),
-            authorization: Authorization::None,
-            authorizer: None,
-            scopes: Vec::new(),
-            status: 200,
-            body: Some(r#"{"admin":true}"#.into()),
-            echo: false,
-            // The definition says the Cognito authorizer guards it; the stage has none.
-            export_authorization: Some(Authorization::CognitoUserPools),
-            delay_ms: 0,
-        });
+        c.methods.push(ApiMethod::open_but_exported_as_cognito(
+            "/admin",
+            r#"{"admin":true}"#,
+        ));
     })
     .await;
     let site = emu.static_url().unwrap();
