@@ -144,6 +144,10 @@ pub struct MatrixArgs {
     /// Write JUnit XML: one test case per method.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write the evidence report (the token request, its checks, the matrix's verdict and rows), as
+    /// the page's Download report does after Run matrix: `--report md FILE` or `--report json FILE`.
+    #[arg(long, num_args = 2, value_names = ["md|json", "FILE"])]
+    pub report: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -311,19 +311,26 @@ fn write_files(
     suites: &VecDeque<junit::TestSuite>,
     book: &SecretBook,
 ) -> Result<(), String> {
-    if let Some((format, path)) = report {
-        let evidence = runner::evidence(out, book);
-        let text = match format {
-            ReportFormat::Markdown => report::to_markdown(&evidence),
-            ReportFormat::Json => report::to_json(&evidence),
-        };
-        write(path, &text, "--report")?;
+    if let Some(target) = report {
+        write_report(target, &runner::evidence(out, book))?;
     }
     if let Some(path) = junit_path {
         let suites: Vec<junit::TestSuite> = suites.iter().cloned().collect();
         write(path, &junit::to_xml(&suites), "--junit")?;
     }
     Ok(())
+}
+
+/// Writes the evidence report in the format `--report` asked for.
+fn write_report(
+    (format, path): &(ReportFormat, PathBuf),
+    evidence: &report::Evidence,
+) -> Result<(), String> {
+    let text = match format {
+        ReportFormat::Markdown => report::to_markdown(evidence),
+        ReportFormat::Json => report::to_json(evidence),
+    };
+    write(path, &text, "--report")
 }
 
 fn write(path: &PathBuf, text: &str, flag: &str) -> Result<(), String> {

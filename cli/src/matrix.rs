@@ -2,19 +2,23 @@
 //! the rows planned and each request built by the core (`core::matrix`), as the page does; this
 //! module gets the token, sends the rows (at most `CONCURRENCY` at once) and prints the table.
 
+use cognito_api_tester::core::aws::is_loopback_host;
 use cognito_api_tester::core::junit::{self, CaseResult, TestCase, TestSuite};
 use cognito_api_tester::core::jwt;
+use std::path::PathBuf;
+
 use cognito_api_tester::core::matrix::{
-    actual_of, example_params, expected, matrix_verdict, parse_export, plan_jobs, report_lines,
-    row_request, to_csv, to_json, Actual, ApiDescription, HeldToken as MatrixToken, MatrixJob,
-    MatrixRow, Probe, ProbeResult, RowVerdict, TokenUse, CONCURRENCY,
+    actual_of, base_url, evidence_text, example_params, expected, matrix_verdict, parse_export,
+    plan_jobs, report_lines, row_request, to_csv, to_json, Actual, ApiDescription,
+    HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, RowVerdict, TokenUse,
+    CONCURRENCY,
 };
 use cognito_api_tester::core::negative;
 use cognito_api_tester::core::run::{SecretBook, SentHeader, Verdict};
-use cognito_api_tester::core::settings::check_http_url;
+use cognito_api_tester::core::settings::{check_http_url, Field};
 
 use crate::args::MatrixArgs;
-use crate::{clock, code_for, http, inputs, output, runner, write, Io, CANNOT_JUDGE};
+use crate::{clock, code_for, http, inputs, output, runner, write, write_report, Io, CANNOT_JUDGE};
 
 /// Runs the matrix once; returns the exit code of its verdict.
 pub async fn run_matrix(args: &MatrixArgs, io: &mut Io<'_>) -> u8 {
@@ -30,6 +34,7 @@ pub async fn run_matrix(args: &MatrixArgs, io: &mut Io<'_>) -> u8 {
 /// What the inputs and the export give before anything is sent.
 struct Prepared {
     resolved: inputs::Resolved,
+    report: Option<(crate::ReportFormat, PathBuf)>,
     description: ApiDescription,
     base_url: String,
     jobs: Vec<MatrixJob>,
@@ -72,19 +77,30 @@ fn prepare(args: &MatrixArgs, io: &mut Io<'_>) -> Result<Prepared, String> {
     }
     let text = inputs::read(&args.export, "--export", io)?;
     let description = parse_export(&text).map_err(|e| format!("--export: {e}"))?;
-    let base_url = args
+    let given = args
         .base_url
         .clone()
         .or_else(|| description.base_url.clone())
         .unwrap_or_else(|| resolved.settings.api_url.clone());
-    let base_url = base_url.trim().trim_end_matches('/').to_owned();
-    check_http_url("Base URL", &base_url).map_err(|e| {
+    let base_url = base_url(&given).map_err(|e| {
         format!("{e} Give --base-url, or --api-url when the export names no server.")
     })?;
+    // What Run would refuse in the page before anything is sent: an unreadable Extra headers
+    // line (the rows carry those headers) or timeout.
+    if let Some(issue) = resolved
+        .settings
+        .api_blockers()
+        .into_iter()
+        .find(|i| matches!(i.field, Field::ExtraHeaders | Field::Timeout))
+    {
+        return Err(issue.message);
+    }
+    let report = crate::report_target(&args.report)?;
     let values = param_values(&description, &args.params)?;
     let jobs = plan_jobs(&description, &values, args.include_changes, args.negative);
     Ok(Prepared {
         resolved,
+        report,
         description,
         base_url,
         jobs,
@@ -99,9 +115,8 @@ fn param_values(
     let mut values = example_params(description);
     for param in params {
         let Some((name, value)) = param.split_once('=') else {
-            return Err(format!(
-                "--param {param}: write NAME=VALUE, e.g. --param id=1."
-            ));
+            // Not quoted back: a value given without its name may be a credential.
+            return Err("--param takes NAME=VALUE, e.g. --param id=1.".into());
         };
         let name = name.trim();
         let mut used = false;
@@ -137,6 +152,7 @@ fn param_values(
 async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) -> u8 {
     let Prepared {
         resolved,
+        report,
         description,
         base_url,
         jobs,
@@ -156,8 +172,26 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
     io.clear_progress();
     let Some(access_token) = token_run.access_token.clone() else {
         // No token: the run's own report says why (diagnosis, fix), and nothing else is sent.
-        io.out(&output::describe(&token_run, None, &session.book));
+        let book = &session.book;
+        io.out(&output::describe(&token_run, None, book));
         io.out("The matrix was not run: it needs a token.");
+        // The files say so too: CI keeps the evidence and sees a failed case, not a missing file.
+        let written = report
+            .as_ref()
+            .map(|target| write_report(target, &runner::evidence(&token_run, book)))
+            .unwrap_or(Ok(()))
+            .and_then(|()| match &args.junit {
+                Some(path) => write(
+                    path,
+                    &junit::to_xml(&[runner::junit_suite(&token_run, 1, book)]),
+                    "--junit",
+                ),
+                None => Ok(()),
+            });
+        if let Err(message) = written {
+            io.err(&format!("error: {}", book.mask(&message)));
+            return CANNOT_JUDGE;
+        }
         return code_for(token_run.outcome());
     };
     let token = jwt::decode(&access_token)
@@ -184,6 +218,21 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
         .as_deref()
         .unwrap_or_default()
         .to_vec();
+    // Where the token is about to go, before it goes (the page shows the Base URL before Run).
+    io.err(&session.book.mask(&format!(
+        "Calling {} methods at {base_url} with the token…",
+        jobs.iter().filter(|j| j.send).count()
+    )));
+    let plain_http = check_http_url("Base URL", &base_url)
+        .ok()
+        .filter(|url| url.scheme() == "http")
+        .map(|url| url.host_str().unwrap_or_default().to_owned())
+        .filter(|host| !is_loopback_host(host));
+    if let Some(host) = plain_http {
+        io.err(&format!(
+            "warning: the Base URL is plain http:// to {host}: the token crosses the network unencrypted, and API Gateway serves HTTPS only."
+        ));
+    }
     let timeout_secs = resolved.settings.timeout_secs;
     let started_at_unix_ms = clock::now_unix_ms();
     let mut rows = Vec::with_capacity(jobs.len());
@@ -217,7 +266,8 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
                 Err(e) => {
                     io.clear_progress();
                     io.err(&format!(
-                        "error: a method's call stopped unexpectedly ({e})."
+                        "error: a method's call stopped unexpectedly ({}).",
+                        session.book.mask(&e.to_string())
                     ));
                     return CANNOT_JUDGE;
                 }
@@ -237,6 +287,14 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
         &verdict,
         book,
     ));
+    if let Some(target) = &report {
+        let appendix = evidence_text(&base_url, &rows, &|t: &str| book.mask(t));
+        let evidence = runner::evidence_for(&token_run, Some(&verdict), &appendix, book);
+        if let Err(message) = write_report(target, &evidence) {
+            io.err(&format!("error: {}", book.mask(&message)));
+            return CANNOT_JUDGE;
+        }
+    }
     if let Err(message) = write_files(args, &rows, &verdict, started_at_unix_ms, book) {
         io.err(&format!("error: {}", book.mask(&message)));
         return CANNOT_JUDGE;
@@ -340,8 +398,9 @@ fn write_files(
     Ok(())
 }
 
-/// One test case per method: passed as expected, skipped when not run, failed on an unexpected
-/// denial or a security finding, an error when it could not be judged or got no answer.
+/// One test case per method: passed as expected, skipped when not run or when its authorizer's
+/// rule is unknown (as the verdict lists them), failed on an unexpected denial or a security
+/// finding, an error when it got no answer or was cancelled.
 fn junit_suite(
     rows: &[MatrixRow],
     verdict: &Verdict,
@@ -365,12 +424,12 @@ fn junit_suite(
                     message: row.overall().label().to_owned(),
                     detail: line,
                 },
-                RowVerdict::CannotJudge | RowVerdict::NoAnswer | RowVerdict::Cancelled => {
-                    CaseResult::Error {
-                        message: row.overall().label().to_owned(),
-                        detail: line,
-                    }
-                }
+                // The rules cannot predict it (Lambda, IAM): listed under a PASS, never a failure.
+                RowVerdict::CannotJudge => CaseResult::Skipped { message: line },
+                RowVerdict::NoAnswer | RowVerdict::Cancelled => CaseResult::Error {
+                    message: row.overall().label().to_owned(),
+                    detail: line,
+                },
             };
             TestCase {
                 name: format!("{} {}", row.method_label(), mask(&row.path)),

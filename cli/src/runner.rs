@@ -296,13 +296,22 @@ impl Session {
 
 /// The evidence report of a run, as the page's Download report builds it.
 pub fn evidence(out: &RunOutput, book: &SecretBook) -> Evidence {
-    let mut verdict_text = out
-        .verdict
-        .as_ref()
-        .map_or_else(|| "No verdict.".into(), |v| v.headline.clone());
-    for reason in out.verdict.iter().flat_map(|v| v.reasons.iter()) {
+    evidence_for(out, out.verdict.as_ref(), "", book)
+}
+
+/// The evidence report of `out`'s exchanges under `verdict` (the matrix's, for `matrix`), with
+/// `appendix` after the verdict's reasons (the matrix's rows), as the page's Download report.
+pub fn evidence_for(
+    out: &RunOutput,
+    verdict: Option<&Verdict>,
+    appendix: &str,
+    book: &SecretBook,
+) -> Evidence {
+    let mut verdict_text = verdict.map_or_else(|| "No verdict.".into(), |v| v.headline.clone());
+    for reason in verdict.iter().flat_map(|v| v.reasons.iter()) {
         verdict_text.push_str(&format!("\n- {reason}"));
     }
+    verdict_text.push_str(appendix);
     build_evidence(EvidenceInput {
         tool_version: cognito_api_tester::VERSION.to_string(),
         generated_at_unix: clock::now_unix(),

@@ -51,6 +51,7 @@ async fn the_demo_apis_matrix_passes_as_the_page_judges_it() {
     let oas = export(&em, "oas30").await;
     let dir = scratch("matrix-demo");
     let (csv, json, junit) = (dir.join("m.csv"), dir.join("m.json"), dir.join("junit.xml"));
+    let report = dir.join("evidence.md");
     let files = [
         "--csv",
         csv.to_str().unwrap(),
@@ -58,6 +59,9 @@ async fn the_demo_apis_matrix_passes_as_the_page_judges_it() {
         json.to_str().unwrap(),
         "--junit",
         junit.to_str().unwrap(),
+        "--report",
+        "md",
+        report.to_str().unwrap(),
     ];
     let ran = cli(
         &strs(&matrix_args(&em, &files)),
@@ -101,6 +105,15 @@ async fn the_demo_apis_matrix_passes_as_the_page_judges_it() {
     assert_eq!(table(&ran.stdout), expected, "{}", ran.stdout);
     assert!(ran.stdout.contains("--include-changes"), "{}", ran.stdout);
     assert!(
+        ran.stderr.contains(&format!(
+            "Calling 6 methods at {}/dev with the token",
+            em.base_url()
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("warning:"), "loopback: {}", ran.stderr);
+    assert!(
         ran.stdout.contains("\n  Token: new token in "),
         "{}",
         ran.stdout
@@ -127,7 +140,24 @@ async fn the_demo_apis_matrix_passes_as_the_page_judges_it() {
         .count();
     assert_eq!(skipped, 4, "{xml}");
     assert!(!xml.contains("<failure"), "{xml}");
-    for text in [ran.all(), csv, json, xml] {
+    // The evidence report: the matrix's verdict and its rows, as the page's Download report.
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        report.contains("PASS — 6 methods answered as the authorizer rules predict"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "Authorization matrix against {}/dev (10 methods):",
+            em.base_url()
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains("- GET /pets — Cognito user pool"),
+        "{report}"
+    );
+    for text in [ran.all(), csv, json, xml, report] {
         assert!(!text.contains(DEMO_SECRET), "{text}");
         assert!(!text.contains("eyJ"), "a token in {text}");
     }
@@ -214,8 +244,17 @@ async fn without_a_token_no_method_is_called() {
     let em = start_default().await;
     let oas = export(&em, "oas30").await;
     let wrong = "WRONG-secret-never-to-be-shown";
+    let dir = scratch("matrix-no-token");
+    let (report, junit) = (dir.join("evidence.json"), dir.join("junit.xml"));
+    let files = [
+        "--report",
+        "json",
+        report.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ];
     let ran = cli(
-        &strs(&matrix_args(&em, &[])),
+        &strs(&matrix_args(&em, &files)),
         &[("COGNITO_CLIENT_SECRET", wrong)],
         &oas,
     )
@@ -233,7 +272,14 @@ async fn without_a_token_no_method_is_called() {
         ran.stdout
     );
     assert!(table(&ran.stdout).is_empty(), "{}", ran.stdout);
-    assert!(!ran.all().contains(wrong), "{}", ran.all());
+    // The files still say what happened: a failed token request, never the secret.
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(report.contains("FAIL — token request:"), "{report}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<failure"), "{xml}");
+    for text in [ran.all(), report, xml] {
+        assert!(!text.contains(wrong), "{text}");
+    }
 }
 
 #[tokio::test]
@@ -247,7 +293,7 @@ async fn unusable_inputs_exit_2_before_anything_is_sent() {
             &["--param", "pet=1"][..],
             "no method of the export has a path parameter pet (it has: id)",
         ),
-        (&["--param", "id"][..], "write NAME=VALUE"),
+        (&["--param", "id"][..], "--param takes NAME=VALUE"),
         (
             &["--secret-stdin"][..],
             "Only one input can come from standard input",
@@ -260,6 +306,11 @@ async fn unusable_inputs_exit_2_before_anything_is_sent() {
             &["--method", "POST"][..],
             "--method / --body applies to `run`",
         ),
+        (
+            &["--base-url", "https://api.example/dev#"][..],
+            "query (?…) or a fragment (#…)",
+        ),
+        (&["--header", "X-Bad header: 1"][..], "is not a header name"),
     ] {
         let ran = cli(&strs(&matrix_args(&em, more)), &env, &oas).await;
         assert_eq!(ran.code, 2, "{more:?}: {}", ran.all());

@@ -24,10 +24,10 @@ pub use export::{
     MAX_EXPORT_BYTES,
 };
 pub use history::{canary_csv, canary_json, row_key, RowCounts, RowHistory, RowTrack};
-pub use plan::{actual_of, example_params, plan_jobs, row_request, MatrixJob};
+pub use plan::{actual_of, base_url, example_params, plan_jobs, row_request, MatrixJob};
 pub use probe::{Probe, ProbeResult};
 pub use stored::description_from_value;
-pub use table::{report_lines, to_csv, to_json};
+pub use table::{evidence_text, report_lines, to_csv, to_json};
 pub use verdict::{
     matrix_verdict, row_verdict, Actual, MatrixRow, RowVerdict, CONCURRENCY, SAFE_METHODS,
 };

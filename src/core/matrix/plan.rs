@@ -6,6 +6,7 @@ use crate::core::diagnosis::NetworkFailure;
 use crate::core::exchange::{Exchange, RecordedRequest};
 use crate::core::negative;
 use crate::core::run::SentHeader;
+use crate::core::settings::check_http_url;
 use crate::core::steps::SendFailure;
 
 use super::{Actual, ApiDescription, Operation, Probe, SAFE_METHODS};
@@ -134,9 +135,25 @@ pub fn row_request(
     })
 }
 
-/// What came back for a row, from the shell's exchange and how the send went.
+/// The Base URL each row's path is appended to, or why it cannot be: trimmed and without its
+/// trailing slash, an http(s) URL (a relative one would send the token to the page's own host),
+/// and without a query or fragment (every row's path would land after it: one address for all).
+pub fn base_url(text: &str) -> Result<String, String> {
+    let base = text.trim().trim_end_matches('/').to_owned();
+    check_http_url("Base URL", &base)?;
+    if base.contains(['?', '#']) {
+        return Err("Base URL has a query (?…) or a fragment (#…): each method's path goes after the Base URL, so every row would call the same address. Give the stage's URL alone, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/dev.".into());
+    }
+    Ok(base)
+}
+
+/// What came back for a row, from the shell's exchange and how the send went. A redirect is no
+/// answer (the native shell records the 3xx it refused to follow): the method was not reached.
 pub fn actual_of(exchange: &Exchange, sent: Result<(), SendFailure>) -> Actual {
     let millis = exchange.elapsed_ms.max(0.0).round() as u64;
+    if let Err(SendFailure::Redirected) = sent {
+        return Actual::Failed("it answered with a redirect (3xx), which is not followed".into());
+    }
     if let Some(response) = &exchange.response {
         return Actual::Answered {
             status: response.status,
@@ -157,9 +174,6 @@ pub fn actual_of(exchange: &Exchange, sent: Result<(), SendFailure>) -> Actual {
         Err(SendFailure::NotBuilt { message }) | Err(SendFailure::BodyInterrupted { message }) => {
             Actual::Failed(message)
         }
-        Err(SendFailure::Redirected) => {
-            Actual::Failed("it answered with a redirect (3xx), which is not followed".into())
-        }
-        Ok(()) => Actual::Failed("no answer".into()),
+        Ok(()) | Err(SendFailure::Redirected) => Actual::Failed("no answer".into()),
     }
 }

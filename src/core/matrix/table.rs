@@ -162,3 +162,18 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
         })
         .collect()
 }
+
+/// The rows as the evidence report holds them after the verdict: "Authorization matrix against
+/// BASE (N methods):" and a line per row (the page's Download report and the command line's
+/// `matrix --report`).
+pub fn evidence_text(base_url: &str, rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
+    let mut text = format!(
+        "\n\nAuthorization matrix against {} ({} methods):",
+        mask(base_url),
+        rows.len()
+    );
+    for line in report_lines(rows, mask) {
+        text.push_str(&format!("\n- {line}"));
+    }
+    text
+}

@@ -979,4 +979,39 @@ fn an_answer_or_why_there_was_none() {
         actual_of(&exchange(None), Err(SendFailure::Redirected)),
         Actual::Failed(m) if m.contains("redirect")
     ));
+    // The native shell records the 3xx it refused to follow: still no answer from the method (a
+    // 301 from a CDN in front of the API read as "allowed, as expected" before).
+    let moved = RecordedResponse {
+        status: 301,
+        status_text: "Moved Permanently".into(),
+        headers: Vec::new(),
+        body: String::new(),
+        size_bytes: 0,
+        body_was_utf8: true,
+    };
+    assert!(matches!(
+        actual_of(&exchange(Some(moved)), Err(SendFailure::Redirected)),
+        Actual::Failed(m) if m.contains("redirect")
+    ));
+}
+
+#[test]
+fn a_base_url_is_an_http_address_without_query_or_fragment() {
+    assert_eq!(
+        base_url(" https://abc.execute-api.us-east-1.amazonaws.com/dev/ "),
+        Ok("https://abc.execute-api.us-east-1.amazonaws.com/dev".to_string())
+    );
+    assert!(base_url("/dev").unwrap_err().contains("Base URL"));
+    for bad in [
+        "https://api.example/dev?x=1",
+        "https://api.example/dev#",
+        "https://api.example/dev#/pets",
+    ] {
+        assert!(
+            base_url(bad)
+                .unwrap_err()
+                .contains("query (?…) or a fragment (#…)"),
+            "{bad}"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::matrix::{example_params, plan_jobs, ApiDescription, MatrixJob};
+use crate::core::matrix::{base_url, example_params, plan_jobs, ApiDescription, MatrixJob};
 
 #[derive(Clone, Copy)]
 pub struct MatrixForm {
@@ -39,19 +39,12 @@ impl MatrixForm {
     }
 
     /// The base URL and one job per method as the panel stands, or why the matrix cannot run: no
-    /// description imported, or a Base URL the held token must not be sent to (a relative one
-    /// would go to this page's own host).
+    /// description imported, or a Base URL it cannot use (`core::matrix::base_url`).
     pub fn jobs(self) -> Result<(String, Vec<MatrixJob>), String> {
         let description = self.api.get_untracked().ok_or(
             "no API description is imported: import the API's export under Authorization matrix.",
         )?;
-        let base = self
-            .base_url
-            .get_untracked()
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
-        crate::core::settings::check_http_url("Base URL", &base)?;
+        let base = self.base_url.with_untracked(|b| base_url(b))?;
         let jobs = self.params.with_untracked(|values| {
             plan_jobs(
                 &description,

@@ -14,7 +14,7 @@ use super::{AppState, Prepared, TokenStep, EXPIRY_MARGIN_SECS};
 use crate::core::canary::RunRecord;
 use crate::core::jwt;
 use crate::core::matrix::{
-    actual_of, expected, matrix_verdict, report_lines, row_request, Actual,
+    actual_of, evidence_text, expected, matrix_verdict, row_request, Actual,
     HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, CONCURRENCY,
 };
 use crate::core::negative;
@@ -317,16 +317,7 @@ impl AppState {
         let Some((base, rows)) = rows else {
             return String::new();
         };
-        let mask = |t: &str| self.mask(t);
-        let mut text = format!(
-            "\n\nAuthorization matrix against {} ({} methods):",
-            self.mask(&base),
-            rows.len()
-        );
-        for line in report_lines(&rows, &mask) {
-            text.push_str(&format!("\n- {line}"));
-        }
-        text
+        evidence_text(&base, &rows, &|t: &str| self.mask(t))
     }
 }
 
