@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use cognito_api_tester::core::matrix::{
     actual_of, base_url, evidence_text, example_params, expected, matrix_verdict, parse_export,
-    plan_jobs, report_lines, row_request, to_csv, to_json, Actual, ApiDescription,
+    plan_jobs, report_lines, row_request, to_csv, to_json, Actual, ApiDescription, Expected,
     HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, RowVerdict, TokenUse,
     CONCURRENCY,
 };
@@ -80,19 +80,19 @@ fn prepare(args: &MatrixArgs, io: &mut Io<'_>) -> Result<Prepared, String> {
     let given = args
         .base_url
         .clone()
-        .or_else(|| description.base_url.clone())
-        .unwrap_or_else(|| resolved.settings.api_url.clone());
+        .or_else(|| description.base_url.clone());
+    let from_api_url = given.is_none();
+    let given = given.unwrap_or_else(|| resolved.settings.api_url.clone());
     let base_url = base_url(&given).map_err(|e| {
         format!("{e} Give --base-url, or --api-url when the export names no server.")
     })?;
     // What Run would refuse in the page before anything is sent: an unreadable Extra headers
     // line (the rows carry those headers) or timeout.
-    if let Some(issue) = resolved
-        .settings
-        .api_blockers()
-        .into_iter()
-        .find(|i| matches!(i.field, Field::ExtraHeaders | Field::Timeout))
-    {
+    if let Some(issue) = resolved.settings.api_blockers().into_iter().find(|i| {
+        matches!(i.field, Field::ExtraHeaders | Field::Timeout)
+                // The API URL matters when it is the Base URL (a masked mark left in it, say).
+                || (i.field == Field::ApiUrl && from_api_url)
+    }) {
         return Err(issue.message);
     }
     let report = crate::report_target(&args.report)?;
@@ -113,7 +113,7 @@ fn param_values(
     params: &[String],
 ) -> Result<Vec<Vec<String>>, String> {
     let mut values = example_params(description);
-    for param in params {
+    for (number, param) in params.iter().enumerate() {
         let Some((name, value)) = param.split_once('=') else {
             // Not quoted back: a value given without its name may be a credential.
             return Err("--param takes NAME=VALUE, e.g. --param id=1.".into());
@@ -141,8 +141,10 @@ fn param_values(
             } else {
                 known.join(", ")
             };
+            // The name is not quoted back either: a base64 value's padding can pose as NAME=.
             return Err(format!(
-                "--param {name}: no method of the export has a path parameter {name} (it has: {known})."
+                "--param number {}: no method of the export has that path parameter (it has: {known}).",
+                number + 1
             ));
         }
     }
@@ -183,7 +185,7 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
             .and_then(|()| match &args.junit {
                 Some(path) => write(
                     path,
-                    &junit::to_xml(&[runner::junit_suite(&token_run, 1, book)]),
+                    &junit::to_xml(&[no_token_suite(&token_run, book)]),
                     "--junit",
                 ),
                 None => Ok(()),
@@ -219,19 +221,21 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
         .unwrap_or_default()
         .to_vec();
     // Where the token is about to go, before it goes (the page shows the Base URL before Run).
-    io.err(&session.book.mask(&format!(
-        "Calling {} methods at {base_url} with the token…",
-        jobs.iter().filter(|j| j.send).count()
-    )));
-    let plain_http = check_http_url("Base URL", &base_url)
-        .ok()
-        .filter(|url| url.scheme() == "http")
-        .map(|url| url.host_str().unwrap_or_default().to_owned())
-        .filter(|host| !is_loopback_host(host));
-    if let Some(host) = plain_http {
-        io.err(&format!(
-            "warning: the Base URL is plain http:// to {host}: the token crosses the network unencrypted, and API Gateway serves HTTPS only."
-        ));
+    let sent = jobs.iter().filter(|j| j.send).count();
+    if sent > 0 {
+        io.err(&session.book.mask(&format!(
+            "Calling {sent} methods at {base_url} with the token…"
+        )));
+        let plain_http = check_http_url("Base URL", &base_url)
+            .ok()
+            .filter(|url| url.scheme() == "http")
+            .map(|url| url.host_str().unwrap_or_default().to_owned())
+            .filter(|host| !is_loopback_host(host));
+        if let Some(host) = plain_http {
+            io.err(&format!(
+                "warning: the Base URL is plain http:// to {host}: the token crosses the network unencrypted, and API Gateway serves HTTPS only."
+            ));
+        }
     }
     let timeout_secs = resolved.settings.timeout_secs;
     let started_at_unix_ms = clock::now_unix_ms();
@@ -398,9 +402,42 @@ fn write_files(
     Ok(())
 }
 
+/// The JUnit suite of a matrix that got no token: one case, the token request — a failure when
+/// it was sent and refused, an error when it could not be sent (a field stops it) — so CI shows
+/// what stopped the matrix instead of an empty or all-skipped suite.
+fn no_token_suite(token_run: &runner::RunOutput, book: &SecretBook) -> TestSuite {
+    let headline = token_run.verdict.as_ref().map_or_else(
+        || "CANNOT JUDGE — nothing was judged.".to_owned(),
+        |v| v.headline.clone(),
+    );
+    let message = book.mask(&headline);
+    let detail = output::describe(token_run, None, book);
+    let result = if code_for(token_run.outcome()) == crate::FAIL {
+        CaseResult::Failed { message, detail }
+    } else {
+        CaseResult::Error { message, detail }
+    };
+    TestSuite {
+        name: "Authorization matrix".into(),
+        timestamp_unix_ms: token_run.started_at_unix_ms,
+        cases: vec![TestCase {
+            name: "token request".into(),
+            classname: "authorization matrix".into(),
+            time_secs: token_run
+                .token
+                .as_ref()
+                .and_then(|s| s.elapsed_ms())
+                .map_or(0.0, |ms| ms / 1000.0),
+            result,
+        }],
+        verdict: book.mask(&headline),
+    }
+}
+
 /// One test case per method: passed as expected, skipped when not run or when its authorizer's
 /// rule is unknown (as the verdict lists them), failed on an unexpected denial or a security
-/// finding, an error when it got no answer or was cancelled.
+/// finding, an error when it got no answer, was cancelled, or answered what says nothing of a
+/// known rule.
 fn junit_suite(
     rows: &[MatrixRow],
     verdict: &Verdict,
@@ -417,19 +454,34 @@ fn junit_suite(
                 Actual::Answered { millis, .. } => millis as f64 / 1000.0,
                 _ => 0.0,
             };
+            // A rule the tool cannot predict (Lambda, IAM) is listed under a PASS, as the verdict
+            // lists it; a known rule the answer says nothing of (429, 5xx, 403 for 401), for the call
+            // or a negative check, is what makes the verdict CANNOT JUDGE: an error, never a pass.
+            let unknown_rule = matches!(row.expected, Expected::CannotJudge { .. });
+            let said_nothing = !unknown_rule
+                && (row.verdict == RowVerdict::CannotJudge
+                    || row
+                        .probes
+                        .iter()
+                        .any(|p| p.verdict == RowVerdict::CannotJudge));
+            let error = || CaseResult::Error {
+                message: row.overall().label().to_owned(),
+                detail: line.clone(),
+            };
             let result = match row.overall() {
-                RowVerdict::AsExpected => CaseResult::Passed,
-                RowVerdict::NotRun => CaseResult::Skipped { message: line },
                 RowVerdict::UnexpectedDenial | RowVerdict::SecurityFinding => CaseResult::Failed {
                     message: row.overall().label().to_owned(),
-                    detail: line,
+                    detail: line.clone(),
                 },
-                // The rules cannot predict it (Lambda, IAM): listed under a PASS, never a failure.
-                RowVerdict::CannotJudge => CaseResult::Skipped { message: line },
-                RowVerdict::NoAnswer | RowVerdict::Cancelled => CaseResult::Error {
-                    message: row.overall().label().to_owned(),
-                    detail: line,
+                _ if said_nothing => CaseResult::Error {
+                    message: "cannot judge".into(),
+                    detail: line.clone(),
                 },
+                RowVerdict::AsExpected => CaseResult::Passed,
+                RowVerdict::NotRun | RowVerdict::CannotJudge => CaseResult::Skipped {
+                    message: line.clone(),
+                },
+                RowVerdict::NoAnswer | RowVerdict::Cancelled => error(),
             };
             TestCase {
                 name: format!("{} {}", row.method_label(), mask(&row.path)),

@@ -291,9 +291,13 @@ async fn unusable_inputs_exit_2_before_anything_is_sent() {
         (&["--base-url", "/dev"][..], "Base URL needs a scheme"),
         (
             &["--param", "pet=1"][..],
-            "no method of the export has a path parameter pet (it has: id)",
+            "--param number 1: no method of the export has that path parameter (it has: id)",
         ),
         (&["--param", "id"][..], "--param takes NAME=VALUE"),
+        (
+            &["--param", "dGhpc2lzYXNlY3JldA=="][..],
+            "--param number 1: no method of the export has that path parameter",
+        ),
         (
             &["--secret-stdin"][..],
             "Only one input can come from standard input",
@@ -316,6 +320,8 @@ async fn unusable_inputs_exit_2_before_anything_is_sent() {
         assert_eq!(ran.code, 2, "{more:?}: {}", ran.all());
         assert!(ran.stderr.contains(says), "{more:?}: {}", ran.stderr);
         assert!(ran.stdout.is_empty(), "{more:?}: {}", ran.stdout);
+        // An argument that may hold a credential is never quoted back.
+        assert!(!ran.all().contains("dGhpc2lz"), "{more:?}: {}", ran.all());
     }
     let ran = cli(
         &strs(&matrix_args(&em, &[])),
@@ -328,4 +334,63 @@ async fn unusable_inputs_exit_2_before_anything_is_sent() {
     let ran = cli(&strs(&matrix_args(&em, &[])), &[], &oas).await;
     assert_eq!(ran.code, 2, "{}", ran.all());
     assert!(ran.stderr.contains("no client secret"), "{}", ran.stderr);
+}
+
+#[tokio::test]
+async fn an_api_answering_500_cannot_be_judged_and_junit_says_so() {
+    let em = start_default().await;
+    let oas = export(&em, "oas30").await;
+    em.set_api_failing(true);
+    let junit = scratch("matrix-500").join("junit.xml");
+    let ran = cli(
+        &strs(&matrix_args(&em, &["--junit", junit.to_str().unwrap()])),
+        &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)],
+        &oas,
+    )
+    .await;
+    assert_eq!(ran.code, 2, "{}", ran.all());
+    assert!(ran.stdout.starts_with("CANNOT JUDGE"), "{}", ran.stdout);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let errors = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .count();
+    // Every protected method that was called answered 500: each an error, not a pass or a skip.
+    assert!(errors >= 4, "{errors} errors: {xml}");
+}
+
+#[tokio::test]
+async fn a_token_request_that_cannot_be_sent_is_an_error_case() {
+    let em = start_default().await;
+    let oas = export(&em, "oas30").await;
+    let junit = scratch("matrix-refused").join("junit.xml");
+    let mut args = matrix_args(&em, &["--junit", junit.to_str().unwrap()]);
+    let at = args.iter().position(|a| a == "--domain").unwrap();
+    args[at + 1] = "ftp://example.com".into();
+    let ran = cli(
+        &strs(&args),
+        &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)],
+        &oas,
+    )
+    .await;
+    assert_eq!(ran.code, 2, "{}", ran.all());
+    assert!(
+        ran.stdout
+            .contains("The matrix was not run: it needs a token."),
+        "{}",
+        ran.stdout
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 1, "{xml}");
+    assert_eq!(cases[0].attribute("name"), Some("token request"), "{xml}");
+    assert!(
+        cases[0].children().any(|n| n.has_tag_name("error")),
+        "{xml}"
+    );
 }
