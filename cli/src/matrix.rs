@@ -2,16 +2,14 @@
 //! the rows planned and each request built by the core (`core::matrix`), as the page does; this
 //! module gets the token, sends the rows (at most `CONCURRENCY` at once) and prints the table.
 
-use cognito_api_tester::core::aws::is_loopback_host;
-use cognito_api_tester::core::junit::{self, CaseResult, TestCase, TestSuite};
-use cognito_api_tester::core::jwt;
 use std::path::PathBuf;
 
+use cognito_api_tester::core::aws::is_loopback_host;
+use cognito_api_tester::core::junit::{self, CaseResult, TestCase, TestSuite};
 use cognito_api_tester::core::matrix::{
     actual_of, base_url, evidence_text, example_params, expected, matrix_verdict, parse_export,
     plan_jobs, report_lines, row_request, to_csv, to_json, Actual, ApiDescription, Expected,
-    HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, RowVerdict, TokenUse,
-    CONCURRENCY,
+    HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, RowVerdict, CONCURRENCY,
 };
 use cognito_api_tester::core::negative;
 use cognito_api_tester::core::run::{SecretBook, SentHeader, Verdict};
@@ -87,12 +85,18 @@ fn prepare(args: &MatrixArgs, io: &mut Io<'_>) -> Result<Prepared, String> {
         format!("{e} Give --base-url, or --api-url when the export names no server.")
     })?;
     // What Run would refuse in the page before anything is sent: an unreadable Extra headers
-    // line (the rows carry those headers) or timeout.
-    if let Some(issue) = resolved.settings.api_blockers().into_iter().find(|i| {
-        matches!(i.field, Field::ExtraHeaders | Field::Timeout)
-                // The API URL matters when it is the Base URL (a masked mark left in it, say).
-                || (i.field == Field::ApiUrl && from_api_url)
-    }) {
+    // line (the rows carry those headers) or timeout, and the API URL when it is the Base URL
+    // (a masked mark left in it, say).
+    let stops_the_matrix = |field: Field| {
+        matches!(field, Field::ExtraHeaders | Field::Timeout)
+            || (field == Field::ApiUrl && from_api_url)
+    };
+    if let Some(issue) = resolved
+        .settings
+        .api_blockers()
+        .into_iter()
+        .find(|i| stops_the_matrix(i.field))
+    {
         return Err(issue.message);
     }
     let report = crate::report_target(&args.report)?;
@@ -196,14 +200,7 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
         }
         return code_for(token_run.outcome());
     };
-    let token = jwt::decode(&access_token)
-        .claims()
-        .map(MatrixToken::from_claims)
-        .unwrap_or(MatrixToken {
-            token_use: TokenUse::Other,
-            scopes: Vec::new(),
-            scp: Vec::new(),
-        });
+    let token = MatrixToken::of_token(&access_token);
     if jobs
         .iter()
         .any(|j| j.probes.contains(&Probe::AlteredSignature))
@@ -237,50 +234,26 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
             ));
         }
     }
-    let timeout_secs = resolved.settings.timeout_secs;
     let started_at_unix_ms = clock::now_unix_ms();
-    let mut rows = Vec::with_capacity(jobs.len());
-    let total = jobs.len();
-    for chunk in jobs.chunks(CONCURRENCY) {
-        io.progress(&format!(
-            "Running the authorization matrix… {} of {total} methods",
-            rows.len()
-        ));
-        let mut tasks = tokio::task::JoinSet::new();
-        for (offset, job) in chunk.iter().enumerate() {
-            let (client, job, base, access, extra, token) = (
-                client.clone(),
-                job.clone(),
-                base_url.clone(),
-                access_token.clone(),
-                extra.clone(),
-                token.clone(),
-            );
-            let index = rows.len() + offset;
-            tasks.spawn(async move {
-                let row =
-                    run_row(&client, &base, &job, &access, &extra, &token, timeout_secs).await;
-                (index, row)
-            });
+    let sender = RowSender {
+        client,
+        base_url: base_url.clone(),
+        access_token,
+        extra,
+        token,
+        timeout_secs: resolved.settings.timeout_secs,
+    };
+    let rows = match send_rows(&sender, &jobs, io).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            io.clear_progress();
+            io.err(&format!(
+                "error: a method's call stopped unexpectedly ({}).",
+                session.book.mask(&e)
+            ));
+            return CANNOT_JUDGE;
         }
-        let mut done: Vec<(usize, MatrixRow)> = Vec::with_capacity(chunk.len());
-        while let Some(joined) = tasks.join_next().await {
-            match joined {
-                Ok(row) => done.push(row),
-                Err(e) => {
-                    io.clear_progress();
-                    io.err(&format!(
-                        "error: a method's call stopped unexpectedly ({}).",
-                        session.book.mask(&e.to_string())
-                    ));
-                    return CANNOT_JUDGE;
-                }
-            }
-        }
-        done.sort_by_key(|(index, _)| *index);
-        rows.extend(done.into_iter().map(|(_, row)| row));
-    }
-    io.clear_progress();
+    };
     let verdict = matrix_verdict(&rows);
     let book = &session.book;
     io.out(&describe(
@@ -306,21 +279,61 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
     code_for(verdict.outcome)
 }
 
+/// What every row is sent with.
+#[derive(Clone)]
+struct RowSender {
+    client: reqwest::Client,
+    base_url: String,
+    access_token: String,
+    extra: Vec<SentHeader>,
+    token: MatrixToken,
+    timeout_secs: u32,
+}
+
+/// Every row, at most `CONCURRENCY` at once, in the export's order. Err: a row's task stopped
+/// (its message).
+async fn send_rows(
+    sender: &RowSender,
+    jobs: &[MatrixJob],
+    io: &mut Io<'_>,
+) -> Result<Vec<MatrixRow>, String> {
+    let mut rows = Vec::with_capacity(jobs.len());
+    for chunk in jobs.chunks(CONCURRENCY) {
+        io.progress(&format!(
+            "Running the authorization matrix… {} of {} methods",
+            rows.len(),
+            jobs.len()
+        ));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (offset, job) in chunk.iter().enumerate() {
+            let (sender, job, index) = (sender.clone(), job.clone(), rows.len() + offset);
+            tasks.spawn(async move { (index, run_row(&sender, &job).await) });
+        }
+        let mut done: Vec<(usize, MatrixRow)> = Vec::with_capacity(chunk.len());
+        while let Some(joined) = tasks.join_next().await {
+            done.push(joined.map_err(|e| e.to_string())?);
+        }
+        done.sort_by_key(|(index, _)| *index);
+        rows.extend(done.into_iter().map(|(_, row)| row));
+    }
+    io.clear_progress();
+    Ok(rows)
+}
+
 /// One row: the call with the token (when it is sent), then its negative checks, one after the
 /// other, as the page's workers do.
-async fn run_row(
-    client: &reqwest::Client,
-    base_url: &str,
-    job: &MatrixJob,
-    access_token: &str,
-    extra: &[SentHeader],
-    token: &MatrixToken,
-    timeout_secs: u32,
-) -> MatrixRow {
+async fn run_row(sender: &RowSender, job: &MatrixJob) -> MatrixRow {
     let send = |probe: Option<Probe>| async move {
-        match row_request(base_url, job, probe, access_token, extra) {
+        match row_request(
+            &sender.base_url,
+            job,
+            probe,
+            &sender.access_token,
+            &sender.extra,
+        ) {
             Ok(request) => {
-                let (exchange, sent) = http::send(client, &request, timeout_secs).await;
+                let (exchange, sent) =
+                    http::send(&sender.client, &request, sender.timeout_secs).await;
                 actual_of(&exchange, sent)
             }
             Err(e) => Actual::Failed(e),
@@ -339,7 +352,7 @@ async fn run_row(
     MatrixRow::new(
         job.operation.clone(),
         job.path.clone(),
-        expected(&job.operation, Some(token)),
+        expected(&job.operation, Some(&sender.token)),
         actual,
     )
     .with_probes(probes)

@@ -57,6 +57,19 @@ impl HeldToken {
         }
     }
 
+    /// From the token the matrix sends: one that does not decode has no claims to read (its
+    /// use unknown, no scopes), and the rules expect what they expect of such a token.
+    pub fn of_token(token: &str) -> Self {
+        crate::core::jwt::decode(token).claims().map_or_else(
+            || HeldToken {
+                token_use: TokenUse::Other,
+                scopes: Vec::new(),
+                scp: Vec::new(),
+            },
+            Self::from_claims,
+        )
+    }
+
     /// One of `wanted` in `scope` (the Cognito authorizer's claim).
     fn has_any(&self, wanted: &[String]) -> bool {
         self.scopes.iter().any(|s| wanted.contains(s))

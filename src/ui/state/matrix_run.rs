@@ -12,7 +12,6 @@ use leptos::task::spawn_local;
 
 use super::{AppState, Prepared, TokenStep, EXPIRY_MARGIN_SECS};
 use crate::core::canary::RunRecord;
-use crate::core::jwt;
 use crate::core::matrix::{
     actual_of, evidence_text, expected, matrix_verdict, row_request, Actual,
     HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, CONCURRENCY,
@@ -154,14 +153,7 @@ impl AppState {
             self.finish(epoch);
             return;
         };
-        let token = jwt::decode(&held.access_token)
-            .claims()
-            .map(MatrixToken::from_claims)
-            .unwrap_or(MatrixToken {
-                token_use: crate::core::matrix::TokenUse::Other,
-                scopes: Vec::new(),
-                scp: Vec::new(),
-            });
+        let token = MatrixToken::of_token(&held.access_token);
         self.busy.set(Some("Running the authorization matrix…"));
         // The matrix runs longer than one call: a new epoch retires begin's watchdog (sized for
         // one token and one call) and the matrix's own, sized for its rounds of requests, watches.
