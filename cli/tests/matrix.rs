@@ -27,6 +27,16 @@ fn matrix_args(em: &Running, more: &[&str]) -> Vec<String> {
     args
 }
 
+/// `matrix` with the demo client and `more`, the secret `secret`, the export on standard input.
+async fn matrix(em: &Running, more: &[&str], secret: &str, export: &str) -> Ran {
+    cli(
+        &strs(&matrix_args(em, more)),
+        &[("COGNITO_CLIENT_SECRET", secret)],
+        export,
+    )
+    .await
+}
+
 /// The lines of the table, without their latencies ("200 (3 ms)" → "200").
 fn table(stdout: &str) -> Vec<String> {
     let mut rows: Vec<String> = stdout
@@ -63,12 +73,7 @@ async fn the_demo_apis_matrix_passes_as_the_page_judges_it() {
         "md",
         report.to_str().unwrap(),
     ];
-    let ran = cli(
-        &strs(&matrix_args(&em, &files)),
-        &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)],
-        &oas,
-    )
-    .await;
+    let ran = matrix(&em, &files, DEMO_SECRET, &oas).await;
     assert_eq!(ran.code, 0, "{}", ran.all());
     assert!(
         ran.stdout
@@ -208,12 +213,7 @@ async fn a_method_deployed_without_its_authorizer_exits_1_as_a_security_finding(
     ));
     let em = start_with(config).await;
     let oas = export(&em, "oas30").await;
-    let ran = cli(
-        &strs(&matrix_args(&em, &["--negative"])),
-        &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)],
-        &oas,
-    )
-    .await;
+    let ran = matrix(&em, &["--negative"], DEMO_SECRET, &oas).await;
     assert_eq!(ran.code, 1, "{}", ran.all());
     assert!(
         ran.stdout.starts_with(
@@ -253,12 +253,7 @@ async fn without_a_token_no_method_is_called() {
         "--junit",
         junit.to_str().unwrap(),
     ];
-    let ran = cli(
-        &strs(&matrix_args(&em, &files)),
-        &[("COGNITO_CLIENT_SECRET", wrong)],
-        &oas,
-    )
-    .await;
+    let ran = matrix(&em, &files, wrong, &oas).await;
     assert_eq!(ran.code, 1, "{}", ran.all());
     assert!(
         ran.stdout.starts_with("FAIL — token request:"),
@@ -342,9 +337,10 @@ async fn an_api_answering_500_cannot_be_judged_and_junit_says_so() {
     let oas = export(&em, "oas30").await;
     em.set_api_failing(true);
     let junit = scratch("matrix-500").join("junit.xml");
-    let ran = cli(
-        &strs(&matrix_args(&em, &["--junit", junit.to_str().unwrap()])),
-        &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)],
+    let ran = matrix(
+        &em,
+        &["--junit", junit.to_str().unwrap()],
+        DEMO_SECRET,
         &oas,
     )
     .await;
