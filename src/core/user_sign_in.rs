@@ -20,7 +20,7 @@ mod id_token;
 mod redirect;
 
 pub use diagnosis::{exchange_failure, redirect_error, send_token_hint, state_mismatch};
-pub use id_token::{at_hash_of, id_token_checks, sent_token_checks, IdTokenContext};
+pub use id_token::{at_hash_of, id_token_checks, sent_token_checks, IdTokenContext, SentFrom};
 pub use redirect::{parse_redirect, strip_redirect_params, Redirect};
 
 /// The form's user sign-in settings (none secret): they ride in [`Settings`](crate::core::settings::Settings),

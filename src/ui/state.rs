@@ -907,14 +907,16 @@ impl AppState {
     fn checks_at(self, now: i64) -> Option<Vec<Check>> {
         let token = self.decoded()?;
         let ctx = self.token_context(now);
-        let signed_in = self.held.with(|h| {
-            h.as_ref()
-                .is_some_and(|h| matches!(h.key, crate::core::run::TokenKey::SignedIn { .. }))
+        use crate::core::run::TokenKey;
+        use crate::core::user_sign_in::{sent_token_checks, SentFrom};
+        let from = self.held.with(|h| match h.as_ref().map(|h| &h.key) {
+            Some(TokenKey::SignedIn { .. }) => SentFrom::SignedIn,
+            Some(TokenKey::Pasted) => SentFrom::Pasted,
+            _ => SentFrom::Fetched,
         });
         Some(
-            self.signature.with(|sig| {
-                crate::core::user_sign_in::sent_token_checks(&token, sig, &ctx, signed_in)
-            }),
+            self.signature
+                .with(|sig| sent_token_checks(&token, sig, &ctx, from)),
         )
     }
 

@@ -34,28 +34,73 @@ fn claim<'a>(token: &'a DecodedJwt, name: &str) -> Option<&'a str> {
     token.claims()?.get(name)?.as_str()
 }
 
-/// The checks of the token Call API sends. A signed-in user's ID token (Send token: ID token) is
+/// Where the token Call API sends came from, for [`sent_token_checks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SentFrom {
+    /// Run fetched it (client credentials or GetClientToken): always an access token.
+    Fetched,
+    /// The signed-in user's token (Send token: access or ID token).
+    SignedIn,
+    /// Pasted under Decoded token: whatever the user had.
+    Pasted,
+}
+
+/// The checks of the token Call API sends. An ID token a user holds (signed in here, or pasted) is
 /// judged as an ID token — API Gateway takes it on methods without scopes — not failed for lacking
 /// `client_id` and `scope` like an access token would be. Everything else: [`checks::token_checks`].
 pub fn sent_token_checks(
     token: &DecodedJwt,
     signature: &Signature,
     ctx: &TokenContext,
-    signed_in: bool,
+    from: SentFrom,
 ) -> Vec<Check> {
-    if signed_in && claim(token, "token_use") == Some("id") {
-        let id_ctx = IdTokenContext {
-            client_id: ctx.client_id.clone(),
-            region: ctx.region.clone(),
-            nonce: None,
-            access_token_sha256: None,
-            now: ctx.now,
-            server_skew_secs: ctx.server_skew_secs,
-            token_origin: ctx.token_origin.clone(),
-        };
-        return id_token_checks(token, signature, &id_ctx);
+    if from == SentFrom::Fetched || claim(token, "token_use") != Some("id") {
+        return checks::token_checks(token, signature, ctx);
     }
-    checks::token_checks(token, signature, ctx)
+    let id_ctx = IdTokenContext {
+        client_id: ctx.client_id.clone(),
+        region: ctx.region.clone(),
+        nonce: None,
+        access_token_sha256: None,
+        now: ctx.now,
+        server_skew_secs: ctx.server_skew_secs,
+        token_origin: ctx.token_origin.clone(),
+    };
+    let mut checks = id_token_checks(token, signature, &id_ctx);
+    if from == SentFrom::Pasted {
+        for check in &mut checks {
+            if check.name == AUDIENCE {
+                *check = pasted_audience(token, &ctx.client_id);
+            }
+        }
+    }
+    checks
+}
+
+/// A pasted ID token was not issued through this form, so its `aud` is compared with the Client ID
+/// field only as a hint: which app clients an authorizer takes is its own configuration, which
+/// this page cannot see. A missing `aud` still fails (Cognito always sets it).
+fn pasted_audience(token: &DecodedJwt, client_id: &str) -> Check {
+    let expected = client_id.trim();
+    match claim(token, "aud") {
+        None => audience_missing(),
+        Some(aud) if aud == expected => Check::new(
+            AUDIENCE,
+            Status::Pass,
+            format!("aud is {aud}, the Client ID entered."),
+        ),
+        Some(aud) if expected.is_empty() => Check::new(
+            AUDIENCE,
+            Status::Info,
+            format!("aud is {aud}: the app client this ID token was issued to (no Client ID entered to compare)."),
+        ),
+        Some(aud) => Check::new(
+            AUDIENCE,
+            Status::Warn,
+            format!("aud is {aud}, not the Client ID field's {expected}: this pasted ID token was issued to another app client. Whether the API takes it depends on which app clients its authorizer accepts, which this page cannot see."),
+        )
+        .fix("If the API should take only the Client ID field's app client, this answer tells whether it refuses others; otherwise enter the token's own client in Client ID."),
+    }
 }
 
 /// Every check of an ID token, in the order a relying party would fail them.
@@ -105,16 +150,22 @@ fn token_use(token: &DecodedJwt) -> Check {
     }
 }
 
+const AUDIENCE: &str = "Audience";
+
+fn audience_missing() -> Check {
+    Check::new(
+        AUDIENCE,
+        Status::Fail,
+        "No aud claim: an ID token names the app client it was issued to.",
+    )
+    .fix("Get the token from the pool's token endpoint.")
+}
+
 fn audience(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
-    const NAME: &str = "Audience";
+    const NAME: &str = AUDIENCE;
     let expected = ctx.client_id.trim();
     match claim(token, "aud") {
-        None => Check::new(
-            NAME,
-            Status::Fail,
-            "No aud claim: an ID token names the app client it was issued to.",
-        )
-        .fix("Get the token from the pool's token endpoint."),
+        None => audience_missing(),
         Some(aud) if aud == expected => Check::new(
             NAME,
             Status::Pass,

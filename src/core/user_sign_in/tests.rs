@@ -1,7 +1,7 @@
 use super::*;
-use crate::core::checks::{Signature, Status};
+use crate::core::checks::{Check, Signature, Status};
 use crate::core::jwt;
-use crate::core::run::masked_curl;
+use crate::core::run::{checks_headline, masked_curl};
 
 const RFC7636_VERIFIER_SHA256: [u8; 32] = [
     19, 211, 30, 150, 26, 26, 216, 236, 47, 22, 177, 12, 76, 152, 46, 8, 118, 168, 120, 173, 109,
@@ -196,7 +196,7 @@ fn ctx() -> IdTokenContext {
     }
 }
 
-fn status_of(checks: &[crate::core::checks::Check], name: &str) -> Status {
+fn status_of(checks: &[Check], name: &str) -> Status {
     checks
         .iter()
         .find(|c| c.name == name)
@@ -317,12 +317,82 @@ fn a_signed_in_users_id_token_is_judged_as_an_id_token_when_sent() {
         token_origin: None,
     };
     assert!(crate::core::checks::all_pass(&sent_token_checks(
-        &id, &sig, &ctx, true
+        &id,
+        &sig,
+        &ctx,
+        SentFrom::SignedIn
     )));
-    // A pasted ID token under client credentials still fails as before.
-    assert!(!crate::core::checks::all_pass(&sent_token_checks(
-        &id, &sig, &ctx, false
-    )));
+    // Run never fetches an ID token: one held as fetched is judged as the access token it must be.
+    let fetched = sent_token_checks(&id, &sig, &ctx, SentFrom::Fetched);
+    assert_eq!(status_of(&fetched, "Token use"), Status::Fail);
+}
+
+/// A pasted ID token is what API Gateway's Cognito authorizer takes on a method without scopes: the
+/// Checks panel must not say "API Gateway would refuse this token" for lacking an access token's
+/// `client_id` and `scope`. Its `aud` is compared with the Client ID field only as a hint.
+#[test]
+fn a_pasted_id_token_is_judged_as_an_id_token() {
+    let id = |aud: Option<&str>| {
+        let mut claims = serde_json::json!({
+            "token_use": "id", "exp": 2_000,
+            "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+        });
+        if let Some(aud) = aud {
+            claims["aud"] = aud.into();
+        }
+        token(claims)
+    };
+    let sig = Signature::Verified { kid: "k1".into() };
+    let ctx = |client_id: &str| crate::core::checks::TokenContext {
+        client_id: client_id.into(),
+        region: String::new(),
+        requested_scope: "demo/example".into(),
+        now: 1_000,
+        server_skew_secs: None,
+        token_origin: None,
+    };
+    let pasted =
+        |aud, client_id| sent_token_checks(&id(aud), &sig, &ctx(client_id), SentFrom::Pasted);
+
+    let same = pasted(Some("user-client"), "user-client");
+    assert_eq!(status_of(&same, "Token use"), Status::Pass);
+    assert_eq!(
+        checks_headline(&same),
+        crate::core::run::ChecksHeadline::AllPass
+    );
+
+    let other = pasted(Some("user-client"), "cc-client");
+    assert_eq!(status_of(&other, "Audience"), Status::Warn);
+    assert!(crate::core::checks::all_pass(&other));
+    assert!(other
+        .iter()
+        .any(|c| c.detail.contains("not the Client ID field's cc-client")));
+
+    assert_eq!(
+        status_of(&pasted(Some("user-client"), " "), "Audience"),
+        Status::Info
+    );
+    // Cognito always sets aud on an ID token: none is still a failure.
+    assert_eq!(
+        status_of(&pasted(None, "user-client"), "Audience"),
+        Status::Fail
+    );
+    // An expired pasted ID token still fails.
+    let mut late = ctx("user-client");
+    late.now = 3_000;
+    let expired = sent_token_checks(&id(Some("user-client")), &sig, &late, SentFrom::Pasted);
+    assert!(!crate::core::checks::all_pass(&expired));
+
+    // A pasted access token is judged as an access token, as before.
+    let access = token(serde_json::json!({
+        "token_use": "access", "client_id": "cc-client", "scope": "demo/example", "exp": 2_000,
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+    }));
+    let judged = sent_token_checks(&access, &sig, &ctx("cc-client"), SentFrom::Pasted);
+    assert_eq!(
+        judged,
+        crate::core::checks::token_checks(&access, &sig, &ctx("cc-client"))
+    );
 }
 
 /// A sign-in's requests carry the client's secret as the page sends them: registered first, a
