@@ -115,6 +115,45 @@ async fn the_exported_script_passes_on_the_demo_and_fails_on_a_wrong_secret_or_a
     assert!(!text.contains(DEMO_SECRET), "{text}");
 }
 
+/// The exported script never follows a redirect, as the page and the CLI: Node's fetch follows
+/// by default, so an API answering 302 to a page that answers 200 with three items passed, and a
+/// 307 from the token endpoint would have posted the client secret to the redirect's host.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_exported_script_fails_on_a_redirect_and_does_not_follow_it() {
+    if !node_available() {
+        eprintln!("SKIPPED: node is not on PATH, so the exported canary script was not run (install Node.js 18+).");
+        return;
+    }
+    let em = start_default().await;
+    let (port, followed) = redirecting_server().await;
+    let out = scratch("canary-redirect");
+    let mut args = vec!["export-canary".to_string()];
+    args.extend(demo_flags(&em));
+    let at = args.iter().position(|a| a == "--api-url").unwrap();
+    args[at + 1] = format!("http://127.0.0.1:{port}/dev/pets");
+    args.extend([
+        "--assert".into(),
+        "status 2xx".into(),
+        "--assert".into(),
+        "length 3".into(),
+        "--secret-id".into(),
+        SECRET_ID.into(),
+        "--out".into(),
+        out.display().to_string(),
+    ]);
+    let ran = cli(&strs(&args), &[], "").await;
+    assert_eq!(ran.code, 0, "{}", ran.all());
+    let (ok, text) = run_node(
+        &out.join("canary.js"),
+        DEMO_SECRET,
+        "fail",
+        "answered 302 redirecting to /elsewhere, which is not followed",
+    )
+    .await;
+    assert!(ok, "{text}");
+    assert_eq!(followed.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
 #[tokio::test]
 async fn the_template_passes_cfn_lint_when_the_deploy_venv_has_it() {
     let em = start_default().await;

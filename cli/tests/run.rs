@@ -433,24 +433,8 @@ async fn a_terminal_gets_a_progress_line() {
 /// POST into a GET): the run fails and says so, as the page does.
 #[tokio::test]
 async fn a_redirecting_api_fails_and_the_redirect_is_not_followed() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let em = start_default().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let followed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let seen = followed.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = vec![0u8; 4096];
-            let n = socket.read(&mut buf).await.unwrap_or(0);
-            let request = String::from_utf8_lossy(&buf[..n]).to_string();
-            if request.starts_with("GET /elsewhere") {
-                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            }
-            let answer = "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-            let _ = socket.write_all(answer.as_bytes()).await;
-        }
-    });
+    let (port, followed) = redirecting_server().await;
     let mut args = vec!["run".to_string()];
     args.extend(demo_flags(&em));
     let at = args.iter().position(|a| a == "--api-url").unwrap();

@@ -207,10 +207,16 @@ fn check(
                 Err(problem) => (false, format!("not JSON: {problem}")),
                 Ok(document) => match resolve(document, &tokens) {
                     Err(missing) => (false, format!("missing: {missing}")),
-                    Ok(found) => (
-                        json_equal(found, &expected_value(expected)),
-                        shorten(&masker.redact(&found.to_string())),
-                    ),
+                    Ok(found) => {
+                        let shown = shorten(&masker.redact(&found.to_string()));
+                        match found {
+                            Value::Number(n) if !exact_number(n) => (
+                                false,
+                                format!("{shown}, rounded: too large to compare exactly as a number (check it with `contains`)"),
+                            ),
+                            _ => (json_equal(found, &expected_value(expected)), shown),
+                        }
+                    }
                 },
             }
         }
@@ -303,16 +309,23 @@ pub fn expected_value(expected: &str) -> Value {
     serde_json::from_str(expected.trim()).unwrap_or_else(|_| Value::String(expected.to_owned()))
 }
 
+/// From 2^53 on, a double no longer holds every integer: the exported canary's JavaScript reads
+/// every JSON number as one, and serde_json reads as one any number beyond 64-bit integers (or
+/// written with a fraction or exponent), so two different numbers can read the same.
+const EXACT_DOUBLE_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+/// Whether `n` compares the same everywhere its assertion runs (page, CLI, exported canary).
+fn exact_number(n: &serde_json::Number) -> bool {
+    n.as_f64().is_some_and(|f| f.abs() < EXACT_DOUBLE_LIMIT)
+}
+
 /// Equality of JSON values where numbers compare by value: `249.99` equals `249.990`, and
-/// `1` equals `1.0` (serde_json's own `==` tells integers and floats apart).
+/// `1` equals `1.0` (serde_json's own `==` tells integers and floats apart). A number from 2^53
+/// on equals nothing (see [`exact_number`]): a false pass is worse than a failure that says why.
 fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
-            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-                (Some(x), Some(y), _, _) => x == y,
-                (_, _, Some(x), Some(y)) => x == y,
-                _ => x.as_f64() == y.as_f64(),
-            }
+            exact_number(x) && exact_number(y) && x.as_f64() == y.as_f64()
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))

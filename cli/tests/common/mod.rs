@@ -105,3 +105,31 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A server on loopback whose every path but `/elsewhere` answers `302 Location: /elsewhere`;
+/// `/elsewhere` answers `200` with the seed's three pets, so a client that follows the redirect
+/// would see a passing answer. Returns its port and how many requests reached `/elsewhere`.
+pub async fn redirecting_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let followed = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = followed.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 4096];
+            let n = socket.read(&mut buf).await.unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_string();
+            let answer = if request.starts_with("GET /elsewhere") {
+                seen.fetch_add(1, Ordering::SeqCst);
+                let body = r#"[{"id":1},{"id":2},{"id":3}]"#;
+                format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+            } else {
+                "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+            };
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    (port, followed)
+}

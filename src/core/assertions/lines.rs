@@ -42,6 +42,12 @@ pub enum AssertionParseError {
     ZeroLatency {
         line: usize,
     },
+    /// `pointer … == N` with a number from 2^53 on, where JSON readers round (two different
+    /// numbers would compare equal).
+    InexactNumber {
+        line: usize,
+        number: String,
+    },
     /// `json` followed by more text, which it would have ignored.
     JsonTakesNoValue {
         line: usize,
@@ -71,6 +77,7 @@ impl AssertionParseError {
             | Self::BadPointer { line, .. }
             | Self::MissingLessThan { line }
             | Self::ZeroLatency { line }
+            | Self::InexactNumber { line, .. }
             | Self::JsonTakesNoValue { line, .. } => *line,
         }
     }
@@ -119,6 +126,10 @@ impl fmt::Display for AssertionParseError {
             Self::ZeroLatency { line } => write!(
                 f,
                 "Line {line}: no call answers in under 0 ms; give a limit of at least 1 ms."
+            ),
+            Self::InexactNumber { line, number } => write!(
+                f,
+                "Line {line}: {number} is too large to compare exactly as a number (from 2^53 on, JSON numbers are read rounded, so a different value would pass); check it as text instead, e.g. `contains {number}`."
             ),
             Self::JsonTakesNoValue { line, text } => write!(
                 f,
@@ -261,6 +272,9 @@ fn parse_line(line: usize, keyword: &str, rest: &str) -> Result<Assertion, Asser
                 pointer: pointer.to_owned(),
                 problem,
             })?;
+            if let Some(number) = inexact_number(&super::expected_value(expected)) {
+                return Err(AssertionParseError::InexactNumber { line, number });
+            }
             Ok(Assertion::JsonPointerEquals {
                 pointer: pointer.to_owned(),
                 expected: expected.to_owned(),
@@ -294,4 +308,15 @@ pub fn to_lines(assertions: &[Assertion]) -> String {
         .map(Assertion::to_line)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The first number in `value` too large to compare exactly, as written back.
+fn inexact_number(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !super::exact_number(n) => Some(n.to_string()),
+        Value::Array(items) => items.iter().find_map(inexact_number),
+        Value::Object(map) => map.values().find_map(inexact_number),
+        _ => None,
+    }
 }

@@ -59,11 +59,18 @@ async function send(request, secrets) {
       method: request.method,
       headers: request.headers,
       body: request.body === null ? undefined : request.body,
+      // Never followed, as on the page and in the CLI: a redirect to a login page must not read
+      // as the API's 200, and a 307 must not carry the client secret to another host.
+      redirect: 'manual',
       signal: AbortSignal.timeout(CONFIG.timeoutMs),
     });
   } catch (e) {
     const why = e && e.name === 'TimeoutError' ? `no answer within ${CONFIG.timeoutMs / 1000} s` : (e && e.cause && e.cause.code) || (e && e.message) || 'network error';
     throw new Error(mask(`${request.method} ${new URL(request.url).host} failed: ${why}`, secrets));
+  }
+  if (response.status >= 300 && response.status < 400) {
+    const to = response.headers.get('location');
+    throw new Error(mask(`${request.method} ${new URL(request.url).host} answered ${response.status} redirecting${to ? ` to ${to}` : ''}, which is not followed: call the final URL (a 3xx from API Gateway or Cognito usually means the URL or the stage is wrong).`, secrets));
   }
   const body = await response.text();
   return { status: response.status, body, contentType: response.headers.get('content-type'), elapsedMs: Date.now() - started };
@@ -75,8 +82,14 @@ function shorten(text, max, secrets) {
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
+/** From 2^53 on two different numbers read the same: such a number equals nothing (as on the page). */
+const EXACT_LIMIT = 2 ** 53;
+
 /** JSON equality with numbers by value, as the page compares. */
 function jsonEqual(a, b) {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return Math.abs(a) < EXACT_LIMIT && Math.abs(b) < EXACT_LIMIT && a === b;
+  }
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
   }
@@ -145,7 +158,11 @@ function check(assertion, answer, secrets) {
           return [false, `missing: ${assertion.pointer}`];
         }
       }
-      return [jsonEqual(node, assertion.expected), shorten(JSON.stringify(node), 120, secrets)];
+      const shown = shorten(JSON.stringify(node), 120, secrets);
+      if (typeof node === 'number' && !(Math.abs(node) < EXACT_LIMIT)) {
+        return [false, `${shown}, rounded: too large to compare exactly as a number (check it with \`contains\`)`];
+      }
+      return [jsonEqual(node, assertion.expected), shown];
     }
     case 'contains': {
       const at = answer.body.indexOf(assertion.text);
