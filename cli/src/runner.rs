@@ -342,13 +342,13 @@ pub fn junit_suite(out: &RunOutput, number: usize, book: &SecretBook) -> TestSui
         Err(e) => e.messages(),
         Ok(_) => Vec::new(),
     };
-    let refusal_case;
-    let token_note = match (&out.refusal, &out.token_note) {
-        (Some(refusal), _) => {
-            refusal_case = refusal.message();
-            Some(refusal_case.as_str())
-        }
-        (None, note) => note.as_deref(),
+    let refusal = out.refusal.as_ref().map(|r| (r, r.message()));
+    // A tick skipped because the last run was still on is a skip; any other refusal (a field
+    // that stops the request) is an error of the run.
+    let (token_note, refused) = match &refusal {
+        Some((Refusal::Busy, message)) => (Some(message.as_str()), None),
+        Some((_, message)) => (None, Some(message.as_str())),
+        None => (out.token_note.as_deref(), None),
     };
     suite_for_run(
         &RunCases {
@@ -356,6 +356,7 @@ pub fn junit_suite(out: &RunOutput, number: usize, book: &SecretBook) -> TestSui
             started_at_unix_ms: out.started_at_unix_ms,
             token: out.token.as_ref(),
             token_note,
+            refused,
             api: out.api.as_ref(),
             assertion_results: &out.assertion_results,
             assertion_errors: &errors,

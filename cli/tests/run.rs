@@ -226,6 +226,34 @@ async fn junit_has_a_case_per_step_and_assertion_and_is_well_formed() {
     assert!(!xml.contains(DEMO_SECRET));
 }
 
+/// A run a field stops (here an empty API URL) exits 2, CANNOT JUDGE; its JUnit file said
+/// `failures="0" errors="0"` with both cases skipped, which CI reads as green. Now an error.
+#[tokio::test]
+async fn a_refused_run_is_a_junit_error() {
+    let em = start_default().await;
+    let path = scratch("junit-refused").join("junit.xml");
+    let mut args = vec!["run".to_string()];
+    args.extend(demo_flags(&em));
+    let at = args.iter().position(|a| a == "--api-url").unwrap();
+    args[at + 1] = String::new();
+    args.extend(["--junit".into(), path.display().to_string()]);
+    let ran = cli(&strs(&args), &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)], "").await;
+    assert_eq!(ran.code, 2, "{}", ran.all());
+    let xml = std::fs::read_to_string(&path).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("errors"), Some("1"), "{xml}");
+    let errored: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .filter(|c| c.children().any(|n| n.has_tag_name("error")))
+        .map(|c| c.attribute("name").unwrap())
+        .collect();
+    assert_eq!(errored, vec!["token request"], "{xml}");
+    assert!(xml.contains("Not sent"), "{xml}");
+    assert!(!xml.contains(DEMO_SECRET));
+}
+
 #[tokio::test]
 async fn the_seeds_secrets_manager_json_is_enough() {
     let em = start_default().await;

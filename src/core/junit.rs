@@ -58,6 +58,9 @@ pub struct RunCases<'a> {
     pub token: Option<&'a StepResult<AccessToken>>,
     /// Why the token was reused or fetched again, when it was.
     pub token_note: Option<&'a str>,
+    /// Why the run sent nothing, when a field stopped it: an error, not a skip (CI would read a
+    /// suite of skips as "nothing failed").
+    pub refused: Option<&'a str>,
     pub api: Option<&'a StepResult<()>>,
     pub assertion_results: &'a [AssertionResult],
     /// Bad assertion lines, when the assertions could not be read.
@@ -71,9 +74,18 @@ pub struct RunCases<'a> {
 pub fn suite_for_run(run: &RunCases, book: &SecretBook) -> TestSuite {
     let m = |text: &str| book.mask(text);
     let mut cases = Vec::new();
-    match run.token {
-        Some(step) => cases.push(step_case("token request", Some(step), book)),
-        None => cases.push(TestCase {
+    match (run.token, run.refused) {
+        (_, Some(why)) => cases.push(TestCase {
+            name: "token request".into(),
+            classname: "steps".into(),
+            time_secs: 0.0,
+            result: CaseResult::Error {
+                message: m(why),
+                detail: m(why),
+            },
+        }),
+        (Some(step), None) => cases.push(step_case("token request", Some(step), book)),
+        (None, None) => cases.push(TestCase {
             name: "token request".into(),
             classname: "steps".into(),
             time_secs: 0.0,
@@ -330,6 +342,7 @@ mod tests {
                 started_at_unix_ms: 1_800_000_000_000.0,
                 token: None,
                 token_note: None,
+                refused: None,
                 api: None,
                 assertion_results: &results,
                 assertion_errors: &[],
@@ -351,6 +364,34 @@ mod tests {
         );
     }
 
+    /// A run a field stopped (no API URL, say) wrote a suite of two skipped cases: CI read it
+    /// as nothing failed while the verdict was CANNOT JUDGE. The refusal is an error now.
+    #[test]
+    fn a_refused_run_is_an_error_not_a_skip() {
+        let mut book = SecretBook::new();
+        book.add(SecretKind::ClientSecret, &Secret::new("top-secret-value"));
+        let suite = suite_for_run(
+            &RunCases {
+                name: "run 1".into(),
+                started_at_unix_ms: 0.0,
+                token: None,
+                token_note: None,
+                refused: Some("Not sent: API URL is empty (top-secret-value)"),
+                api: None,
+                assertion_results: &[],
+                assertion_errors: &[],
+                checks: &[],
+                negatives: &[],
+                verdict: None,
+            },
+            &book,
+        );
+        let xml = to_xml(&[suite]);
+        assert!(xml.contains("errors=\"1\""), "{xml}");
+        assert!(xml.contains("Not sent: API URL is empty"), "{xml}");
+        assert!(!xml.contains("top-secret-value"), "{xml}");
+    }
+
     /// The token checks' case read Passed when no check failed, the signature unverified too
     /// (its key set unreachable, no WebCrypto): CI showed green where the page says it cannot
     /// tell whether API Gateway would accept the token.
@@ -367,6 +408,7 @@ mod tests {
                     started_at_unix_ms: 0.0,
                     token: None,
                     token_note: None,
+                    refused: None,
                     api: None,
                     assertion_results: &[],
                     assertion_errors: &[],
