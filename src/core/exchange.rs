@@ -49,7 +49,8 @@ impl RecordedResponse {
     }
 }
 
-/// Every token an answer's JSON body carries (`access_token`, `id_token`, `refresh_token`),
+/// Every token an answer's JSON body carries (`access_token`, `id_token`, `refresh_token`, and
+/// GetClientToken's `ClientAuthenticationResult.AccessToken`, named `access_token` here),
 /// whatever its status: all are secrets to mask, an echoed or stray one included.
 pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<(&'static str, String)> {
     let body = exchange
@@ -59,15 +60,23 @@ pub fn tokens_in_response(exchange: Option<&Exchange>) -> Vec<(&'static str, Str
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
         return Vec::new();
     };
-    ["access_token", "id_token", "refresh_token"]
-        .into_iter()
-        .filter_map(|key| {
-            map.get(key)
-                .and_then(serde_json::Value::as_str)
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| (key, t.to_owned()))
-        })
-        .collect()
+    let client_token = map
+        .get("ClientAuthenticationResult")
+        .and_then(|r| r.get("AccessToken"));
+    [
+        ("access_token", map.get("access_token")),
+        ("access_token", client_token),
+        ("id_token", map.get("id_token")),
+        ("refresh_token", map.get("refresh_token")),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| {
+        value
+            .and_then(serde_json::Value::as_str)
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| (key, t.to_owned()))
+    })
+    .collect()
 }
 
 /// `response` is `None` when the request failed before any answer (network, CORS, timeout, cancel).

@@ -409,9 +409,10 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                     other.client_id = other_id.get_untracked();
                     other.scope = String::new();
                     let secret = Secret::new(other_secret.get_untracked());
-                    state.remember_secret_value(SecretKind::ClientSecret, &secret.trimmed());
                     let other =
                         RunSnapshot::new(Job::Token, other, secret, "", clock::now_unix_ms());
+                    // As a run registers its own: under the Basic scheme base64(id:secret) too.
+                    state.remember_in_book(|book| other.register_secrets(book));
                     let step = flow::request_token(&other, &in_flight).await;
                     match (step.value(), step.diagnosis()) {
                         (Some(token), _) => {

@@ -758,6 +758,22 @@ mod tests {
         };
         assert!(book.add_tokens_in(Some(&exchange)));
         assert_eq!(book.mask("idsig-123 opaque-refresh-456"), "•••••• ••••••");
+
+        // GetClientToken's answer nests its token; a non-2xx one is never held, so only this
+        // keeps it out of the exchange panel and a copied curl.
+        let mut book = SecretBook::new();
+        let nested = Exchange {
+            response: Some(crate::core::exchange::RecordedResponse::from_bytes(
+                418,
+                "I'm a teapot".into(),
+                vec![],
+                br#"{"ClientAuthenticationResult":{"AccessToken":"aaaa.bbbb.gct-sig-789","ExpiresIn":3600}}"#
+                    .to_vec(),
+            )),
+            ..exchange
+        };
+        assert!(book.add_tokens_in(Some(&nested)));
+        assert_eq!(book.mask("aaaa.bbbb.gct-sig-789"), "••••••");
     }
 
     /// A token pasted into the API URL or a plain-named header went into share links and
