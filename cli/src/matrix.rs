@@ -8,7 +8,7 @@ use cognito_api_tester::core::aws::is_loopback_host;
 use cognito_api_tester::core::junit::{self, CaseResult, TestCase, TestSuite};
 use cognito_api_tester::core::matrix::{
     actual_of, base_url, evidence_text, example_params, expected, matrix_verdict, parse_export,
-    plan_jobs, report_lines, row_request, to_csv, to_json, Actual, ApiDescription, Expected,
+    plan_jobs, report_lines, row_request, to_csv, to_json, Actual, ApiDescription,
     HeldToken as MatrixToken, MatrixJob, MatrixRow, Probe, ProbeResult, RowVerdict, CONCURRENCY,
 };
 use cognito_api_tester::core::negative;
@@ -468,15 +468,10 @@ fn junit_suite(
                 _ => 0.0,
             };
             // A rule the tool cannot predict (Lambda, IAM) is listed under a PASS, as the verdict
-            // lists it; a known rule the answer says nothing of (429, 5xx, 403 for 401), for the call
-            // or a negative check, is what makes the verdict CANNOT JUDGE: an error, never a pass.
-            let unknown_rule = matches!(row.expected, Expected::CannotJudge { .. });
-            let said_nothing = !unknown_rule
-                && (row.verdict == RowVerdict::CannotJudge
-                    || row
-                        .probes
-                        .iter()
-                        .any(|p| p.verdict == RowVerdict::CannotJudge));
+            // lists it; a known rule the answer says nothing of (429, 5xx, a refusal from before
+            // the authorizer), for the call or a negative check, is what makes the verdict CANNOT
+            // JUDGE: an error, never a pass.
+            let said_nothing = row.answered_nothing();
             let error = || CaseResult::Error {
                 message: row.overall().label().to_owned(),
                 detail: line.clone(),

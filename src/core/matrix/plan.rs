@@ -158,6 +158,8 @@ pub fn actual_of(exchange: &Exchange, sent: Result<(), SendFailure>) -> Actual {
         return Actual::Answered {
             status: response.status,
             millis,
+            unrouted: response.status == 403
+                && response.body.contains("Missing Authentication Token"),
         };
     }
     match sent {

@@ -27,7 +27,7 @@ fn csv_field(field: &str) -> String {
 
 fn status_and_ms(actual: &Actual) -> (String, String) {
     match actual {
-        Actual::Answered { status, millis } => (status.to_string(), millis.to_string()),
+        Actual::Answered { status, millis, .. } => (status.to_string(), millis.to_string()),
         other => (other.label(), String::new()),
     }
 }
@@ -131,7 +131,7 @@ pub fn to_json(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> String {
 
 fn status_of(actual: &Actual) -> (Option<u16>, Option<u64>) {
     match actual {
-        Actual::Answered { status, millis } => (Some(*status), Some(*millis)),
+        Actual::Answered { status, millis, .. } => (Some(*status), Some(*millis)),
         _ => (None, None),
     }
 }
@@ -141,7 +141,7 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
     rows.iter()
         .map(|r| {
             let got = match &r.actual {
-                Actual::Answered { status, millis } => format!("{status} ({millis} ms)"),
+                Actual::Answered { status, millis, .. } => format!("{status} ({millis} ms)"),
                 other => other.label(),
             };
             let mut line = format!(

@@ -353,7 +353,20 @@ fn held_token_reads_scope_and_scp() {
 }
 
 fn answered(status: u16) -> Actual {
-    Actual::Answered { status, millis: 5 }
+    Actual::Answered {
+        status,
+        millis: 5,
+        unrouted: false,
+    }
+}
+
+/// API Gateway's answer to a path, method or stage it does not have.
+fn unrouted() -> Actual {
+    Actual::Answered {
+        status: 403,
+        millis: 5,
+        unrouted: true,
+    }
 }
 
 #[test]
@@ -437,13 +450,80 @@ fn a_403_everywhere_is_not_a_pass() {
     let row = MatrixRow::new(o, "/admin".into(), denied, answered(403)).with_probes(probes);
     let v = matrix_verdict(std::slice::from_ref(&row));
     assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
-    // Beside a row that was judged, the matrix passes on that row alone and says so.
+    // Beside a row that was judged it is still not a PASS: a required row showed nothing of its
+    // authorizer (JUnit calls it an error; the verdict and exit code agree).
     let good = probed(answered(200), answered(401), answered(401));
     let v = matrix_verdict(&[good, row]);
-    assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
-    assert!(v.headline.contains("1 method answered"), "{v:?}");
-    assert!(v.headline.contains("2 negative checks refused"), "{v:?}");
+    assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
+    assert!(
+        v.headline.contains("1 method answered as predicted"),
+        "{v:?}"
+    );
     assert!(v.reasons.iter().any(|r| r.contains("/admin")), "{v:?}");
+}
+
+/// A JWT authorizer refuses a token without the method's scope with 403, so a 403 read as
+/// "refused as expected" — also API Gateway's 403 "Missing Authentication Token" for a wrong
+/// stage, before any authorizer: PASS with nothing tested. That answer is recognised now.
+#[test]
+fn a_403_from_before_the_authorizer_is_not_a_refusal_as_expected() {
+    let o = operation(AuthorizerKind::Jwt, &["demo/admin"]);
+    let denied = Expected::Denied {
+        status: 403,
+        why: "",
+    };
+    let real = MatrixRow::new(o.clone(), "/admin".into(), denied.clone(), answered(403));
+    assert_eq!(real.verdict, RowVerdict::AsExpected);
+    let wrong_stage = MatrixRow::new(o.clone(), "/admin".into(), denied, unrouted());
+    assert_eq!(wrong_stage.verdict, RowVerdict::CannotJudge);
+    assert!(wrong_stage
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("Missing Authentication Token")));
+    let v = matrix_verdict(std::slice::from_ref(&wrong_stage));
+    assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
+    // Beside a real refusal, still not a PASS.
+    let v = matrix_verdict(&[real, wrong_stage]);
+    assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
+    // Where the token should pass, an unrouted 403 is a failure that names the stage.
+    let allowed = MatrixRow::new(o, "/pets".into(), Expected::Allowed { why: "" }, unrouted());
+    assert_eq!(allowed.verdict, RowVerdict::UnexpectedDenial);
+    assert!(allowed.note.as_deref().is_some_and(|n| n.contains("stage")));
+}
+
+#[test]
+fn actual_of_recognises_missing_authentication_token() {
+    let exchange = |status: u16, body: &str| crate::core::exchange::Exchange {
+        request: crate::core::exchange::RecordedRequest {
+            method: "GET".into(),
+            url: "https://x/dev/pets".into(),
+            headers: vec![],
+            body: None,
+        },
+        response: Some(crate::core::exchange::RecordedResponse::from_bytes(
+            status,
+            String::new(),
+            vec![],
+            body.as_bytes().to_vec(),
+        )),
+        elapsed_ms: 5.0,
+        started_at_unix_ms: 0.0,
+    };
+    let unrouted = |status, body| {
+        matches!(
+            actual_of(&exchange(status, body), Ok(())),
+            Actual::Answered { unrouted: true, .. }
+        )
+    };
+    assert!(unrouted(
+        403,
+        r#"{"message":"Missing Authentication Token"}"#
+    ));
+    assert!(!unrouted(403, r#"{"message":"Forbidden"}"#));
+    assert!(!unrouted(
+        401,
+        r#"{"message":"Missing Authentication Token"}"#
+    ));
 }
 
 fn row(expected: Expected, actual: Actual) -> MatrixRow {
@@ -595,7 +675,11 @@ fn tracked(method: &str, path: &str, status: u16) -> MatrixRow {
         op,
         path.replace("{id}", "7"),
         Expected::Allowed { why: "" },
-        Actual::Answered { status, millis: 3 },
+        Actual::Answered {
+            status,
+            millis: 3,
+            unrouted: false,
+        },
     )
 }
 
@@ -956,7 +1040,8 @@ fn an_answer_or_why_there_was_none() {
         actual_of(&exchange(Some(answered)), Ok(())),
         Actual::Answered {
             status: 403,
-            millis: 13
+            millis: 13,
+            unrouted: false,
         }
     );
     assert_eq!(

@@ -21,6 +21,9 @@ pub enum Actual {
     Answered {
         status: u16,
         millis: u64,
+        /// API Gateway's `403 {"message":"Missing Authentication Token"}`: no such path, method
+        /// or stage (or an IAM method called unsigned), answered before any authorizer runs.
+        unrouted: bool,
     },
     /// No answer: network, CORS or timeout (the message says which).
     Failed(String),
@@ -83,6 +86,12 @@ fn says_nothing(status: u16) -> bool {
     status == 429 || status >= 500
 }
 
+fn unrouted(actual: &Actual) -> bool {
+    matches!(actual, Actual::Answered { unrouted: true, .. })
+}
+
+const UNROUTED_NOTE: &str = "Refused with 403 \"Missing Authentication Token\": API Gateway has no such path, method or stage (check the Base URL and stage), or the method needs an IAM signature.";
+
 /// The row's verdict and, when the answer differs from the rule in a detail (403 where 401 was
 /// expected), a note.
 pub fn row_verdict(expected: &Expected, actual: &Actual) -> (RowVerdict, Option<String>) {
@@ -99,6 +108,14 @@ pub fn row_verdict(expected: &Expected, actual: &Actual) -> (RowVerdict, Option<
             Some(format!(
                 "Answered {status}: a throttle or a server error, which API Gateway also answers before the authorizer (an authorizer that fails, a stage throttled, a proxy with no answer), so it shows nothing of the authorizer. If the integration answered it, the authorizer let the call through: see the API's logs, then run again."
             )),
+        ),
+        Expected::Allowed { .. } if unrouted(actual) => (
+            RowVerdict::UnexpectedDenial,
+            Some(UNROUTED_NOTE.into()),
+        ),
+        Expected::Denied { .. } if unrouted(actual) => (
+            RowVerdict::CannotJudge,
+            Some(format!("{UNROUTED_NOTE} A refusal from before the authorizer shows nothing of it.")),
         ),
         Expected::Allowed { .. } if refused(status) => (
             RowVerdict::UnexpectedDenial,
@@ -187,15 +204,15 @@ impl MatrixRow {
         super::export::method_label(&self.operation.method, self.verb.as_deref())
     }
 
-    /// Whether the call or a negative check was answered with a throttle or a server error
-    /// (see `says_nothing`), where the authorizer's rule was known.
-    fn answered_nothing(&self) -> bool {
-        let nothing = |expected: &Expected, actual: &Actual| {
-            !matches!(expected, Expected::CannotJudge { .. })
-                && matches!(actual, Actual::Answered { status, .. } if says_nothing(*status))
+    /// Whether the call or a negative check could not be judged although the authorizer's rule
+    /// was known: a throttle or a server error (see `says_nothing`), or a refusal from before
+    /// the authorizer (a 403 where it answers 401, API Gateway's "Missing Authentication Token").
+    pub fn answered_nothing(&self) -> bool {
+        let nothing = |expected: &Expected, verdict: RowVerdict| {
+            !matches!(expected, Expected::CannotJudge { .. }) && verdict == RowVerdict::CannotJudge
         };
-        nothing(&self.expected, &self.actual)
-            || self.probes.iter().any(|p| nothing(&p.expected, &p.actual))
+        nothing(&self.expected, self.verdict)
+            || self.probes.iter().any(|p| nothing(&p.expected, p.verdict))
     }
 
     /// The verdicts of the call with the token and of every negative check.
@@ -332,14 +349,15 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
             reasons,
         };
     }
-    // A throttle or a server error where the rule was known may hide a finding (an open method
-    // whose code failed without claims): not a PASS, however many others answered as predicted.
+    // An answer that shows nothing of the authorizer where its rule was known may hide a finding
+    // (an open method whose code failed without claims, a wrong stage refusing everything
+    // before the authorizer): not a PASS, however many others answered as predicted.
     let unusable = rows.iter().filter(|r| r.answered_nothing()).count();
     if unusable > 0 {
         return Verdict {
             outcome: Outcome::CannotJudge,
             headline: format!(
-                "CANNOT JUDGE — {} answered with a throttle or a server error, which shows nothing of the authorizer; {} answered as predicted.",
+                "CANNOT JUDGE — {} answered in a way that shows nothing of the authorizer (a throttle, a server error or a refusal from before it); {} answered as predicted.",
                 plural(unusable, "method"),
                 plural(judged, "method")
             ),
