@@ -775,6 +775,22 @@ impl AppState {
         found.then(|| SecretBook::HOLDS_SECRET.to_string())
     }
 
+    /// Why the imported API description may not be saved in a profile, if it holds a secret (a
+    /// token in a body example, a URL password in a server URL).
+    pub fn secret_in_api(
+        self,
+        api: Option<&crate::core::matrix::ApiDescription>,
+    ) -> Option<String> {
+        let text = serde_json::to_string(api?).ok()?;
+        let found = self.settings.with_untracked(|settings| {
+            self.secret.with_untracked(|secret| {
+                self.book
+                    .with_untracked(|b| b.is_in_text(secret, settings, &text))
+            })
+        });
+        found.then(|| SecretBook::API_HOLDS_SECRET.to_string())
+    }
+
     /// Puts settings from a share link or a profile into the form. The secret in memory stays
     /// only if they point at the endpoint, client and API host it was entered for; otherwise it
     /// is cleared (and forgotten) and the page names the new hosts and asks for it.

@@ -45,11 +45,14 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     let save_profile = move |_| {
         let mut list = profiles.get_untracked();
         let name = profile_name.get_untracked();
-        if let Some(why) = state.secret_in_settings() {
+        let api = state.matrix_form.api.get_untracked();
+        if let Some(why) = state
+            .secret_in_settings()
+            .or_else(|| state.secret_in_api(api.as_ref()))
+        {
             message.set(Some(format!("Not saved: {why}")));
             return;
         }
-        let api = state.matrix_form.api.get_untracked();
         let outcome = list
             .save(&name, &state.settings.get_untracked(), api.as_ref())
             .map_err(|e| e.to_string())

@@ -245,6 +245,14 @@ impl SecretBook {
         typed_text(&kept).is_some_and(|value| any_text(&value, &holds)) || holds(assertions)
     }
 
+    pub const API_HOLDS_SECRET: &'static str = "the imported API description holds a secret this tab has sent or received, a token (eyJ… with two dots) or a URL password (user:password@), in a server URL or a path or body example. Remove it from the export and import it again.";
+
+    /// [`Self::is_in_settings`] for other text a profile stores beside the settings (the
+    /// imported API description, written out).
+    pub fn is_in_text(&self, secret: &Secret, settings: &Settings, text: &str) -> bool {
+        self.holds(text) || own_secrets(secret, settings).is_in(text)
+    }
+
     /// True when the text holds a secret of the book, or text shaped like a token.
     fn holds(&self, text: &str) -> bool {
         self.is_in(text) || secret_shape::has_secret_shape(text)
@@ -774,6 +782,26 @@ mod tests {
         };
         assert!(book.add_tokens_in(Some(&nested)));
         assert_eq!(book.mask("aaaa.bbbb.gct-sig-789"), "••••••");
+    }
+
+    /// A profile stores the imported API description beside the settings; a token in one of its
+    /// body examples, or a URL password in a server URL, reached localStorage unchecked.
+    #[test]
+    fn text_beside_the_settings_is_checked_too() {
+        let mut book = SecretBook::new();
+        book.add_token("aaaa.bbbb.known-signature");
+        let secret = Secret::new("the-client-secret-value");
+        let clean = Settings::default();
+        let plain = r#"{"servers":["https://x/dev"],"examples":{"id":"7"}}"#;
+        assert!(!book.is_in_text(&secret, &clean, plain));
+        for text in [
+            r#"{"examples":{"token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"}}"#,
+            r#"{"servers":["https://user:pa55word@x/dev"]}"#,
+            r#"{"examples":{"s":"the-client-secret-value"}}"#,
+            r#"{"examples":{"t":"aaaa.bbbb.known-signature"}}"#,
+        ] {
+            assert!(book.is_in_text(&secret, &clean, text), "{text}");
+        }
     }
 
     /// A token pasted into the API URL or a plain-named header went into share links and
