@@ -51,12 +51,13 @@ async fn matrix(
             .await
             .unwrap();
         let status = resp.status().as_u16();
+        let body = resp.text().await.unwrap_or_default();
         let exp = expected(op, Some(&held));
         let row = MatrixRow::new(
             op.clone(),
             path.clone(),
             exp.clone(),
-            Actual::Answered { status, millis: 0 },
+            Actual::answered(status, 0, &body),
         );
         rows.push((op.method.clone(), path, exp.label(), status, row.verdict));
     }

@@ -155,12 +155,7 @@ pub fn actual_of(exchange: &Exchange, sent: Result<(), SendFailure>) -> Actual {
         return Actual::Failed("it answered with a redirect (3xx), which is not followed".into());
     }
     if let Some(response) = &exchange.response {
-        return Actual::Answered {
-            status: response.status,
-            millis,
-            unrouted: response.status == 403
-                && response.body.contains("Missing Authentication Token"),
-        };
+        return Actual::answered(response.status, millis, &response.body);
     }
     match sent {
         Err(SendFailure::Network(NetworkFailure::Cancelled)) => Actual::Cancelled,

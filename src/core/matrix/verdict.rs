@@ -33,6 +33,15 @@ pub enum Actual {
 }
 
 impl Actual {
+    /// An answer with this status and body.
+    pub fn answered(status: u16, millis: u64, body: &str) -> Self {
+        Self::Answered {
+            status,
+            millis,
+            unrouted: status == 403 && body.contains("Missing Authentication Token"),
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             Self::Answered { status, .. } => status.to_string(),
