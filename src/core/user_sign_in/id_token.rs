@@ -67,6 +67,12 @@ pub fn sent_token_checks(
         token_origin: ctx.token_origin.clone(),
     };
     let mut checks = id_token_checks(token, signature, &id_ctx);
+    // "Every check passes" must not read as "any method takes it".
+    checks.push(Check::new(
+        "Scopes",
+        Status::Info,
+        "An ID token carries no scopes: API Gateway's Cognito authorizer takes it only on methods without authorization scopes, and refuses it with 401 on a method with them (send the access token there).",
+    ));
     if from == SentFrom::Pasted {
         for check in &mut checks {
             if check.name == AUDIENCE {
