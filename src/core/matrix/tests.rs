@@ -524,6 +524,51 @@ fn actual_of_recognises_missing_authentication_token() {
         401,
         r#"{"message":"Missing Authentication Token"}"#
     ));
+    assert!(unrouted(404, r#"{"message":"Not Found"}"#));
+    assert!(unrouted(404, "{ \"message\": \"Not Found\" }\n"));
+    assert!(!unrouted(404, r#"{"message":"Pet 7 not found"}"#));
+    assert!(!unrouted(200, r#"{"message":"Not Found"}"#));
+}
+
+/// An HTTP API answers a route or stage it does not have with 404 {"message":"Not Found"} before
+/// any authorizer; any other answer than 401/403 read as "got past the authorizer", so a wrong
+/// stage made every allowed row pass. Now no row with such an answer is judged.
+#[test]
+fn an_http_apis_not_found_is_not_judged() {
+    let not_found = Actual::Answered {
+        status: 404,
+        millis: 5,
+        unrouted: true,
+    };
+    let o = operation(AuthorizerKind::Jwt, &["demo/read"]);
+    let allowed = MatrixRow::new(
+        o.clone(),
+        "/pets".into(),
+        Expected::Allowed { why: "" },
+        not_found.clone(),
+    );
+    assert_eq!(allowed.verdict, RowVerdict::CannotJudge);
+    assert!(allowed.note.as_deref().is_some_and(|n| n.contains("stage")));
+    let denied = Expected::Denied {
+        status: 403,
+        why: "",
+    };
+    let refused = MatrixRow::new(o.clone(), "/admin".into(), denied, not_found);
+    assert_eq!(
+        refused.verdict,
+        RowVerdict::CannotJudge,
+        "not a security finding"
+    );
+    let v = matrix_verdict(&[allowed, refused]);
+    assert_eq!(v.outcome, Outcome::CannotJudge, "{v:?}");
+    // An integration's own 404 (another body) is still past the authorizer.
+    let past = MatrixRow::new(
+        o,
+        "/pets/7".into(),
+        Expected::Allowed { why: "" },
+        answered(404),
+    );
+    assert_eq!(past.verdict, RowVerdict::AsExpected);
 }
 
 fn row(expected: Expected, actual: Actual) -> MatrixRow {

@@ -21,8 +21,9 @@ pub enum Actual {
     Answered {
         status: u16,
         millis: u64,
-        /// API Gateway's `403 {"message":"Missing Authentication Token"}`: no such path, method
-        /// or stage (or an IAM method called unsigned), answered before any authorizer runs.
+        /// API Gateway's own answer to a route it does not have, before any authorizer runs: a
+        /// REST API's `403 {"message":"Missing Authentication Token"}` (no such path, method or
+        /// stage, or an IAM method called unsigned), an HTTP API's `404 {"message":"Not Found"}`.
         unrouted: bool,
     },
     /// No answer: network, CORS or timeout (the message says which).
@@ -38,7 +39,11 @@ impl Actual {
         Self::Answered {
             status,
             millis,
-            unrouted: status == 403 && body.contains("Missing Authentication Token"),
+            unrouted: match status {
+                403 => body.contains("Missing Authentication Token"),
+                404 => body.split_whitespace().collect::<String>() == r#"{"message":"NotFound"}"#,
+                _ => false,
+            },
         }
     }
 
@@ -95,11 +100,21 @@ fn says_nothing(status: u16) -> bool {
     status == 429 || status >= 500
 }
 
-fn unrouted(actual: &Actual) -> bool {
-    matches!(actual, Actual::Answered { unrouted: true, .. })
+/// The status of API Gateway's answer to a route it does not have (see `Actual::Answered`).
+fn unrouted(actual: &Actual) -> Option<u16> {
+    match actual {
+        Actual::Answered {
+            status,
+            unrouted: true,
+            ..
+        } => Some(*status),
+        _ => None,
+    }
 }
 
 const UNROUTED_NOTE: &str = "Refused with 403 \"Missing Authentication Token\": API Gateway has no such path, method or stage (check the Base URL and stage), or the method needs an IAM signature.";
+
+const NOT_FOUND_NOTE: &str = "Answered 404 {\"message\":\"Not Found\"}: an HTTP API's answer to a route or stage it does not have, before any authorizer, or the integration's own \"not found\" (this page cannot tell them apart). Check the Base URL and stage, and give path parameters values that exist.";
 
 /// The row's verdict and, when the answer differs from the rule in a detail (403 where 401 was
 /// expected), a note.
@@ -118,11 +133,12 @@ pub fn row_verdict(expected: &Expected, actual: &Actual) -> (RowVerdict, Option<
                 "Answered {status}: a throttle or a server error, which API Gateway also answers before the authorizer (an authorizer that fails, a stage throttled, a proxy with no answer), so it shows nothing of the authorizer. If the integration answered it, the authorizer let the call through: see the API's logs, then run again."
             )),
         ),
-        Expected::Allowed { .. } if unrouted(actual) => (
+        Expected::Allowed { .. } if unrouted(actual) == Some(403) => (
             RowVerdict::UnexpectedDenial,
             Some(UNROUTED_NOTE.into()),
         ),
-        Expected::Denied { .. } if unrouted(actual) => (
+        _ if unrouted(actual) == Some(404) => (RowVerdict::CannotJudge, Some(NOT_FOUND_NOTE.into())),
+        Expected::Denied { .. } if unrouted(actual).is_some() => (
             RowVerdict::CannotJudge,
             Some(format!("{UNROUTED_NOTE} A refusal from before the authorizer shows nothing of it.")),
         ),
