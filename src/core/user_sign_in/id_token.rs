@@ -105,7 +105,7 @@ fn pasted_audience(token: &DecodedJwt, client_id: &str) -> Check {
             Status::Warn,
             format!("aud is {aud}, not the Client ID field's {expected}: this pasted ID token was issued to another app client. Whether the API takes it depends on which app clients its authorizer accepts, which this page cannot see."),
         )
-        .fix("If the API should take only the Client ID field's app client, this answer tells whether it refuses others; otherwise enter the token's own client in Client ID."),
+        .fix("Call API with it to see whether the API takes another app client's ID token; to compare with the token's own client, enter it in Client ID."),
     }
 }
 
