@@ -604,13 +604,18 @@ fn matrix_verdict_feeds_the_run_model() {
     assert_eq!(v.reasons.len(), 1);
     assert!(v.reasons[0].contains("SECURITY FINDING"), "{v:?}");
 
+    let v = matrix_verdict(&[ok.clone(), unexpected.clone()]);
+    assert_eq!(v.outcome, Outcome::Fail);
+    // The headline names only what happened ("0 methods without an answer" read oddly).
+    assert_eq!(v.headline, "FAIL — 1 method refused unexpectedly.");
+    let silent = row(allowed(), Actual::Failed("timeout".into()));
+    let v = matrix_verdict(&[ok.clone(), silent.clone()]);
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(v.headline, "FAIL — 1 method without an answer.");
+    let v = matrix_verdict(&[unexpected, silent]);
     assert_eq!(
-        matrix_verdict(&[ok.clone(), unexpected]).outcome,
-        Outcome::Fail
-    );
-    assert_eq!(
-        matrix_verdict(&[ok.clone(), row(allowed(), Actual::Failed("timeout".into()))]).outcome,
-        Outcome::Fail
+        v.headline,
+        "FAIL — 1 method refused unexpectedly, 1 method without an answer."
     );
     assert_eq!(
         matrix_verdict(&[ok, row(allowed(), Actual::Cancelled)]).outcome,

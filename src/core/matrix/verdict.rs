@@ -335,11 +335,15 @@ pub fn matrix_verdict(rows: &[MatrixRow]) -> Verdict {
         reasons.extend(lines(RowVerdict::NoAnswer));
         return Verdict {
             outcome: Outcome::Fail,
-            headline: format!(
-                "FAIL — {} refused unexpectedly, {} without an answer.",
-                plural(denials, "method"),
-                plural(no_answer, "method")
-            ),
+            headline: match (denials, no_answer) {
+                (_, 0) => format!("FAIL — {} refused unexpectedly.", plural(denials, "method")),
+                (0, _) => format!("FAIL — {} without an answer.", plural(no_answer, "method")),
+                _ => format!(
+                    "FAIL — {} refused unexpectedly, {} without an answer.",
+                    plural(denials, "method"),
+                    plural(no_answer, "method")
+                ),
+            },
             reasons,
         };
     }
