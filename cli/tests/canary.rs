@@ -25,9 +25,14 @@ fn node_available() -> bool {
 
 /// Exports the canary for the demo settings with these assertions; returns the output dir.
 async fn export(em: &cognito_emulator::Running, dir: &str, assertions: &[&str]) -> PathBuf {
+    export_with(demo_flags(em), dir, assertions).await
+}
+
+/// Exports the canary for these settings' flags with these assertions; returns the output dir.
+async fn export_with(flags: Vec<String>, dir: &str, assertions: &[&str]) -> PathBuf {
     let out = scratch(dir);
     let mut args = vec!["export-canary".to_string()];
-    args.extend(demo_flags(em));
+    args.extend(flags);
     for a in assertions {
         args.extend(["--assert".to_string(), a.to_string()]);
     }
@@ -126,23 +131,10 @@ async fn the_exported_script_fails_on_a_redirect_and_does_not_follow_it() {
     }
     let em = start_default().await;
     let (port, followed) = redirecting_server().await;
-    let out = scratch("canary-redirect");
-    let mut args = vec!["export-canary".to_string()];
-    args.extend(demo_flags(&em));
-    let at = args.iter().position(|a| a == "--api-url").unwrap();
-    args[at + 1] = format!("http://127.0.0.1:{port}/dev/pets");
-    args.extend([
-        "--assert".into(),
-        "status 2xx".into(),
-        "--assert".into(),
-        "length 3".into(),
-        "--secret-id".into(),
-        SECRET_ID.into(),
-        "--out".into(),
-        out.display().to_string(),
-    ]);
-    let ran = cli(&strs(&args), &[], "").await;
-    assert_eq!(ran.code, 0, "{}", ran.all());
+    let mut flags = demo_flags(&em);
+    let at = flags.iter().position(|a| a == "--api-url").unwrap();
+    flags[at + 1] = format!("http://127.0.0.1:{port}/dev/pets");
+    let out = export_with(flags, "canary-redirect", &["status 2xx", "length 3"]).await;
     let (ok, text) = run_node(
         &out.join("canary.js"),
         DEMO_SECRET,
