@@ -186,7 +186,8 @@ async fn run_checks(args: &RunArgs, io: &mut Io<'_>) -> u8 {
             write_files(&report, args.junit.as_ref(), &out, &suites, &session.book)
         {
             io.err(&format!("error: {}", session.book.mask(&message)));
-            return CANNOT_JUDGE;
+            // A run that failed stays a failure (1), however the file went.
+            return worse(worst, CANNOT_JUDGE);
         }
         let Some(secs) = every else { break };
         if total.is_some_and(|n| number >= n as usize) {

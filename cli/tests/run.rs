@@ -70,6 +70,31 @@ async fn a_wrong_secret_fails_with_exit_code_1_and_is_never_printed() {
     }
 }
 
+/// A report that cannot be written is an error of its own (said on stderr), but a run that had
+/// failed stays a failure: exit 1, not 2.
+#[tokio::test]
+async fn a_report_that_cannot_be_written_keeps_a_failure_a_failure() {
+    let em = start_default().await;
+    let mut args = vec!["run".to_string()];
+    args.extend(demo_flags(&em));
+    let nowhere = scratch("no-report")
+        .join("missing-folder")
+        .join("report.md");
+    args.extend([
+        "--report".into(),
+        "md".into(),
+        nowhere.display().to_string(),
+    ]);
+    let ran = cli(
+        &strs(&args),
+        &[("COGNITO_CLIENT_SECRET", "WRONG-secret-value")],
+        "",
+    )
+    .await;
+    assert_eq!(ran.code, 1, "{}", ran.all());
+    assert!(ran.stderr.contains("error:"), "{}", ran.stderr);
+}
+
 #[tokio::test]
 async fn an_unreadable_assertion_cannot_be_judged_exit_code_2() {
     let em = start_default().await;

@@ -106,6 +106,11 @@ impl History {
             .count()
     }
 
+    /// The newest run that judged something (skipped and cancelled ticks did not).
+    pub fn newest_judged(&self) -> Option<&RunRecord> {
+        self.iter_newest_first().find(|r| r.judged())
+    }
+
     /// Consecutive passed runs at the newest end (0 when the last run failed).
     pub fn passing_streak(&self) -> usize {
         self.iter_newest_first()
@@ -238,7 +243,8 @@ pub fn iso_utc_ms(unix_ms: f64) -> String {
 /// passes in a row), "✗ 2 failing — Cognito API Tester" (the failing streak). A stopped
 /// schedule says so, so a green tick is not mistaken for a live canary.
 pub fn page_title(history: &History, running: bool) -> String {
-    if history.is_empty() {
+    // Only skipped or cancelled ticks: nothing passed, so no green tick.
+    if history.newest_judged().is_none() {
         return APP_NAME.to_owned();
     }
     let stopped = if running { "" } else { ", stopped" };

@@ -137,17 +137,19 @@ fn is_token_char(c: char) -> bool {
 pub fn without_secret_headers(extra_headers: &str, ticked: &[String]) -> String {
     extra_headers
         .lines()
-        .filter(|line| {
-            line.trim().is_empty()
-                || line.split_once(':').is_some_and(|(name, _)| {
-                    let name = name.trim();
-                    !name.is_empty()
-                        && name.chars().all(is_token_char)
-                        && !is_secret_header(name, ticked)
-                })
-        })
+        .filter(|line| is_kept_line(line, ticked))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Whether [`without_secret_headers`] keeps this line: blank, or a `Name: value` whose name is
+/// no credential's.
+pub fn is_kept_line(line: &str, ticked: &[String]) -> bool {
+    line.trim().is_empty()
+        || line.split_once(':').is_some_and(|(name, _)| {
+            let name = name.trim();
+            !name.is_empty() && name.chars().all(is_token_char) && !is_secret_header(name, ticked)
+        })
 }
 
 /// The values of the field's secret lines (as [`without_secret_headers`] leaves out).

@@ -15,7 +15,7 @@ pub use markdown::to_markdown;
 use crate::core::checks::Check;
 use crate::core::diagnosis::Diagnosis;
 use crate::core::exchange::{redact_text, tokens_in_response, Exchange, REDACTED};
-use crate::core::headers::is_secret_header;
+use crate::core::headers::{is_kept_line, is_secret_header};
 use crate::core::jwt::{decode, format_utc};
 use crate::core::secret_shape::mask_secret_shapes;
 use crate::core::settings::Settings;
@@ -247,13 +247,16 @@ fn all_secrets(input: &EvidenceInput, token: Option<&str>) -> Vec<String> {
     secrets
 }
 
-/// `Authorization: Bearer x` → `Authorization: ••••••` for every credential header line.
+/// `Authorization: Bearer x` → `Authorization: ••••••` for every credential header line, and a
+/// line that is no `Name: value` (`X-Api-Key abc123`: never sent, and no name to judge it by,
+/// as `without_secret_headers` says) → `••••••`.
 fn mask_credential_headers(extra_headers: &str, ticked: &[String]) -> String {
     extra_headers
         .lines()
         .map(|line| match line.split_once(':') {
+            _ if is_kept_line(line, ticked) => line.to_owned(),
             Some((name, _)) if is_secret_header(name, ticked) => format!("{name}: {REDACTED}"),
-            _ => line.to_owned(),
+            _ => REDACTED.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("\n")

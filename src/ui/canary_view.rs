@@ -45,13 +45,13 @@ pub fn CanaryView(state: AppState, sign: SignIn) -> impl IntoView {
 
     let set_title = move || {
         let title = history.with_untracked(|h| page_title(h, running.get_untracked()));
-        // A finding of the negative checks, or of the newest scheduled run (a matrix tick).
+        // A finding of the negative checks, or of the newest scheduled run that judged anything
+        // (a matrix tick; a skipped tick after it does not hide it).
         let finding = state
             .negatives
             .with_untracked(|n| n.iter().any(|r| r.verdict == Verdict::SecurityFinding))
             || history.with_untracked(|h| {
-                h.iter_newest_first()
-                    .next()
+                h.newest_judged()
                     .is_some_and(|r| r.outcome == Outcome::SecurityFinding.label())
             });
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {

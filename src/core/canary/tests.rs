@@ -101,6 +101,26 @@ fn titles() {
         page_title(&history(&[true]), false),
         "✓ 1 passing, stopped — Cognito API Tester"
     );
+
+    // Only skipped or cancelled ticks judged nothing: no "✓ 0 passing".
+    let outcome = |i: usize, outcome: &str| RunRecord {
+        outcome: outcome.to_owned(),
+        passed: false,
+        ..run(i, false)
+    };
+    let mut skipped = History::default();
+    skipped.push(outcome(0, "SKIPPED"));
+    skipped.push(outcome(1, "CANCELLED"));
+    assert_eq!(page_title(&skipped, true), "Cognito API Tester");
+    assert!(skipped.newest_judged().is_none());
+    // A skipped tick after a finding does not hide it (the page's title reads newest_judged).
+    let mut finding = History::default();
+    finding.push(outcome(0, "SECURITY FINDING"));
+    finding.push(outcome(1, "SKIPPED"));
+    assert_eq!(
+        finding.newest_judged().map(|r| r.outcome.as_str()),
+        Some("SECURITY FINDING")
+    );
 }
 
 #[test]

@@ -443,3 +443,14 @@ fn file_names() {
         format!("cognito-api-test-{}.md", i64::MAX)
     );
 }
+
+/// A header line without its colon (`X-Api-Key abc123…`) is refused by a run, so its value never
+/// reached the tab's book, and the report's Extra headers quoted it in clear.
+#[test]
+fn a_header_line_that_is_no_name_value_is_not_quoted() {
+    let field = "X-Trace: 1\nX-Api-Key abc123def456ghi\n\nX-Tenant-Secret=s3cr3t-value\nAuthorization: Bearer x.y.z";
+    assert_eq!(
+        mask_credential_headers(field, &[]),
+        "X-Trace: 1\n••••••\n\n••••••\nAuthorization: ••••••"
+    );
+}
