@@ -9,7 +9,9 @@ use cognito_api_tester::core::clock_skew::{server_now, skew_from_exchange};
 use cognito_api_tester::core::diagnosis::Diagnosis;
 use cognito_api_tester::core::junit::{suite_for_run, RunCases, TestSuite};
 use cognito_api_tester::core::jwt;
-use cognito_api_tester::core::negative::{authorization_for, judge, NegativeCase, NegativeResult};
+use cognito_api_tester::core::negative::{
+    against_control, authorization_for, judge, NegativeCase, NegativeResult,
+};
 use cognito_api_tester::core::report::{build_evidence, AssertionLine, Evidence, EvidenceInput};
 use cognito_api_tester::core::run::{
     plan, verdict, Job, Outcome, Refusal, RunFacts, RunSnapshot, Secret, SecretBook, StepResult,
@@ -103,10 +105,12 @@ impl Session {
                 .call_api(&out.snapshot, Some(format!("Bearer {}", held.access_token)))
                 .await;
             out.assertion_results = steps::check_assertions(&out.snapshot, &step, &self.book);
+            // The call with the unaltered token is the negative checks' control.
+            let control = step.status();
             out.api = Some(step);
             out.checks = self.checks(&held, &out.snapshot.settings).await;
             if self.negative {
-                self.negatives(&mut out, &held).await;
+                self.negatives(&mut out, &held, control).await;
             }
             out.access_token = Some(held.access_token);
         }
@@ -268,7 +272,7 @@ impl Session {
     }
 
     /// The one-click negative checks (all but the second client's token), from the good token.
-    async fn negatives(&mut self, out: &mut RunOutput, held: &HeldToken) {
+    async fn negatives(&mut self, out: &mut RunOutput, held: &HeldToken, control: Option<u16>) {
         for case in NegativeCase::all()
             .into_iter()
             .filter(|c| *c != NegativeCase::OtherClientToken)
@@ -288,8 +292,10 @@ impl Session {
                 .and_then(|e| e.response)
                 .map(|r| (Some(r.status), r.body))
                 .unwrap_or((None, String::new()));
-            out.negatives
-                .push(judge(case, status, &body, self.book.masker()));
+            out.negatives.push(against_control(
+                judge(case, status, &body, self.book.masker()),
+                control,
+            ));
         }
     }
 }

@@ -271,6 +271,25 @@ pub fn judge(
     }
 }
 
+/// A negative check beside the control: the same call with the unaltered token, sent with the
+/// checks. A refusal shows the check at work only if that call got through (a 2xx): a token
+/// without the method's scope, an expired one or another API's URL refuses every case alike,
+/// and "refused" then read as proof. `control`: its status (None: no answer).
+pub fn against_control(result: NegativeResult, control: Option<u16>) -> NegativeResult {
+    match control {
+        Some(200..=299) => result,
+        _ if result.verdict == Verdict::Refused => NegativeResult {
+            verdict: Verdict::Unexpected,
+            explanation: format!(
+                "Refused, but the unaltered token was refused too ({}), so this refusal shows nothing of the check. Make Call API pass first (the token's scope, its expiry, the API URL), then run the checks again.",
+                control.map_or_else(|| "no answer".to_owned(), |s| s.to_string())
+            ),
+            ..result
+        },
+        _ => result,
+    }
+}
+
 fn describe_answer(status: Option<u16>, body: &str) -> String {
     let body = shorten(body);
     match status {

@@ -13,7 +13,7 @@ use crate::core::canary::{
 use crate::core::exchange::format_elapsed;
 use crate::core::jwt::format_utc;
 use crate::core::matrix::{canary_csv, canary_json, RowHistory};
-use crate::core::negative::{authorization_for, judge, NegativeCase, Verdict};
+use crate::core::negative::{against_control, authorization_for, judge, NegativeCase, Verdict};
 use crate::core::run::{Job, Outcome, RunSnapshot, Secret, SecretKind};
 use crate::core::session::{token_need, HeldToken, TokenNeed};
 use crate::ui::canary_export_view::CanaryExport;
@@ -315,7 +315,7 @@ fn RowHistoryView(state: AppState, rows: RwSignal<RowHistory>) -> impl IntoView 
 async fn good_token(state: AppState, message: RwSignal<Option<String>>) -> Option<HeldToken> {
     let held = state.held.get_untracked();
     if let TokenNeed::Reuse { .. } =
-        token_need(held.as_ref(), clock::now_unix(), EXPIRY_MARGIN_SECS)
+        token_need(held.as_ref(), state.server_now(), EXPIRY_MARGIN_SECS)
     {
         return held;
     }
@@ -399,6 +399,17 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                 return;
             };
             let judged_run = run_started();
+            // The control: the same call with the unaltered token. Only if it gets through does
+            // a refusal below show a check at work (see `negative::against_control`).
+            let control = match InFlight::new() {
+                Some(in_flight) => {
+                    let bearer = Some(format!("Bearer {}", held.access_token));
+                    flow::call_api_with(&snapshot, bearer, &in_flight)
+                        .await
+                        .status()
+                }
+                None => None,
+            };
             let mut found = Vec::new();
             for case in cases {
                 let Some(in_flight) = InFlight::new() else {
@@ -448,11 +459,12 @@ fn NegativeChecks(state: AppState) -> impl IntoView {
                     .and_then(|e| e.response)
                     .map(|r| (Some(r.status), r.body))
                     .unwrap_or((None, String::new()));
-                found.push(
+                found.push(against_control(
                     state
                         .book
                         .with_untracked(|book| judge(case, status, &body, book.masker())),
-                );
+                    control,
+                ));
             }
             // A run started meanwhile (Run and canary ticks do not wait for these checks), or a token
             // pasted, has its own verdict: findings about the token before must not be shown as its.

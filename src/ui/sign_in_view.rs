@@ -427,7 +427,7 @@ pub async fn refresh_if_due(state: AppState, sign: SignIn, margin_secs: i64) {
     let due = state.held.with_untracked(|held| {
         held.as_ref()
             .and_then(|h| h.expires_at())
-            .is_some_and(|at| at.saturating_sub(clock::now_unix()) <= margin_secs)
+            .is_some_and(|at| at.saturating_sub(state.server_now()) <= margin_secs)
     });
     if due {
         refresh(state, sign).await;

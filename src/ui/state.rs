@@ -252,7 +252,7 @@ impl AppState {
         let plan = plan(
             &snapshot,
             self.held.get_untracked().as_ref(),
-            server_now(clock::now_unix(), self.server_skew.get_untracked()),
+            self.server_now(),
             margin_secs,
         )?;
         let in_flight = InFlight::new().ok_or_else(|| {
@@ -587,8 +587,16 @@ impl AppState {
         );
     }
 
-    /// The last run's answers and verdict, which no longer describe the held token.
+    /// Now by the token issuer's clock, as far as its Date headers told this page: what a token's
+    /// expiry is judged against (the run plan, a refresh due, a reused token).
+    pub fn server_now(self) -> i64 {
+        server_now(clock::now_unix(), self.server_skew.get_untracked())
+    }
+
+    /// The last run's answers and verdict, which no longer describe the held token. The matrix's
+    /// too: its verdict and rows went into the report beside the new token's claims.
     fn forget_last_run(self) {
+        self.matrix.set(None);
         self.snapshot.set(None);
         self.token_step.set(None);
         self.api_step.set(None);
@@ -621,6 +629,13 @@ impl AppState {
             return;
         }
         self.remember_token(text);
+        // The run on is judged with the token it sent (as a signed-in token arriving waits).
+        if self.is_running() {
+            self.notice.set(Some(
+                "A run is on: inspect the token when it has ended, or Cancel it first.".into(),
+            ));
+            return;
+        }
         // The last run's answers do not describe this token: a verdict mixing them with the
         // pasted token's checks read PASS for a run that had failed.
         self.forget_last_run();
@@ -961,7 +976,12 @@ impl AppState {
                 actual: a.actual,
             })
             .collect();
-        let token_step = self.token_step.get_untracked();
+        // A run that reused the held token made no token request: the one still shown is an
+        // earlier run's (the verdict leaves it out the same way).
+        let token_step = self
+            .token_step
+            .get_untracked()
+            .filter(|_| self.token_fetched.get_untracked());
         let api_step = self.api_step.get_untracked();
         let diagnoses = [
             token_step.as_ref().and_then(StepResult::diagnosis).cloned(),

@@ -430,3 +430,31 @@ fn an_altered_token_sent_is_masked_like_the_real_one() {
     assert!(!echoed.contains(altered_signature), "{echoed}");
     assert!(!book.add_sent_authorization(None));
 }
+
+/// Negative checks sent with a token the API refuses anyway (no scope for the method, expired by
+/// the issuer's clock, another API's URL) all read "refused ✓", as if each had proved its check.
+/// Beside a control call with the unaltered token that was refused too, they prove nothing.
+#[test]
+fn a_refusal_proves_a_check_only_when_the_unaltered_token_gets_through() {
+    let refused = judge(NegativeCase::AlteredSignature, Some(401), "{}");
+    assert_eq!(refused.verdict, Verdict::Refused);
+    assert_eq!(against_control(refused.clone(), Some(200)), refused);
+    for control in [Some(401), Some(403), Some(500), None] {
+        let judged = against_control(refused.clone(), control);
+        assert_eq!(judged.verdict, Verdict::Unexpected, "{control:?}");
+        assert!(
+            judged
+                .explanation
+                .contains("unaltered token was refused too"),
+            "{}",
+            judged.explanation
+        );
+        assert_eq!(judged.actual, refused.actual);
+    }
+    // A 2xx for the altered token stays a finding whatever the control got.
+    let accepted = judge(NegativeCase::AlteredSignature, Some(200), "[]");
+    assert_eq!(
+        against_control(accepted, Some(401)).verdict,
+        Verdict::SecurityFinding
+    );
+}
