@@ -98,8 +98,15 @@ fn build(
         // The value is never quoted: it may be a credential.
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("The header name {name:?} is not valid HTTP."))?;
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| format!("The value of the header {name} is not valid HTTP."))?;
+        // One byte per character, as the page's fetch sends a value up to U+00FF (ISO-8859-1, what
+        // core::headers allows): `X-Name: café` goes out as the page sends it.
+        let latin1: Option<Vec<u8>> = value
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).ok())
+            .collect();
+        let value = latin1
+            .and_then(|bytes| HeaderValue::from_bytes(&bytes).ok())
+            .ok_or_else(|| format!("The value of the header {name} is not valid HTTP."))?;
         headers.append(header, value);
     }
     let mut builder = client

@@ -70,6 +70,40 @@ async fn a_wrong_secret_fails_with_exit_code_1_and_is_never_printed() {
     }
 }
 
+/// A header value up to U+00FF goes out as the page's fetch sends it, one byte per character
+/// (ISO-8859-1): the command line sent `café` as UTF-8 bytes, so an API saw another value from it
+/// than from the page.
+#[tokio::test]
+async fn a_latin_1_header_value_is_sent_as_the_page_sends_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let em = start_default().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sent, seen) = tokio::sync::oneshot::channel::<Vec<u8>>();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 8192];
+        let n = socket.read(&mut buf).await.unwrap_or(0);
+        let _ = sent.send(buf[..n].to_vec());
+        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]";
+        let _ = socket.write_all(answer.as_bytes()).await;
+    });
+    let mut args = vec!["run".to_string()];
+    args.extend(demo_flags(&em));
+    let at = args.iter().position(|a| a == "--api-url").unwrap();
+    args[at + 1] = format!("http://127.0.0.1:{port}/dev/pets");
+    args.extend(["--header".into(), "X-Name: café".into()]);
+    let ran = cli(&strs(&args), &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)], "").await;
+    assert_eq!(ran.code, 0, "{}", ran.all());
+    let request = seen.await.unwrap();
+    let line = b"x-name: caf\xe9\r\n";
+    assert!(
+        request.windows(line.len()).any(|w| w == line),
+        "{}",
+        String::from_utf8_lossy(&request)
+    );
+}
+
 /// A report that cannot be written is an error of its own (said on stderr), but a run that had
 /// failed stays a failure: exit 1, not 2.
 #[tokio::test]

@@ -197,7 +197,7 @@ fn nonce(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
         (Some(_), None) => Check::new(NAME, Status::Fail, "No nonce claim, though the page sent one.")
             .fix("Cognito puts the authorize request's nonce in the ID token; this token did not come from this sign-in."),
         (None, Some(_)) => Check::new(NAME, Status::Info, "Carries a nonce; not compared here (the User tokens panel compares it with the one this page sent)."),
-        (None, None) => Check::new(NAME, Status::Info, "No nonce (a refreshed ID token carries none)."),
+        (None, None) => Check::new(NAME, Status::Info, "No nonce claim (an ID token from a refresh, or from a sign-in that sent none, carries none)."),
     }
 }
 
