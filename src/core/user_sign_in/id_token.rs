@@ -74,39 +74,34 @@ pub fn sent_token_checks(
         "An ID token carries no scopes: API Gateway's Cognito authorizer takes it only on methods without authorization scopes, and refuses it with 401 on a method with them (send the access token there).",
     ));
     if from == SentFrom::Pasted {
-        for check in &mut checks {
-            if check.name == AUDIENCE {
-                *check = pasted_audience(token, &ctx.client_id);
+        if let Some(other) = pasted_for_another_client(token, &ctx.client_id) {
+            for check in checks.iter_mut().filter(|c| c.name == AUDIENCE) {
+                *check = other.clone();
             }
         }
     }
     checks
 }
 
-/// A pasted ID token was not issued through this form, so its `aud` is compared with the Client ID
-/// field only as a hint: which app clients an authorizer takes is its own configuration, which
-/// this page cannot see. A missing `aud` still fails (Cognito always sets it).
-fn pasted_audience(token: &DecodedJwt, client_id: &str) -> Check {
+/// A pasted ID token was not issued through this form, so an `aud` other than the Client ID field
+/// is only a hint, not a failure: which app clients an authorizer takes is its own configuration,
+/// which this page cannot see. None when `aud` is missing or matches: [`audience`] says those.
+fn pasted_for_another_client(token: &DecodedJwt, client_id: &str) -> Option<Check> {
     let expected = client_id.trim();
-    match claim(token, "aud") {
-        None => audience_missing(),
-        Some(aud) if aud == expected => Check::new(
-            AUDIENCE,
-            Status::Pass,
-            format!("aud is {aud}, the Client ID entered."),
-        ),
-        Some(aud) if expected.is_empty() => Check::new(
+    let aud = claim(token, "aud").filter(|aud| *aud != expected)?;
+    Some(match aud {
+        aud if expected.is_empty() => Check::new(
             AUDIENCE,
             Status::Info,
             format!("aud is {aud}: the app client this ID token was issued to (no Client ID entered to compare)."),
         ),
-        Some(aud) => Check::new(
+        aud => Check::new(
             AUDIENCE,
             Status::Warn,
             format!("aud is {aud}, not the Client ID field's {expected}: this pasted ID token was issued to another app client. Whether the API takes it depends on which app clients its authorizer accepts, which this page cannot see."),
         )
         .fix("Call API with it to see whether the API takes another app client's ID token; to compare with the token's own client, enter it in Client ID."),
-    }
+    })
 }
 
 /// Every check of an ID token, in the order a relying party would fail them.
@@ -158,20 +153,16 @@ fn token_use(token: &DecodedJwt) -> Check {
 
 const AUDIENCE: &str = "Audience";
 
-fn audience_missing() -> Check {
-    Check::new(
-        AUDIENCE,
-        Status::Fail,
-        "No aud claim: an ID token names the app client it was issued to.",
-    )
-    .fix("Get the token from the pool's token endpoint.")
-}
-
 fn audience(token: &DecodedJwt, ctx: &IdTokenContext) -> Check {
     const NAME: &str = AUDIENCE;
     let expected = ctx.client_id.trim();
     match claim(token, "aud") {
-        None => audience_missing(),
+        None => Check::new(
+            NAME,
+            Status::Fail,
+            "No aud claim: an ID token names the app client it was issued to.",
+        )
+        .fix("Get the token from the pool's token endpoint."),
         Some(aud) if aud == expected => Check::new(
             NAME,
             Status::Pass,
