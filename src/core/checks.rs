@@ -9,7 +9,7 @@ use crate::core::aws::ISSUER_SHAPE;
 use crate::core::clock_skew::{describe_skew, server_now};
 use crate::core::jwt::{format_relative, format_utc, parse_issuer, DecodedJwt};
 use crate::core::settings::Settings;
-use crate::core::token::normalise_scopes;
+use crate::core::token::{normalise_scopes, scope_claim};
 
 /// How far in the future `iat` may be before the local clock is suspect. API Gateway and
 /// the usual JWT libraries allow a few minutes at most; a minute keeps the warning useful.
@@ -349,6 +349,16 @@ pub(crate) fn issuer(token: &DecodedJwt, ctx: &TokenContext) -> Check {
         )
         .fix("A Cognito authorizer only accepts tokens its own pool issued: get the token from the pool's token endpoint. Its signing keys would also come from that foreign host, so the signature proves nothing.");
     }
+    // Both authorizers compare iss with the pool's issuer as text: a trailing slash, an upper-case
+    // host, `:443` or spaces that the URL parser reads as the same address are refused.
+    if iss != parsed.url {
+        return Check::new(
+            NAME,
+            Status::Fail,
+            format!("iss {iss} is not exactly the pool's issuer {}: API Gateway compares it character for character and refuses the token.", parsed.url),
+        )
+        .fix("Cognito writes iss exactly as https://cognito-idp.<region>.amazonaws.com/<pool id>: get the token from the pool's token endpoint.");
+    }
     let region = ctx.region.trim();
     if !region.is_empty() && region != parsed.region {
         return Check::new(
@@ -411,8 +421,8 @@ fn client_id(token: &DecodedJwt, ctx: &TokenContext) -> Check {
 
 fn scopes(token: &DecodedJwt, ctx: &TokenContext) -> Check {
     const NAME: &str = "Scopes";
-    let granted = claim_str(token, "scope")
-        .map(normalise_scopes)
+    let granted: Vec<String> = claim_str(token, "scope")
+        .map(|claim| scope_claim(claim).map(str::to_owned).collect())
         .unwrap_or_default();
     let requested = normalise_scopes(&ctx.requested_scope);
     if requested.is_empty() {

@@ -8,9 +8,17 @@ use crate::core::jwt::format_relative;
 /// Server clock minus this computer's, from an exchange whose `Date` header the page
 /// could read. The server stamped its Date somewhere during the request, so compare
 /// it with the request's midpoint; whole seconds are all a Date header has anyway.
+/// A cached answer (a CDN in front of the API) keeps its origin's Date and says how long it
+/// was kept in `Age` (RFC 9111 §5.1): the two added give the cache's clock. Without that, an
+/// hour-old copy made an expired token read as valid by "the server's clock".
 pub fn skew_from_exchange(exchange: &Exchange) -> Option<i64> {
     let response = exchange.response.as_ref()?;
-    let server = parse_http_date(header(&response.headers, "date")?)?;
+    let date = parse_http_date(header(&response.headers, "date")?)?;
+    let age = match header(&response.headers, "age") {
+        None => 0,
+        Some(age) => age.trim().parse::<u32>().ok()?,
+    };
+    let server = date.saturating_add(i64::from(age));
     let midpoint_ms = exchange.started_at_unix_ms + exchange.elapsed_ms / 2.0;
     if !midpoint_ms.is_finite() {
         return None;
@@ -130,8 +138,37 @@ mod tests {
 
     #[test]
     fn skew_from_a_readable_date_header() {
+        let exchange = |date: Option<&str>| exchange_with(date, None);
+        // Midpoint 1_795_761_501; the server says 06:41:25 = 1_795_761_685: 184 s ahead.
+        assert_eq!(
+            skew_from_exchange(&exchange(Some("Fri, 27 Nov 2026 06:41:25 GMT"))),
+            Some(184)
+        );
+        assert_eq!(skew_from_exchange(&exchange(None)), None);
+        assert_eq!(skew_from_exchange(&exchange(Some("yesterday"))), None);
+    }
+
+    /// A CDN's cached copy keeps its origin's Date: an hour-old one read as the server's clock
+    /// an hour behind, and a token expired 30 minutes ago passed Expiry. Its Age is added.
+    #[test]
+    fn a_cached_answer_s_age_is_added_to_its_date() {
+        let date = Some("Fri, 27 Nov 2026 05:41:25 GMT"); // 1_795_758_085: 3,416 s behind
+        assert_eq!(skew_from_exchange(&exchange_with(date, None)), Some(-3416));
+        assert_eq!(
+            skew_from_exchange(&exchange_with(date, Some("3600"))),
+            Some(184)
+        );
+        // An Age that is no count of seconds leaves the clock unknown rather than wrong.
+        assert_eq!(skew_from_exchange(&exchange_with(date, Some("-5"))), None);
+        assert_eq!(skew_from_exchange(&exchange_with(date, Some("soon"))), None);
+    }
+
+    fn exchange_with(date: Option<&str>, age: Option<&str>) -> Exchange {
         use crate::core::exchange::{RecordedRequest, RecordedResponse};
-        let exchange = |date: Option<&str>| Exchange {
+        let mut headers: Vec<(String, String)> = Vec::new();
+        headers.extend(date.map(|d| ("date".to_string(), d.to_string())));
+        headers.extend(age.map(|a| ("age".to_string(), a.to_string())));
+        Exchange {
             request: RecordedRequest {
                 method: "GET".into(),
                 url: "https://x/".into(),
@@ -141,23 +178,14 @@ mod tests {
             response: Some(RecordedResponse {
                 status: 200,
                 status_text: "OK".into(),
-                headers: date
-                    .map(|d| vec![("date".to_string(), d.to_string())])
-                    .unwrap_or_default(),
+                headers,
                 body: String::new(),
                 size_bytes: 0,
                 body_was_utf8: true,
             }),
             elapsed_ms: 2000.0,
             started_at_unix_ms: 1_795_761_500_000.0,
-        };
-        // Midpoint 1_795_761_501; the server says 06:41:25 = 1_795_761_685: 184 s ahead.
-        assert_eq!(
-            skew_from_exchange(&exchange(Some("Fri, 27 Nov 2026 06:41:25 GMT"))),
-            Some(184)
-        );
-        assert_eq!(skew_from_exchange(&exchange(None)), None);
-        assert_eq!(skew_from_exchange(&exchange(Some("yesterday"))), None);
+        }
     }
 
     /// A token's exp is AWS's time: Run's reuse, the countdown and the Expiry check compare it

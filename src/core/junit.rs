@@ -110,9 +110,11 @@ pub fn suite_for_run(run: &RunCases, book: &SecretBook) -> TestSuite {
                 message: m(&format!("{n} token check(s) failed")),
                 detail: m(&failed.join("\n")),
             },
-            unverified @ ChecksHeadline::Unverified(_) => CaseResult::Skipped {
-                message: m(&unverified.text()),
-            },
+            undecided @ (ChecksHeadline::Unverified(_) | ChecksHeadline::Warned(_)) => {
+                CaseResult::Skipped {
+                    message: m(&undecided.text()),
+                }
+            }
         };
         cases.push(TestCase {
             name: "token checks".into(),

@@ -69,6 +69,13 @@ pub fn normalise_scopes(scope: &str) -> Vec<String> {
         .collect()
 }
 
+/// Splits a token's `scope` claim as API Gateway's authorizers and OAuth (RFC 6749 §3.3) do: on
+/// spaces only. `demo/a,demo/b` is one scope there (a scope name may hold a comma), so the Scope
+/// field's friendlier split must never be used on what a token carries.
+pub fn scope_claim(claim: &str) -> impl Iterator<Item = &str> {
+    claim.split(' ').filter(|s| !s.is_empty())
+}
+
 /// Builds the `grant_type=client_credentials` POST. The id and secret are used exactly as given
 /// (the settings module trims and validates them); only `Content-Type` (and, for Basic, the
 /// `Authorization` header) is set so the body variant stays a CORS simple request.

@@ -224,9 +224,10 @@ fn expiry_and_issued_at() {
     assert_eq!(i.status, Status::Warn);
     assert!(i.detail.contains("10 min ahead"), "{}", i.detail);
     assert!(i.fix.unwrap().contains("clock"));
+    // Not a failure, but not "every check passes" either: the headline names the warning.
     assert_eq!(
         checks_headline(&token_checks(&future, &verified(), &c)),
-        ChecksHeadline::AllPass
+        ChecksHeadline::Warned(vec!["Issued at"])
     );
     // In the future by the server's clock too, or with no Date header to tell: a failure.
     c.server_skew_secs = Some(300);
@@ -373,6 +374,25 @@ fn issuer_rules() {
         check(&token_checks(&local, &verified(), &ctx()), "Issuer").status,
         Status::Fail
     );
+    // The authorizers compare iss as text: forms a URL parser reads as the same pool fail.
+    for iss in [
+        "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_demo/",
+        "https://COGNITO-IDP.us-east-1.amazonaws.com/us-east-1_demo",
+        "https://cognito-idp.us-east-1.amazonaws.com:443/us-east-1_demo",
+        "https://cognito-idp.us-east-1.amazonaws.com//us-east-1_demo",
+        " https://cognito-idp.us-east-1.amazonaws.com/us-east-1_demo",
+    ] {
+        let near = with_payload(|m| {
+            m.insert("iss".into(), iss.into());
+        });
+        let c = check(&token_checks(&near, &verified(), &ctx()), "Issuer");
+        assert_eq!(c.status, Status::Fail, "{iss}: {}", c.detail);
+        assert!(
+            c.detail.contains("not exactly the pool's issuer"),
+            "{iss}: {}",
+            c.detail
+        );
+    }
     let none = with_payload(|m| {
         m.remove("iss");
     });
@@ -452,6 +472,33 @@ fn scope_rules() {
         "Scopes",
     );
     assert!(missing_all.detail.contains("carries none"));
+}
+
+#[test]
+fn a_scope_claim_is_split_on_spaces_only_as_api_gateway_reads_it() {
+    // API Gateway reads `demo/example,demo/other` as one scope and answers 401 for demo/example;
+    // the Scope field's own comma split must not make the check pass.
+    let commas = with_payload(|m| {
+        m.insert("scope".into(), "demo/example,demo/other".into());
+    });
+    let mut c = ctx();
+    c.requested_scope = "demo/example".into();
+    let scopes = check(&token_checks(&commas, &verified(), &c), "Scopes");
+    assert_eq!(scopes.status, Status::Fail, "{}", scopes.detail);
+    assert!(
+        scopes.detail.contains("demo/example,demo/other"),
+        "{}",
+        scopes.detail
+    );
+    // The field itself may still list scopes with commas.
+    let spaced = with_payload(|m| {
+        m.insert("scope".into(), "demo/example demo/other".into());
+    });
+    c.requested_scope = "demo/example,demo/other".into();
+    assert_eq!(
+        check(&token_checks(&spaced, &verified(), &c), "Scopes").status,
+        Status::Pass
+    );
 }
 
 #[test]

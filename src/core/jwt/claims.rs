@@ -68,7 +68,7 @@ fn row(name: &str, meaning: &str, value: &Value) -> ClaimRow {
     match (name, value) {
         (_, _) if time.is_some() => detail.extend(time.map(format_utc)),
         ("scope", Value::String(s)) => {
-            detail.extend(s.split_whitespace().map(str::to_owned));
+            detail.extend(crate::core::token::scope_claim(s).map(str::to_owned));
         }
         ("iss", Value::String(s)) => match parse_issuer(s) {
             Some(issuer) => {

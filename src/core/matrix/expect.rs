@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::export::{AuthorizerKind, Operation};
+use crate::core::token::scope_claim;
 
 /// The token's `token_use` claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,10 +40,10 @@ impl HeldToken {
         let scopes: Vec<String> = claims
             .get("scope")
             .and_then(Value::as_str)
-            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .map(|s| scope_claim(s).map(str::to_string).collect())
             .unwrap_or_default();
         let scp = match claims.get("scp") {
-            Some(Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+            Some(Value::String(s)) => scope_claim(s).map(str::to_string).collect(),
             Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(Value::as_str)

@@ -345,6 +345,10 @@ fn held_token_reads_scope_and_scp() {
     assert_eq!(t.token_use, TokenUse::Access);
     assert_eq!(t.scopes, vec!["a/b", "c/d"]);
     assert_eq!(t.scp, vec!["e/f"]);
+    // Split on spaces only, as API Gateway reads the claim: a comma is part of a scope name.
+    let claims = serde_json::json!({"token_use":"access","scope":"a/b,c/d  e/f"});
+    let t = HeldToken::from_claims(claims.as_object().unwrap());
+    assert_eq!(t.scopes, vec!["a/b,c/d", "e/f"]);
     let claims = serde_json::json!({"token_use":"id"});
     assert_eq!(
         HeldToken::from_claims(claims.as_object().unwrap()).token_use,
@@ -867,6 +871,23 @@ fn probed(main: Actual, no_token: Actual, altered: Actual) -> MatrixRow {
         ProbeResult::new(Probe::AlteredSignature, &o, altered).unwrap(),
     ];
     MatrixRow::new(o, "/x".into(), Expected::Allowed { why: "" }, main).with_probes(probes)
+}
+
+#[test]
+fn a_row_whose_negative_check_could_not_be_judged_is_not_as_expected() {
+    // The call with the token got its 200, yet the altered signature's 500 proves nothing (the
+    // integration may have run): the row's cell, its JSON and the canary's history say so.
+    let row = probed(answered(200), answered(401), answered(500));
+    assert_eq!(row.verdict, RowVerdict::AsExpected);
+    assert_eq!(row.overall(), RowVerdict::CannotJudge);
+    assert_eq!(
+        matrix_verdict(std::slice::from_ref(&row)).outcome,
+        Outcome::CannotJudge
+    );
+    let mut history = RowHistory::default();
+    history.push(std::slice::from_ref(&row));
+    let outcomes: Vec<_> = history.tracks()[0].outcomes().collect();
+    assert_eq!(outcomes, vec![RowVerdict::CannotJudge]);
 }
 
 #[test]

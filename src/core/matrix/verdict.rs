@@ -245,14 +245,17 @@ impl MatrixRow {
         std::iter::once(self.verdict).chain(self.probes.iter().map(|p| p.verdict))
     }
 
-    /// The row as one outcome (the canary's per-method history): a security finding or an
-    /// unexpected denial anywhere in it wins, then a missing answer, then the call's own verdict.
+    /// The row as one outcome (the table's cell, the JSON download, the canary's per-method
+    /// history): a security finding or an unexpected denial anywhere in it wins, then a missing
+    /// answer, then a part that could not be judged (a negative check answered 500 proves
+    /// nothing, whatever the call with the token got), then the call's own verdict.
     pub fn overall(&self) -> RowVerdict {
         [
             RowVerdict::SecurityFinding,
             RowVerdict::UnexpectedDenial,
             RowVerdict::NoAnswer,
             RowVerdict::Cancelled,
+            RowVerdict::CannotJudge,
         ]
         .into_iter()
         .find(|v| self.verdicts().any(|x| x == *v))

@@ -275,6 +275,9 @@ pub enum ChecksHeadline {
     Failed(usize),
     /// No check failed, but the signature was not verified: no promise about API Gateway.
     Unverified(String),
+    /// Verified and nothing failed, but these checks warn (a stand-in issuer, another app
+    /// client's pasted ID token, clocks that disagree): "every check passes" would not be true.
+    Warned(Vec<&'static str>),
 }
 
 impl ChecksHeadline {
@@ -290,20 +293,36 @@ impl ChecksHeadline {
             Self::Unverified(detail) => format!(
                 "No check failed, but the signature was not verified ({detail}), so this page cannot say whether API Gateway would accept the token."
             ),
+            Self::Warned(names) => format!(
+                "No check failed, but {} {}: read {} before trusting that API Gateway accepts this token.",
+                names.join(", "),
+                if names.len() == 1 { "warns" } else { "warn" },
+                if names.len() == 1 { "it" } else { "them" }
+            ),
         }
     }
 }
 
-/// Judges the Checks panel: "every check passes" only with a verified signature.
+/// Judges the Checks panel: "every check passes" only with a verified signature and no warning.
 pub fn checks_headline(checks: &[Check]) -> ChecksHeadline {
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
     if failed > 0 {
         return ChecksHeadline::Failed(failed);
     }
     match checks.iter().find(|c| c.name == SIGNATURE_CHECK) {
-        Some(c) if c.status == Status::Pass => ChecksHeadline::AllPass,
-        Some(c) => ChecksHeadline::Unverified(c.detail.trim_end_matches('.').to_owned()),
-        None => ChecksHeadline::Unverified("no signature check ran".into()),
+        Some(c) if c.status == Status::Pass => {}
+        Some(c) => return ChecksHeadline::Unverified(c.detail.trim_end_matches('.').to_owned()),
+        None => return ChecksHeadline::Unverified("no signature check ran".into()),
+    }
+    let warned: Vec<&'static str> = checks
+        .iter()
+        .filter(|c| c.status == Status::Warn)
+        .map(|c| c.name)
+        .collect();
+    if warned.is_empty() {
+        ChecksHeadline::AllPass
+    } else {
+        ChecksHeadline::Warned(warned)
     }
 }
 

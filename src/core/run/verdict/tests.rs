@@ -384,3 +384,32 @@ fn checks_headline_needs_a_verified_signature() {
     ];
     assert_eq!(checks_headline(&fail), ChecksHeadline::Failed(2));
 }
+
+/// A stand-in's issuer (a warning) with a verified signature read "Every check passes: API
+/// Gateway's Cognito authorizer should accept this token", and JUnit marked the checks passed.
+#[test]
+fn a_warning_keeps_the_checks_from_every_check_passes() {
+    let mut warned = verified();
+    warned.push(check("Issuer", Status::Warn));
+    let headline = checks_headline(&warned);
+    assert_eq!(headline, ChecksHeadline::Warned(vec!["Issuer"]));
+    assert!(
+        !headline.text().contains("should accept"),
+        "{}",
+        headline.text()
+    );
+    assert!(
+        headline.text().contains("Issuer warns"),
+        "{}",
+        headline.text()
+    );
+    // An unverified signature is said first: it is what the promise rests on.
+    let mut both = warned.clone();
+    for c in both.iter_mut().filter(|c| c.name == "Signature") {
+        c.status = Status::Warn;
+    }
+    assert!(matches!(
+        checks_headline(&both),
+        ChecksHeadline::Unverified(_)
+    ));
+}
