@@ -10,6 +10,7 @@ pub mod client_token;
 pub mod clock_skew;
 pub mod diagnosis;
 pub mod exchange;
+pub mod exchange_shown;
 pub mod headers;
 pub mod hosting;
 pub mod import;

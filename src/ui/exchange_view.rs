@@ -2,48 +2,15 @@
 //! the response status line and readable headers, the body (pretty or raw,
 //! cut short with "Show all" so a big body cannot freeze the page).
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use crate::ui::pre_text::draw_text;
 
-use crate::core::run::{masked_curl, SecretBook};
-
-use crate::core::exchange::{
-    body_preview, curl_command, format_elapsed, format_size, redact_request, request_text,
-    response_head_text, Exchange, Masker,
-};
+use crate::core::exchange::Exchange;
+use crate::core::exchange_shown::{shown_of, Shown, ShownResponse, Toggles, BODY_PREVIEW_CHARS};
+use crate::core::run::SecretBook;
 use crate::ui::copy_button::CopyButton;
 use crate::ui::kept::fed;
-
-/// Characters of a body shown before "Show all": enough for any token response or
-/// a normal API answer, small enough to render instantly.
-const BODY_PREVIEW_CHARS: usize = 20_000;
-
-/// What the panel shows of one exchange, masked as the toggles say: worked out once per change
-/// of the exchange, the book or a toggle, and compared, so a redraw touches only what differs.
-#[derive(Clone, PartialEq)]
-struct Shown {
-    summary: String,
-    /// The real target when the request went through this page's proxy route.
-    via: Option<String>,
-    request: String,
-    curl: String,
-    curl_secrets: bool,
-    response: Option<ShownResponse>,
-}
-
-#[derive(Clone, PartialEq)]
-struct ShownResponse {
-    head: String,
-    /// Shared by the memo and the drawn parts: with Show all it can be megabytes.
-    body: Arc<str>,
-    not_utf8: bool,
-    empty: bool,
-    /// The body's size when only its start is shown.
-    cut: Option<String>,
-}
 
 #[component]
 pub fn ExchangeView(
@@ -143,80 +110,4 @@ pub fn ExchangeView(
         move || view! { <p class="empty">{empty}</p> }.into_any(),
         draw,
     )
-}
-
-#[derive(Clone, Copy)]
-struct Toggles {
-    reveal: bool,
-    raw: bool,
-    curl_secrets: bool,
-    show_all: bool,
-}
-
-fn shown_of(
-    ex: &Exchange,
-    proxied_target: Option<String>,
-    toggles: Toggles,
-    book: &SecretBook,
-) -> Shown {
-    let nothing = Masker::default();
-    let masker = if toggles.reveal {
-        &nothing
-    } else {
-        book.masker()
-    };
-    let request = if toggles.reveal {
-        ex.request.clone()
-    } else {
-        redact_request(&ex.request, masker)
-    };
-    let summary = match &ex.response {
-        Some(r) => format!(
-            "{} {} → {} {} · {} · {}",
-            ex.request.method,
-            request.url,
-            r.status,
-            r.status_text,
-            format_elapsed(ex.elapsed_ms),
-            format_size(r.size_bytes)
-        ),
-        None => format!(
-            "{} {} → no response · {}",
-            ex.request.method,
-            request.url,
-            format_elapsed(ex.elapsed_ms)
-        ),
-    };
-    // curl repeats the request against the real target, not this page's proxy route.
-    let curl = {
-        let mut req = ex.request.clone();
-        if let Some(target) = &proxied_target {
-            req.url = target.clone();
-        }
-        if toggles.curl_secrets {
-            curl_command(&req)
-        } else {
-            masked_curl(&req, book)
-        }
-    };
-    let response = ex.response.as_ref().map(|r| {
-        // Only the preview is indented and masked: a 5 MB body must not stall the page.
-        let limit = (!toggles.show_all).then_some(BODY_PREVIEW_CHARS);
-        let preview = body_preview(&r.body, toggles.raw, masker, limit);
-        ShownResponse {
-            head: masker.redact(&response_head_text(r)),
-            body: preview.text.into(),
-            not_utf8: !r.body_was_utf8,
-            empty: r.body.is_empty(),
-            cut: preview.cut.then(|| format_size(r.size_bytes)),
-        }
-    });
-    Shown {
-        summary,
-        via: proxied_target,
-        request: request_text(&request),
-        curl,
-        curl_secrets: toggles.curl_secrets,
-        response,
-    }
 }
