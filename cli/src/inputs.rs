@@ -79,7 +79,7 @@ pub fn resolve(inputs: &Inputs, io: &mut Io) -> Result<Resolved, String> {
     }
     apply_flags(&mut settings, inputs)?;
     if inputs.secret_stdin {
-        let text = io.read_stdin().map_err(|e| format!("Standard input could not be read ({e}): pipe the client secret into it, or set ${}.", inputs.secret_env))?;
+        let text = io.read_stdin().map_err(|e| format!("Standard input could not be read ({e}): pipe the client secret into it, or set {}.", crate::variable(&inputs.secret_env)))?;
         let line = text.lines().next().unwrap_or_default();
         secret = Secret::new(line);
     } else if secret.is_empty() {

@@ -78,11 +78,16 @@ impl Io<'_> {
 
 /// Runs the command line `args` (the first is the program name); returns the exit code.
 pub async fn run(args: Vec<String>, io: &mut Io<'_>) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { CANNOT_JUDGE } else { PASS };
             let text = e.render().to_string();
+            let text = if e.use_stderr() {
+                without_values(&text, &args)
+            } else {
+                text
+            };
             if e.use_stderr() {
                 io.err(text.trim_end());
             } else {
@@ -185,7 +190,7 @@ async fn run_checks(args: &RunArgs, io: &mut Io<'_>) -> u8 {
         if let Err(message) =
             write_files(&report, args.junit.as_ref(), &out, &suites, &session.book)
         {
-            io.err(&format!("error: {}", session.book.mask(&message)));
+            io.err(&format!("error: {}", session.book.mask_all(&message)));
             // A run that failed stays a failure (1), however the file went.
             return worse(worst, CANNOT_JUDGE);
         }
@@ -223,8 +228,49 @@ async fn run_checks(args: &RunArgs, io: &mut Io<'_>) -> u8 {
 /// What to do when no client secret was given.
 fn no_secret_message(secret_env: &str) -> String {
     format!(
-        "no client secret. Set ${secret_env} (or name another variable with --secret-env), pipe it with --secret-stdin, or give the seed's Secrets Manager JSON with --secrets-json."
+        "no client secret. Set {} (or name another variable with --secret-env), pipe it with --secret-stdin, or give the seed's Secrets Manager JSON with --secrets-json.",
+        variable(secret_env)
     )
+}
+
+/// `$NAME` for the variable --secret-env names, when it is spelled like one. `--secret-env
+/// "$COGNITO_CLIENT_SECRET"` (the value where its name belongs) is an easy slip, and the
+/// message would print the secret.
+fn variable(secret_env: &str) -> String {
+    let mut chars = secret_env.chars();
+    let named = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && secret_env.len() <= 64;
+    if named {
+        format!("${secret_env}")
+    } else {
+        "the variable --secret-env names (its text is not repeated: it is no variable's name, and could be the secret itself)".to_owned()
+    }
+}
+
+/// Clap's message with every value given on the command line left out: no flag takes a secret,
+/// so one there is a slip (`run "$SECRET"`, `--secret-stdin=$SECRET`), and clap quotes what it
+/// could not place. Flags' names and clap's own words stay.
+fn without_values(message: &str, args: &[String]) -> String {
+    let mut values: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|arg| match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => value,
+            _ if arg.starts_with('-') && !arg.contains(' ') => "",
+            _ => arg.as_str(),
+        })
+        // Secrets are long (a Cognito client secret has 51 characters); short values are left,
+        // so clap's own words (`json`, `GET`) and the subcommand's name read as they should.
+        .filter(|value| value.len() >= 8 && *value != "export-canary")
+        .collect();
+    // The longest first, so a value inside another is not left half-replaced.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.iter().fold(message.to_owned(), |text, value| {
+        text.replace(value, cognito_api_tester::core::exchange::REDACTED)
+    })
 }
 
 fn summary_rate(history: &History) -> String {

@@ -195,7 +195,7 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
                 None => Ok(()),
             });
         if let Err(message) = written {
-            io.err(&format!("error: {}", book.mask(&message)));
+            io.err(&format!("error: {}", book.mask_all(&message)));
             return CANNOT_JUDGE;
         }
         return code_for(token_run.outcome());
@@ -220,7 +220,7 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
     // Where the token is about to go, before it goes (the page shows the Base URL before Run).
     let sent = jobs.iter().filter(|j| j.send).count();
     if sent > 0 {
-        io.err(&session.book.mask(&format!(
+        io.err(&session.book.mask_all(&format!(
             "Calling {sent} methods at {base_url} with the token…"
         )));
         let plain_http = check_http_url("Base URL", &base_url)
@@ -249,7 +249,7 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
             io.clear_progress();
             io.err(&format!(
                 "error: a method's call stopped unexpectedly ({}).",
-                session.book.mask(&e)
+                session.book.mask_all(&e)
             ));
             return CANNOT_JUDGE;
         }
@@ -265,15 +265,15 @@ async fn send_and_judge(args: &MatrixArgs, prepared: Prepared, io: &mut Io<'_>) 
         book,
     ));
     if let Some(target) = &report {
-        let appendix = evidence_text(&base_url, &rows, &|t: &str| book.mask(t));
+        let appendix = evidence_text(&base_url, &rows, &|t: &str| book.mask_all(t));
         let evidence = runner::evidence_for(&token_run, Some(&verdict), &appendix, book);
         if let Err(message) = write_report(target, &evidence) {
-            io.err(&format!("error: {}", book.mask(&message)));
+            io.err(&format!("error: {}", book.mask_all(&message)));
             return CANNOT_JUDGE;
         }
     }
     if let Err(message) = write_files(args, &rows, &verdict, started_at_unix_ms, book) {
-        io.err(&format!("error: {}", book.mask(&message)));
+        io.err(&format!("error: {}", book.mask_all(&message)));
         return CANNOT_JUDGE;
     }
     code_for(verdict.outcome)
@@ -369,7 +369,7 @@ fn describe(
     verdict: &Verdict,
     book: &SecretBook,
 ) -> String {
-    let mask = |t: &str| book.mask(t);
+    let mask = |t: &str| book.mask_all(t);
     let mut lines = vec![verdict.headline.clone()];
     lines.extend(output::token_line(token_run));
     lines.extend(output::check_lines(token_run));
@@ -391,7 +391,7 @@ fn describe(
         );
     }
     lines.extend(verdict.reasons.iter().map(|r| format!("  {r}")));
-    book.mask(&lines.join("\n"))
+    book.mask_all(&lines.join("\n"))
 }
 
 fn write_files(
@@ -401,7 +401,7 @@ fn write_files(
     started_at_unix_ms: f64,
     book: &SecretBook,
 ) -> Result<(), String> {
-    let mask = |t: &str| book.mask(t);
+    let mask = |t: &str| book.mask_all(t);
     if let Some(path) = &args.csv {
         write(path, &to_csv(rows, &mask), "--csv")?;
     }
@@ -423,7 +423,7 @@ fn no_token_suite(token_run: &runner::RunOutput, book: &SecretBook) -> TestSuite
         || "CANNOT JUDGE — nothing was judged.".to_owned(),
         |v| v.headline.clone(),
     );
-    let message = book.mask(&headline);
+    let message = book.mask_all(&headline);
     let detail = output::describe(token_run, None, book);
     let result = if code_for(token_run.outcome()) == crate::FAIL {
         CaseResult::Failed { message, detail }
@@ -443,7 +443,7 @@ fn no_token_suite(token_run: &runner::RunOutput, book: &SecretBook) -> TestSuite
                 .map_or(0.0, |ms| ms / 1000.0),
             result,
         }],
-        verdict: book.mask(&headline),
+        verdict: book.mask_all(&headline),
     }
 }
 
@@ -457,7 +457,7 @@ fn junit_suite(
     started_at_unix_ms: f64,
     book: &SecretBook,
 ) -> TestSuite {
-    let mask = |t: &str| book.mask(t);
+    let mask = |t: &str| book.mask_all(t);
     let lines = report_lines(rows, &mask);
     let cases = rows
         .iter()

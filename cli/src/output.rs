@@ -77,7 +77,7 @@ pub fn describe(out: &RunOutput, number: Option<usize>, book: &SecretBook) -> St
             lines.push(format!("    Fix: {}", d.fix));
         }
     }
-    book.mask(&lines.join("\n"))
+    book.mask_all(&lines.join("\n"))
 }
 
 /// "  Token: new token in 85 ms (why)", or why the held one was reused; None when no token step ran.

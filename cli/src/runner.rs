@@ -382,7 +382,7 @@ pub fn record(out: &RunOutput, book: &SecretBook) -> RunRecord {
         started_at_unix_ms: out.started_at_unix_ms,
         token_ms: out.token.as_ref().and_then(StepResult::elapsed_ms),
         token_fetched,
-        token_note: out.token_note.as_deref().map(|n| book.mask(n)),
+        token_note: out.token_note.as_deref().map(|n| book.mask_all(n)),
         api_ms: out.api.as_ref().and_then(StepResult::elapsed_ms),
         status: out.api.as_ref().and_then(StepResult::status),
         passed: outcome == Outcome::Pass,
@@ -391,6 +391,6 @@ pub fn record(out: &RunOutput, book: &SecretBook) -> RunRecord {
             .verdict
             .as_ref()
             .filter(|v| !v.outcome.passed())
-            .map(|v| book.mask(&v.first_reason())),
+            .map(|v| book.mask_all(&v.first_reason())),
     }
 }

@@ -532,3 +532,42 @@ async fn a_redirecting_api_fails_and_the_redirect_is_not_followed() {
     assert!(ran.stdout.contains("redirect"), "{}", ran.stdout);
     assert_eq!(followed.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+/// A secret given where it does not belong is never printed back: clap quoted an argument it
+/// could not place, the missing-secret message named `$<the value>` for `--secret-env "$SECRET"`,
+/// and the run's lines printed a token from elsewhere typed into the API URL.
+#[tokio::test]
+async fn a_secret_in_the_wrong_place_is_not_printed_back() {
+    let secret = "S3cretValue123-never-shown";
+    for args in [
+        vec!["run", secret],
+        vec!["run", &format!("--secret-stdin={secret}")],
+        vec!["run", "--secret-stdin", secret],
+    ] {
+        let ran = cli(&args, &[], "").await;
+        assert_eq!(ran.code, 2, "{}", ran.all());
+        assert!(!ran.all().contains("S3cret"), "{args:?}: {}", ran.all());
+        assert!(ran.stderr.contains("error:"), "{}", ran.stderr);
+    }
+    // A typo in a flag's name is still named.
+    let typo = cli(&["run", "--no-such-flag"], &[], "").await;
+    assert!(typo.stderr.contains("--no-such-flag"), "{}", typo.stderr);
+
+    let em = start_default().await;
+    let mut args = vec!["run".to_string(), "--secret-env".into(), secret.into()];
+    args.extend(demo_flags(&em));
+    let ran = cli(&strs(&args), &[], "").await;
+    assert_eq!(ran.code, 2, "{}", ran.all());
+    assert!(!ran.all().contains("S3cret"), "{}", ran.all());
+    assert!(ran.stderr.contains("--secret-env names"), "{}", ran.stderr);
+
+    let token = "eyJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLWZyb20tZWxzZXdoZXJl";
+    let mut args = vec!["run".to_string()];
+    args.extend(demo_flags(&em));
+    if let Some(url) = args.iter_mut().find(|a| a.ends_with("/pets")) {
+        url.push_str(&format!("?access_token={token}"));
+    }
+    let ran = cli(&strs(&args), &[("COGNITO_CLIENT_SECRET", DEMO_SECRET)], "").await;
+    assert!(ran.stdout.contains("API: GET"), "{}", ran.all());
+    assert!(!ran.all().contains("c2lnbmF0dXJl"), "{}", ran.all());
+}

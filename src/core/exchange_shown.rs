@@ -174,8 +174,16 @@ mod tests {
         ] {
             assert!(!text.contains("c2lnbmF0dXJl"), "{part}: {text}");
         }
-        assert!(shown.via.as_deref().unwrap().starts_with("https://abc.execute-api"));
-        assert!(shown.curl.contains("https://abc.execute-api"), "{}", shown.curl);
+        assert!(shown
+            .via
+            .as_deref()
+            .unwrap()
+            .starts_with("https://abc.execute-api"));
+        assert!(
+            shown.curl.contains("https://abc.execute-api"),
+            "{}",
+            shown.curl
+        );
 
         // Reveal secrets shows them, the real target included.
         let revealed = shown_of(&proxied(), target, toggles(true), &book);

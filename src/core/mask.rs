@@ -118,6 +118,16 @@ impl Masker {
             .unwrap_or_default()
             .to_owned();
         let json_slash = json.replace('/', "\\/");
+        // Servers' JSON writers escape more than serde does, each its own way: .NET's default
+        // encoder `+<>&'"` and every non-ASCII character in upper-case hex, Go's `<>&` in lower
+        // case, Python's ensure_ascii every non-ASCII character in lower case.
+        let dotnet = json_escaped(secret, true, |c| {
+            !c.is_ascii() || matches!(c, '"' | '+' | '<' | '>' | '&' | '\'' | '`')
+        });
+        let go = json_escaped(secret, false, |c| {
+            matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}')
+        });
+        let python = json_escaped(secret, false, |c| !c.is_ascii());
         for (text, encoded) in [
             (secret.to_owned(), false),
             (form, true),
@@ -125,6 +135,9 @@ impl Masker {
             (lower, true),
             (json, true),
             (json_slash, true),
+            (dotnet, true),
+            (go, true),
+            (python, true),
         ] {
             if text.is_empty() {
                 continue;
@@ -258,6 +271,31 @@ impl Masker {
     }
 }
 
+/// The secret as a JSON string's content (without its quotes) where `escaped` characters and
+/// control characters are written `\uXXXX` (UTF-16 units, so a character beyond the BMP is a
+/// surrogate pair), in upper- or lower-case hex; `"` and `\` otherwise as `\"` and `\\`.
+fn json_escaped(secret: &str, upper: bool, escaped: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(secret.len() + 8);
+    for c in secret.chars() {
+        if escaped(c) || c.is_control() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&if upper {
+                    format!("\\u{unit:04X}")
+                } else {
+                    format!("\\u{unit:04x}")
+                });
+            }
+        } else if matches!(c, '"' | '\\') {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `%2B` → `%2b`: some clients write percent escapes in lower case.
 fn lower_percent_escapes(encoded: &str) -> String {
     let mut out = String::with_capacity(encoded.len());
@@ -279,6 +317,35 @@ fn lower_percent_escapes(encoded: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Servers that echo a request write JSON their own way: .NET `+` as `\u002B`, Go `&<>` as
+    /// `\u0026`…, Python non-ASCII as `\u00e4`. Each hid the secret from masking.
+    #[test]
+    fn secrets_escaped_by_other_json_writers_are_found() {
+        for (secret, echoed) in [
+            ("YWJj+ZGVm/Z2g=", r#"{"h":"Basic YWJj\u002BZGVm/Z2g="}"#),
+            (
+                "k&ey<12>x-secret",
+                r#"{"k":"k\u0026ey\u003c12\u003ex-secret"}"#,
+            ),
+            ("pässwörd-1", r#"{"p":"p\u00e4ssw\u00f6rd-1"}"#),
+            ("pässwörd-1", r#"{"p":"p\u00E4ssw\u00F6rd-1"}"#),
+            ("say \"hi\"+1", r#"{"p":"say \u0022hi\u0022\u002B1"}"#),
+            ("key🔑value", r#"{"p":"key\ud83d\udd11value"}"#),
+        ] {
+            let masker = Masker::new(&[secret]);
+            assert!(masker.found_in(echoed), "{secret} in {echoed}");
+            let masked = masker.redact(echoed);
+            assert!(
+                !masked.contains("ZGVm")
+                    && !masked.contains("ey")
+                    && !masked.contains("ssw")
+                    && !masked.contains("hi")
+                    && !masked.contains("value"),
+                "{masked}"
+            );
+        }
+    }
 
     fn masked(text: &str, secrets: &[&str]) -> String {
         Masker::new(secrets).replace(text, &|f: Found| format!("<{}>", f.index))

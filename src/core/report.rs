@@ -217,11 +217,31 @@ fn masked_by_shape(mut exchange: Exchange) -> Exchange {
     }
     if let Some(response) = &mut exchange.response {
         response.body = mask_secret_shapes(&response.body);
-        for (_, value) in &mut response.headers {
-            *value = mask_secret_shapes(value);
+        for (name, value) in &mut response.headers {
+            *value = masked_response_header(name, value);
         }
     }
     exchange
+}
+
+/// A response header's value as the report shows it. The command line reads `Set-Cookie` (the
+/// page's fetch never can): the cookie's value is a session credential, its name and attributes
+/// are not. A header named like a credential is masked whole, as its request twin would be.
+fn masked_response_header(name: &str, value: &str) -> String {
+    if name.trim().eq_ignore_ascii_case("set-cookie") {
+        let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+        let cookie = pair.split_once('=').map_or("", |(cookie, _)| cookie);
+        let attributes = if attributes.is_empty() {
+            String::new()
+        } else {
+            format!(";{}", mask_secret_shapes(attributes))
+        };
+        return format!("{}={REDACTED}{attributes}", cookie.trim());
+    }
+    if crate::core::headers::is_credential_name(name) {
+        return REDACTED.to_owned();
+    }
+    mask_secret_shapes(value)
 }
 
 /// Everything to mask: the tab's secrets as given (every secret it sent or received), every

@@ -34,7 +34,16 @@ pub fn token_spans(text: &str) -> Vec<Range<usize>> {
             .checked_sub(2)
             .and_then(|at| bytes.get(at))
             .is_some_and(|b| *b == b'\\');
+        // So does a percent-escape (`Bearer%20eyJ…`, `%22eyJ…`): its hex digits are no part of
+        // the token.
+        let percent_escaped = start
+            .checked_sub(3)
+            .and_then(|at| bytes.get(at..start))
+            .is_some_and(
+                |e| matches!(e, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()),
+            );
         let inside_a_word = !escaped
+            && !percent_escaped
             && start
                 .checked_sub(1)
                 .and_then(|before| bytes.get(before))
@@ -181,6 +190,15 @@ mod tests {
             (
                 format!("{{\"api_body\":\"first line\\n{JWS}\"}}"),
                 format!("{{\"api_body\":\"first line\\n{REDACTED}\"}}"),
+            ),
+            // After a percent-escape: its hex digits are not part of the token.
+            (
+                format!("https://x/dev?auth=Bearer%20{JWS}"),
+                format!("https://x/dev?auth=Bearer%20{REDACTED}"),
+            ),
+            (
+                format!("https://x/dev?q=%7B%22t%22%3A%22{JWS}%22%7D"),
+                format!("https://x/dev?q=%7B%22t%22%3A%22{REDACTED}%22%7D"),
             ),
             (
                 format!("{{\"api_body\":\"{{\\\"t\\\":\\\"{JWS}\\\"}}\"}}"),

@@ -454,3 +454,29 @@ fn a_header_line_that_is_no_name_value_is_not_quoted() {
         "X-Trace: 1\n••••••\n\n••••••\nAuthorization: ••••••"
     );
 }
+
+/// The command line reads the API's `Set-Cookie` (the page's fetch never can): a session cookie's
+/// value reached the report in clear. Its name and attributes stay, the value does not.
+#[test]
+fn a_session_cookie_the_api_sets_is_masked_in_the_report() {
+    let mut input = full_input(ClientAuth::SecretInBody);
+    if let Some(response) = input
+        .api_exchange
+        .as_mut()
+        .and_then(|e| e.response.as_mut())
+    {
+        response.headers.push((
+            "set-cookie".into(),
+            "session=SeSsIoN-0123456789abcdef; Path=/; HttpOnly".into(),
+        ));
+        response
+            .headers
+            .push(("X-Session-Id".into(), "sid-0123456789abcdef".into()));
+    }
+    let evidence = build_evidence(input);
+    for text in [to_markdown(&evidence), to_json(&evidence)] {
+        assert!(!text.contains("SeSsIoN-0123456789abcdef"), "{text}");
+        assert!(!text.contains("sid-0123456789abcdef"), "{text}");
+        assert!(text.contains("session=••••••; Path=/; HttpOnly"), "{text}");
+    }
+}

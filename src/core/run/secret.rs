@@ -298,6 +298,12 @@ impl SecretBook {
         self.masker.redact(text)
     }
 
+    /// [`Self::mask`], then token-shaped text and URL passwords the book never saw (a token from
+    /// elsewhere typed into the API URL): for text printed where logs keep it (the command line).
+    pub fn mask_all(&self, text: &str) -> String {
+        secret_shape::mask_secret_shapes(&self.mask(text))
+    }
+
     /// Entry `index`'s shell variable in [`masked_curl`] (`CLIENT_SECRET`), written inside a
     /// quoted word as `'"$CLIENT_SECRET"'` so the command still runs once it is set. A secret
     /// that appears URL-encoded gets a `_URLENCODED` variable: the value to set is the encoded one.
