@@ -235,13 +235,14 @@ fn no_secret_message(secret_env: &str) -> String {
 
 /// `$NAME` for the variable --secret-env names, when it is spelled like one. `--secret-env
 /// "$COGNITO_CLIENT_SECRET"` (the value where its name belongs) is an easy slip, and the
-/// message would print the secret.
+/// message would print the secret: a Cognito client secret is lower-case letters and digits,
+/// which is also a valid variable name, so only a name without lower-case letters is repeated.
 fn variable(secret_env: &str) -> String {
     let mut chars = secret_env.chars();
     let named = chars
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         && secret_env.len() <= 64;
     if named {
         format!("${secret_env}")

@@ -277,7 +277,19 @@ impl Masker {
 fn json_escaped(secret: &str, upper: bool, escaped: fn(char) -> bool) -> String {
     let mut out = String::with_capacity(secret.len() + 8);
     for c in secret.chars() {
-        if escaped(c) || c.is_control() {
+        let short = match c {
+            '\u{8}' => Some('b'),
+            '\u{c}' => Some('f'),
+            '\n' => Some('n'),
+            '\r' => Some('r'),
+            '\t' => Some('t'),
+            _ => None,
+        };
+        if let Some(letter) = short {
+            // Every writer uses JSON's short escapes for these five.
+            out.push('\\');
+            out.push(letter);
+        } else if escaped(c) || c.is_control() {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 out.push_str("\\u");
@@ -338,6 +350,7 @@ mod tests {
             ("pässwörd-1", r#"{"p":"p\u00E4ssw\u00F6rd-1"}"#),
             ("say \"hi\"+1", r#"{"p":"say \u0022hi\u0022\u002B1"}"#),
             ("key🔑value", r#"{"p":"key\ud83d\udd11value"}"#),
+            ("pä\tss-word", r#"{"p":"p\u00e4\tss-word"}"#),
         ] {
             let masker = Masker::new(&[secret]);
             assert!(masker.found_in(echoed), "{secret} in {echoed}");

@@ -238,7 +238,11 @@ fn masked_response_header(name: &str, value: &str) -> String {
         };
         return format!("{}={REDACTED}{attributes}", cookie.trim());
     }
-    if crate::core::headers::is_credential_name(name) {
+    // `WWW-Authenticate` (and API Gateway's remapped copy) says why a token was refused: the
+    // diagnosis quotes it, and it holds no credential.
+    let lower = name.trim().to_ascii_lowercase();
+    let challenge = lower.ends_with("authenticate") || lower == "authentication-info";
+    if crate::core::headers::is_credential_name(name) && !challenge {
         return REDACTED.to_owned();
     }
     mask_secret_shapes(value)

@@ -42,8 +42,16 @@ pub fn token_spans(text: &str) -> Vec<Range<usize>> {
             .is_some_and(
                 |e| matches!(e, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()),
             );
+        // And a JSON `\uXXXX` escape (.NET writes `"` as `\u0022`).
+        let unicode_escaped = start
+            .checked_sub(6)
+            .and_then(|at| bytes.get(at..start))
+            .is_some_and(
+                |e| matches!(e, [b'\\', b'u', hex @ ..] if hex.iter().all(u8::is_ascii_hexdigit)),
+            );
         let inside_a_word = !escaped
             && !percent_escaped
+            && !unicode_escaped
             && start
                 .checked_sub(1)
                 .and_then(|before| bytes.get(before))
@@ -190,6 +198,11 @@ mod tests {
             (
                 format!("{{\"api_body\":\"first line\\n{JWS}\"}}"),
                 format!("{{\"api_body\":\"first line\\n{REDACTED}\"}}"),
+            ),
+            // After a JSON \u escape, as .NET writes a quote.
+            (
+                format!("{{\"m\":\"{{\\u0022t\\u0022:\\u0022{JWS}\\u0022}}\"}}"),
+                format!("{{\"m\":\"{{\\u0022t\\u0022:\\u0022{REDACTED}\\u0022}}\"}}"),
             ),
             // After a percent-escape: its hex digits are not part of the token.
             (

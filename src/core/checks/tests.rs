@@ -393,6 +393,19 @@ fn issuer_rules() {
             c.detail
         );
     }
+    // A stand-in's authorizer takes what the stand-in writes (the emulator on port 80 writes
+    // `:80`): only Cognito's own host is held to the exact text.
+    let port_80 = with_payload(|m| {
+        m.insert("iss".into(), "http://127.0.0.1:80/us-east-1_demo".into());
+    });
+    let at_80 = TokenContext {
+        token_origin: Some("http://127.0.0.1".into()),
+        ..ctx()
+    };
+    assert_eq!(
+        check(&token_checks(&port_80, &verified(), &at_80), "Issuer").status,
+        Status::Pass
+    );
     let none = with_payload(|m| {
         m.remove("iss");
     });

@@ -472,11 +472,17 @@ fn a_session_cookie_the_api_sets_is_masked_in_the_report() {
         response
             .headers
             .push(("X-Session-Id".into(), "sid-0123456789abcdef".into()));
+        response.headers.push((
+            "www-authenticate".into(),
+            r#"Bearer error="insufficient_scope""#.into(),
+        ));
     }
     let evidence = build_evidence(input);
     for text in [to_markdown(&evidence), to_json(&evidence)] {
         assert!(!text.contains("SeSsIoN-0123456789abcdef"), "{text}");
         assert!(!text.contains("sid-0123456789abcdef"), "{text}");
         assert!(text.contains("session=••••••; Path=/; HttpOnly"), "{text}");
+        // Why a token was refused is no secret: the report keeps it.
+        assert!(text.contains("insufficient_scope"), "{text}");
     }
 }
