@@ -275,13 +275,9 @@ fn without_values(message: &str, args: &[String]) -> String {
 }
 
 fn summary_rate(history: &History) -> String {
-    match history.success_rate() {
-        Some(rate) => format!(
-            "{}% passed",
-            cognito_api_tester::core::numbers::fixed(rate * 100.0, 0)
-        ),
-        None => "none judged".to_owned(),
-    }
+    history
+        .passed_summary()
+        .unwrap_or_else(|| "none judged".to_owned())
 }
 
 /// The exit code of one outcome.

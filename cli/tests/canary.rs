@@ -146,6 +146,56 @@ async fn the_exported_script_fails_on_a_redirect_and_does_not_follow_it() {
     assert_eq!(followed.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
 
+/// The exported script read a token response as the page does not: a 200 with an empty
+/// access_token went out as "Bearer " and an API that checks nothing passed; and JSON.parse took
+/// what the page's parser refuses (a lone surrogate escape, 128 levels of nesting).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_exported_script_reads_answers_as_the_page_does() {
+    if !node_available() {
+        eprintln!("SKIPPED: node is not on PATH, so the exported canary script was not run (install Node.js 18+).");
+        return;
+    }
+    // One server for the token endpoint and the API, answering 200 to both.
+    let open = answering_server(
+        "application/json",
+        r#"{"access_token":"","token_type":"Bearer"}"#,
+    )
+    .await;
+    let mut flags = demo_flags(&start_default().await);
+    let domain = flags.iter().position(|a| a == "--domain").unwrap();
+    flags[domain + 1] = format!("http://127.0.0.1:{open}");
+    let api = flags.iter().position(|a| a == "--api-url").unwrap();
+    flags[api + 1] = format!("http://127.0.0.1:{open}/dev/pets");
+    let out = export_with(flags, "canary-empty-token", &["status 2xx"]).await;
+    let (ok, text) = run_node(
+        &out.join("canary.js"),
+        DEMO_SECRET,
+        "fail",
+        "The token endpoint answered 200 without a usable access token",
+    )
+    .await;
+    assert!(ok, "{text}");
+
+    let em = start_default().await;
+    for body in [r#"["\ud83d"]"#, LEVELS_128] {
+        let api_port = answering_server("application/json", body).await;
+        let mut flags = demo_flags(&em);
+        let api = flags.iter().position(|a| a == "--api-url").unwrap();
+        flags[api + 1] = format!("http://127.0.0.1:{api_port}/dev/pets");
+        let out = export_with(flags, "canary-odd-json", &["status 2xx", "json"]).await;
+        let (ok, text) = run_node(&out.join("canary.js"), DEMO_SECRET, "fail", "not JSON").await;
+        assert!(ok, "{body}: {text}");
+    }
+}
+
+/// 128 nested arrays: JSON.parse takes them, serde_json (the page) refuses.
+const LEVELS_128: &str = concat!(
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+);
+
 #[tokio::test]
 async fn the_template_passes_cfn_lint_when_the_deploy_venv_has_it() {
     let em = start_default().await;

@@ -462,7 +462,7 @@ async fn the_canary_loop_reuses_the_token_and_keeps_every_run() {
         ran.stdout
     );
     assert!(
-        ran.stdout.ends_with("3 runs, 100% passed.\n"),
+        ran.stdout.ends_with("3 runs, 3 of 3 passed (100%).\n"),
         "{}",
         ran.stdout
     );

@@ -85,17 +85,25 @@ impl History {
         self.runs.iter().cloned().collect()
     }
 
-    /// Share of runs that passed, 0 to 1; None before the first run.
-    pub fn success_rate(&self) -> Option<f64> {
-        if self.runs.is_empty() {
-            return None;
-        }
+    /// "199 of 200 passed (99.5%)", or None before any run was judged. The share is cut, never
+    /// rounded, to one decimal: rounded, 199 of 200 read "100% passed", which one failure must
+    /// never read; and a share above 0 never reads 0.
+    pub fn passed_summary(&self) -> Option<String> {
         let judged = self.runs.iter().filter(|r| r.judged()).count();
         if judged == 0 {
             return None;
         }
         let passed = self.runs.iter().filter(|r| r.passed).count();
-        Some(passed as f64 / judged as f64)
+        // Tenths of a percent, in whole numbers: no float can round 99.95 up.
+        let tenths = passed.saturating_mul(1000) / judged;
+        let share = if passed > 0 && tenths == 0 {
+            "under 0.1%".to_owned()
+        } else if tenths % 10 == 0 {
+            format!("{}%", tenths / 10)
+        } else {
+            format!("{}.{}%", tenths / 10, tenths % 10)
+        };
+        Some(format!("{passed} of {judged} passed ({share})"))
     }
 
     /// Consecutive failed runs at the newest end (0 when the last run passed).

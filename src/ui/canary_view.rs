@@ -234,11 +234,11 @@ fn HistoryView(history: RwSignal<History>) -> impl IntoView {
             if h.is_empty() {
                 return view! { <p class="empty">"No scheduled runs yet."</p> }.into_any();
             }
-            let rate = h.success_rate().map(|r| format!("{}%", crate::core::numbers::fixed(r * 100.0, 0))).unwrap_or_default();
+            let rate = h.passed_summary().unwrap_or_else(|| "none judged".to_owned());
             let points = h.sparkline_points(240.0, 40.0, 100);
             let rows: Vec<RunRecord> = h.iter_newest_first().take(ROWS_SHOWN).cloned().collect();
             view! {
-                <p class="canary-summary">{format!("{} runs · {rate} passed · ", h.len())}
+                <p class="canary-summary">{format!("{} runs · {rate} · ", h.len())}
                     <svg class="sparkline" width="240" height="40" viewBox="0 0 240 40" role="img" aria-label="Latency of recent runs">
                         <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5" />
                     </svg>

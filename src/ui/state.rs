@@ -93,6 +93,9 @@ pub struct Performed {
     pub token_fetched: bool,
     /// Why the token was reused or re-fetched, when it was.
     pub token_note: Option<String>,
+    /// The run's number: the page shows the newest run, so a record is only this run's while no
+    /// other has begun.
+    epoch: u64,
 }
 
 #[derive(Clone, Copy)]
@@ -313,7 +316,7 @@ impl AppState {
             let step = flow::request_token(&snapshot, &in_flight).await;
             if !self.is_current(epoch) {
                 self.remember_tokens_of(&step);
-                return self.performed(wants_token, token_note);
+                return self.performed(epoch, wants_token, token_note);
             }
             match step.value().map(|t| t.access_token.clone()) {
                 Some(access_token) if snapshot.job != Job::Token => {
@@ -328,7 +331,7 @@ impl AppState {
                     self.draw(&unshown);
                     if let TokenStep::Failed = self.show_token(token_key(&snapshot), step, None) {
                         self.finish(epoch);
-                        return self.performed(wants_token, token_note);
+                        return self.performed(epoch, wants_token, token_note);
                     }
                 }
             }
@@ -341,7 +344,7 @@ impl AppState {
             if let Some(token) = token {
                 let step = flow::call_api(&snapshot, &token, &in_flight).await;
                 if !self.draw(&unshown) {
-                    return self.performed(wants_token, token_note);
+                    return self.performed(epoch, wants_token, token_note);
                 }
                 self.note_clock(step.exchange.as_ref());
                 // A big body takes a while to check and to show: do each in its own task so
@@ -378,7 +381,7 @@ impl AppState {
                 self.running.set(false);
             }
         }
-        self.performed(wants_token, token_note)
+        self.performed(epoch, wants_token, token_note)
     }
 
     /// Waits until the held token's signature check has an answer (the key-set fetch has its own
@@ -501,12 +504,13 @@ impl AppState {
         TokenStep::Held
     }
 
-    fn performed(self, token_fetched: bool, token_note: Option<String>) -> Performed {
+    fn performed(self, epoch: u64, token_fetched: bool, token_note: Option<String>) -> Performed {
         // No verdict here: Run ignores it, and working it out would delay the page's redraw;
         // `run_record` reads it when the canary records the run.
         Performed {
             token_fetched,
             token_note,
+            epoch,
         }
     }
 
@@ -870,6 +874,22 @@ impl AppState {
 
     /// The history line for the run that just finished (or was refused).
     pub fn run_record(self, started_at_unix_ms: f64, performed: &Performed) -> RunRecord {
+        // A run started by hand while this one waited for its signature check (the Run button
+        // is free again by then) replaced what the page shows: reading it would record that
+        // run's verdict as this tick's.
+        if !self.is_current(performed.epoch) {
+            return RunRecord {
+                started_at_unix_ms,
+                token_ms: None,
+                token_fetched: performed.token_fetched,
+                token_note: None,
+                api_ms: None,
+                status: None,
+                passed: false,
+                outcome: Outcome::CannotJudge.label().to_owned(),
+                first_failure: Some("A run started by hand before this one's signature check ended replaced its result on the page; this tick is not counted as a pass or a fail.".to_owned()),
+            };
+        }
         let token = self.token_step.get_untracked();
         let api = self.api_step.get_untracked();
         let verdict = self.verdict_untracked();

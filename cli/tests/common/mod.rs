@@ -133,3 +133,23 @@ pub async fn redirecting_server() -> (u16, std::sync::Arc<std::sync::atomic::Ato
     });
     (port, followed)
 }
+
+/// A server on loopback that gives every request the same answer: `200 OK` with `content_type`
+/// and `body`. Returns its port.
+pub async fn answering_server(content_type: &'static str, body: &'static str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let _ = socket.read(&mut buf).await;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    port
+}

@@ -59,24 +59,63 @@ fn newest_first_and_records_oldest_first() {
 }
 
 #[test]
-fn success_rate_and_streaks() {
-    assert_eq!(History::default().success_rate(), None);
+fn passed_share_and_streaks() {
+    assert_eq!(History::default().passed_summary(), None);
     assert_eq!(History::default().failing_streak(), 0);
     assert_eq!(History::default().passing_streak(), 0);
     let h = history(&[true, true, false, true]);
-    assert_eq!(h.success_rate(), Some(0.75));
+    assert_eq!(h.passed_summary().as_deref(), Some("3 of 4 passed (75%)"));
     assert_eq!(h.failing_streak(), 0);
     assert_eq!(h.passing_streak(), 1);
     let h = history(&[true, false, true, false, false]);
-    assert_eq!(h.success_rate(), Some(0.4));
+    assert_eq!(h.passed_summary().as_deref(), Some("2 of 5 passed (40%)"));
     assert_eq!(h.failing_streak(), 2);
     assert_eq!(h.passing_streak(), 0);
     let h = history(&[false, false]);
-    assert_eq!(h.success_rate(), Some(0.0));
+    assert_eq!(h.passed_summary().as_deref(), Some("0 of 2 passed (0%)"));
     assert_eq!(h.failing_streak(), 2);
     let h = history(&[true; 12]);
-    assert_eq!(h.success_rate(), Some(1.0));
+    assert_eq!(
+        h.passed_summary().as_deref(),
+        Some("12 of 12 passed (100%)")
+    );
     assert_eq!(h.passing_streak(), 12);
+}
+
+/// Rounded to a whole percent, 199 passes and a failure read "100% passed" on the page and in the
+/// command line's summary.
+#[test]
+fn the_passed_summary_never_rounds_a_failure_away() {
+    assert_eq!(History::default().passed_summary(), None);
+    let mut runs = vec![true; 199];
+    runs.push(false);
+    assert_eq!(
+        history(&runs).passed_summary().as_deref(),
+        Some("199 of 200 passed (99.5%)")
+    );
+    // The history keeps the newest 1000.
+    let mut runs = vec![true; 999];
+    runs.push(false);
+    assert_eq!(
+        history(&runs).passed_summary().as_deref(),
+        Some("999 of 1000 passed (99.9%)")
+    );
+    let mut runs = vec![false; 999];
+    runs.push(true);
+    assert_eq!(
+        history(&runs).passed_summary().as_deref(),
+        Some("1 of 1000 passed (0.1%)")
+    );
+    assert_eq!(
+        history(&[true, true, false, true])
+            .passed_summary()
+            .as_deref(),
+        Some("3 of 4 passed (75%)")
+    );
+    assert_eq!(
+        history(&[true; 3]).passed_summary().as_deref(),
+        Some("3 of 3 passed (100%)")
+    );
 }
 
 #[test]

@@ -100,6 +100,27 @@ function jsonEqual(a, b) {
   return a === b;
 }
 
+/**
+ * What JSON.parse takes and the page's parser (serde_json) refuses: 128 levels of nesting or more, and
+ * a lone surrogate escape (a Node backend cutting a string mid-emoji writes `"\ud83d"`).
+ */
+function notAsThePageReads(root) {
+  const pending = [[root, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop();
+    if (typeof value === 'string') {
+      if (typeof value.isWellFormed === 'function' && !value.isWellFormed()) return 'a string holds a lone surrogate escape';
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= 128) return 'nested 128 levels deep or more';
+      for (const [key, item] of Object.entries(value)) {
+        if (typeof key.isWellFormed === 'function' && !key.isWellFormed()) return 'a key holds a lone surrogate escape';
+        pending.push([item, depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
 function kindOf(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -115,7 +136,9 @@ function check(assertion, answer, secrets) {
         parsed = { error: 'the body is empty' };
       } else {
         try {
-          parsed = { value: JSON.parse(answer.body) };
+          const value = JSON.parse(answer.body);
+          const refused = notAsThePageReads(value);
+          parsed = refused ? { error: refused } : { value };
         } catch (e) {
           parsed = { error: e.message };
         }
@@ -196,9 +219,13 @@ async function canary() {
     } catch (e) {
       parsed = {};
     }
-    if (answer.status !== 200 || typeof parsed.access_token !== 'string') {
-      const what = parsed.error ? `${parsed.error}${parsed.error_description ? `: ${parsed.error_description}` : ''}` : shorten(answer.body, 200, secrets);
-      throw new Error(mask(`The token endpoint answered ${answer.status}: ${what}`, secrets));
+    // As the page reads a token response: any 2xx, no `error` key, an access token that is not
+    // blank (an empty one would go out as "Bearer " and pass an API that checks nothing).
+    const usable = answer.status >= 200 && answer.status <= 299 && parsed !== null && typeof parsed === 'object'
+      && parsed.error === undefined && typeof parsed.access_token === 'string' && parsed.access_token.trim() !== '';
+    if (!usable) {
+      const what = parsed && parsed.error ? `: ${parsed.error}${parsed.error_description ? `: ${parsed.error_description}` : ''}` : ` without a usable access token: ${shorten(answer.body, 200, secrets)}`;
+      throw new Error(mask(`The token endpoint answered ${answer.status}${what}`, secrets));
     }
     token = parsed.access_token;
     secrets.push(token);

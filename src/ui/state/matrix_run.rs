@@ -99,7 +99,13 @@ impl AppState {
         let matrix_epoch = prepared.epoch.wrapping_add(1);
         let token_note = prepared.plan.note();
         self.perform_matrix(prepared, base, jobs).await;
-        let performed = self.performed(self.token_fetched.get_untracked(), token_note);
+        // The epoch it ended on (the matrix's own when the token was held): read right away, so
+        // the record is of this run (the matrix keeps the page busy until its rows are in).
+        let performed = self.performed(
+            self.epoch.get_value(),
+            self.token_fetched.get_untracked(),
+            token_note,
+        );
         let rows = self.matrix.with_untracked(|m| {
             m.as_ref()
                 .filter(|m| m.epoch == matrix_epoch && m.verdict.is_some())
