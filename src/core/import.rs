@@ -230,6 +230,11 @@ pub fn parse_import(text: &str) -> Result<Import, ImportError> {
 }
 
 impl Import {
+    /// Whether the pasted output holds a client secret (Secrets Manager's JSON does).
+    pub fn brings_secret(&self) -> bool {
+        self.values.client_secret.is_some()
+    }
+
     /// Applies to a copy of the settings and the secret: only the fields the import has;
     /// returns the new settings, the new secret and a summary.
     pub fn apply(&self, settings: &Settings, secret: &Secret) -> (Settings, Secret, ImportSummary) {

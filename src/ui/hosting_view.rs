@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 
 use crate::core::hosting::{setup_blocks, HostingValues};
-use crate::core::secret_shape::mask_secret_shapes;
 use crate::ui::copy_button::CopyButton;
 use crate::ui::state::AppState;
 
@@ -18,7 +17,7 @@ pub fn HostingView(state: AppState) -> impl IntoView {
     // Masked like every panel, and token-shaped text and URL passwords too: an error or a block
     // can quote the API URL, which may hold a token or a key (`?access_token=…`), and Copy puts
     // the text on the clipboard. Worked out again when the form changes.
-    let mask = move |text: &str| state.mask(&mask_secret_shapes(text));
+    let mask = move |text: &str| state.mask(text);
     let outputs = Memo::new(move |_| {
         let blocks = state.settings.with(|s| {
             let token_url = s.token_endpoint().map(|e| e.url).map_err(|e| e.to_string());

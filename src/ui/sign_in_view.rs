@@ -200,10 +200,12 @@ fn start_sign_in(state: AppState, sign: SignIn) {
 /// client secret is typed again).
 pub fn resume(state: AppState, sign: SignIn) {
     let redirect = parse_redirect(&browser::query());
+    // Taken out on every load: managed login always comes back with `code` or `error`, so a load
+    // without them is a sign-in given up (Back, a typed address), and its verifier must not stay.
+    let pending = browser::take_pending();
     if matches!(redirect, Redirect::None) {
         return;
     }
-    let pending = browser::take_pending();
     browser::replace_address(&strip_redirect_params(&browser::href()));
     match redirect {
         Redirect::None => {}

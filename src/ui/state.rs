@@ -203,9 +203,10 @@ impl AppState {
             .with(|b| b.values().into_iter().map(str::to_owned).collect())
     }
 
-    /// Masks text that leaves the code (a diagnosis, a verdict, a history line).
+    /// Masks text that leaves the code (a diagnosis, a verdict, a history line, a download): the
+    /// book's secrets, then token-shaped text and URL passwords it never saw.
     pub fn mask(&self, text: &str) -> String {
-        self.book.with_untracked(|b| b.mask(text))
+        self.book.with_untracked(|b| b.mask_all(text))
     }
 
     /// The user typed in the Client secret field: the secret is bound to the form as it is now.
@@ -865,11 +866,35 @@ impl AppState {
     }
 
     /// After Import…: the secret and settings came together, so the binding is the new form's.
-    pub fn imported(self, settings: Settings, secret: Secret) {
-        self.secret_binding.set(Some(SecretBinding::of(&settings)));
+    /// Puts an import into the form. An import without a secret keeps the one in memory only
+    /// where it fills in what was empty when the secret was entered; pointing the token endpoint,
+    /// client or API host elsewhere clears it (as a link or profile does), and the returned
+    /// sentence says so.
+    pub fn imported(
+        self,
+        settings: Settings,
+        secret: Secret,
+        brought_secret: bool,
+    ) -> Option<String> {
+        let binding = SecretBinding::of(&settings);
+        let moved = match self.secret_binding.get_untracked() {
+            Some(old) if !brought_secret && !secret.is_empty() => old.moved_by_import(&binding),
+            _ => Vec::new(),
+        };
         self.settings.set(settings);
+        if !moved.is_empty() {
+            self.secret.set(Secret::default());
+            self.secret_binding.set(None);
+            storage::remember_secret(None);
+            return Some(format!(
+                "They point elsewhere ({}), so the Client secret was cleared: enter the secret for this client before anything is sent.",
+                moved.join("; ")
+            ));
+        }
+        self.secret_binding.set(Some(binding));
         self.secret.set(secret);
         self.remember_secret_if_opted_in();
+        None
     }
 
     /// The history line for the run that just finished (or was refused).

@@ -29,8 +29,12 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
                     &state.settings.get_untracked(),
                     &state.secret.get_untracked(),
                 );
-                state.imported(updated, secret);
-                import_message.set(Some((true, summary.message())));
+                let cleared = state.imported(updated, secret, import.brings_secret());
+                let text = match cleared {
+                    Some(why) => format!("{} {why}", summary.message()),
+                    None => summary.message(),
+                };
+                import_message.set(Some((true, text)));
                 import_text.set(String::new());
                 // The paste area stays open (a second output often follows: the domain after
                 // the client); the summary under it is brought into view.

@@ -50,6 +50,23 @@ impl SecretBinding {
         }
         out
     }
+
+    /// [`Self::differences`] for an import that brings no secret: a part still empty when the
+    /// secret was entered is being filled in (the client's output first, the domain's after it),
+    /// not moved; a part that had a value and changes sends the secret somewhere else.
+    pub fn moved_by_import(&self, next: &SecretBinding) -> Vec<String> {
+        let filled_in = SecretBinding {
+            token_origin: pick(&self.token_origin, &next.token_origin),
+            client_id: pick(&self.client_id, &next.client_id),
+            api_origin: pick(&self.api_origin, &next.api_origin),
+        };
+        filled_in.differences(next)
+    }
+}
+
+/// The old part, or the new one where the old was empty.
+fn pick(old: &str, new: &str) -> String {
+    if old.is_empty() { new } else { old }.to_owned()
 }
 
 fn origin(url: &str) -> Option<String> {
@@ -72,6 +89,37 @@ mod tests {
             api_url: "http://127.0.0.1:9090/dev".into(),
             ..Settings::default()
         }
+    }
+
+    /// Import… kept the secret when the pasted output named another Domain or API host, and
+    /// Run sent it there; filling in what was still empty (a second output) keeps it.
+    #[test]
+    fn an_import_that_moves_the_secret_elsewhere_is_named() {
+        let bound = SecretBinding::of(&demo());
+        let elsewhere = Settings {
+            domain: "https://auth.attacker.example".into(),
+            ..demo()
+        };
+        let moved = bound.moved_by_import(&SecretBinding::of(&elsewhere));
+        assert_eq!(moved.len(), 1, "{moved:?}");
+        assert!(moved[0].contains("auth.attacker.example"), "{moved:?}");
+        let other_api = Settings {
+            api_url: "https://attacker.example/dev".into(),
+            ..demo()
+        };
+        assert_eq!(
+            bound.moved_by_import(&SecretBinding::of(&other_api)).len(),
+            1
+        );
+        // The client's output first (no domain, no API yet), then the domain's: filled in.
+        let client_only = SecretBinding::of(&Settings {
+            client_id: "demo-client-id".into(),
+            ..Settings::default()
+        });
+        assert!(client_only
+            .moved_by_import(&SecretBinding::of(&demo()))
+            .is_empty());
+        assert!(bound.moved_by_import(&bound).is_empty());
     }
 
     /// A share link whose Domain is another host re-pointed the remembered secret.

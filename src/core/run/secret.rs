@@ -414,16 +414,17 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
     }
     let (command, variables) = match (free.first().copied(), free.get(1).copied()) {
         (Some(open), Some(close)) => {
+            // A token the book never saw (typed into the URL or the body) is masked by its shape.
             let marked = curl_command_with(request, |word| {
-                book.masker.replace(word, &|found: Found| {
+                secret_shape::mask_secret_shapes(&book.masker.replace(word, &|found: Found| {
                     format!("{open}{}:{}{close}", found.index, u8::from(found.encoded))
-                })
+                }))
             });
             unmark(&marked, (open, close), book)
         }
         // A request holding all 6,400 of them: its secrets are dots.
         _ => (
-            curl_command_with(request, |word| book.mask(word)),
+            curl_command_with(request, |word| book.mask_all(word)),
             Vec::new(),
         ),
     };
@@ -518,6 +519,22 @@ mod tests {
             "{curl}"
         );
         assert!(curl.starts_with("# Secrets are shell variables"), "{curl}");
+    }
+
+    /// A token from elsewhere typed into the API URL or body was never in the book: Copy as curl
+    /// put it on the clipboard in clear while the report masked it by shape.
+    #[test]
+    fn masked_curl_hides_a_token_the_book_never_saw() {
+        let foreign = "eyJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLWVsc2V3aGVyZQ";
+        let request = RecordedRequest {
+            method: "POST".into(),
+            url: format!("https://api.example.com/dev/pets?id_token={foreign}"),
+            headers: vec![],
+            body: Some(format!("{{\"token\":\"{foreign}\"}}")),
+        };
+        let curl = masked_curl(&request, &SecretBook::new());
+        assert!(!curl.contains("c2lnbmF0dXJl"), "{curl}");
+        assert!(curl.contains("id_token=••••••"), "{curl}");
     }
 
     /// A secret holding a quote was shell-escaped before masking, so the copy showed it in clear.
