@@ -322,6 +322,20 @@ pub struct UserTokens {
     pub refresh_token: Option<String>,
 }
 
+/// Why a user's tokens must not go to the form's token endpoint now: they were issued at
+/// `issued` (token URL, app client) and the form has since been pointed elsewhere (a profile, a
+/// link, an import, typing). Refresh, revoke and userInfo would send a refresh or access token
+/// to another pool, or with another client's secret. None when both still agree.
+pub fn tokens_elsewhere(issued: (&str, &str), form: (&str, &str)) -> Option<String> {
+    let (issued_url, issued_client) = issued;
+    let (form_url, form_client) = form;
+    (issued_url != form_url || issued_client.trim() != form_client.trim()).then(|| {
+        format!(
+            "These user tokens came from {issued_url} for app client {issued_client}; the form now names {form_url} and {form_client}. Nothing was sent: put the Domain and Client ID back, or press Sign in for the new ones."
+        )
+    })
+}
+
 /// Reads the token endpoint's answer to a code exchange or a refresh.
 pub fn parse_user_tokens(status: u16, body: &str) -> Result<UserTokens, TokenFailure> {
     let access = parse_token_response(status, body)?;

@@ -41,6 +41,8 @@ pub struct SignIn {
     id_checks: RwSignal<Vec<Check>>,
     /// A code back from managed login waiting for the client secret to be typed again.
     waiting: StoredValue<Option<(Secret, PendingRecord)>>,
+    /// Where the held user tokens were issued: token URL and app client.
+    issued_by: StoredValue<Option<(String, String)>>,
     awaiting_secret: RwSignal<bool>,
 }
 
@@ -55,6 +57,7 @@ impl SignIn {
             busy: RwSignal::new(None),
             id_checks: RwSignal::new(Vec::new()),
             waiting: StoredValue::new(None),
+            issued_by: StoredValue::new(None),
             awaiting_secret: RwSignal::new(false),
         }
     }
@@ -146,6 +149,22 @@ fn token_url(state: AppState) -> Result<String, Diagnosis> {
             .map(|e| e.url)
             .map_err(|e| form_problem(e.to_string()))
     })
+}
+
+/// The token endpoint to send the held user tokens to: the form's, when it is still where they
+/// were issued (see `user::tokens_elsewhere`).
+fn token_url_of_tokens(state: AppState, sign: SignIn) -> Result<String, Diagnosis> {
+    let form = token_url(state)?;
+    let client = state.settings.with_untracked(|s| s.client_id.clone());
+    let moved = sign.issued_by.with_value(|issued| {
+        issued
+            .as_ref()
+            .and_then(|(url, id)| user::tokens_elsewhere((url, id), (&form, &client)))
+    });
+    match moved {
+        Some(why) => Err(form_problem(why)),
+        None => Ok(form),
+    }
 }
 
 /// Sign in: a new verifier, state and nonce; the S256 challenge from WebCrypto; the record kept
@@ -261,6 +280,8 @@ async fn exchange_code(state: AppState, sign: SignIn, code: Secret, pending: Pen
             let key = state.settings.with_untracked(|s| {
                 TokenKey::signed_in(&pending.token_url, &pending.client_id, &secret, &s.scope)
             });
+            sign.issued_by
+                .set_value(Some((pending.token_url.clone(), pending.client_id.clone())));
             accept(state, sign, tokens, Some(pending.nonce), key);
             sign.note.set(Some(
                 "Signed in: the code was exchanged for ID, access and refresh tokens.".into(),
@@ -377,7 +398,7 @@ async fn refresh(state: AppState, sign: SignIn) -> bool {
         ));
         return false;
     };
-    let token_url = match token_url(state) {
+    let token_url = match token_url_of_tokens(state, sign) {
         Ok(url) => url,
         Err(d) => {
             sign.fail(d);
@@ -443,7 +464,7 @@ async fn revoke(state: AppState, sign: SignIn) {
         ));
         return;
     };
-    let token_url = match token_url(state) {
+    let token_url = match token_url_of_tokens(state, sign) {
         Ok(url) => url,
         Err(d) => return sign.fail(d),
     };
@@ -494,7 +515,7 @@ async fn userinfo(state: AppState, sign: SignIn) {
             "There is no access token: press Sign in first.".into(),
         ));
     };
-    let token_url = match token_url(state) {
+    let token_url = match token_url_of_tokens(state, sign) {
         Ok(url) => url,
         Err(d) => return sign.fail(d),
     };

@@ -441,3 +441,15 @@ fn a_registered_client_is_masked_in_every_form_a_request_carries() {
     assert!(!shown.contains("an-edited-secret"), "{shown}");
     assert!(!masked_curl(&request, &book).contains("an-edited-secret"));
 }
+
+/// A profile or import for another pool after a sign-in: Refresh, Revoke, userInfo and the
+/// canary's refresh read the form's token endpoint, so the user's tokens went to the new pool.
+#[test]
+fn user_tokens_are_sent_only_where_they_were_issued() {
+    let a = "https://a.auth.us-east-1.amazoncognito.com/oauth2/token";
+    let b = "https://b.auth.us-east-1.amazoncognito.com/oauth2/token";
+    assert_eq!(tokens_elsewhere((a, "client-a"), (a, " client-a ")), None);
+    let moved = tokens_elsewhere((a, "client-a"), (b, "client-a")).unwrap();
+    assert!(moved.contains(a) && moved.contains(b), "{moved}");
+    assert!(tokens_elsewhere((a, "client-a"), (a, "client-b")).is_some());
+}
