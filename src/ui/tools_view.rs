@@ -47,7 +47,8 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
         }
     };
     let save_profile = move |_| {
-        let mut list = profiles.get_untracked();
+        // As stored now, not as this tab last read them: another tab may have changed them.
+        let mut list = storage::load_profiles().unwrap_or_else(|_| profiles.get_untracked());
         let name = profile_name.get_untracked();
         let api = state.matrix_form.api.get_untracked();
         if let Some(why) = state
@@ -109,7 +110,7 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
             message.set(Some("Choose a saved profile to delete first.".into()));
             return;
         }
-        let mut list = profiles.get_untracked();
+        let mut list = storage::load_profiles().unwrap_or_else(|_| profiles.get_untracked());
         list.remove(&name);
         match storage::save_profiles(&list) {
             Ok(()) => {
@@ -154,15 +155,27 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     };
     // Forget everything asks first: it deletes every saved profile.
     let confirm_forget = RwSignal::new(false);
-    let forget = move |_| {
-        confirm_forget.set(false);
-        storage::forget_everything();
+    let forgotten = move |text: &str| {
         verify::clear_cache();
         profiles.set(Default::default());
         selected.set(String::new());
         state.remember.set(false);
-        message.set(Some("Forgot everything this tool stored in the browser: profiles, the remembered secret, the cached keys.".into()));
+        message.set(Some(text.to_owned()));
     };
+    let forget = move |_| {
+        confirm_forget.set(false);
+        storage::forget_everything();
+        forgotten("Forgot everything this tool stored in the browser: profiles, the remembered secret, the cached keys (this site's other tabs forget theirs too).");
+    };
+    // Forget everything pressed in another tab: this tab's own sessionStorage (the remembered
+    // secret, the kept form) is out of that tab's reach, and its profile list would be written
+    // back by the next Save or Delete here.
+    let _ = window_event_listener(leptos::ev::storage, move |e| {
+        if e.key().as_deref() == Some(storage::FORGOTTEN_KEY) && e.new_value().is_some() {
+            storage::forget_everything_here();
+            forgotten("Forget everything was pressed in another tab of this tool: this tab's remembered secret, kept form and profiles are gone too.");
+        }
+    });
 
     view! {
         <section class="tools" aria-label="Import, profiles and sharing">

@@ -62,8 +62,22 @@ pub fn remember_secret(secret: Option<(&Secret, &SecretBinding)>) {
     }
 }
 
-/// Clears everything this tool ever stored, in both storages.
+/// Written and removed at once by Forget everything: the site's other tabs get a `storage`
+/// event for it (never the tab that wrote it) and forget their own sessionStorage too.
+pub const FORGOTTEN_KEY: &str = "cognito-api-tester.forgotten";
+
+/// Clears everything this tool ever stored, in both storages, and tells the site's other tabs.
 pub fn forget_everything() {
+    forget_everything_here();
+    if let Some(storage) = local() {
+        let _ = storage.set_item(FORGOTTEN_KEY, "1");
+        let _ = storage.remove_item(FORGOTTEN_KEY);
+    }
+}
+
+/// Clears everything this tool stored that this tab can reach: localStorage and this tab's
+/// sessionStorage (each tab has its own).
+pub fn forget_everything_here() {
     for storage in [local(), session()].into_iter().flatten() {
         let _ = storage.remove_item(PROFILES_KEY);
         let _ = storage.remove_item(SECRET_KEY);

@@ -306,12 +306,47 @@ async fn forget_everything_asks_before_deleting_profiles() {
             .js_string("return JSON.stringify(Object.assign({}, localStorage))")
             .await;
         assert!(stored.contains("demo-client-id"), "kept: {stored}");
+        // A second tab of the site, its secret remembered in its own sessionStorage, which the
+        // first tab cannot reach: it forgot nothing there, and its next Save wrote every
+        // forgotten profile back from its list.
+        let first = b.client.window().await.unwrap();
+        let second = b.client.new_window(true).await.unwrap().handle;
+        b.client.switch_to_window(second.clone()).await.unwrap();
+        b.open(&site).await;
+        b.fill_demo(&emu, "/dev").await;
+        b.control("Remember secret in this tab")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let session = "return JSON.stringify(Object.assign({}, sessionStorage))";
+        assert!(b.js_string(session).await.contains("demo-client-secret"));
+        b.client.switch_to_window(first).await.unwrap();
+
         b.click("Forget everything").await;
         b.click("Yes, forget everything").await;
         let stored = b
             .js_string("return JSON.stringify(Object.assign({}, localStorage))")
             .await;
         assert!(!stored.contains("demo-client-id"), "forgotten: {stored}");
+        assert!(
+            !stored.contains("forgotten"),
+            "the tabs' signal stays: {stored}"
+        );
+
+        b.client.switch_to_window(second).await.unwrap();
+        b.wait_text(".tools", "pressed in another tab").await;
+        let kept = b.js_string(session).await;
+        assert!(!kept.contains("demo-client-secret"), "second tab: {kept}");
+        b.fill("Profile name", "staging").await;
+        b.click("Save profile").await;
+        let stored = b
+            .js_string("return JSON.stringify(Object.assign({}, localStorage))")
+            .await;
+        assert!(
+            stored.contains("staging") && !stored.contains("\\\"dev\\\""),
+            "{stored}"
+        );
     })
     .await;
     emu.shutdown().await;
