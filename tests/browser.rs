@@ -549,3 +549,39 @@ async fn a_new_signed_in_token_forgets_the_run_that_sent_another() {
         clock::next_task().await;
     }
 }
+
+/// A sign-in given up at managed login (Back, a typed address) left its PKCE verifier in
+/// sessionStorage for the tab's life; a load without `code` now takes out a record older than ten
+/// minutes, and keeps a fresh one (Back, then Forward again, still signs in).
+#[wasm_bindgen_test]
+fn an_abandoned_sign_in_record_is_taken_out_a_fresh_one_stays() {
+    use cognito_api_tester::web::sign_in::{
+        drop_stale_pending, save_pending, take_pending, PendingRecord,
+    };
+    let record = |saved_at_ms: f64| PendingRecord {
+        verifier: "verifier-of-a-sign-in".into(),
+        state: "s".into(),
+        nonce: "n".into(),
+        redirect_uri: "http://127.0.0.1/".into(),
+        token_url: "http://127.0.0.1/oauth2/token".into(),
+        client_id: "c".into(),
+        has_secret: false,
+        saved_at_ms,
+    };
+    let now = clock::now_unix_ms();
+    save_pending(&record(now - 60_000.0)).unwrap();
+    drop_stale_pending(now);
+    assert!(take_pending().is_some(), "a minute-old record stays");
+    save_pending(&record(now - 11.0 * 60_000.0)).unwrap();
+    drop_stale_pending(now);
+    assert!(
+        take_pending().is_none(),
+        "an eleven-minute-old record is taken out"
+    );
+    save_pending(&record(0.0)).unwrap();
+    drop_stale_pending(now);
+    assert!(
+        take_pending().is_none(),
+        "a record without its time is taken out"
+    );
+}

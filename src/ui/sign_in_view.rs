@@ -201,6 +201,7 @@ fn start_sign_in(state: AppState, sign: SignIn) {
                 token_url,
                 client_id: settings.client_id.trim().to_owned(),
                 has_secret: !state.secret.with_untracked(Secret::is_empty),
+                saved_at_ms: clock::now_unix_ms(),
             })
             .map_err(form_problem)?;
             browser::go(&url).map_err(form_problem)
@@ -219,12 +220,13 @@ fn start_sign_in(state: AppState, sign: SignIn) {
 /// client secret is typed again).
 pub fn resume(state: AppState, sign: SignIn) {
     let redirect = parse_redirect(&browser::query());
-    // Taken out on every load: managed login always comes back with `code` or `error`, so a load
-    // without them is a sign-in given up (Back, a typed address), and its verifier must not stay.
-    let pending = browser::take_pending();
     if matches!(redirect, Redirect::None) {
+        // Managed login always comes back with `code` or `error`: a load without them is a
+        // sign-in given up (Back, a typed address), whose verifier must not stay for long.
+        browser::drop_stale_pending(clock::now_unix_ms());
         return;
     }
+    let pending = browser::take_pending();
     browser::replace_address(&strip_redirect_params(&browser::href()));
     match redirect {
         Redirect::None => {}

@@ -911,7 +911,7 @@ impl AppState {
                 api_ms: None,
                 status: None,
                 passed: false,
-                outcome: Outcome::CannotJudge.label().to_owned(),
+                outcome: Outcome::Skipped.label().to_owned(),
                 first_failure: Some("A run started by hand before this one's signature check ended replaced its result on the page; this tick is not counted as a pass or a fail.".to_owned()),
             };
         }

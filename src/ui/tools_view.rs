@@ -172,7 +172,7 @@ pub fn ToolsView(state: AppState) -> impl IntoView {
     // back by the next Save or Delete here.
     let _ = window_event_listener(leptos::ev::storage, move |e| {
         if e.key().as_deref() == Some(storage::FORGOTTEN_KEY) && e.new_value().is_some() {
-            storage::forget_everything_here();
+            storage::forget_this_tab();
             forgotten("Forget everything was pressed in another tab of this tool: this tab's remembered secret, kept form and profiles are gone too.");
         }
     });

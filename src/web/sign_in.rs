@@ -27,6 +27,29 @@ pub struct PendingRecord {
     /// Whether the client secret field was filled when Sign in was pressed: the page then asks
     /// for it again after the redirect (it is never stored unless the user opted in).
     pub has_secret: bool,
+    /// When Sign in saved it (unix ms; 0 in a record from before this field).
+    #[serde(default)]
+    pub saved_at_ms: f64,
+}
+
+/// How long a record waits for the return from managed login before a load without one
+/// (a sign-in given up) takes it out: Back and Forward again within it still signs in.
+const PENDING_MAX_AGE_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// Takes out a record older than [`PENDING_MAX_AGE_MS`] (or unreadable): called on a load that
+/// is no return from managed login, so an abandoned sign-in's verifier does not stay.
+pub fn drop_stale_pending(now_ms: f64) {
+    let Some(storage) = session() else {
+        return;
+    };
+    let Some(text) = storage.get_item(PENDING_KEY).ok().flatten() else {
+        return;
+    };
+    let fresh = serde_json::from_str::<PendingRecord>(&text)
+        .is_ok_and(|r| r.saved_at_ms > 0.0 && now_ms - r.saved_at_ms < PENDING_MAX_AGE_MS);
+    if !fresh {
+        let _ = storage.remove_item(PENDING_KEY);
+    }
 }
 
 fn session() -> Option<web_sys::Storage> {

@@ -75,9 +75,20 @@ pub fn forget_everything() {
     }
 }
 
+/// What another tab's Forget everything cannot reach: this tab's sessionStorage. Not
+/// localStorage: that tab cleared it, and profiles saved since must stay.
+pub fn forget_this_tab() {
+    if let Some(storage) = session() {
+        let _ = storage.remove_item(SECRET_KEY);
+        let _ = storage.remove_item(FORM_KEY);
+        let _ = storage.remove_item(crate::web::sign_in::PENDING_KEY);
+    }
+    forget_written_form();
+}
+
 /// Clears everything this tool stored that this tab can reach: localStorage and this tab's
 /// sessionStorage (each tab has its own).
-pub fn forget_everything_here() {
+fn forget_everything_here() {
     for storage in [local(), session()].into_iter().flatten() {
         let _ = storage.remove_item(PROFILES_KEY);
         let _ = storage.remove_item(SECRET_KEY);

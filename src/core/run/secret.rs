@@ -416,8 +416,10 @@ pub fn masked_curl(request: &RecordedRequest, book: &SecretBook) -> String {
         (Some(open), Some(close)) => {
             // A token the book never saw (typed into the URL or the body) is masked by its shape.
             let marked = curl_command_with(request, |word| {
+                // Digits only between the marks: a `:` there read as a URL password's start.
                 secret_shape::mask_secret_shapes(&book.masker.replace(word, &|found: Found| {
-                    format!("{open}{}:{}{close}", found.index, u8::from(found.encoded))
+                    let number = found.index.saturating_mul(2) + usize::from(found.encoded);
+                    format!("{open}{number}{close}")
                 }))
             });
             unmark(&marked, (open, close), book)
@@ -453,18 +455,14 @@ fn unmark(command: &str, (open, close): (char, char), book: &SecretBook) -> (Str
     let mut rest = command;
     while let Some((before, after)) = rest.split_once(open) {
         out.push_str(before);
+        // A mark is the secret's index times two, plus one when it was found encoded.
         let parsed = after.split_once(close).and_then(|(mark, tail)| {
-            let (index, encoded) = mark.split_once(':')?;
-            let encoded = match encoded {
-                "0" => false,
-                "1" => true,
-                _ => return None,
-            };
-            let index: usize = index
+            let number: usize = mark
                 .parse()
                 .ok()
-                .filter(|i: &usize| *i < book.len() && i.to_string() == index)?;
-            Some((book.variable_name(index, encoded), tail))
+                .filter(|n: &usize| n.to_string() == mark)?;
+            let (index, encoded) = (number / 2, number % 2 == 1);
+            (index < book.len()).then(|| (book.variable_name(index, encoded), tail))
         });
         match parsed {
             Some((name, tail)) => {
@@ -519,6 +517,31 @@ mod tests {
             "{curl}"
         );
         assert!(curl.starts_with("# Secrets are shell variables"), "{curl}");
+    }
+
+    /// A known token as a URL's user part: the mark's `:` read as the start of a URL password,
+    /// which cut the mark and left a private-use character in the command.
+    #[test]
+    fn masked_curl_of_a_token_as_a_url_user_is_a_variable() {
+        let token = "eyJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLWtub3du";
+        let mut book = SecretBook::new();
+        book.add_token(token);
+        let request = RecordedRequest {
+            method: "GET".into(),
+            url: format!("https://{token}@api.example.com/dev"),
+            headers: vec![],
+            body: None,
+        };
+        let curl = masked_curl(&request, &book);
+        assert!(!curl.contains(token), "{curl}");
+        assert!(
+            !curl.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)),
+            "{curl}"
+        );
+        assert!(
+            curl.contains("\"$ACCESS_TOKEN\"'@api.example.com"),
+            "{curl}"
+        );
     }
 
     /// A token from elsewhere typed into the API URL or body was never in the book: Copy as curl

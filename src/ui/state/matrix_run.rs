@@ -98,14 +98,8 @@ impl AppState {
         // perform_matrix moves the run to the next epoch once the token is held.
         let matrix_epoch = prepared.epoch.wrapping_add(1);
         let token_note = prepared.plan.note();
-        self.perform_matrix(prepared, base, jobs).await;
-        // The epoch it ended on (the matrix's own when the token was held): read right away, so
-        // the record is of this run (the matrix keeps the page busy until its rows are in).
-        let performed = self.performed(
-            self.epoch.get_value(),
-            self.token_fetched.get_untracked(),
-            token_note,
-        );
+        let ended_under = self.perform_matrix(prepared, base, jobs).await;
+        let performed = self.performed(ended_under, self.token_fetched.get_untracked(), token_note);
         let rows = self.matrix.with_untracked(|m| {
             m.as_ref()
                 .filter(|m| m.epoch == matrix_epoch && m.verdict.is_some())
@@ -115,7 +109,14 @@ impl AppState {
         (self.run_record(started_at_unix_ms, &performed), rows)
     }
 
-    async fn perform_matrix(self, prepared: Prepared, base_url: String, jobs: Vec<MatrixJob>) {
+    /// Returns the epoch it ended under (the matrix's own once the token was held): the tick's
+    /// record is of this run only while that epoch is current.
+    async fn perform_matrix(
+        self,
+        prepared: Prepared,
+        base_url: String,
+        jobs: Vec<MatrixJob>,
+    ) -> u64 {
         let Prepared {
             epoch,
             snapshot,
@@ -146,18 +147,18 @@ impl AppState {
         if wants_token {
             match self.token_step(&snapshot, &in_flight, epoch).await {
                 TokenStep::Held => {}
-                TokenStep::Stale => return,
+                TokenStep::Stale => return epoch,
                 TokenStep::Failed => {
                     self.matrix.set(None);
                     self.finish(epoch);
-                    return;
+                    return epoch;
                 }
             }
         }
         let Some(held) = self.held.get_untracked() else {
             self.matrix.set(None);
             self.finish(epoch);
-            return;
+            return epoch;
         };
         let token = MatrixToken::of_token(&held.access_token);
         self.busy.set(Some("Running the authorization matrix…"));
@@ -227,7 +228,7 @@ impl AppState {
         futures::future::join_all(workers).await;
         running.set(false);
         if !self.is_current(epoch) {
-            return;
+            return epoch;
         }
         self.matrix.update(|m| {
             if let Some(m) = m {
@@ -236,6 +237,7 @@ impl AppState {
             }
         });
         self.finish(epoch);
+        epoch
     }
 
     async fn matrix_worker(
