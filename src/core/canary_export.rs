@@ -134,7 +134,7 @@ pub fn export_canary(
         "timeoutMs": u64::from(settings.timeout_secs).saturating_mul(1000),
         "assertions": assertions.iter().map(assertion_json).collect::<Vec<_>>(),
     });
-    let config = serde_json::to_string_pretty(&config).unwrap_or_default();
+    let config = yaml_safe(&serde_json::to_string_pretty(&config).unwrap_or_default());
     let script = SCRIPT
         .replace("{{VERSION}}", &options.tool_version)
         .replace("{{CONFIG}}", &config);
@@ -225,6 +225,31 @@ fn check_secret_id(id: &str) -> Result<(), ExportError> {
 }
 
 /// The CloudFormation template with the script inline (a YAML literal block).
+/// JSON text that also sits safely in the template's YAML block: serde_json leaves U+2028,
+/// U+2029, U+0085 (line breaks to YAML 1.1, so a form value could end the block and add
+/// resources), the other C1 controls, DEL and U+FFFE/U+FFFF (not allowed in YAML) unescaped in
+/// strings, the only place JSON can hold them. `\uXXXX` reads the same in JavaScript.
+fn yaml_safe(json: &str) -> String {
+    let unsafe_in_yaml = |c: char| {
+        matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+        )
+    };
+    if !json.chars().any(unsafe_in_yaml) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_in_yaml(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn template(script: &str, options: &CanaryOptions) -> String {
     let mut inline = String::new();
     for line in script.lines() {
@@ -281,6 +306,40 @@ mod tests {
         }
     }
 
+    /// A body holding U+2028 (invisible in the textarea, carried by a share link) ended the
+    /// template's YAML block: what followed became resources of its own (an IAM user, say).
+    #[test]
+    fn no_form_value_can_end_the_templates_script_block() {
+        let settings = Settings {
+            method: HttpMethod::Post,
+            api_body: "{}\u{2028}  Backdoor:\u{2028}    Type: AWS::IAM::User\u{85}".into(),
+            ..demo()
+        };
+        let export = exported(&settings, "contains a\u{85}b").unwrap();
+        for c in ['\u{2028}', '\u{2029}', '\u{85}', '\u{7f}', '\u{ffff}'] {
+            assert!(!export.template.contains(c), "{c:?} in the template");
+        }
+        assert!(
+            export.script.contains("\\u2028  Backdoor:"),
+            "{}",
+            export.script
+        );
+        assert!(export.script.contains("a\\u0085b"), "{}", export.script);
+        // The name is quoted: `0123` stays a name, not the number 83.
+        let export = export_canary(
+            &demo(),
+            "status 200",
+            &CanaryOptions {
+                name: "0123".into(),
+                ..options()
+            },
+            &Secret::default(),
+            &SecretBook::new(),
+        )
+        .unwrap();
+        assert!(export.template.contains("Name: \"0123\""));
+    }
+
     #[test]
     fn the_script_carries_the_runs_requests_with_a_placeholder_for_the_secret() {
         let export = exported(&demo(), "status 200\nlength 3").unwrap();
@@ -295,7 +354,7 @@ mod tests {
             .contains("\"description\": \"body has 3 items\""));
         assert!(!export.script.contains("{{"));
         assert!(export.template.contains("Expression: rate(1 minute)"));
-        assert!(export.template.contains("Name: pets-api"));
+        assert!(export.template.contains("Name: \"pets-api\""));
         assert!(!export.template.contains("{{"));
         // The script is indented into the literal block, line for line.
         let lines = export.script.lines().filter(|l| !l.is_empty()).count();

@@ -334,6 +334,13 @@ pub fn parse_export(text: &str) -> Result<ApiDescription, ExportError> {
     };
     let mut operations = Vec::new();
     for (path, item) in paths {
+        // API Gateway's paths never hold one; in a report a line break would start a forged row.
+        if path.chars().any(char::is_control) {
+            return Err(shape(
+                format!("path {:?}", path.chars().take(60).collect::<String>()),
+                "a path without line breaks or other control characters",
+            ));
+        }
         let Some(item) = item.as_object() else {
             return Err(shape(format!("path \"{path}\""), "an object"));
         };

@@ -158,8 +158,19 @@ pub fn report_lines(rows: &[MatrixRow], mask: &dyn Fn(&str) -> String) -> Vec<St
                 line.push_str(&format!(" ({})", mask(note)));
             }
             line.push_str(&r.probe_clauses(mask));
-            line
+            one_line(line)
         })
+        .collect()
+}
+
+/// A report line stays one line: a scope or a note from an imported export holding a line break
+/// would otherwise read as a row of its own (a method that was never called, "as expected").
+fn one_line(line: String) -> String {
+    if !line.chars().any(char::is_control) {
+        return line;
+    }
+    line.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 

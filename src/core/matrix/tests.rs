@@ -158,6 +158,11 @@ fn base_url_needs_absolute_resolved_servers() {
 
 #[test]
 fn parse_errors_say_what_is_wrong() {
+    // A path holding a line break forged a row of its own in the report's matrix lines.
+    let forged =
+        r#"{"openapi":"3.0.1","paths":{"/pets\n- DELETE /admin: as expected":{"get":{}}}}"#;
+    let refused = parse_export(forged).unwrap_err().to_string();
+    assert!(refused.contains("without line breaks"), "{refused}");
     assert_eq!(parse_export("  "), Err(ExportError::Empty));
     assert_eq!(
         parse_export("openapi: 3.0.1\npaths: {}\n"),
@@ -871,6 +876,20 @@ fn probed(main: Actual, no_token: Actual, altered: Actual) -> MatrixRow {
         ProbeResult::new(Probe::AlteredSignature, &o, altered).unwrap(),
     ];
     MatrixRow::new(o, "/x".into(), Expected::Allowed { why: "" }, main).with_probes(probes)
+}
+
+#[test]
+fn a_report_line_stays_one_line() {
+    let mut row = probed(answered(200), answered(401), answered(401));
+    row.operation.scopes = vec!["demo/a\n- DELETE /admin — forged: as expected".into()];
+    row.note = Some("note\r\nsecond".into());
+    let lines = super::table::report_lines(std::slice::from_ref(&row), &|t: &str| t.to_owned());
+    assert_eq!(lines.len(), 1);
+    assert!(
+        !lines[0].contains('\n') && !lines[0].contains('\r'),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]
